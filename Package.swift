@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "CognitoSMSRedirect",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "AWSCore", targets: ["AWSCore"]),
+        .library(name: "AWSServices", targets: ["AWSServices"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "AWSCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "AWSServices", dependencies: ["AWSCore"]),
+        .testTarget(
+            name: "AWSCoreTests",
+            dependencies: [
+                "AWSCore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "AWSCore"]),
+    ]
+)

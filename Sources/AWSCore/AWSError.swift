@@ -1,0 +1,75 @@
+/// The one error every AWS call throws: a service's error response, a transport failure,
+/// or a response this client could not read.
+///
+/// Its description is written for a log line and for a CloudFormation failure reason:
+/// `KMS Decrypt failed: AccessDeniedException: … (HTTP 400, request id 1a2b…)`.
+public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The service answered with an error response.
+        case service
+        /// No usable response arrived: connection refused or dropped, or a timeout.
+        case transport
+        /// A response arrived that this client could not decode.
+        case malformedResponse
+    }
+
+    public var kind: Kind
+    /// The service's name as AWS writes it, e.g. `KMS` or `Cognito Identity Provider`.
+    public var service: String
+    public var operation: String
+    /// The HTTP status, when a response arrived.
+    public var statusCode: Int?
+    /// AWS's error code (`ResourceNotFoundException`, `AccessDenied`, …), or one of this client's
+    /// codes for the other kinds: `NetworkError`, `RequestTimeout`, `MalformedResponse`.
+    public var code: String
+    public var message: String
+    public var requestId: String?
+    /// The endpoint the request went to, so that a refused connection says where.
+    public var endpoint: String
+
+    public init(kind: Kind = .service, service: String, operation: String, statusCode: Int?, code: String, message: String, requestId: String? = nil, endpoint: String) {
+        self.kind = kind
+        self.service = service
+        self.operation = operation
+        self.statusCode = statusCode
+        self.code = code
+        self.message = message
+        self.requestId = requestId
+        self.endpoint = endpoint
+    }
+
+    public var description: String {
+        var details: [String] = []
+        if let statusCode { details.append("HTTP \(statusCode)") }
+        if let requestId, !requestId.isEmpty { details.append("request id \(requestId)") }
+        if kind != .service { details.append("endpoint \(endpoint)") }
+        let message = message.isEmpty ? "" : ": \(message)"
+        return "\(service) \(operation) failed: \(code)\(message)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))")
+    }
+
+    /// Whether the AWS "standard" retry mode would try again: throttling, a transient code,
+    /// a 5xx, or a transport failure — never another 4xx.
+    public var isRetryable: Bool {
+        switch kind {
+        case .transport: return true
+        case .malformedResponse: return (statusCode ?? 0) >= 500
+        case .service:
+            if Self.throttlingCodes.contains(code) || Self.transientCodes.contains(code) { return true }
+            if let statusCode, statusCode >= 500 || statusCode == 429 { return true }
+            return false
+        }
+    }
+
+    /// Whether this is throttling (as opposed to another transient fault).
+    public var isThrottling: Bool { kind == .service && (Self.throttlingCodes.contains(code) || statusCode == 429) }
+
+    static let throttlingCodes: Set<String> = [
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
+        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
+    ]
+    static let transientCodes: Set<String> = [
+        "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable",
+    ]
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// An AWS access key pair, optionally with the session token of temporary credentials.
+public struct AWSCredentials: Sendable, Equatable {
+    public var accessKeyId: String
+    public var secretAccessKey: String
+    public var sessionToken: String?
+
+    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+    }
+}
+
+extension AWSCredentials: CustomStringConvertible {
+    /// Never prints the secret or the token: credentials end up in logs by accident otherwise.
+    public var description: String {
+        "AWSCredentials(accessKeyId: \(accessKeyId), secretAccessKey: <redacted>\(sessionToken == nil ? "" : ", sessionToken: <redacted>"))"
+    }
+}
+
+/// Something that can produce credentials for signing requests.
+public protocol CredentialsProvider: Sendable {
+    /// Returns credentials, or throws ``AWSConfigurationError`` saying what to set.
+    func credentials() async throws -> AWSCredentials
+}
+
+/// Credentials fixed at construction; for tests and for callers that resolved them elsewhere.
+public struct StaticCredentialsProvider: CredentialsProvider {
+    public let value: AWSCredentials
+    public init(_ value: AWSCredentials) { self.value = value }
+    public func credentials() async throws -> AWSCredentials { value }
+}
+
+/// The environment's `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`
+/// (which is what Lambda gives a function).
+public struct EnvironmentCredentialsProvider: CredentialsProvider {
+    public let environment: [String: String]
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// Returns nil when neither variable is set, so a chain can go on to the next source.
+    public func resolve() throws -> AWSCredentials? {
+        let keyId = environment["AWS_ACCESS_KEY_ID"].nonEmpty
+        let secret = environment["AWS_SECRET_ACCESS_KEY"].nonEmpty
+        switch (keyId, secret) {
+        case (nil, nil):
+            return nil
+        case let (keyId?, secret?):
+            return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].nonEmpty)
+        case (nil, _):
+            throw AWSConfigurationError.incompleteCredentials(source: "environment", missing: "AWS_ACCESS_KEY_ID")
+        case (_, nil):
+            throw AWSConfigurationError.incompleteCredentials(source: "environment", missing: "AWS_SECRET_ACCESS_KEY")
+        }
+    }
+
+    public func credentials() async throws -> AWSCredentials {
+        guard let found = try resolve() else { throw AWSConfigurationError.missingCredentials(triedSources: ["environment"]) }
+        return found
+    }
+}
+
+/// The shared `~/.aws/credentials` and `~/.aws/config` files, for the profile named by `AWS_PROFILE`.
+public struct ProfileCredentialsProvider: CredentialsProvider {
+    public let files: SharedConfigFiles
+
+    public init(files: SharedConfigFiles) { self.files = files }
+
+    /// Returns nil when the profile has no keys in either file.
+    public func resolve() throws -> AWSCredentials? {
+        let settings = files.profileSettings()
+        let keyId = settings["aws_access_key_id"].nonEmpty
+        let secret = settings["aws_secret_access_key"].nonEmpty
+        switch (keyId, secret) {
+        case (nil, nil):
+            return nil
+        case let (keyId?, secret?):
+            return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: settings["aws_session_token"].nonEmpty)
+        case (nil, _):
+            throw AWSConfigurationError.incompleteCredentials(source: "profile \(files.profile)", missing: "aws_access_key_id")
+        case (_, nil):
+            throw AWSConfigurationError.incompleteCredentials(source: "profile \(files.profile)", missing: "aws_secret_access_key")
+        }
+    }
+
+    public func credentials() async throws -> AWSCredentials {
+        guard let found = try resolve() else {
+            throw AWSConfigurationError.missingCredentials(triedSources: ["profile \(files.profile) in \(files.credentialsPath) and \(files.configPath)"])
+        }
+        return found
+    }
+}
+
+/// The default chain: environment first, then the shared files. Resolved once and cached, because
+/// neither source changes during a process's life and the files are slow to re-read per request.
+public final class DefaultCredentialsChain: CredentialsProvider {
+    private let resolved: Result<AWSCredentials, any Error>
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let files = SharedConfigFiles(environment: environment)
+        resolved = Result {
+            if let fromEnvironment = try EnvironmentCredentialsProvider(environment: environment).resolve() {
+                return fromEnvironment
+            }
+            if let fromProfile = try ProfileCredentialsProvider(files: files).resolve() {
+                return fromProfile
+            }
+            throw AWSConfigurationError.missingCredentials(triedSources: [
+                "environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)",
+                "profile \(files.profile) in \(files.credentialsPath) and \(files.configPath)",
+            ])
+        }
+    }
+
+    public func credentials() async throws -> AWSCredentials { try resolved.get() }
+}
+
+extension Optional where Wrapped == String {
+    /// Treats an empty variable as unset, as the AWS SDKs do.
+    var nonEmpty: String? {
+        switch self {
+        case let value? where !value.isEmpty: value
+        default: nil
+        }
+    }
+}

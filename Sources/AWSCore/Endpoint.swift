@@ -1,0 +1,107 @@
+import Foundation
+
+/// What distinguishes one AWS service on the wire.
+public struct ServiceDescriptor: Sendable {
+    /// AWS's service id, e.g. `Cognito Identity Provider`; also names the endpoint variable.
+    public var serviceId: String
+    /// The SigV4 signing name, e.g. `cognito-idp`.
+    public var signingName: String
+    /// The host prefix of the default endpoint, e.g. `cognito-idp` in `cognito-idp.eu-west-1.amazonaws.com`.
+    public var endpointPrefix: String
+    public var wireProtocol: WireProtocol
+
+    public init(serviceId: String, signingName: String, endpointPrefix: String, wireProtocol: WireProtocol) {
+        self.serviceId = serviceId
+        self.signingName = signingName
+        self.endpointPrefix = endpointPrefix
+        self.wireProtocol = wireProtocol
+    }
+
+    /// `AWS_ENDPOINT_URL_<SERVICE>`: the service id upper-cased, spaces and dashes as underscores.
+    public var endpointVariable: String {
+        "AWS_ENDPOINT_URL_" + serviceId.uppercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+    }
+}
+
+/// The serialization a service speaks.
+public enum WireProtocol: Sendable, Equatable {
+    /// POST `/` with `X-Amz-Target: <prefix>.<Operation>` and a JSON body (`1.0` or `1.1`).
+    case awsJSON(version: String, targetPrefix: String)
+    /// POST `/` with a form body `Action=…&Version=…`, XML responses.
+    case awsQuery(apiVersion: String)
+    /// REST paths with JSON bodies.
+    case restJSON
+    /// REST paths with XML bodies.
+    case restXML
+}
+
+/// Where a service's requests go: the AWS default for the region's partition unless
+/// `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL` says otherwise (the AWS SDKs' convention).
+public struct ResolvedEndpoint: Sendable, Equatable {
+    /// `scheme://host[:port]`, no trailing slash.
+    public var origin: String
+    /// A base path of a custom endpoint (usually empty).
+    public var basePath: String
+    /// True when the endpoint came from configuration: S3 then uses path-style addressing.
+    public var isCustom: Bool
+
+    public init(origin: String, basePath: String = "", isCustom: Bool) {
+        self.origin = origin
+        self.basePath = basePath
+        self.isCustom = isCustom
+    }
+
+    public var host: String {
+        var rest = origin
+        if let schemeEnd = rest.range(of: "://") { rest = String(rest[schemeEnd.upperBound...]) }
+        return rest
+    }
+
+    public static func resolve(service: ServiceDescriptor, region: String, environment: [String: String]) throws -> ResolvedEndpoint {
+        for variable in [service.endpointVariable, "AWS_ENDPOINT_URL"] {
+            if let value = environment[variable].nonEmpty {
+                return try parse(value, variable: variable)
+            }
+        }
+        return ResolvedEndpoint(origin: "https://\(service.endpointPrefix).\(region).\(dnsSuffix(region: region))", isCustom: false)
+    }
+
+    /// The partition's DNS suffix, from the region's prefix.
+    public static func dnsSuffix(region: String) -> String {
+        if region.hasPrefix("cn-") { return "amazonaws.com.cn" }
+        if region.hasPrefix("us-isob-") { return "sc2s.sgov.gov" }
+        if region.hasPrefix("us-iso-") { return "c2s.ic.gov" }
+        if region.hasPrefix("eu-isoe-") { return "cloud.adc-e.uk" }
+        if region.hasPrefix("us-isof-") { return "csp.hci.ic.gov" }
+        return "amazonaws.com"
+    }
+
+    /// The ARN partition of a region.
+    public static func partition(region: String) -> String {
+        if region.hasPrefix("cn-") { return "aws-cn" }
+        if region.hasPrefix("us-gov-") { return "aws-us-gov" }
+        if region.hasPrefix("us-isob-") { return "aws-iso-b" }
+        if region.hasPrefix("us-iso-") { return "aws-iso" }
+        return "aws"
+    }
+
+    static func parse(_ value: String, variable: String) throws -> ResolvedEndpoint {
+        guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { throw AWSConfigurationError.invalidEndpoint(variable: variable, value: value) }
+        let port = components.port.map { ":\($0)" } ?? ""
+        let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        var path = components.percentEncodedPath
+        while path.hasSuffix("/") { path.removeLast() }
+        return ResolvedEndpoint(origin: "\(scheme)://\(hostPart)\(port)", basePath: path, isCustom: true)
+    }
+}
+
+/// The region: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region`.
+public enum RegionResolver {
+    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        if let region = environment["AWS_REGION"].nonEmpty ?? environment["AWS_DEFAULT_REGION"].nonEmpty { return region }
+        if let region = SharedConfigFiles(environment: environment).profileSettings()["region"].nonEmpty { return region }
+        throw AWSConfigurationError.missingRegion
+    }
+}

@@ -1,0 +1,106 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// An HTTP request as it goes on the wire.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// `scheme://host[:port]` with no trailing slash.
+    public var origin: String
+    /// The encoded path, beginning with `/`.
+    public var path: String
+    public var query: [(name: String, value: String)]
+    public var headers: [(name: String, value: String)]
+    public var body: Data
+
+    public init(method: String, origin: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: Data = Data()) {
+        self.method = method
+        self.origin = origin
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The full URL, with the query encoded as SigV4 encodes it.
+    public var url: String {
+        query.isEmpty ? origin + path : origin + path + "?" + AWSURIEncoding.queryString(query)
+    }
+}
+
+/// An HTTP response, read whole: AWS control-plane responses are small.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: Data
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// Why no response arrived.
+public enum HTTPTransportError: Error, Sendable, Equatable {
+    case connectionFailed(String)
+    case timedOut
+    case responseTooLarge(limit: Int)
+}
+
+/// The seam between the AWS client and the network.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse
+}
+
+/// The transport over async-http-client, by default on its process-wide shared client (the one
+/// shared HTTP client this project allows), whose connect timeout is the library's default.
+public struct AsyncHTTPClientTransport: HTTPTransport {
+    public let client: HTTPClient
+    /// Responses larger than this are refused rather than buffered.
+    public let maxResponseBytes: Int
+
+    public init(client: HTTPClient = .shared, maxResponseBytes: Int = 64 * 1024 * 1024) {
+        self.client = client
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        if !request.body.isEmpty || ["PUT", "POST"].contains(request.method) {
+            outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        }
+        do {
+            let response = try await client.execute(outgoing, timeout: TimeAmount(timeout))
+            var body = Data()
+            if request.method != "HEAD" {
+                let buffer = try await response.body.collect(upTo: maxResponseBytes)
+                body = Data(buffer.readableBytesView)
+            }
+            return HTTPResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw HTTPTransportError.timedOut
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw HTTPTransportError.responseTooLarge(limit: maxResponseBytes)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw HTTPTransportError.connectionFailed(String(describing: error))
+        }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

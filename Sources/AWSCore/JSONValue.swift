@@ -1,0 +1,126 @@
+import Foundation
+
+/// Any JSON document, kept whole: a field this code does not know survives a round trip.
+///
+/// The user pool document travels as one of these (DescribeUserPool → journal → UpdateUserPool),
+/// so that nothing Cognito adds next year is dropped on the way.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+}
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
+        else if let value = try? container.decode(Double.self) { self = .double(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case let .bool(value): try container.encode(value)
+        case let .integer(value): try container.encode(value)
+        case let .double(value): try container.encode(value)
+        case let .string(value): try container.encode(value)
+        case let .array(value): try container.encode(value)
+        case let .object(value): try container.encode(value)
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral, ExpressibleByNilLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(nilLiteral: ()) { self = .null }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+extension JSONValue {
+    /// Parses a JSON document.
+    public init(data: Data) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// Serializes with sorted keys, so that equal documents give equal bytes.
+    public func data(prettyPrinted: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// A compact string form, for storage and comparison.
+    public var jsonString: String {
+        (try? data()).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    /// The member of an object (nil for a missing member or a non-object).
+    public subscript(key: String) -> JSONValue? {
+        get { if case let .object(members) = self { members[key] } else { nil } }
+        set {
+            guard case var .object(members) = self else { return }
+            members[key] = newValue
+            self = .object(members)
+        }
+    }
+
+    public var stringValue: String? { if case let .string(value) = self { value } else { nil } }
+    public var boolValue: Bool? { if case let .bool(value) = self { value } else { nil } }
+    public var arrayValue: [JSONValue]? { if case let .array(value) = self { value } else { nil } }
+    public var objectValue: [String: JSONValue]? { if case let .object(value) = self { value } else { nil } }
+    public var intValue: Int? {
+        switch self {
+        case let .integer(value): Int(exactly: value)
+        case let .double(value): Int(exactly: value)
+        default: nil
+        }
+    }
+    public var doubleValue: Double? {
+        switch self {
+        case let .integer(value): Double(value)
+        case let .double(value): value
+        default: nil
+        }
+    }
+}
+
+/// Reading a required field out of a response, with an error that names the field.
+public struct MissingFieldError: Error, CustomStringConvertible {
+    public let field: String
+    public var description: String { "the response has no usable '\(field)'" }
+}
+
+extension Optional where Wrapped == JSONValue {
+    public func requiredString(_ field: String) throws -> String {
+        guard let value = self?.stringValue else { throw MissingFieldError(field: field) }
+        return value
+    }
+
+    /// A base64 blob (how the JSON protocols carry binary).
+    public func requiredBlob(_ field: String) throws -> Data {
+        guard let text = self?.stringValue, let data = Data(base64Encoded: text) else { throw MissingFieldError(field: field) }
+        return data
+    }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// A string map as a JSON object.
+    public var jsonValue: JSONValue { .object(mapValues { .string($0) }) }
+}
