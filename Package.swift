@@ -26,13 +26,19 @@ let package = Package(
             ]
         ),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
-        .testTarget(
-            name: "AWSCoreTests",
+        // Shared by the test targets: the moto environment, and the fault injectors for what moto can't do.
+        .target(
+            name: "TestSupport",
             dependencies: [
                 "AWSCore",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
         ),
-        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "AWSCore"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"]),
+        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "AWSCore", "TestSupport"]),
     ]
 )

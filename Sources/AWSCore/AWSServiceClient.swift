@@ -49,8 +49,9 @@ public struct AWSServiceClient: Sendable {
     /// A REST call (restJson1 or restXml): the caller lays out path, query, headers and body.
     /// `path` is the encoded path below the endpoint's base path.
     public func rest(_ operation: String, method: String, path: String, query: [(name: String, value: String)] = [],
-                     headers: [(name: String, value: String)] = [], body: Data = Data(), timeout: Duration? = nil) async throws -> HTTPResponse {
-        try await send(operation: operation, method: method, path: path, query: query, headers: headers, body: body, timeout: timeout)
+                     headers: [(name: String, value: String)] = [], body: Data = Data(), timeout: Duration? = nil,
+                     endpoint override: ResolvedEndpoint? = nil) async throws -> HTTPResponse {
+        try await send(operation: operation, method: method, path: path, query: query, headers: headers, body: body, timeout: timeout, endpoint: override)
     }
 
     /// A REST call whose response is a JSON document (an empty body reads as `{}`).
@@ -65,7 +66,9 @@ public struct AWSServiceClient: Sendable {
     /// A presigned URL (SigV4 query form) that lets anyone holding it make exactly this request
     /// until it expires. With `unsignedPayload` (S3's rule) the body is not part of the signature.
     public func presignedURL(method: String, path: String, query: [(name: String, value: String)] = [],
-                             expires: Duration, unsignedPayload: Bool = true, date: Date = Date()) async throws -> String {
+                             expires: Duration, unsignedPayload: Bool = true, date: Date = Date(),
+                             endpoint override: ResolvedEndpoint? = nil) async throws -> String {
+        let endpoint = override ?? endpoint
         let credentials = try await configuration.credentials.credentials()
         var options = signingOptions
         if unsignedPayload { options.payload = .unsigned }
@@ -81,14 +84,16 @@ public struct AWSServiceClient: Sendable {
         service.wireProtocol == .restXML ? .s3 : .standard
     }
 
-    /// Signs and sends, retrying per the policy; returns a 2xx/3xx response or throws ``AWSError``.
+    /// Signs and sends, retrying per the policy; returns a 2xx response or throws ``AWSError``.
     public func send(operation: String, method: String, path: String, query: [(name: String, value: String)] = [],
-                     headers: [(name: String, value: String)], body: Data, timeout: Duration? = nil) async throws -> HTTPResponse {
+                     headers: [(name: String, value: String)], body: Data, timeout: Duration? = nil,
+                     endpoint override: ResolvedEndpoint? = nil) async throws -> HTTPResponse {
         let policy = configuration.retry
         var attempt = 1
         while true {
             do {
-                return try await sendOnce(operation: operation, method: method, path: path, query: query, headers: headers, body: body, timeout: timeout)
+                return try await sendOnce(operation: operation, method: method, path: path, query: query, headers: headers, body: body,
+                                          timeout: timeout, endpoint: override ?? endpoint)
             } catch let error as AWSError where error.isRetryable && attempt < policy.maxAttempts {
                 let delay = policy.delay(beforeRetry: attempt)
                 configuration.logger.debug("retrying AWS call", metadata: [
@@ -102,7 +107,8 @@ public struct AWSServiceClient: Sendable {
     }
 
     private func sendOnce(operation: String, method: String, path: String, query: [(name: String, value: String)],
-                          headers: [(name: String, value: String)], body: Data, timeout: Duration?) async throws -> HTTPResponse {
+                          headers: [(name: String, value: String)], body: Data, timeout: Duration?,
+                          endpoint: ResolvedEndpoint) async throws -> HTTPResponse {
         let credentials = try await configuration.credentials.credentials()
         let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName, options: signingOptions)
         var signable = SignableRequest(method: method, path: endpoint.basePath + path, query: query,
@@ -113,15 +119,15 @@ public struct AWSServiceClient: Sendable {
         do {
             response = try await configuration.transport.send(request, timeout: timeout ?? configuration.timeout)
         } catch let error as HTTPTransportError {
-            throw transportError(error, operation: operation)
+            throw transportError(error, operation: operation, endpoint: endpoint)
         }
-        guard (200..<400).contains(response.status) else {
-            throw errorFromResponse(response, operation: operation)
+        guard (200..<300).contains(response.status) else {
+            throw errorFromResponse(response, operation: operation, endpoint: endpoint)
         }
         return response
     }
 
-    private func transportError(_ error: HTTPTransportError, operation: String) -> AWSError {
+    private func transportError(_ error: HTTPTransportError, operation: String, endpoint: ResolvedEndpoint) -> AWSError {
         switch error {
         case .timedOut:
             AWSError(kind: .transport, service: service.serviceId, operation: operation, statusCode: nil, code: "RequestTimeout",
@@ -173,14 +179,11 @@ public struct AWSServiceClient: Sendable {
         response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id") ?? response.header("x-amzn-requestid")
     }
 
-    func errorFromResponse(_ response: HTTPResponse, operation: String) -> AWSError {
-        var fields = AWSErrorFields()
-        switch service.wireProtocol {
-        case .awsJSON, .restJSON:
-            fields = AWSErrorFields.fromJSON(response)
-        case .awsQuery, .restXML:
-            fields = AWSErrorFields.fromXML(response)
-        }
+    func errorFromResponse(_ response: HTTPResponse, operation: String, endpoint: ResolvedEndpoint) -> AWSError {
+        // Read the body by its shape, not the protocol: a gateway or front end (and moto's signature
+        // check) may answer a JSON service in XML.
+        let fields = response.body.first { !$0.isWhitespaceByte } == UInt8(ascii: "<")
+            ? AWSErrorFields.fromXML(response) : AWSErrorFields.fromJSON(response)
         let code = fields.code ?? Self.codeForStatus(response.status)
         return AWSError(kind: .service, service: service.serviceId, operation: operation, statusCode: response.status,
                         code: code, message: fields.message ?? "", requestId: fields.requestId ?? Self.requestId(of: response),
@@ -242,4 +245,8 @@ struct AWSErrorFields {
         if let hash = code.lastIndex(of: "#") { code = code[code.index(after: hash)...] }
         return code.trimmingCharacters(in: .whitespaces)
     }
+}
+
+extension UInt8 {
+    var isWhitespaceByte: Bool { self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0D }
 }

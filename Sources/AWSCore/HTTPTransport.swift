@@ -58,14 +58,28 @@ public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse
 }
 
-/// The transport over async-http-client, by default on its process-wide shared client (the one
-/// shared HTTP client this project allows), whose connect timeout is the library's default.
+extension HTTPClient {
+    /// The process's one shared HTTP client, for every AWS call.
+    ///
+    /// Unlike async-http-client's own `.shared`, it does not retry a failed connection until the
+    /// request's deadline: ``RetryPolicy`` already retries with backoff, and a refused connection
+    /// should fail fast and name its endpoint.
+    public static let aws: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.idleTimeout = .seconds(50)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+}
+
+/// The transport over async-http-client, on the process's shared client by default.
 public struct AsyncHTTPClientTransport: HTTPTransport {
     public let client: HTTPClient
     /// Responses larger than this are refused rather than buffered.
     public let maxResponseBytes: Int
 
-    public init(client: HTTPClient = .shared, maxResponseBytes: Int = 64 * 1024 * 1024) {
+    public init(client: HTTPClient = .aws, maxResponseBytes: Int = 64 * 1024 * 1024) {
         self.client = client
         self.maxResponseBytes = maxResponseBytes
     }

@@ -104,10 +104,14 @@ extension JSONValue {
 /// Reading a required field out of a response, with an error that names the field.
 public struct MissingFieldError: Error, CustomStringConvertible {
     public let field: String
+    public init(field: String) { self.field = field }
     public var description: String { "the response has no usable '\(field)'" }
 }
 
 extension Optional where Wrapped == JSONValue {
+    /// Member access through a missing value, so that `document["A"]["B"]` reads naturally.
+    public subscript(key: String) -> JSONValue? { self.flatMap { $0[key] } }
+
     public func requiredString(_ field: String) throws -> String {
         guard let value = self?.stringValue else { throw MissingFieldError(field: field) }
         return value

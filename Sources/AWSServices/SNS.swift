@@ -1,0 +1,71 @@
+import AWSCore
+import Foundation
+
+/// Amazon SNS (awsQuery, XML responses).
+public struct SNSClient: Sendable {
+    public static let service = ServiceDescriptor(
+        serviceId: "SNS", signingName: "sns", endpointPrefix: "sns", wireProtocol: .awsQuery(apiVersion: "2010-03-31"))
+
+    public let client: AWSServiceClient
+
+    public init(configuration: AWSClientConfiguration) throws {
+        client = try AWSServiceClient(service: Self.service, configuration: configuration)
+    }
+
+    /// A message attribute for subscription filter policies.
+    public struct MessageAttribute: Sendable, Equatable {
+        public var dataType: String
+        public var stringValue: String
+        public init(dataType: String = "String", stringValue: String) {
+            self.dataType = dataType
+            self.stringValue = stringValue
+        }
+        public static func string(_ value: String) -> MessageAttribute { MessageAttribute(stringValue: value) }
+    }
+
+    /// CreateTopic (idempotent for the same name and attributes); returns the topic ARN.
+    public func createTopic(name: String, attributes: [String: String] = [:]) async throws -> String {
+        let result = try await client.query("CreateTopic", [("Name", name)] + Self.entries("Attributes", attributes))
+        return try required(result, "TopicArn", operation: "CreateTopic")
+    }
+
+    /// Subscribe; returns the subscription ARN (`pending confirmation` for an email endpoint
+    /// unless `returnSubscriptionArn`).
+    public func subscribe(topicArn: String, protocol transport: String, endpoint: String, attributes: [String: String] = [:], returnSubscriptionArn: Bool = true) async throws -> String {
+        var parameters: [(name: String, value: String)] = [("TopicArn", topicArn), ("Protocol", transport), ("Endpoint", endpoint)]
+        parameters += Self.entries("Attributes", attributes)
+        if returnSubscriptionArn { parameters.append(("ReturnSubscriptionArn", "true")) }
+        let result = try await client.query("Subscribe", parameters)
+        return try required(result, "SubscriptionArn", operation: "Subscribe")
+    }
+
+    /// Publish; returns the message id. With `messageStructure: "json"`, `message` is a JSON object
+    /// of one message per protocol (`default`, `email`, `sqs`, …).
+    public func publish(topicArn: String, message: String, subject: String? = nil, messageStructure: String? = nil,
+                        messageAttributes: [String: MessageAttribute] = [:]) async throws -> String {
+        var parameters: [(name: String, value: String)] = [("TopicArn", topicArn), ("Message", message)]
+        if let subject { parameters.append(("Subject", subject)) }
+        if let messageStructure { parameters.append(("MessageStructure", messageStructure)) }
+        for (index, attribute) in messageAttributes.sorted(by: { $0.key < $1.key }).enumerated() {
+            let prefix = "MessageAttributes.entry.\(index + 1)"
+            parameters += [("\(prefix).Name", attribute.key), ("\(prefix).Value.DataType", attribute.value.dataType),
+                           ("\(prefix).Value.StringValue", attribute.value.stringValue)]
+        }
+        let result = try await client.query("Publish", parameters)
+        return try required(result, "MessageId", operation: "Publish")
+    }
+
+    private func required(_ result: XMLElement, _ field: String, operation: String) throws -> String {
+        guard let value = result.childText(field), !value.isEmpty else {
+            throw client.malformed(operation: operation, response: nil, detail: "the response has no \(field)")
+        }
+        return value
+    }
+
+    /// The query protocol's map encoding: `Name.entry.N.key` / `Name.entry.N.value`.
+    static func entries(_ name: String, _ map: [String: String]) -> [(name: String, value: String)] {
+        map.sorted { $0.key < $1.key }.enumerated().flatMap { index, pair in
+            [("\(name).entry.\(index + 1).key", pair.key), ("\(name).entry.\(index + 1).value", pair.value)]
+        }
+    }
+}

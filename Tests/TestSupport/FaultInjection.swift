@@ -1,0 +1,66 @@
+import AWSCore
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Counts the requests that pass through to a real transport; it changes nothing.
+public final class CountingTransport: HTTPTransport {
+    private let inner: any HTTPTransport
+    private let counter = NIOLockedValueBox(0)
+
+    public init(_ inner: any HTTPTransport = AsyncHTTPClientTransport()) { self.inner = inner }
+
+    public var count: Int { counter.withLockedValue { $0 } }
+
+    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        counter.withLockedValue { $0 += 1 }
+        return try await inner.send(request, timeout: timeout)
+    }
+}
+
+/// Injects faults that moto cannot produce — throttling, 5xx, a dropped connection, a garbled
+/// body — in front of a real transport: each request takes the next fault of the script, and
+/// once the script is used up, requests go through to the real server.
+public final class FaultInjectingTransport: HTTPTransport {
+    public enum Fault: Sendable {
+        case status(Int, body: String, headers: [(name: String, value: String)] = [])
+        case connectionDropped
+        case timedOut
+    }
+
+    private let inner: any HTTPTransport
+    private let state: NIOLockedValueBox<(script: [Fault], attempts: Int)>
+
+    public init(faults: [Fault], passingTo inner: any HTTPTransport = AsyncHTTPClientTransport()) {
+        self.inner = inner
+        state = NIOLockedValueBox((faults, 0))
+    }
+
+    /// Requests seen, faulted or passed through.
+    public var attempts: Int { state.withLockedValue { $0.attempts } }
+
+    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        let fault: Fault? = state.withLockedValue { state in
+            state.attempts += 1
+            return state.script.isEmpty ? nil : state.script.removeFirst()
+        }
+        switch fault {
+        case nil:
+            return try await inner.send(request, timeout: timeout)
+        case let .status(code, body, headers):
+            return HTTPResponse(status: code, headers: headers, body: Data(body.utf8))
+        case .connectionDropped:
+            throw HTTPTransportError.connectionFailed("connection reset by peer (injected)")
+        case .timedOut:
+            throw HTTPTransportError.timedOut
+        }
+    }
+
+    /// A JSON-protocol throttling response, as KMS or Cognito send it.
+    public static func throttling() -> Fault {
+        .status(400, body: #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#, headers: [("x-amzn-RequestId", "injected-throttle")])
+    }
+
+    public static func serviceUnavailable() -> Fault {
+        .status(503, body: #"{"__type":"ServiceUnavailableException","message":"injected outage"}"#)
+    }
+}

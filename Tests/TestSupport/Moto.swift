@@ -1,0 +1,78 @@
+import AWSCore
+import Foundation
+import Logging
+
+/// The moto servers `make test` starts on loopback, and client configurations that talk to them.
+public enum Moto {
+    /// Why a test that needs moto can't run: it fails, loudly, rather than skipping.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let variable: String
+        public var description: String {
+            "\(variable) is not set: these tests need the moto servers that `make test` starts (scripts/with-moto.sh). Run `make test`, or `scripts/with-moto.sh swift test`."
+        }
+    }
+
+    public static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The plain moto server's URL.
+    public static func endpoint() throws -> String {
+        guard let url = environment["AWS_ENDPOINT_URL"], !url.isEmpty else { throw Unavailable(variable: "AWS_ENDPOINT_URL") }
+        return url
+    }
+
+    /// A configuration for the plain moto server: dummy credentials, us-east-1, quick retries.
+    public static func configuration(region: String = "us-east-1", credentials: AWSCredentials = AWSCredentials(accessKeyId: "testing", secretAccessKey: "testing"),
+                                     endpointVariable: String = "AWS_ENDPOINT_URL", transport: any HTTPTransport = AsyncHTTPClientTransport(),
+                                     retry: RetryPolicy = Moto.quickRetries) throws -> AWSClientConfiguration {
+        guard let url = environment[endpointVariable], !url.isEmpty else { throw Unavailable(variable: endpointVariable) }
+        return AWSClientConfiguration(region: region, credentials: StaticCredentialsProvider(credentials),
+                                      environment: ["AWS_ENDPOINT_URL": url], transport: transport, retry: retry,
+                                      timeout: .seconds(30), logger: Logger(label: "test"))
+    }
+
+    /// The standard policy's three attempts with millisecond backoff, so fault tests stay fast.
+    public static let quickRetries = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50))
+
+    /// A name no other test (or earlier run against the same server) uses.
+    public static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// The account moto reports.
+    public static let accountId = "123456789012"
+}
+
+/// IAM through the generic client: only what the tests need (a Lambda role, a user with a key).
+/// The project itself never calls IAM, so this stays out of AWSServices.
+public struct IAMTestClient: Sendable {
+    public static let service = ServiceDescriptor(serviceId: "IAM", signingName: "iam", endpointPrefix: "iam", wireProtocol: .awsQuery(apiVersion: "2010-05-08"))
+    let client: AWSServiceClient
+
+    public init(configuration: AWSClientConfiguration) throws {
+        client = try AWSServiceClient(service: Self.service, configuration: configuration)
+    }
+
+    /// Creates a role Lambda may assume; returns its ARN.
+    public func createLambdaRole(name: String) async throws -> String {
+        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+        let result = try await client.query("CreateRole", [("RoleName", name), ("AssumeRolePolicyDocument", trust)])
+        guard let arn = result.descendant("Arn")?.text else { throw MissingFieldError(field: "Role.Arn") }
+        return arn
+    }
+
+    public func createUser(name: String) async throws {
+        _ = try await client.query("CreateUser", [("UserName", name)])
+    }
+
+    public func createAccessKey(userName: String) async throws -> AWSCredentials {
+        let result = try await client.query("CreateAccessKey", [("UserName", userName)])
+        guard let keyId = result.descendant("AccessKeyId")?.text, let secret = result.descendant("SecretAccessKey")?.text else {
+            throw MissingFieldError(field: "AccessKey")
+        }
+        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret)
+    }
+
+    public func putUserPolicy(userName: String, policyName: String, document: String) async throws {
+        _ = try await client.query("PutUserPolicy", [("UserName", userName), ("PolicyName", policyName), ("PolicyDocument", document)])
+    }
+}

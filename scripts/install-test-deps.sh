@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what `make test` needs when it is missing: Debian packages that the Swift targets link,
+# and the pinned Python peers (moto's server). Idempotent and quiet when everything is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/pins.sh
+
+apt_missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || apt_missing+=("$package")
+done
+if ((${#apt_missing[@]})); then
+  echo "installing Debian packages: ${apt_missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
+
+pip_missing=()
+for requirement in "${PIP_PACKAGES[@]}"; do
+  python3 scripts/pip_pin_satisfied.py "$requirement" || pip_missing+=("$requirement")
+done
+if ((${#pip_missing[@]})); then
+  echo "installing Python packages: ${pip_missing[*]}"
+  python3 -m pip install --quiet --disable-pip-version-check "${pip_missing[@]}"
+fi

@@ -1,0 +1,5 @@
+# Exact versions of everything `make test` installs. Python tools are test peers, never runtime dependencies.
+APT_PACKAGES=(libsqlite3-dev zip unzip)
+PIP_PACKAGES=(
+  "moto[server]==5.2.1"
+)

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs a command with moto servers on free loopback ports, and stops them whatever happens.
+#   AWS_ENDPOINT_URL        a moto server with authentication off (every AWS call of the tests)
+#   MOTO_AUTH_ENDPOINT_URL  a second one that verifies SigV4 after its first three actions
+#                           (the signature test creates its IAM user with those three)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+state=$(mktemp -d)
+pids=()
+stop_servers() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "${KEEP_MOTO_LOGS:-}" = "" ]; then rm -rf "$state"; else echo "moto logs kept in $state"; fi
+}
+trap stop_servers EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# start_moto NAME [VAR=VALUE…]: starts a server, waits until it answers, prints its URL.
+start_moto() {
+  local name=$1; shift
+  local port; port=$(free_port)
+  env "$@" moto_server -H 127.0.0.1 -p "$port" >"$state/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 150); do
+    if python3 -c "import urllib.request, sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json', timeout=1)" 2>/dev/null; then
+      MOTO_URL="http://127.0.0.1:$port"
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "moto server '$name' did not start on port $port; its log:" >&2
+  cat "$state/$name.log" >&2
+  exit 1
+}
+
+start_moto plain
+export AWS_ENDPOINT_URL=$MOTO_URL
+start_moto auth INITIAL_NO_AUTH_ACTION_COUNT=3
+export MOTO_AUTH_ENDPOINT_URL=$MOTO_URL
+echo "moto servers: $AWS_ENDPOINT_URL (plain), $MOTO_AUTH_ENDPOINT_URL (verifies signatures)"
+
+# The tests talk to moto only: fixed dummy credentials, a fixed region, no profile from the host.
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+"$@"
