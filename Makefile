@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test deps build clean-moto help
+.PHONY: demo test deps build help pool-model
 
 help:
 	@echo "make demo   run the whole flow against a local moto server (no AWS account)"
@@ -21,3 +21,7 @@ build:
 # One build, then the whole suite against moto servers that live exactly as long as the run.
 test: deps build
 	scripts/with-moto.sh $(SWIFT) test --skip-build
+
+# Regenerates the UpdateUserPool allowlist from the installed botocore (pinned in scripts/pins.sh).
+pool-model: deps
+	python3 scripts/generate-pool-model.py

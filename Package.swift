@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "AWSCore", targets: ["AWSCore"]),
         .library(name: "AWSServices", targets: ["AWSServices"]),
+        .library(name: "PoolConfig", targets: ["PoolConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -26,6 +27,7 @@ let package = Package(
             ]
         ),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
+        .target(name: "PoolConfig", dependencies: ["AWSCore"]),
         // Shared by the test targets: the moto environment, and the fault injectors for what moto can't do.
         .target(
             name: "TestSupport",
@@ -40,5 +42,6 @@ let package = Package(
         ),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"]),
         .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "PoolConfigTests", dependencies: ["PoolConfig", "AWSServices", "AWSCore", "TestSupport"]),
     ]
 )

@@ -2,4 +2,7 @@
 APT_PACKAGES=(libsqlite3-dev zip unzip)
 PIP_PACKAGES=(
   "moto[server]==5.2.1"
+  # botocore's cognito-idp model is the reference for the UpdateUserPool allowlist (PoolConfig).
+  "boto3==1.43.11"
+  "botocore==1.43.11"
 )

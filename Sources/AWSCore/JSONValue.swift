@@ -110,7 +110,15 @@ public struct MissingFieldError: Error, CustomStringConvertible {
 
 extension Optional where Wrapped == JSONValue {
     /// Member access through a missing value, so that `document["A"]["B"]` reads naturally.
-    public subscript(key: String) -> JSONValue? { self.flatMap { $0[key] } }
+    /// Setting through a missing value does nothing.
+    public subscript(key: String) -> JSONValue? {
+        get { self.flatMap { $0[key] } }
+        set {
+            guard var value = self else { return }
+            value[key] = newValue
+            self = value
+        }
+    }
 
     public func requiredString(_ field: String) throws -> String {
         guard let value = self?.stringValue else { throw MissingFieldError(field: field) }

@@ -1,0 +1,99 @@
+import AWSCore
+import AWSServices
+import Foundation
+import PoolConfig
+import Testing
+import TestSupport
+
+/// Attach then restore on moto, for every pool in fixtures/pools: the pool must come back exactly.
+/// moto's UpdateUserPool resets what it is not sent, as Cognito does, which makes it a fair oracle.
+struct PoolRoundTripTests {
+    let cognito: CognitoIdentityProviderClient
+    let kms: KMSClient
+    init() throws {
+        cognito = try CognitoIdentityProviderClient(configuration: Moto.configuration())
+        kms = try KMSClient(configuration: Moto.configuration())
+    }
+
+    @Test func matrixHasEnoughConfigurations() {
+        #expect(PoolFixtures.names.count >= 15)
+    }
+
+    @Test(arguments: PoolFixtures.names)
+    func attachThenRestoreLeavesThePoolAsItWas(_ fixture: String) async throws {
+        let key = try await kms.createKey(description: fixture)
+        let created = try await cognito.createUserPool(try PoolFixtures.createRequest(fixture, kmsKeyArn: key.arn))
+        let poolId = try #require(created["Id"]?.stringValue)
+        let original = try await cognito.describeUserPool(id: poolId)
+        let attachment = SMSSenderAttachment(lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:sms-sender", kmsKeyArn: key.arn)
+
+        let attach = try LambdaConfigEditor.attachRequest(described: original, attachment: attachment)
+        expectAllowlisted(attach, described: original)
+        try await cognito.updateUserPool(attach)
+        let attached = try await cognito.describeUserPool(id: poolId)
+        #expect(attached["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == attachment.lambdaArn)
+        #expect(attached["LambdaConfig"]["KMSKeyID"]?.stringValue == key.arn)
+
+        let plan = try LambdaConfigEditor.restorePlan(current: attached, original: original, attachment: attachment)
+        #expect(plan.drift.isEmpty)
+        let restore = try #require(plan.request)
+        // The restore changes exactly these on purpose; everything else described must be carried.
+        expectAllowlisted(restore, described: attached, changedOnPurpose: ["LambdaConfig", "LambdaConfig.CustomSMSSender", "LambdaConfig.CustomSMSSender.LambdaArn",
+                                                                            "LambdaConfig.CustomSMSSender.LambdaVersion", "LambdaConfig.KMSKeyID"])
+        try await cognito.updateUserPool(restore)
+        let restored = try await cognito.describeUserPool(id: poolId)
+        #expect(PoolFixtures.comparable(restored) == PoolFixtures.comparable(original), "\(fixture): \(difference(PoolFixtures.comparable(original), PoolFixtures.comparable(restored)))")
+    }
+
+    /// Every updatable member of the described pool is in the request, and nothing outside
+    /// UpdateUserPool's input shape is (moto would accept it silently; Cognito would not).
+    func expectAllowlisted(_ request: JSONValue, described: JSONValue, changedOnPurpose: Set<String> = [], sourceLocation: SourceLocation = #_sourceLocation) {
+        let sent = UpdateUserPoolRequest.memberPaths(of: request)
+        let allowed = Self.paths(of: CognitoPoolModel.updateUserPoolInput)
+        #expect(sent.subtracting(allowed).isEmpty, "outside UpdateUserPool's input: \(sent.subtracting(allowed).sorted())", sourceLocation: sourceLocation)
+        var expected = Self.updatablePaths(in: described, shape: CognitoPoolModel.updateUserPoolInput).subtracting(changedOnPurpose)
+        if sent.contains("Policies.PasswordPolicy.TemporaryPasswordValidityDays") { expected.remove("AdminCreateUserConfig.UnusedAccountValidityDays") }
+        #expect(expected.subtracting(sent).isEmpty, "updatable members not sent: \(expected.subtracting(sent).sorted())", sourceLocation: sourceLocation)
+    }
+
+    /// Paths of structure members a shape allows (list elements are walked through).
+    static func paths(of shape: CognitoPoolModel.Shape, prefix: String = "") -> Set<String> {
+        var result: Set<String> = []
+        switch shape {
+        case let .structure(members):
+            for (name, child) in members {
+                let path = prefix.isEmpty ? name : "\(prefix).\(name)"
+                result.insert(path)
+                result.formUnion(paths(of: child, prefix: path))
+            }
+        case let .list(element): result.formUnion(paths(of: element, prefix: prefix))
+        case .map, .scalar: break
+        }
+        return result
+    }
+
+    /// Paths present (non-null, non-empty-object) in a described pool that the input shape allows,
+    /// with DescribeUserPool's Id/Name as UpdateUserPool's UserPoolId/PoolName.
+    static func updatablePaths(in value: JSONValue, shape: CognitoPoolModel.Shape, prefix: String = "") -> Set<String> {
+        guard case let .object(object) = value, case let .structure(members) = shape else { return [] }
+        var result: Set<String> = []
+        for (name, child) in object {
+            let inputName = prefix.isEmpty ? (["Id": "UserPoolId", "Name": "PoolName"][name] ?? name) : name
+            guard let childShape = members[inputName], child != .null, child != .object([:]) else { continue }
+            let path = prefix.isEmpty ? inputName : "\(prefix).\(inputName)"
+            result.insert(path)
+            if case .list(let element) = childShape, case let .array(items) = child {
+                for item in items { result.formUnion(updatablePaths(in: item, shape: element, prefix: path)) }
+            } else {
+                result.formUnion(updatablePaths(in: child, shape: childShape, prefix: path))
+            }
+        }
+        return result
+    }
+
+    func difference(_ lhs: JSONValue, _ rhs: JSONValue) -> String {
+        let left = lhs.objectValue ?? [:], right = rhs.objectValue ?? [:]
+        return Set(left.keys).union(right.keys).sorted().filter { left[$0] != right[$0] }
+            .map { "\($0): \(left[$0]?.jsonString ?? "absent") → \(right[$0]?.jsonString ?? "absent")" }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,96 @@
+import AWSCore
+import Foundation
+import PoolConfig
+import Testing
+import TestSupport
+
+struct UpdateUserPoolRequestTests {
+    /// The committed allowlist must match botocore's cognito-idp model (pinned in scripts/pins.sh):
+    /// a member Cognito adds fails here instead of being reset in someone's pool.
+    @Test func generatedModelMatchesBotocore() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", PoolFixtures.packageRoot.appendingPathComponent("scripts/generate-pool-model.py").path, "--check"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(message)")
+    }
+
+    static let described: JSONValue = [
+        "Id": "us-east-1_abc", "Name": "pool", "Arn": "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc",
+        "Status": "Enabled", "CreationDate": 1_700_000_000.5, "LastModifiedDate": 1_700_000_100.25, "EstimatedNumberOfUsers": 3,
+        "SchemaAttributes": [["Name": "sub", "AttributeDataType": "String"]], "UsernameAttributes": ["phone_number"],
+        "MfaConfiguration": "OPTIONAL", "SmsConfiguration": [:], "SmsConfigurationFailure": "none",
+        "Policies": ["PasswordPolicy": ["MinimumLength": 8, "TemporaryPasswordValidityDays": 7]],
+        "AdminCreateUserConfig": ["AllowAdminCreateUserOnly": false, "UnusedAccountValidityDays": 7],
+        "LambdaConfig": ["PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:pre"],
+        "UserPoolTags": ["a": "b"], "DeletionProtection": "INACTIVE",
+    ]
+
+    @Test func carriesUpdatableMembersAndDropsReadOnlyOnes() throws {
+        let request = try UpdateUserPoolRequest.carryingOver(Self.described)
+        #expect(request["UserPoolId"]?.stringValue == "us-east-1_abc")
+        #expect(request["PoolName"]?.stringValue == "pool")
+        #expect(request["MfaConfiguration"]?.stringValue == "OPTIONAL")
+        #expect(request["LambdaConfig"]["PreSignUp"] != nil)
+        #expect(request["UserPoolTags"]["a"]?.stringValue == "b")
+        #expect(request["DeletionProtection"]?.stringValue == "INACTIVE")
+        for readOnly in ["Id", "Name", "Arn", "Status", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers", "SchemaAttributes", "UsernameAttributes", "SmsConfigurationFailure"] {
+            #expect(request[readOnly] == nil, "\(readOnly) must not be sent")
+        }
+        // An empty block is the same as none, and Cognito rejects an SmsConfiguration without SnsCallerArn.
+        #expect(request["SmsConfiguration"] == nil)
+        // Both validity settings described: only the current one is sent, or Cognito rejects the request.
+        #expect(request["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"]?.intValue == 7)
+        #expect(request["AdminCreateUserConfig"]["UnusedAccountValidityDays"] == nil)
+        #expect(request["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"]?.boolValue == false)
+    }
+
+    @Test func legacyValidityDaysAloneIsKept() throws {
+        var legacy = Self.described
+        legacy["Policies"] = ["PasswordPolicy": ["MinimumLength": 8]]
+        let request = try UpdateUserPoolRequest.carryingOver(legacy)
+        #expect(request["AdminCreateUserConfig"]["UnusedAccountValidityDays"]?.intValue == 7)
+    }
+
+    @Test func unknownMembersStopTheUpdate() throws {
+        var topLevel = Self.described
+        topLevel["BrandNewSetting"] = "on"
+        #expect(throws: PoolConfigError.unknownMember(path: "BrandNewSetting", botocoreVersion: CognitoPoolModel.botocoreVersion)) {
+            try UpdateUserPoolRequest.carryingOver(topLevel)
+        }
+        var nested = Self.described
+        nested["LambdaConfig"]["FutureTrigger"] = "arn"
+        let error = try #require(throws: PoolConfigError.self) { try UpdateUserPoolRequest.carryingOver(nested) }
+        #expect(error == .unknownMember(path: "LambdaConfig.FutureTrigger", botocoreVersion: CognitoPoolModel.botocoreVersion))
+        #expect(error.description.contains("was not changed"))
+    }
+
+    @Test func attachKeepsOtherTriggersAndRefusesToStealAnEmailSendersKey() throws {
+        let attachment = SMSSenderAttachment(lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:sender", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/ours")
+        let request = try LambdaConfigEditor.attachRequest(described: Self.described, attachment: attachment)
+        #expect(request["LambdaConfig"]["PreSignUp"]?.stringValue == "arn:aws:lambda:us-east-1:123456789012:function:pre")
+        #expect(request["LambdaConfig"]["CustomSMSSender"] == ["LambdaArn": .string(attachment.lambdaArn), "LambdaVersion": "V1_0"])
+        #expect(request["LambdaConfig"]["KMSKeyID"]?.stringValue == attachment.kmsKeyArn)
+
+        var withEmailSender = Self.described
+        withEmailSender["LambdaConfig"] = ["CustomEmailSender": ["LambdaArn": "arn:email", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/theirs"]
+        let error = try #require(throws: PoolConfigError.self) { try LambdaConfigEditor.attachRequest(described: withEmailSender, attachment: attachment) }
+        #expect(error == .kmsKeyInUseByCustomEmailSender(currentKey: "arn:aws:kms:us-east-1:123456789012:key/theirs", requestedKey: attachment.kmsKeyArn, emailSender: "arn:email"))
+    }
+
+    @Test func restoreLeavesSomeoneElsesChangesAlone() throws {
+        let attachment = SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours")
+        var current = Self.described
+        current["LambdaConfig"] = ["CustomSMSSender": ["LambdaArn": "arn:someone-else", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/ours"]
+        let plan = try LambdaConfigEditor.restorePlan(current: current, original: Self.described, attachment: attachment)
+        #expect(plan.drift.count == 1)
+        #expect(plan.drift[0].contains("arn:someone-else"))
+        // Our key is still ours to remove, but the sender someone else set stays.
+        #expect(plan.request?["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == "arn:someone-else")
+        #expect(plan.request?["LambdaConfig"]["KMSKeyID"] == nil)
+    }
+}

@@ -1,0 +1,45 @@
+import AWSCore
+import Foundation
+
+/// The CreateUserPool inputs under fixtures/pools: the round-trip matrix.
+public enum PoolFixtures {
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let directory = packageRoot.appendingPathComponent("fixtures/pools")
+
+    /// Fixture names, sorted.
+    public static var names: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// The CreateUserPool input of a fixture, with a unique PoolName and `${KMS_KEY_ARN}` replaced.
+    public static func createRequest(_ name: String, kmsKeyArn: String) throws -> JSONValue {
+        let text = try String(contentsOf: directory.appendingPathComponent("\(name).json"), encoding: .utf8)
+            .replacingOccurrences(of: "${KMS_KEY_ARN}", with: kmsKeyArn)
+        var request = try JSONValue(data: Data(text.utf8))
+        request["PoolName"] = .string(Moto.uniqueName(String(name.prefix(40))))
+        return request
+    }
+
+    /// Create-only members: UpdateUserPool can't set them and Cognito keeps them, but moto rebuilds
+    /// the pool from what UpdateUserPool sends and drops them. Exempt from the round-trip
+    /// comparison, and only these (the allowlist test checks they are never sent).
+    public static let motoDropsOnUpdate: Set<String> = ["UsernameAttributes", "AliasAttributes", "UsernameConfiguration"]
+
+    /// The pool document as compared before and after a round trip.
+    ///
+    /// Besides `LastModifiedDate` and ``motoDropsOnUpdate``, one member is compared as Cognito
+    /// means it: `AdminCreateUserConfig.UnusedAccountValidityDays` is the deprecated mirror of
+    /// `Policies.PasswordPolicy.TemporaryPasswordValidityDays`. Cognito rejects an update that
+    /// carries both, so the request sends only the current one; Cognito derives the old one from
+    /// it, moto does not. Where the current member is present, the mirror is left out of the comparison.
+    public static func comparable(_ pool: JSONValue) -> JSONValue {
+        var pool = pool
+        pool["LastModifiedDate"] = nil
+        for member in motoDropsOnUpdate { pool[member] = nil }
+        if pool["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"] != nil {
+            pool["AdminCreateUserConfig"]["UnusedAccountValidityDays"] = nil
+        }
+        return pool
+    }
+}
