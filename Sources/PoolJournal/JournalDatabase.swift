@@ -1,0 +1,134 @@
+import AWSCore
+import Foundation
+import GRDB
+
+/// Why the journal could not be used. Each case says what to do.
+public enum JournalError: Error, Equatable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case invalidURI(String)
+    case entryNotFound(Int64)
+    case concurrentWriters(attempts: Int)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason): "cannot open the journal at \(path): \(reason)"
+        case let .invalidURI(uri): "'\(uri)' is not a journal location: give a file path or s3://bucket/key"
+        case let .entryNotFound(id): "the journal has no entry \(id): `smsredirect journal list` shows the ids"
+        case let .concurrentWriters(attempts): "the journal object kept changing under us (\(attempts) conditional writes lost): another writer is busy; try again"
+        }
+    }
+}
+
+/// The SQLite journal file: schema, migrations, append and queries.
+///
+/// WAL mode, and triggers that make `entries` append-only: an UPDATE or DELETE aborts.
+public struct JournalDatabase: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+
+    public init(path: String) throws {
+        self.path = path
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw JournalError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: entries") { db in
+            try db.create(table: "entries") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("attachment_id", .text).notNull().indexed()
+                table.column("request_id", .text).notNull().indexed()
+                table.column("action", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("pool_id", .text).notNull().indexed()
+                table.column("region", .text).notNull()
+                table.column("account", .text)
+                table.column("stack_id", .text)
+                table.column("logical_id", .text)
+                table.column("sender_arn", .text)
+                table.column("kms_key_arn", .text)
+                table.column("original_pool", .text)
+                table.column("original_layers", .text)
+                table.column("applied_request", .text)
+                table.column("layer_version_arn", .text)
+                table.column("published_layer", .boolean).notNull().defaults(to: false)
+                table.column("detail", .text)
+                table.column("created_at", .text).notNull()
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER entries_are_append_only_update BEFORE UPDATE ON entries
+                BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
+                CREATE TRIGGER entries_are_append_only_delete BEFORE DELETE ON entries
+                BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
+                """)
+        }
+        return migrator
+    }
+
+    /// Appends a row and returns it with its id. Committed (and so durable) when this returns.
+    @discardableResult
+    public func append(_ entry: JournalEntry) throws -> JournalEntry {
+        try queue.write { db in
+            var inserted = entry
+            try inserted.insert(db)
+            return inserted
+        }
+    }
+
+    /// Every row, oldest first.
+    public func all() throws -> [JournalEntry] {
+        try queue.read { db in try JournalEntry.order(JournalEntry.StoredColumns.id).fetchAll(db) }
+    }
+
+    public func entry(id: Int64) throws -> JournalEntry {
+        guard let found = try queue.read({ db in try JournalEntry.fetchOne(db, key: id) }) else { throw JournalError.entryNotFound(id) }
+        return found
+    }
+
+    /// The rows of one delivery, oldest first.
+    public func entries(requestId: String) throws -> [JournalEntry] {
+        try queue.read { db in
+            try JournalEntry.filter(JournalEntry.StoredColumns.requestId == requestId).order(JournalEntry.StoredColumns.id).fetchAll(db)
+        }
+    }
+
+    /// The rows of one attachment, oldest first.
+    public func entries(attachmentId: String) throws -> [JournalEntry] {
+        try queue.read { db in
+            try JournalEntry.filter(JournalEntry.StoredColumns.attachmentId == attachmentId).order(JournalEntry.StoredColumns.id).fetchAll(db)
+        }
+    }
+
+    /// The attach in force for an attachment: the last attach that succeeded, unless a detach
+    /// succeeded after it.
+    public func activeAttach(attachmentId: String) throws -> JournalEntry? {
+        var active: JournalEntry?
+        for entry in try entries(attachmentId: attachmentId) where entry.status == .succeeded {
+            active = entry.action == .attach ? entry : nil
+        }
+        return active
+    }
+
+    /// The attach in force on a pool, whatever its attachment id (for `detach --user-pool-id`).
+    public func activeAttach(poolId: String) throws -> JournalEntry? {
+        let ids = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT attachment_id FROM entries WHERE pool_id = ? ORDER BY id DESC", arguments: [poolId])
+        }
+        for id in ids { if let active = try activeAttach(attachmentId: id) { return active } }
+        return nil
+    }
+
+    /// Folds the write-ahead log into the main file, so that the file alone is the whole journal
+    /// (before it is uploaded).
+    public func checkpoint() throws {
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+}

@@ -1,0 +1,158 @@
+import AWSCore
+import Foundation
+import GRDB
+
+/// One row of the journal. Rows are only ever appended: a change of state is a new row.
+///
+/// An attach is journaled `started` (with the pool's full original document and the function's
+/// original layers) before anything changes, then `succeeded` or `failed`; a detach likewise.
+public struct JournalEntry: Codable, Sendable, Equatable, Identifiable {
+    public enum Action: String, Codable, Sendable, CaseIterable {
+        case attach
+        case detach
+    }
+
+    public enum Status: String, Codable, Sendable, CaseIterable {
+        /// Recorded before the first change: what is about to be changed, and from what.
+        case started
+        case succeeded
+        case failed
+        /// Nothing was done, on purpose (e.g. a Delete whose Create never succeeded).
+        case skipped
+    }
+
+    public var id: Int64?
+    /// What the change is known by: the custom resource's PhysicalResourceId (pool and function).
+    public var attachmentId: String
+    /// CloudFormation's RequestId, or a fresh id for a CLI call: a repeated delivery finds its rows by it.
+    public var requestId: String
+    public var action: Action
+    public var status: Status
+    public var poolId: String
+    public var region: String
+    public var account: String?
+    public var stackId: String?
+    public var logicalId: String?
+    public var senderArn: String?
+    public var kmsKeyArn: String?
+    /// The DescribeUserPool document before the change.
+    public var originalPool: JSONValue?
+    /// The sender's layer ARNs before the change.
+    public var originalLayers: [String]?
+    /// The UpdateUserPool request sent (or about to be sent).
+    public var appliedRequest: JSONValue?
+    /// The layer version attached to the sender.
+    public var layerVersionArn: String?
+    /// Whether we published that layer version (and so delete it on detach).
+    public var publishedLayer: Bool
+    /// A failure's reason, or what was left alone because someone else changed it.
+    public var detail: String?
+    public var createdAt: Date
+
+    public init(id: Int64? = nil, attachmentId: String, requestId: String, action: Action, status: Status, poolId: String, region: String,
+                account: String? = nil, stackId: String? = nil, logicalId: String? = nil, senderArn: String? = nil, kmsKeyArn: String? = nil,
+                originalPool: JSONValue? = nil, originalLayers: [String]? = nil, appliedRequest: JSONValue? = nil,
+                layerVersionArn: String? = nil, publishedLayer: Bool = false, detail: String? = nil, createdAt: Date = Date()) {
+        self.id = id
+        self.attachmentId = attachmentId
+        self.requestId = requestId
+        self.action = action
+        self.status = status
+        self.poolId = poolId
+        self.region = region
+        self.account = account
+        self.stackId = stackId
+        self.logicalId = logicalId
+        self.senderArn = senderArn
+        self.kmsKeyArn = kmsKeyArn
+        self.originalPool = originalPool
+        self.originalLayers = originalLayers
+        self.appliedRequest = appliedRequest
+        self.layerVersionArn = layerVersionArn
+        self.publishedLayer = publishedLayer
+        self.detail = detail
+        // Stored with millisecond precision: keep the value what a read gives back.
+        self.createdAt = Date(timeIntervalSince1970: (createdAt.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
+    /// The same entry with another status, a new time and no id: the next row of its story.
+    public func next(_ status: Status, detail: String? = nil, appliedRequest: JSONValue? = nil) -> JournalEntry {
+        var entry = self
+        entry.id = nil
+        entry.status = status
+        entry.detail = detail ?? self.detail
+        entry.appliedRequest = appliedRequest ?? self.appliedRequest
+        entry.createdAt = Date()
+        return entry
+    }
+}
+
+/// The row mapping is written out: documents are stored as JSON text (sorted keys, so equal
+/// documents are equal bytes) and times as ISO 8601 with milliseconds.
+extension JournalEntry: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "entries"
+
+    enum StoredColumns {
+        static let id = Column("id")
+        static let attachmentId = Column("attachment_id")
+        static let requestId = Column("request_id")
+        static let poolId = Column("pool_id")
+    }
+
+    public init(row: Row) throws {
+        func document(_ column: String) throws -> JSONValue? {
+            guard let text: String = row[column] else { return nil }
+            return try JSONValue(data: Data(text.utf8))
+        }
+        guard let action = Action(rawValue: row["action"]), let status = Status(rawValue: row["status"]) else {
+            throw JournalError.cannotOpen(path: "entries", reason: "row \(row["id"] as Int64? ?? -1) has an unknown action or status")
+        }
+        let createdAt: String = row["created_at"]
+        self.init(id: row["id"], attachmentId: row["attachment_id"], requestId: row["request_id"], action: action, status: status,
+                  poolId: row["pool_id"], region: row["region"], account: row["account"], stackId: row["stack_id"], logicalId: row["logical_id"],
+                  senderArn: row["sender_arn"], kmsKeyArn: row["kms_key_arn"], originalPool: try document("original_pool"),
+                  originalLayers: try document("original_layers")?.arrayValue?.compactMap(\.stringValue),
+                  appliedRequest: try document("applied_request"), layerVersionArn: row["layer_version_arn"],
+                  publishedLayer: row["published_layer"], detail: row["detail"], createdAt: JournalTime.parse(createdAt) ?? Date(timeIntervalSince1970: 0))
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["attachment_id"] = attachmentId
+        container["request_id"] = requestId
+        container["action"] = action.rawValue
+        container["status"] = status.rawValue
+        container["pool_id"] = poolId
+        container["region"] = region
+        container["account"] = account
+        container["stack_id"] = stackId
+        container["logical_id"] = logicalId
+        container["sender_arn"] = senderArn
+        container["kms_key_arn"] = kmsKeyArn
+        container["original_pool"] = originalPool?.jsonString
+        container["original_layers"] = originalLayers.map { JSONValue.array($0.map { .string($0) }).jsonString }
+        container["applied_request"] = appliedRequest?.jsonString
+        container["layer_version_arn"] = layerVersionArn
+        container["published_layer"] = publishedLayer
+        container["detail"] = detail
+        container["created_at"] = JournalTime.format(createdAt)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// Journal timestamps: UTC ISO 8601 with milliseconds, sortable as text.
+public enum JournalTime {
+    public static func format(_ date: Date) -> String { formatter().string(from: date) }
+
+    public static func parse(_ text: String) -> Date? { formatter().date(from: text) }
+
+    // A formatter per call: ISO8601DateFormatter is not Sendable, and journal writes are rare.
+    private static func formatter() -> ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }
+}

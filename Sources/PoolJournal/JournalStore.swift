@@ -1,0 +1,114 @@
+import AWSCore
+import Foundation
+
+/// Where the journal lives, and how an entry becomes durable there.
+public protocol JournalStore: Sendable {
+    /// A human-readable location (`/path/journal.sqlite`, `s3://bucket/key`).
+    var location: String { get }
+    /// Appends an entry; durable in the store when this returns.
+    func append(_ entry: JournalEntry) async throws -> JournalEntry
+    /// Reads the journal as it is now in the store.
+    func read<T: Sendable>(_ body: @Sendable (JournalDatabase) throws -> T) async throws -> T
+}
+
+/// A journal file on local disk (the default for the CLI).
+public struct LocalJournalStore: JournalStore {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var location: String { path }
+
+    public func append(_ entry: JournalEntry) async throws -> JournalEntry {
+        try open().append(entry)
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (JournalDatabase) throws -> T) async throws -> T {
+        try body(open())
+    }
+
+    func open() throws -> JournalDatabase {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return try JournalDatabase(path: path)
+    }
+}
+
+/// The object store a remote journal lives in: the two conditional operations it needs.
+public protocol JournalObjectStorage: Sendable {
+    /// The object and its ETag, or nil when there is none.
+    func get(bucket: String, key: String) async throws -> (data: Data, eTag: String)?
+    /// Writes only if the object is still at `ifMatch` (or, with nil, does not exist yet);
+    /// throws ``JournalPreconditionFailed`` when someone else wrote first. Returns the new ETag.
+    func put(bucket: String, key: String, data: Data, ifMatch: String?) async throws -> String
+}
+
+/// Someone else wrote the journal object since we read it.
+public struct JournalPreconditionFailed: Error {
+    public init() {}
+}
+
+/// The journal as an S3 object (`JOURNAL_URI=s3://bucket/key`): a Lambda's /tmp does not outlive
+/// its instance, so each append downloads the current object, appends to it in a scratch file,
+/// and uploads it with a conditional write. A lost race (412) re-reads and tries again, so no
+/// entry is lost to a cold start or a concurrent writer.
+public struct RemoteJournalStore: JournalStore {
+    public let bucket: String
+    public let key: String
+    public let storage: any JournalObjectStorage
+    public let scratchDirectory: String
+    public let maxAttempts: Int
+
+    public init(bucket: String, key: String, storage: any JournalObjectStorage, scratchDirectory: String = NSTemporaryDirectory(), maxAttempts: Int = 5) {
+        self.bucket = bucket
+        self.key = key
+        self.storage = storage
+        self.scratchDirectory = scratchDirectory
+        self.maxAttempts = maxAttempts
+    }
+
+    public var location: String { "s3://\(bucket)/\(key)" }
+
+    public func append(_ entry: JournalEntry) async throws -> JournalEntry {
+        for _ in 1...maxAttempts {
+            let (database, eTag, scratch) = try await download()
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let appended = try database.append(entry)
+            try database.checkpoint()
+            let data = try Data(contentsOf: URL(fileURLWithPath: database.path))
+            do {
+                _ = try await storage.put(bucket: bucket, key: key, data: data, ifMatch: eTag)
+                return appended
+            } catch is JournalPreconditionFailed {
+                continue
+            }
+        }
+        throw JournalError.concurrentWriters(attempts: maxAttempts)
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (JournalDatabase) throws -> T) async throws -> T {
+        let (database, _, scratch) = try await download()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        return try body(database)
+    }
+
+    /// The current object in a fresh scratch directory (a new, empty journal when there is none).
+    private func download() async throws -> (JournalDatabase, String?, String) {
+        let scratch = (scratchDirectory as NSString).appendingPathComponent("journal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let path = (scratch as NSString).appendingPathComponent("journal.sqlite")
+        let current = try await storage.get(bucket: bucket, key: key)
+        if let current { try current.data.write(to: URL(fileURLWithPath: path)) }
+        return (try JournalDatabase(path: path), current?.eTag, scratch)
+    }
+
+    /// Parses `s3://bucket/key`.
+    public static func parse(uri: String) throws -> (bucket: String, key: String) {
+        guard uri.hasPrefix("s3://") else { throw JournalError.invalidURI(uri) }
+        let rest = uri.dropFirst(5)
+        guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex, rest.index(after: slash) != rest.endIndex else {
+            throw JournalError.invalidURI(uri)
+        }
+        return (String(rest[..<slash]), String(rest[rest.index(after: slash)...]))
+    }
+}
