@@ -5,8 +5,10 @@ SWIFT ?= swift
 .PHONY: demo test deps build help pool-model
 
 help:
-	@echo "make demo   run the whole flow against a local moto server (no AWS account)"
-	@echo "make test   install test dependencies, start moto on loopback, build once, run every test"
+	@echo "make demo        run the whole flow against a local moto server (no AWS account)"
+	@echo "make test        install test dependencies, start moto on loopback, build once, run every test"
+	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
+	@echo "make fuzz        fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
 
 demo:
 	@echo "make demo: not yet — the demo lands with the deploy-and-demo issue. Run 'make test' meanwhile." >&2
@@ -25,3 +27,5 @@ test: deps build
 # Regenerates the UpdateUserPool allowlist from the installed botocore (pinned in scripts/pins.sh).
 pool-model: deps
 	python3 scripts/generate-pool-model.py
+
+include esdk.mk

@@ -1,0 +1,147 @@
+import ArgumentParser
+import AWSCore
+import AWSServices
+import EncryptionSDK
+import Foundation
+
+/// `smsredirect decrypt`: decrypt an ESDK message, or print its header without a key.
+struct Decrypt: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decrypt an AWS Encryption SDK message (base64), or show its header.",
+        discussion: """
+        The message is read from the argument, from --file, or from stdin. Input that is a JSON \
+        object is searched for a "code" or "request.code" field (a Cognito custom sender event).
+        """
+    )
+
+    @Argument(help: "The base64 message. Omit to use --file or stdin.")
+    var message: String?
+
+    @Option(help: "Read the message from this file.")
+    var file: String?
+
+    @Option(name: .customLong("aes-key-file"), help: "Raw AES wrapping key: 16/24/32 raw bytes, or base64 text.")
+    var aesKeyFile: String?
+
+    @Option(help: "Raw AES keyring key namespace (the EDK provider ID).")
+    var keyNamespace: String?
+
+    @Option(help: "Raw AES keyring key name.")
+    var keyName: String?
+
+    @Option(name: .customLong("kms-key-arn"), help: "Decrypt with this AWS KMS key ARN (strict; repeatable).")
+    var kmsKeyArns: [String] = []
+
+    @Option(help: "Fail if the header lists more encrypted data keys than this.")
+    var maxEncryptedDataKeys: Int?
+
+    @Flag(help: "Print the header (no key needed) instead of decrypting.")
+    var showHeader = false
+
+    @Flag(help: "With --show-header: print JSON.")
+    var json = false
+
+    func validate() throws {
+        if !showHeader {
+            let aes = aesKeyFile != nil
+            let kms = !kmsKeyArns.isEmpty
+            guard aes != kms else { throw ValidationError("give either --aes-key-file or --kms-key-arn (or --show-header)") }
+            if aes, keyNamespace == nil || keyName == nil {
+                throw ValidationError("--aes-key-file needs --key-namespace and --key-name")
+            }
+        }
+    }
+
+    func run() async throws {
+        let text: String
+        if let message {
+            text = message
+        } else if let file {
+            text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+        } else {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        }
+        let bytes = try DecryptCLI.decodeInput(text)
+
+        if showHeader {
+            print(try DecryptCLI.renderHeader(of: bytes, json: json))
+            return
+        }
+        let client = EncryptionSDKClient(commitmentPolicy: .requireEncryptAllowDecrypt, maxEncryptedDataKeys: maxEncryptedDataKeys)
+        let result: DecryptResult
+        if let aesKeyFile, let keyNamespace, let keyName {
+            let keyring = try RawAESKeyring(keyNamespace: keyNamespace, keyName: keyName,
+                                            wrappingKey: try DecryptCLI.readAESKey(path: aesKeyFile))
+            result = try await client.decrypt(bytes, keyring: keyring)
+        } else {
+            result = try await DecryptCLI.decryptWithKMS(bytes, keyArns: kmsKeyArns, client: try DecryptCLI.makeKMSClient(),
+                                                         sdk: client)
+        }
+        // The user explicitly asked for the plaintext: this is the one place it is printed.
+        FileHandle.standardOutput.write(result.plaintext)
+        if !result.plaintext.isEmpty, result.plaintext.last != UInt8(ascii: "\n"), isatty(STDOUT_FILENO) == 1 {
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        }
+    }
+}
+
+/// The logic behind `decrypt`, kept apart from argument parsing so tests can call it.
+enum DecryptCLI {
+    struct InputError: Error, CustomStringConvertible { let description: String }
+
+    /// Base64 text (whitespace ignored), or a JSON object with `code` / `request.code`.
+    static func decodeInput(_ raw: String) throws -> [UInt8] {
+        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("{") {
+            guard let obj = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw InputError(description: "input JSON is not an object")
+            }
+            if let code = obj["code"] as? String {
+                text = code
+            } else if let request = obj["request"] as? [String: Any], let code = request["code"] as? String {
+                text = code
+            } else {
+                throw InputError(description: "input JSON has no \"code\" or \"request.code\" field")
+            }
+        }
+        var compact = String(text.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })
+        // Published Cognito samples are sometimes cut mid-string: decode the whole base64
+        // quanta that are there (a lone trailing character carries no full byte), so the
+        // header can still be shown; decryption of such input fails later on its own.
+        if !compact.hasSuffix("=") {
+            if compact.count % 4 == 1 { compact.removeLast() }
+            compact += String(repeating: "=", count: (4 - compact.count % 4) % 4)
+        }
+        guard let data = Data(base64Encoded: compact) else { throw InputError(description: "input is not valid base64") }
+        return [UInt8](data)
+    }
+
+    /// The `--show-header` output: parse the header only (the rest may be missing) and format it.
+    static func renderHeader(of message: [UInt8], json: Bool) throws -> String {
+        let summary = HeaderSummary(try MessageHeader.parse(message))
+        return json ? try summary.renderJSON() : summary.renderText()
+    }
+
+    /// Reads a raw AES key: exactly 16, 24 or 32 bytes, or base64 text of such a key.
+    static func readAESKey(path: String) throws -> Data {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        if [16, 24, 32].contains(data.count) { return data }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let key = Data(base64Encoded: text), [16, 24, 32].contains(key.count) else {
+            throw InputError(description: "AES key file must hold 16, 24 or 32 raw bytes or their base64")
+        }
+        return key
+    }
+
+    /// Decrypts with a strict AWS KMS keyring over the given client.
+    static func decryptWithKMS(_ message: [UInt8], keyArns: [String], client: any KMSKeyringClient,
+                               sdk: EncryptionSDKClient) async throws -> DecryptResult {
+        let keyring = try AWSKMSKeyring.strict(keyIds: keyArns, client: client)
+        return try await sdk.decrypt(message, keyring: keyring)
+    }
+
+    /// KMS with the AWS CLI's configuration (credentials, region, `AWS_ENDPOINT_URL…`).
+    static func makeKMSClient() throws -> any KMSKeyringClient {
+        try KMSClient(configuration: AWSClientConfiguration.fromEnvironment())
+    }
+}

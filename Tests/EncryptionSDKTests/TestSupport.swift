@@ -1,0 +1,76 @@
+import Foundation
+@testable import EncryptionSDK
+
+/// Paths shared by the tests, found from this file's location (no reliance on the cwd).
+enum TestPaths {
+    /// …/wt-esdk (the package root).
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let vectors = packageRoot.appendingPathComponent("../shared/vectors").standardizedFileURL
+    static let esdkVectors = vectors.appendingPathComponent("esdk")
+    static let cognitoVectors = vectors.appendingPathComponent("cognito")
+    static let scripts = packageRoot.appendingPathComponent("scripts")
+}
+
+/// A keys manifest (`keys.json`, version 1 or 3).
+struct VectorKeys {
+    struct Key {
+        let type: String        // symmetric | private | public
+        let algorithm: String   // aes | rsa
+        let material: String
+        let decrypt: Bool
+    }
+    let keys: [String: Key]
+
+    init(url: URL) throws {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        var keys: [String: Key] = [:]
+        for (name, raw) in json["keys"] as! [String: Any] {
+            let k = raw as! [String: Any]
+            let material: String
+            if let s = k["material"] as? String {
+                material = s
+            } else {
+                let lines = k["material"] as? [String] ?? []
+                material = lines.joined(separator: k["line-separator"] as? String ?? "")
+            }
+            keys[name] = Key(type: k["type"] as! String, algorithm: k["algorithm"] as! String,
+                             material: material, decrypt: k["decrypt"] as? Bool ?? true)
+        }
+        self.keys = keys
+    }
+
+    /// Builds the keyring a manifest master-key entry describes.
+    func keyring(for entry: [String: Any]) throws -> any Keyring {
+        guard entry["type"] as? String == "raw" else { throw VectorError.unsupported("master key type \(entry["type"] ?? "nil")") }
+        let name = entry["key"] as! String
+        guard let key = keys[name] else { throw VectorError.unsupported("unknown key \(name)") }
+        let namespace = entry["provider-id"] as! String
+        switch entry["encryption-algorithm"] as? String {
+        case "aes":
+            return try RawAESKeyring(keyNamespace: namespace, keyName: name, wrappingKey: Data(base64Encoded: key.material)!)
+        case "rsa":
+            let padding: RawRSAKeyring.Padding
+            switch (entry["padding-algorithm"] as? String, entry["padding-hash"] as? String) {
+            case ("pkcs1", _): padding = .pkcs1V15
+            case ("oaep-mgf1", "sha1"): padding = .oaepSHA1
+            case ("oaep-mgf1", "sha256"): padding = .oaepSHA256
+            case ("oaep-mgf1", "sha384"): padding = .oaepSHA384
+            case ("oaep-mgf1", "sha512"): padding = .oaepSHA512
+            case let other: throw VectorError.unsupported("RSA padding \(other)")
+            }
+            if key.type == "private" {
+                return try RawRSAKeyring(keyNamespace: namespace, keyName: name, padding: padding, privateKeyPEM: key.material)
+            }
+            return try RawRSAKeyring(keyNamespace: namespace, keyName: name, padding: padding, publicKeyPEM: key.material)
+        default:
+            throw VectorError.unsupported("encryption algorithm \(entry["encryption-algorithm"] ?? "nil")")
+        }
+    }
+}
+
+enum VectorError: Error { case unsupported(String) }
+
+func resolve(_ uri: String, relativeTo dir: URL) -> URL {
+    dir.appendingPathComponent(String(uri.dropFirst("file://".count)))
+}

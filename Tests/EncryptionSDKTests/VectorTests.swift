@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import EncryptionSDK
+
+/// Runs every decrypt vector in ../shared/vectors/esdk. Positive vectors must decrypt to the
+/// exact plaintext; negative ones must fail. Failures are reported with the vector id.
+@Suite("ESDK decrypt vectors")
+struct VectorTests {
+    static let folders = ["net-4.0.1", "net-4.0.0-valid", "net-4.0.0-invalid", "python-generated"]
+
+    struct Outcome { var passed = 0; var failed = 0; var skipped = 0; var failures: [String] = []; var errorKinds: [String: Int] = [:] }
+
+    static func run(folder: String) async throws -> Outcome {
+        let dir = TestPaths.esdkVectors.appendingPathComponent(folder)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("manifest.json"))) as! [String: Any]
+        let keys = try VectorKeys(url: resolve(manifest["keys"] as! String, relativeTo: dir))
+        let tests = manifest["tests"] as! [String: Any]
+        var outcome = Outcome()
+        let client = EncryptionSDKClient(commitmentPolicy: .requireEncryptAllowDecrypt)
+        for id in tests.keys.sorted() {
+            let test = tests[id] as! [String: Any]
+            let keyrings: [any Keyring]
+            do {
+                keyrings = try (test["master-keys"] as! [[String: Any]]).map(keys.keyring(for:))
+            } catch {
+                outcome.skipped += 1
+                print("esdk vectors: skip \(folder)/\(id): \(error)")
+                continue
+            }
+            let keyring = keyrings.count == 1 ? keyrings[0] : MultiKeyring(generator: nil, children: keyrings)
+            let ciphertext = try Data(contentsOf: resolve(test["ciphertext"] as! String, relativeTo: dir))
+            let reproduced = test["encryption-context"] as? [String: String] ?? [:]
+            let unsignedOnly = test["decryption-method"] as? String == "streaming-unsigned-only"
+            let result = test["result"] as! [String: Any]
+            let expected: Data? = try (result["output"] as? [String: Any]).map {
+                try Data(contentsOf: resolve($0["plaintext"] as! String, relativeTo: dir))
+            }
+            do {
+                let r = try await client.decrypt(ciphertext, keyring: keyring, encryptionContext: reproduced, unsignedOnly: unsignedOnly)
+                if let expected, r.plaintext == expected {
+                    outcome.passed += 1
+                } else {
+                    outcome.failed += 1
+                    outcome.failures.append("\(folder)/\(id): " + (expected == nil ? "must fail but decrypted" : "wrong plaintext"))
+                }
+            } catch {
+                if expected == nil {
+                    outcome.passed += 1
+                    outcome.errorKinds["\(error)".split(separator: ":").first.map(String.init) ?? "?", default: 0] += 1
+                } else {
+                    outcome.failed += 1
+                    outcome.failures.append("\(folder)/\(id): must succeed but failed: \(error)")
+                }
+            }
+        }
+        return outcome
+    }
+
+    @Test("all decrypt vectors pass")
+    func allVectors() async throws {
+        var total = Outcome()
+        for folder in Self.folders {
+            let o = try await Self.run(folder: folder)
+            print("esdk vectors [\(folder)]: \(o.passed) passed, \(o.failed) failed, \(o.skipped) skipped")
+            total.passed += o.passed; total.failed += o.failed; total.skipped += o.skipped
+            total.failures += o.failures
+            total.errorKinds.merge(o.errorKinds, uniquingKeysWith: +)
+        }
+        print("esdk vectors: \(total.passed) passed, \(total.failed) failed")
+        // Which check rejected the negative vectors (a sanity check that they fail for real reasons).
+        for (kind, n) in total.errorKinds.sorted(by: { $0.value > $1.value }) { print("esdk vectors: rejected by \(kind): \(n)") }
+        for f in total.failures { Issue.record("\(f)") }
+        #expect(total.passed >= 2674, "expected every one of the 2674 vectors to run and pass")
+        #expect(total.skipped == 0)
+    }
+}
