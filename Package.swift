@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PoolConfig", targets: ["PoolConfig"]),
         .library(name: "PoolJournal", targets: ["PoolJournal"]),
         .library(name: "EncryptionSDK", targets: ["EncryptionSDK"]),
+        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .executable(name: "smsredirect", targets: ["smsredirect"]),
     ],
     dependencies: [
@@ -42,10 +43,23 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The Lambda Runtime API client loop and the loopback Runtime API server (plain NIO: cold starts).
+        .target(
+            name: "LambdaRuntime",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A tiny Lambda the runtime tests drive end to end.
+        .executableTarget(name: "EchoLambda", dependencies: ["LambdaRuntime"]),
         .executableTarget(
             name: "smsredirect",
             dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK",
+                "AWSCore", "AWSServices", "EncryptionSDK", "LambdaRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,6 +90,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
+        ),
+        .testTarget(
+            name: "LambdaRuntimeTests",
+            dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
     ]

@@ -22,5 +22,12 @@ for requirement in "${PIP_PACKAGES[@]}"; do
 done
 if ((${#pip_missing[@]})); then
   echo "installing Python packages: ${pip_missing[*]}"
-  python3 -m pip install --quiet --disable-pip-version-check "${pip_missing[@]}"
+  if ! python3 -m pip install --quiet --disable-pip-version-check "${pip_missing[@]}"; then
+    # No wheel fits (another Python or architecture): awslambdaric builds from source with these.
+    echo "retrying with the toolchain awslambdaric's source build needs: ${LAMBDARIC_BUILD_APT_PACKAGES[*]}"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${LAMBDARIC_BUILD_APT_PACKAGES[@]}" >/dev/null
+    python3 -m pip install --quiet --disable-pip-version-check "${pip_missing[@]}"
+  fi
 fi

@@ -7,4 +7,9 @@ PIP_PACKAGES=(
   "botocore==1.43.11"
   # The Python AWS Encryption SDK: the EncryptionSDK cross-check and benchmark peer.
   "aws-encryption-sdk==4.0.7"
+  # AWS's runtime interface client: the fidelity check of the loopback Runtime API, and the
+  # runtime of the Python peer in the sender benchmark.
+  "awslambdaric==4.2.2"
 )
+# What pip needs when it must build awslambdaric from source (no wheel for this Python/arch).
+LAMBDARIC_BUILD_APT_PACKAGES=(g++ make cmake autoconf automake libtool perl)

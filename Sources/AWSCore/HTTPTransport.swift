@@ -66,9 +66,12 @@ extension HTTPClient {
     /// should fail fast and name its endpoint.
     public static let aws: HTTPClient = {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(5))
+        // The connect timeout also bounds the wait for a free pooled connection.
+        configuration.timeout = .init(connect: .seconds(10))
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.idleTimeout = .seconds(50)
+        // SQS long polls hold a connection for up to 20 s each; leave room for other calls.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 }

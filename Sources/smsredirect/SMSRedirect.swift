@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// The project CLI. Only `decrypt` lives in this package; the main package adds the rest.
+/// The `smsredirect` command line tool.
 @main
 struct SMSRedirect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smsredirect",
-        abstract: "Cognito SMS redirect tools.",
-        subcommands: [Decrypt.self]
+        abstract: "Develop and test Cognito SMS flows with messages redirected to an inbox.",
+        subcommands: [Decrypt.self, Invoke.self]
     )
 }

@@ -1,0 +1,58 @@
+import Logging
+import NIOPosix
+
+/// The entry point of a Lambda executable (`bootstrap`).
+///
+/// ```swift
+/// @main struct Main {
+///     static func main() async {
+///         await Lambda.run { setUp in
+///             let table = try setUp.environment.required("TABLE_NAME")
+///             return MyHandler(table: table)
+///         }
+///     }
+/// }
+/// ```
+public enum Lambda {
+    /// Installs JSON logging on stdout, connects to `AWS_LAMBDA_RUNTIME_API`, runs the
+    /// set-up closure, then serves invocations until the process is stopped.
+    ///
+    /// Set-up failure is posted to `…/init/error` and the process exits with status 1;
+    /// so does any Runtime API failure (Lambda then starts a fresh environment).
+    public static func run<Handler: LambdaHandler>(
+        _ setUp: (InitializationContext) async throws -> Handler
+    ) async -> Never {
+        let environment = LambdaEnvironment.process
+        let level = (environment["AWS_LAMBDA_LOG_LEVEL"] ?? environment["LOG_LEVEL"])
+            .flatMap(Logger.Level.init(lambdaName:)) ?? .info
+        LoggingSystem.bootstrap { _ in JSONLogHandler(level: level) }
+        let logger = Logger(label: "lambda")
+
+        guard let endpointText = environment[RuntimeAPI.endpointVariable],
+              let endpoint = RuntimeAPIEndpoint(endpointText) else {
+            // Without the endpoint there is nobody to post an init error to.
+            logger.critical("\(RuntimeAPI.endpointVariable) is not set to host:port; not running inside Lambda?")
+            Platform.exit(1)
+        }
+
+        // One event loop thread: the runtime makes one request at a time, and every
+        // extra thread is start-up cost.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try await HTTPRuntimeAPIClient.withConnection(to: endpoint, group: group) { client in
+                let loop = try await RuntimeLoop.initialize(
+                    client: &client,
+                    context: InitializationContext(environment: environment, logger: logger),
+                    setUp: setUp
+                )
+                try await loop.run(client: &client)
+            }
+        } catch is InitializationFailed {
+            Platform.exit(1)
+        } catch {
+            logger.critical("Runtime API failure", metadata: ["error": .string(String(describing: error))])
+            Platform.exit(1)
+        }
+        Platform.exit(0)
+    }
+}

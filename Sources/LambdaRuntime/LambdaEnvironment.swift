@@ -1,0 +1,42 @@
+/// Read access to environment variables during set-up.
+///
+/// Reading a required variable that is absent throws ``MissingEnvironmentVariable``,
+/// which the runtime turns into a `POST …/init/error` and a non-zero exit: a function
+/// that is misconfigured fails at cold start, visibly, instead of on some later path.
+public struct LambdaEnvironment: Sendable {
+    private let lookup: @Sendable (String) -> String?
+
+    /// The process environment.
+    public static let process = LambdaEnvironment { Platform.environment($0) }
+
+    /// A fixed environment, for tests.
+    public init(_ values: [String: String]) {
+        self.lookup = { values[$0] }
+    }
+
+    public init(lookup: @escaping @Sendable (String) -> String?) {
+        self.lookup = lookup
+    }
+
+    /// The value of `name`, or nil when unset.
+    public subscript(_ name: String) -> String? { lookup(name) }
+
+    /// The value of `name`; throws when it is unset or empty.
+    public func required(_ name: String) throws -> String {
+        guard let value = lookup(name), !value.isEmpty else {
+            throw MissingEnvironmentVariable(name: name)
+        }
+        return value
+    }
+}
+
+/// A required environment variable is not set.
+public struct MissingEnvironmentVariable: LambdaReportableError, Equatable, CustomStringConvertible {
+    public let name: String
+
+    public init(name: String) { self.name = name }
+
+    public var errorType: String { "Runtime.MissingEnvironmentVariable" }
+    public var errorMessage: String { "Required environment variable \(name) is not set" }
+    public var description: String { errorMessage }
+}
