@@ -20,9 +20,13 @@ deps:
 build:
 	$(SWIFT) build --build-tests
 
-# One build, then the whole suite against moto servers that live exactly as long as the run.
+# One build, then the whole suite against moto servers that live exactly as long as the run;
+# then no code or ciphertext the tests made may appear anywhere in the run's output.
 test: deps build
-	scripts/with-moto.sh $(SWIFT) test --skip-build
+	@rm -f .build/test-secrets.txt
+	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt \
+	  scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log
+	@scripts/check-secrets-not-logged.sh .build/test-secrets.txt .build/test-output.log
 
 # Regenerates the UpdateUserPool allowlist from the installed botocore (pinned in scripts/pins.sh).
 pool-model: deps

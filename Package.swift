@@ -67,6 +67,16 @@ let package = Package(
         .executableTarget(name: "ESDKBench", dependencies: ["EncryptionSDK", .product(name: "Crypto", package: "swift-crypto")]),
         // `make fuzz` builds this with -sanitize=fuzzer; a plain build replays files given as arguments.
         .executableTarget(name: "ESDKFuzz", dependencies: ["EncryptionSDK"]),
+        // The CustomSMSSender (and CustomEmailSender) event, handler and Cognito's side of it.
+        .target(
+            name: "SMSSender",
+            dependencies: [
+                "AWSCore", "AWSServices", "EncryptionSDK", "LambdaRuntime",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "sender", dependencies: ["SMSSender", "AWSCore", "AWSServices", "LambdaRuntime"]),
         .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
         // Shared by the test targets: the moto environment, and the fault injectors for what moto can't do.
         .target(
@@ -93,8 +103,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: ["LambdaRuntime", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
+        .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
     ]
 )

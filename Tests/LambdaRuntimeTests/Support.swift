@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import LambdaRuntime
 
@@ -11,22 +12,7 @@ enum Paths {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()
 
-    /// The directory holding the executables built alongside the test bundle
-    /// (.build/<triple>/debug): next to the test runner, else .build/debug.
-    static let productsDirectory: URL = {
-        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [runner, runner.deletingLastPathComponent(), packageRoot.appendingPathComponent(".build/debug")]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("EchoLambda").path) }
-            ?? packageRoot.appendingPathComponent(".build/debug")
-    }()
-
-    static func product(_ name: String) throws -> String {
-        let path = productsDirectory.appendingPathComponent(name).path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw TestFailure("\(name) is not built at \(path); run `swift build` first")
-        }
-        return path
-    }
+    static func product(_ name: String) throws -> String { try BuiltProducts.path(name) }
 
     static let pythonHandlers = packageRoot.appendingPathComponent("Tests/python").path
 }

@@ -1,0 +1,55 @@
+import AWSCore
+import AWSServices
+import Foundation
+
+/// Delivers a decrypted code.
+public protocol CodePublishing: Sendable {
+    /// Returns the delivery's message id.
+    func publish(_ record: CodeRecord) async throws -> String
+}
+
+/// Publishes to the SNS topic that emails a person and feeds the SQS code inbox.
+public struct SNSCodePublisher: CodePublishing {
+    /// The AWS sample's subject, so that mail filters set up for it keep working.
+    public static let subject = "Cognito Lambda-based SMS messaging testing stack"
+
+    public let topicArn: String
+    public let sns: SNSClient
+
+    public init(topicArn: String, sns: SNSClient) {
+        self.topicArn = topicArn
+        self.sns = sns
+    }
+
+    /// One message per protocol (`MessageStructure=json`): words for email, the record for the
+    /// rest; and message attributes for subscription filter policies.
+    public static func message(for record: CodeRecord) throws -> (message: String, attributes: [String: SNSClient.MessageAttribute]) {
+        let json = try record.jsonString()
+        let perProtocol: JSONValue = ["default": .string(json), "sqs": .string(json), "email": .string(record.emailText)]
+        var attributes: [String: SNSClient.MessageAttribute] = [
+            "trigger_source": .string(record.triggerSource), "user_pool_id": .string(record.userPoolId), "username": .string(record.userName),
+        ]
+        if let phoneNumber = record.phoneNumber { attributes["phone_number"] = .string(phoneNumber) }
+        return (perProtocol.jsonString, attributes)
+    }
+
+    public func publish(_ record: CodeRecord) async throws -> String {
+        let (message, attributes) = try Self.message(for: record)
+        do {
+            return try await sns.publish(topicArn: topicArn, message: message, subject: Self.subject, messageStructure: "json", messageAttributes: attributes)
+        } catch let error as AWSError where error.kind == .service {
+            switch error.code {
+            case "AuthorizationError", "AccessDenied", "AccessDeniedException", "KMSAccessDenied":
+                throw SenderError.topicAccessDenied(topic: topicArn, detail: error.description)
+            case "NotFound", "NotFoundException":
+                throw SenderError.topicNotFound(topic: topicArn)
+            case "InvalidParameter", "InvalidParameterValue":
+                throw SenderError.topicRejectedMessage(topic: topicArn, detail: error.message)
+            default:
+                throw SenderError.publishFailed(topic: topicArn, detail: error.description)
+            }
+        } catch let error as AWSError {
+            throw SenderError.publishFailed(topic: topicArn, detail: error.description)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import AWSCore
+import Foundation
+
+/// What the inbox receives for each code: the SQS (and default) message body, and what
+/// `smsredirect wait-code` reads back. The plaintext code travels only here, to the inbox.
+public struct CodeRecord: Codable, Sendable, Equatable {
+    public var code: String
+    /// In words: "sign-up verification code", "MFA sign-in code", …
+    public var purpose: String
+    public var triggerSource: String
+    /// `sms` or `email`: the channel Cognito would have used.
+    public var channel: String
+    public var userPoolId: String
+    public var userName: String
+    public var phoneNumber: String?
+    public var email: String?
+    public var clientId: String?
+    public var clientMetadata: [String: String]
+    public var region: String
+    /// When the sender handled it, ISO 8601 UTC.
+    public var time: String
+
+    public init(event: CustomSenderEvent, code: String, time: Date = Date()) {
+        self.code = code
+        purpose = event.triggerSource.purpose
+        triggerSource = event.triggerSource.rawValue
+        channel = event.triggerSource.isSMS ? "sms" : "email"
+        userPoolId = event.userPoolId
+        userName = event.userName
+        phoneNumber = event.phoneNumber
+        email = event.email
+        clientId = event.callerContext.clientId
+        clientMetadata = event.request.clientMetadata
+        region = event.region
+        self.time = time.formatted(.iso8601)
+    }
+
+    /// The record as JSON (sorted keys).
+    public func jsonString() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The short message a person reads in the email.
+    public var emailText: String {
+        var lines = [
+            "\(purpose.prefix(1).uppercased() + purpose.dropFirst()): \(code)",
+            "",
+            "User: \(userName)",
+        ]
+        if let phoneNumber { lines.append("Phone number: \(phoneNumber)") }
+        if let email, channel == "email" || phoneNumber == nil { lines.append("Email: \(email)") }
+        lines += [
+            "User pool: \(userPoolId) (\(region))",
+            "Trigger: \(triggerSource)",
+            "Time: \(time)",
+            "",
+            "Cognito would have sent this by \(channel == "sms" ? "SMS" : "email"); CognitoSMSRedirect delivered it here instead.",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Cognito HTML-escapes the temporary password of an AdminCreateUser invitation.
+public enum HTMLEntities {
+    public static func unescape(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let ampersand = rest.firstIndex(of: "&") {
+            out += rest[..<ampersand]
+            rest = rest[ampersand...]
+            if let semicolon = rest.firstIndex(of: ";"), rest.distance(from: rest.startIndex, to: semicolon) <= 10,
+               let decoded = decode(rest[rest.index(after: rest.startIndex)..<semicolon]) {
+                out.append(decoded)
+                rest = rest[rest.index(after: semicolon)...]
+            } else {
+                out.append("&")
+                rest = rest.dropFirst()
+            }
+        }
+        return out + rest
+    }
+
+    private static func decode(_ entity: Substring) -> Character? {
+        switch entity {
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos": return "'"
+        default:
+            let value: UInt32? = entity.hasPrefix("#x") || entity.hasPrefix("#X") ? UInt32(entity.dropFirst(2), radix: 16)
+                : entity.hasPrefix("#") ? UInt32(entity.dropFirst(), radix: 10) : nil
+            return value.flatMap(Unicode.Scalar.init).map(Character.init)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import AWSCore
+import Foundation
+import LambdaRuntime
+import Logging
+
+extension CustomSenderEvent: Decodable {
+    /// Decodes through the one JSON layer, then validates with errors that name the field.
+    public init(from decoder: any Decoder) throws {
+        let document = try JSONValue(from: decoder)
+        do {
+            try self.init(json: try document.data())
+        } catch let error as SenderEventError {
+            throw SenderError.invalidEvent(error.description)
+        }
+    }
+}
+
+/// What the handler returns. Cognito ignores it; `smsredirect invoke` shows it.
+public struct SenderResult: Codable, Sendable, Equatable {
+    public var messageId: String
+    public var triggerSource: String
+}
+
+/// The CustomSMSSender (and CustomEmailSender) Lambda: decrypt the code, publish it.
+public struct CustomSenderHandler: LambdaHandler {
+    public let decryptor: any CodeDecrypting
+    public let publisher: any CodePublishing
+
+    public init(decryptor: any CodeDecrypting, publisher: any CodePublishing) {
+        self.decryptor = decryptor
+        self.publisher = publisher
+    }
+
+    public func handle(_ event: CustomSenderEvent, context: LambdaContext) async throws -> SenderResult {
+        var logger = context.logger
+        logger[metadataKey: "triggerSource"] = "\(event.triggerSource.rawValue)"
+        logger[metadataKey: "userPoolId"] = "\(event.userPoolId)"
+        do {
+            let code = try await decryptor.decrypt(event)
+            let messageId = try await publisher.publish(CodeRecord(event: event, code: code))
+            // Never the code, the ciphertext or a key: only that it went, and where.
+            logger.info("code delivered", metadata: ["messageId": "\(messageId)", "userName": "\(event.userName)"])
+            return SenderResult(messageId: messageId, triggerSource: event.triggerSource.rawValue)
+        } catch let error as SenderError {
+            // Cognito ignores the result of this asynchronous invocation: the log is where a failure shows.
+            logger.error("code not delivered", metadata: ["errorType": "\(error.errorType)", "error": "\(error.description)"])
+            throw error
+        }
+    }
+}
+
+/// The sender's settings, from the function's environment.
+public struct SenderConfiguration: Sendable, Equatable {
+    /// The key the pool encrypts codes with (its LambdaConfig.KMSKeyID).
+    public var kmsKeyArn: String
+    public var topicArn: String
+
+    public init(kmsKeyArn: String, topicArn: String) {
+        self.kmsKeyArn = kmsKeyArn
+        self.topicArn = topicArn
+    }
+
+    /// Reads `KMS_KEY_ARN` and `SNS_TOPIC_ARN`; a missing one fails the function's init.
+    public init(environment: LambdaEnvironment) throws {
+        self.init(kmsKeyArn: try environment.required("KMS_KEY_ARN"), topicArn: try environment.required("SNS_TOPIC_ARN"))
+    }
+}

@@ -1,0 +1,157 @@
+import AWSCore
+import AWSServices
+import EncryptionSDK
+import Foundation
+import LambdaRuntime
+import SMSSender
+import Testing
+import TestSupport
+
+/// The built sender `bootstrap` run through the loopback Runtime API against moto: a code goes
+/// from "Cognito" (encrypted as Cognito does) to the SQS code inbox.
+@Suite(.serialized)
+struct SenderEndToEndTests {
+    let kms: KMSClient
+    let sns: SNSClient
+    let sqs: SQSClient
+
+    init() throws {
+        kms = try KMSClient(configuration: Moto.configuration())
+        sns = try SNSClient(configuration: Moto.configuration())
+        sqs = try SQSClient(configuration: Moto.configuration())
+    }
+
+    struct Stack {
+        let keyArn: String
+        let topicArn: String
+        let queueUrl: String
+    }
+
+    /// A KMS key, a topic, and an inbox queue subscribed to it (what the template creates).
+    func makeStack() async throws -> Stack {
+        let key = try await kms.createKey(description: "sender e2e")
+        let topicArn = try await sns.createTopic(name: Moto.uniqueName("codes"))
+        let queueUrl = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
+        let queueArn = try #require(try await sqs.getQueueAttributes(queueUrl: queueUrl, names: ["QueueArn"])["QueueArn"])
+        _ = try await sns.subscribe(topicArn: topicArn, protocol: "sqs", endpoint: queueArn)
+        return Stack(keyArn: key.arn, topicArn: topicArn, queueUrl: queueUrl)
+    }
+
+    func invoker(environment: [String: String], log: String) throws -> LocalInvoker {
+        var environment = environment
+        environment["AWS_ENDPOINT_URL"] = try Moto.endpoint()
+        environment["AWS_ACCESS_KEY_ID"] = "testing"
+        environment["AWS_SECRET_ACCESS_KEY"] = "testing"
+        return LocalInvoker(.init(executable: try BuiltProducts.path("sender"), environment: environment, inheritEnvironment: false,
+                                  functionName: "sms-sender", region: "us-east-1", timeout: .seconds(60), output: .file(log)))
+    }
+
+    func event(_ source: TriggerSource, code: String, keyArn: String, userName: String) async throws -> CustomSenderEvent {
+        let simulator = CognitoSimulator(kmsKeyArn: keyArn, kms: kms)
+        let event = try await simulator.event(triggerSource: source, code: code, userPoolId: "us-east-1_E2E", userName: userName,
+                                              phoneNumber: "+1555555\(String(format: "%04d", Int.random(in: 0...9999)))", region: "us-east-1")
+        SecretLedger.record(code, String(event.request.code.prefix(40)))
+        return event
+    }
+
+    @Test func everySMSTriggerSourceReachesTheInbox() async throws {
+        let stack = try await makeStack()
+        let log = TemporaryPath("sender.log")
+        var expected: [String: (code: String, event: CustomSenderEvent)] = [:]
+        var payloads: [Data] = []
+        for source in TriggerSource.allCases where source.isSMS {
+            // A temporary password has characters Cognito HTML-escapes; one code is long and
+            // distinctive so the run-wide secret check can look for it (six digits can't be told from noise).
+            let code = switch source {
+            case .smsAdminCreateUser: "Tmp&<P4ss>'\(Int.random(in: 10...99))"
+            case .smsResendCode: "resent-\(UUID().uuidString.prefix(12))"
+            default: CognitoSimulator.makeCode()
+            }
+            let event = try await event(source, code: code, keyArn: stack.keyArn, userName: "user-\(source.event)")
+            expected[source.rawValue] = (code, event)
+            payloads.append(try event.jsonValue.data())
+        }
+        let report = try await invoker(environment: ["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": stack.topicArn], log: log.path).invoke(events: payloads)
+        #expect(report.outcomes.count == payloads.count)
+        for outcome in report.outcomes {
+            guard case let .response(body) = outcome else { Issue.record("expected a response, got \(outcome)"); continue }
+            let result = try JSONDecoder().decode(SenderResult.self, from: body)
+            #expect(!result.messageId.isEmpty)
+        }
+
+        var received: [String: CodeRecord] = [:]
+        for _ in 0..<10 where received.count < expected.count {
+            for message in try await sqs.receiveMessage(queueUrl: stack.queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: 2) {
+                let envelope = try JSONValue(data: Data(message.body.utf8))
+                let record = try JSONDecoder().decode(CodeRecord.self, from: Data(try #require(envelope["Message"]?.stringValue).utf8))
+                received[record.triggerSource] = record
+                #expect(envelope["Subject"]?.stringValue == SNSCodePublisher.subject)
+                try await sqs.deleteMessage(queueUrl: stack.queueUrl, receiptHandle: message.receiptHandle)
+            }
+        }
+        #expect(received.count == expected.count)
+        for (source, (code, event)) in expected {
+            let record = try #require(received[source], "no inbox message for \(source)")
+            #expect(record.code == code, "\(source)")
+            #expect(record.userName == event.userName)
+            #expect(record.phoneNumber == event.phoneNumber)
+            #expect(record.userPoolId == "us-east-1_E2E")
+            #expect(record.channel == "sms")
+        }
+        // The function's own output never carries a code or a ciphertext.
+        let output = log.contents
+        #expect(output.contains("code delivered"))
+        for (code, event) in expected.values {
+            #expect(!output.contains(code), "the sender logged a plaintext code")
+            #expect(!output.contains(event.request.code.prefix(40)), "the sender logged a ciphertext")
+        }
+    }
+
+    @Test func failuresEndInClearRuntimeErrors() async throws {
+        let stack = try await makeStack()
+        let otherKey = try await kms.createKey(description: "someone else's")
+        let log = TemporaryPath("sender.log")
+        let code = "failing-\(UUID().uuidString.prefix(12))"
+        let wrongKey = try await event(.smsSignUp, code: code, keyArn: otherKey.arn, userName: "wrong-key")
+        var tampered = try await event(.smsSignUp, code: code, keyArn: stack.keyArn, userName: "tampered")
+        var bytes = try #require(Data(base64Encoded: tampered.request.code))
+        bytes[bytes.count - 120] ^= 0x01 // inside the final frame's ciphertext
+        tampered.request.code = bytes.base64EncodedString()
+
+        let report = try await invoker(environment: ["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": stack.topicArn], log: log.path)
+            .invoke(events: [try wrongKey.jsonValue.data(), try tampered.jsonValue.data(), Data(#"{"triggerSource":"CustomSMSSender_SignUp"}"#.utf8)])
+        guard report.outcomes.count == 3 else { Issue.record("expected three outcomes, got \(report.outcomes)"); return }
+        guard case let .error(type, message) = report.outcomes[0] else { Issue.record("wrong key: \(report.outcomes[0])"); return }
+        #expect(type == "Sender.WrongKMSKey")
+        #expect(message.contains(otherKey.arn) && message.contains(stack.keyArn))
+        guard case let .error(tamperedType, _) = report.outcomes[1] else { Issue.record("tampered: \(report.outcomes[1])"); return }
+        #expect(tamperedType == "Sender.UndecryptableCode")
+        guard case let .error(_, invalidMessage) = report.outcomes[2] else { Issue.record("invalid event: \(report.outcomes[2])"); return }
+        #expect(invalidMessage.contains("version") || invalidMessage.contains("callerContext"))
+
+        let missingTopic = try await invoker(environment: ["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:\(Moto.accountId):no-such-topic"], log: log.path)
+            .invoke(event: try await event(.smsAuthentication, code: code, keyArn: stack.keyArn, userName: "no-topic").jsonValue.data())
+        guard case let .error(topicType, topicMessage) = missingTopic.outcome else { Issue.record("missing topic: \(missingTopic.outcome)"); return }
+        #expect(topicType == "Sender.SNSTopicNotFound")
+        #expect(topicMessage.contains("no-such-topic") && topicMessage.contains("SNS_TOPIC_ARN"))
+
+        let unconfigured = try await invoker(environment: ["KMS_KEY_ARN": stack.keyArn], log: log.path).invoke(event: Data("{}".utf8))
+        guard case let .initError(initType, initMessage) = unconfigured.outcome else { Issue.record("missing variable: \(unconfigured.outcome)"); return }
+        #expect(initType == "Runtime.MissingEnvironmentVariable")
+        #expect(initMessage.contains("SNS_TOPIC_ARN"))
+        #expect(unconfigured.exit != .exited(0))
+
+        #expect(!log.contents.contains(code), "the sender logged a plaintext code")
+        #expect(log.contents.contains("Sender.WrongKMSKey"), "a failure must be in the function's log: Cognito ignores the result")
+    }
+}
+
+/// A scratch file path, removed with the value.
+final class TemporaryPath: Sendable {
+    let path: String
+    init(_ name: String) {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("smsredirect-\(UUID().uuidString)-\(name)").path
+    }
+    var contents: String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
