@@ -77,12 +77,22 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "sender", dependencies: ["SMSSender", "AWSCore", "AWSServices", "LambdaRuntime"]),
+        // CloudFormation custom resources, and the attach/detach the helper and the CLI share.
+        .target(
+            name: "CustomResource",
+            dependencies: [
+                "AWSCore", "AWSServices", "PoolConfig", "PoolJournal", "LambdaRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime"]),
         .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
         // Shared by the test targets: the moto environment, and the fault injectors for what moto can't do.
         .target(
             name: "TestSupport",
             dependencies: [
-                "AWSCore",
+                "AWSCore", "AWSServices", "PoolConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -106,6 +116,7 @@ let package = Package(
             dependencies: ["LambdaRuntime", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "CustomResourceTests", dependencies: ["CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
     ]
 )

@@ -117,13 +117,17 @@ public struct JournalDatabase: Sendable {
         return active
     }
 
-    /// The attach in force on a pool, whatever its attachment id (for `detach --user-pool-id`).
-    public func activeAttach(poolId: String) throws -> JournalEntry? {
+    /// The attaches in force on a pool, oldest first (more than one only mid-Update).
+    public func activeAttaches(poolId: String) throws -> [JournalEntry] {
         let ids = try queue.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT attachment_id FROM entries WHERE pool_id = ? ORDER BY id DESC", arguments: [poolId])
+            try String.fetchAll(db, sql: "SELECT attachment_id FROM entries WHERE pool_id = ? GROUP BY attachment_id ORDER BY MAX(id)", arguments: [poolId])
         }
-        for id in ids { if let active = try activeAttach(attachmentId: id) { return active } }
-        return nil
+        return try ids.compactMap { try activeAttach(attachmentId: $0) }.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+    }
+
+    /// The newest attach in force on a pool (for `detach --user-pool-id`).
+    public func activeAttach(poolId: String) throws -> JournalEntry? {
+        try activeAttaches(poolId: poolId).last
     }
 
     /// Folds the write-ahead log into the main file, so that the file alone is the whole journal

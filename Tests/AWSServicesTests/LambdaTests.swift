@@ -6,22 +6,14 @@ import TestSupport
 
 struct LambdaTests {
     let lambda: LambdaClient
-    let iam: IAMTestClient
     init() throws {
         lambda = try LambdaClient(configuration: Moto.configuration())
-        iam = try IAMTestClient(configuration: Moto.configuration())
     }
 
-    /// The smallest valid zip: an end-of-central-directory record and nothing else.
-    static let emptyZip = Data([0x50, 0x4B, 0x05, 0x06] + Array(repeating: 0, count: 18))
+    static let emptyZip = MotoResources.emptyZip
 
     func makeFunction() async throws -> LambdaClient.FunctionConfiguration {
-        let role = try await iam.createLambdaRole(name: Moto.uniqueName("sender-role"))
-        return try await lambda.createFunction([
-            "FunctionName": .string(Moto.uniqueName("sender")), "Runtime": "provided.al2023", "Handler": "bootstrap",
-            "Role": .string(role), "Code": ["ZipFile": .string(Self.emptyZip.base64EncodedString())],
-            "Environment": ["Variables": ["SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:codes"]],
-        ])
+        try await MotoResources.makeFunction(environment: ["SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:codes"])
     }
 
     @Test func functionConfigurationAndLayers() async throws {

@@ -38,8 +38,7 @@ struct PoolRoundTripTests {
         #expect(plan.drift.isEmpty)
         let restore = try #require(plan.request)
         // The restore changes exactly these on purpose; everything else described must be carried.
-        expectAllowlisted(restore, described: attached, changedOnPurpose: ["LambdaConfig", "LambdaConfig.CustomSMSSender", "LambdaConfig.CustomSMSSender.LambdaArn",
-                                                                            "LambdaConfig.CustomSMSSender.LambdaVersion", "LambdaConfig.KMSKeyID"])
+        expectAllowlisted(restore, described: attached, changedOnPurpose: AllowlistCheck.restoredLambdaConfig)
         try await cognito.updateUserPool(restore)
         let restored = try await cognito.describeUserPool(id: poolId)
         #expect(PoolFixtures.comparable(restored) == PoolFixtures.comparable(original), "\(fixture): \(difference(PoolFixtures.comparable(original), PoolFixtures.comparable(restored)))")
@@ -48,47 +47,9 @@ struct PoolRoundTripTests {
     /// Every updatable member of the described pool is in the request, and nothing outside
     /// UpdateUserPool's input shape is (moto would accept it silently; Cognito would not).
     func expectAllowlisted(_ request: JSONValue, described: JSONValue, changedOnPurpose: Set<String> = [], sourceLocation: SourceLocation = #_sourceLocation) {
-        let sent = UpdateUserPoolRequest.memberPaths(of: request)
-        let allowed = Self.paths(of: CognitoPoolModel.updateUserPoolInput)
-        #expect(sent.subtracting(allowed).isEmpty, "outside UpdateUserPool's input: \(sent.subtracting(allowed).sorted())", sourceLocation: sourceLocation)
-        var expected = Self.updatablePaths(in: described, shape: CognitoPoolModel.updateUserPoolInput).subtracting(changedOnPurpose)
-        if sent.contains("Policies.PasswordPolicy.TemporaryPasswordValidityDays") { expected.remove("AdminCreateUserConfig.UnusedAccountValidityDays") }
-        #expect(expected.subtracting(sent).isEmpty, "updatable members not sent: \(expected.subtracting(sent).sorted())", sourceLocation: sourceLocation)
-    }
-
-    /// Paths of structure members a shape allows (list elements are walked through).
-    static func paths(of shape: CognitoPoolModel.Shape, prefix: String = "") -> Set<String> {
-        var result: Set<String> = []
-        switch shape {
-        case let .structure(members):
-            for (name, child) in members {
-                let path = prefix.isEmpty ? name : "\(prefix).\(name)"
-                result.insert(path)
-                result.formUnion(paths(of: child, prefix: path))
-            }
-        case let .list(element): result.formUnion(paths(of: element, prefix: prefix))
-        case .map, .scalar: break
-        }
-        return result
-    }
-
-    /// Paths present (non-null, non-empty-object) in a described pool that the input shape allows,
-    /// with DescribeUserPool's Id/Name as UpdateUserPool's UserPoolId/PoolName.
-    static func updatablePaths(in value: JSONValue, shape: CognitoPoolModel.Shape, prefix: String = "") -> Set<String> {
-        guard case let .object(object) = value, case let .structure(members) = shape else { return [] }
-        var result: Set<String> = []
-        for (name, child) in object {
-            let inputName = prefix.isEmpty ? (["Id": "UserPoolId", "Name": "PoolName"][name] ?? name) : name
-            guard let childShape = members[inputName], child != .null, child != .object([:]) else { continue }
-            let path = prefix.isEmpty ? inputName : "\(prefix).\(inputName)"
-            result.insert(path)
-            if case .list(let element) = childShape, case let .array(items) = child {
-                for item in items { result.formUnion(updatablePaths(in: item, shape: element, prefix: path)) }
-            } else {
-                result.formUnion(updatablePaths(in: child, shape: childShape, prefix: path))
-            }
-        }
-        return result
+        let result = AllowlistCheck.check(request: request, described: described, changedOnPurpose: changedOnPurpose)
+        #expect(result.outsideInputShape.isEmpty, "outside UpdateUserPool's input: \(result.outsideInputShape.sorted())", sourceLocation: sourceLocation)
+        #expect(result.notCarried.isEmpty, "updatable members not sent: \(result.notCarried.sorted())", sourceLocation: sourceLocation)
     }
 
     func difference(_ lhs: JSONValue, _ rhs: JSONValue) -> String {

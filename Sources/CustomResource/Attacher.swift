@@ -1,0 +1,265 @@
+import AWSCore
+import AWSServices
+import Foundation
+import Logging
+import PoolConfig
+import PoolJournal
+
+/// Who asked for a change, for the journal.
+public struct ChangeContext: Sendable, Equatable {
+    /// CloudFormation's RequestId, or a fresh id per CLI call: repeated deliveries are found by it.
+    public var requestId: String
+    public var stackId: String?
+    public var logicalId: String?
+    public var account: String?
+
+    public init(requestId: String, stackId: String? = nil, logicalId: String? = nil, account: String? = nil) {
+        self.requestId = requestId
+        self.stackId = stackId
+        self.logicalId = logicalId
+        self.account = account
+    }
+}
+
+/// Attaches the redirect to a pool and takes it off again, journal first.
+///
+/// Attach: describe the pool and the sender; journal both, durably; attach the layer (at most
+/// five in all); UpdateUserPool with the CustomSMSSender and KMSKeyID, every other setting
+/// carried over. A failure rolls back what was changed and is journaled with its reason.
+/// Detach: restore what the journal recorded, leaving alone what someone else changed since.
+public struct Attacher: Sendable {
+    public let cognito: CognitoIdentityProviderClient
+    public let lambda: LambdaClient
+    public let journal: any JournalStore
+    public let region: String
+    public let logger: Logger
+
+    /// Lambda's limit on layers per function.
+    public static let maxLayers = 5
+
+    public init(cognito: CognitoIdentityProviderClient, lambda: LambdaClient, journal: any JournalStore, region: String, logger: Logger) {
+        self.cognito = cognito
+        self.lambda = lambda
+        self.journal = journal
+        self.region = region
+        self.logger = logger
+    }
+
+    public struct AttachResult: Sendable, Equatable {
+        public var attachmentId: String
+        public var layerVersionArn: String?
+        /// True when this request had already been handled and its answer was replayed.
+        public var replayed: Bool
+    }
+
+    public struct DetachResult: Sendable, Equatable {
+        public var attachmentId: String
+        /// What was left alone because someone else changed it.
+        public var drift: [String]
+        /// Why nothing was done, when nothing was.
+        public var skipped: String?
+        public var replayed: Bool
+    }
+
+    // MARK: Attach
+
+    public func attach(_ spec: AttachmentSpec, context: ChangeContext) async throws -> AttachResult {
+        let attachmentId = spec.attachmentId
+        let previous = try await journal.read { try $0.entries(requestId: context.requestId) }.filter { $0.action == .attach }
+        if let done = previous.last(where: { $0.status == .succeeded }) {
+            return AttachResult(attachmentId: done.attachmentId, layerVersionArn: done.layerVersionArn, replayed: true)
+        }
+        if let failed = previous.last(where: { $0.status == .failed }) {
+            throw ProviderFailure(failed.detail ?? "the attach failed", physicalResourceId: attachmentId)
+        }
+
+        // What the pool and the function look like before anything changes. A retried delivery
+        // whose first try crashed takes the original it journaled then; an Update on the same
+        // pool inherits the original of the attach it replaces.
+        let described = try await failing(attachmentId) { try await cognito.describeUserPool(id: spec.userPoolId) }
+        let function = try await failing(attachmentId) { try await lambda.getFunctionConfiguration(functionName: spec.senderFunctionArn) }
+        let replaced = try await journal.read { try $0.activeAttaches(poolId: spec.userPoolId) }.last { $0.attachmentId != attachmentId }
+        var originalPool = previous.first?.originalPool ?? replaced?.originalPool ?? described
+        var originalLayers = previous.first?.originalLayers ?? function.layers
+        if let replaced, previous.isEmpty {
+            originalPool = replaced.originalPool ?? described
+            originalLayers = replaced.senderArn == spec.senderFunctionArn ? (replaced.originalLayers ?? function.layers) : function.layers
+        }
+
+        var entry = JournalEntry(attachmentId: attachmentId, requestId: context.requestId, action: .attach, status: .started, poolId: spec.userPoolId,
+                                 region: region, account: context.account, stackId: context.stackId, logicalId: context.logicalId,
+                                 senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn, originalPool: originalPool, originalLayers: originalLayers)
+        if previous.isEmpty { entry = try await journal.append(entry) }
+
+        var published: LambdaClient.LayerVersion?
+        var layersChanged = false
+        do {
+            let request = try LambdaConfigEditor.attachRequest(described: described, attachment: attachment(spec))
+            var layerArn: String?
+            switch spec.layer {
+            case let .existing(arn): layerArn = arn
+            case let .publish(name, bucket, key):
+                published = try await lambda.publishLayerVersion(layerName: name, content: .s3(bucket: bucket, key: key),
+                                                                 description: "AWS Encryption SDK for the CognitoSMSRedirect sender", compatibleRuntimes: ["provided.al2023"])
+                layerArn = published?.layerVersionArn
+            case .none: layerArn = nil
+            }
+            if let layerArn {
+                let layers = Self.layers(current: function.layers, original: originalLayers, replacing: replaced?.layerVersionArn, adding: layerArn)
+                guard layers.count <= Self.maxLayers else {
+                    throw ProviderFailure("the sender \(spec.senderFunctionName) would have \(layers.count) layers; Lambda allows \(Self.maxLayers). Remove one of \(function.layers.joined(separator: ", ")) first.")
+                }
+                if layers != function.layers {
+                    _ = try await lambda.updateFunctionConfiguration(functionName: spec.senderFunctionArn, layers: layers)
+                    layersChanged = true
+                }
+            }
+            try await cognito.updateUserPool(request)
+            var succeeded = entry.next(.succeeded, detail: replaced.map { "replaces attachment \($0.attachmentId)" }, appliedRequest: request)
+            succeeded.layerVersionArn = layerArn
+            succeeded.publishedLayer = published != nil
+            _ = try await journal.append(succeeded)
+            logger.info("attached", metadata: ["attachmentId": "\(attachmentId)", "userPoolId": "\(spec.userPoolId)"])
+            return AttachResult(attachmentId: attachmentId, layerVersionArn: layerArn, replayed: false)
+        } catch {
+            let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
+            var undone: [String] = []
+            if layersChanged {
+                do {
+                    _ = try await lambda.updateFunctionConfiguration(functionName: spec.senderFunctionArn, layers: function.layers)
+                    undone.append("the sender's layers restored")
+                } catch { undone.append("restoring the sender's layers ALSO FAILED (\(error)): they are \(function.layers) originally") }
+            }
+            if let published {
+                do {
+                    try await lambda.deleteLayerVersion(layerName: Self.layerName(of: published), version: published.version)
+                    undone.append("layer version \(published.layerVersionArn) deleted")
+                } catch { undone.append("deleting layer version \(published.layerVersionArn) ALSO FAILED (\(error))") }
+            }
+            let detail = reason + (undone.isEmpty ? "; nothing had been changed" : "; rolled back: " + undone.joined(separator: ", "))
+            var failed = entry.next(.failed, detail: detail)
+            failed.layerVersionArn = published?.layerVersionArn
+            failed.publishedLayer = published != nil
+            _ = try? await journal.append(failed)
+            throw ProviderFailure(detail, physicalResourceId: attachmentId)
+        }
+    }
+
+    // MARK: Detach
+
+    public func detach(attachmentId: String, context: ChangeContext) async throws -> DetachResult {
+        let previous = try await journal.read { try $0.entries(requestId: context.requestId) }.filter { $0.action == .detach }
+        if let done = previous.last(where: { $0.status == .succeeded || $0.status == .skipped }) {
+            return DetachResult(attachmentId: attachmentId, drift: done.detail.map { [$0] } ?? [], skipped: done.status == .skipped ? done.detail : nil, replayed: true)
+        }
+        guard let active = try await journal.read({ try $0.activeAttach(attachmentId: attachmentId) }) else {
+            // A Delete after a failed Create, or a second Delete: nothing of ours is in place.
+            let reason = "no successful attach of \(attachmentId) is in force: nothing to undo"
+            let poolId = attachmentId.split(separator: "|").first.map(String.init) ?? attachmentId
+            _ = try await journal.append(JournalEntry(attachmentId: attachmentId, requestId: context.requestId, action: .detach, status: .skipped,
+                                                      poolId: poolId, region: region, account: context.account, stackId: context.stackId,
+                                                      logicalId: context.logicalId, detail: reason))
+            return DetachResult(attachmentId: attachmentId, drift: [], skipped: reason, replayed: false)
+        }
+        var entry = active.next(.started, detail: "")
+        entry.action = .detach
+        entry.requestId = context.requestId
+        entry.stackId = context.stackId ?? active.stackId
+        entry.appliedRequest = nil
+        entry = try await journal.append(entry)
+
+        do {
+            let successor = try await journal.read { try $0.activeAttaches(poolId: active.poolId) }.last { $0.attachmentId != attachmentId }
+            var notes: [String] = []
+            var appliedRequest: JSONValue?
+            if let successor {
+                notes.append("superseded by attachment \(successor.attachmentId): the pool is left to it")
+            } else {
+                appliedRequest = try await restorePool(active, notes: &notes)
+            }
+            let successorUsesLayer = successor.map { $0.senderArn == active.senderArn && $0.layerVersionArn == active.layerVersionArn } ?? false
+            if !successorUsesLayer { try await restoreLayers(active, notes: &notes) }
+            var done = entry.next(.succeeded, detail: notes.isEmpty ? nil : notes.joined(separator: "; "), appliedRequest: appliedRequest)
+            done.appliedRequest = appliedRequest
+            _ = try await journal.append(done)
+            for note in notes { logger.warning("left as it is", metadata: ["attachmentId": "\(attachmentId)", "note": "\(note)"]) }
+            return DetachResult(attachmentId: attachmentId, drift: notes, skipped: nil, replayed: false)
+        } catch {
+            let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
+            _ = try? await journal.append(entry.next(.failed, detail: reason))
+            throw ProviderFailure(reason, physicalResourceId: attachmentId)
+        }
+    }
+
+    /// Puts back the pool's CustomSMSSender and KMSKeyID; returns the request sent.
+    private func restorePool(_ active: JournalEntry, notes: inout [String]) async throws -> JSONValue? {
+        let current: JSONValue
+        do {
+            current = try await cognito.describeUserPool(id: active.poolId)
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+            notes.append("the user pool \(active.poolId) no longer exists")
+            return nil
+        }
+        guard let original = active.originalPool, let sender = active.senderArn, let key = active.kmsKeyArn else {
+            throw ProviderFailure("the journal's attach entry \(active.id ?? 0) lacks the original pool; restore by hand from `smsredirect journal show`")
+        }
+        let plan = try LambdaConfigEditor.restorePlan(current: current, original: original, attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key))
+        notes += plan.drift
+        if let request = plan.request { try await cognito.updateUserPool(request) }
+        return plan.request
+    }
+
+    /// Takes our layer off the sender (keeping any other change) and deletes a version we published.
+    private func restoreLayers(_ active: JournalEntry, notes: inout [String]) async throws {
+        guard let layerArn = active.layerVersionArn, let sender = active.senderArn else { return }
+        do {
+            let function = try await lambda.getFunctionConfiguration(functionName: sender)
+            if function.layers.contains(layerArn) {
+                _ = try await lambda.updateFunctionConfiguration(functionName: sender, layers: function.layers.filter { $0 != layerArn })
+            } else {
+                notes.append("the sender no longer has layer \(layerArn)")
+            }
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+            notes.append("the sender \(sender) no longer exists")
+        }
+        if active.publishedLayer, let version = Int(layerArn.split(separator: ":").last ?? "") {
+            do {
+                try await lambda.deleteLayerVersion(layerName: Self.layerName(ofArn: layerArn), version: version)
+            } catch let error as AWSError where error.statusCode == 404 {
+                notes.append("layer version \(layerArn) was already deleted")
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    func attachment(_ spec: AttachmentSpec) -> SMSSenderAttachment {
+        SMSSenderAttachment(lambdaArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn)
+    }
+
+    /// The function's layers with ours: the current ones (keeping others' changes), less the layer
+    /// of an attachment being replaced, plus ours, once.
+    static func layers(current: [String], original: [String], replacing: String?, adding: String) -> [String] {
+        var layers = current.filter { $0 != replacing || original.contains($0) }
+        if !layers.contains(adding) { layers.append(adding) }
+        return layers
+    }
+
+    static func layerName(of version: LambdaClient.LayerVersion) -> String { layerName(ofArn: version.layerVersionArn) }
+
+    /// `arn:aws:lambda:region:account:layer:NAME:VERSION` → NAME.
+    static func layerName(ofArn arn: String) -> String {
+        let fields = arn.split(separator: ":")
+        return fields.count >= 7 ? String(fields[6]) : arn
+    }
+
+    /// Runs a read before anything changed; its failure is journaled nowhere (nothing to undo)
+    /// but named in the reason.
+    private func failing<T>(_ attachmentId: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw ProviderFailure("\(error); nothing was changed", physicalResourceId: attachmentId)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import AWSCore
+import Foundation
+
+/// What to attach, from the custom resource's properties or the CLI's flags.
+public struct AttachmentSpec: Sendable, Equatable {
+    /// Where the Encryption SDK layer comes from.
+    public enum Layer: Sendable, Equatable {
+        /// Attach this layer version.
+        case existing(arn: String)
+        /// Publish a version from this zip, attach it, and delete it again on detach.
+        case publish(name: String, bucket: String, key: String)
+        /// Attach no layer (a sender built with everything inside).
+        case none
+    }
+
+    public var userPoolId: String
+    public var senderFunctionArn: String
+    public var kmsKeyArn: String
+    public var layer: Layer
+
+    public init(userPoolId: String, senderFunctionArn: String, kmsKeyArn: String, layer: Layer) {
+        self.userPoolId = userPoolId
+        self.senderFunctionArn = senderFunctionArn
+        self.kmsKeyArn = kmsKeyArn
+        self.layer = layer
+    }
+
+    /// Properties CloudFormation adds itself.
+    static let cloudFormationProperties: Set<String> = ["ServiceToken", "ServiceTimeout"]
+    static let knownProperties: Set<String> = ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "LayerName", "LayerContent"]
+
+    /// Reads the custom resource's properties; any unknown, missing or malformed one is named.
+    public init(properties: [String: JSONValue]) throws {
+        var problems: [String] = []
+        let unknown = Set(properties.keys).subtracting(Self.knownProperties).subtracting(Self.cloudFormationProperties)
+        if !unknown.isEmpty { problems.append("unknown properties \(unknown.sorted().joined(separator: ", "))") }
+        func required(_ name: String) -> String {
+            guard let value = properties[name]?.stringValue, !value.isEmpty else {
+                problems.append("\(name) is missing")
+                return ""
+            }
+            return value
+        }
+        let poolId = required("UserPoolId"), sender = required("SenderFunctionArn"), key = required("KmsKeyArn")
+        var layer = Layer.none
+        switch (properties["LayerVersionArn"]?.stringValue, properties["LayerName"]?.stringValue, properties["LayerContent"]) {
+        case let (arn?, nil, nil):
+            layer = .existing(arn: arn)
+        case let (nil, name?, content?):
+            if let bucket = content["S3Bucket"]?.stringValue, let objectKey = content["S3Key"]?.stringValue {
+                layer = .publish(name: name, bucket: bucket, key: objectKey)
+            } else {
+                problems.append("LayerContent needs S3Bucket and S3Key")
+            }
+        case (nil, nil, nil):
+            problems.append("the layer is missing: give LayerVersionArn, or LayerName with LayerContent {S3Bucket, S3Key}")
+        default:
+            problems.append("give either LayerVersionArn or LayerName with LayerContent, not both or half")
+        }
+        if !key.isEmpty, !key.hasPrefix("arn:") { problems.append("KmsKeyArn must be a key ARN (Cognito's KMSKeyID takes an ARN), got \(key)") }
+        if !sender.isEmpty, !sender.hasPrefix("arn:") { problems.append("SenderFunctionArn must be a function ARN, got \(sender)") }
+        guard problems.isEmpty else { throw ProviderFailure("invalid properties: \(problems.joined(separator: "; "))") }
+        self.init(userPoolId: poolId, senderFunctionArn: sender, kmsKeyArn: key, layer: layer)
+    }
+
+    /// The function's name, from its ARN.
+    public var senderFunctionName: String {
+        let fields = senderFunctionArn.split(separator: ":")
+        return fields.count >= 7 ? String(fields[6]) : senderFunctionArn
+    }
+
+    /// Stable and meaningful: the same properties give the same id, other properties another one
+    /// (so that CloudFormation sends Delete for the old one after an Update). Well under 1 KB.
+    public var attachmentId: String {
+        let layerText = switch layer {
+        case let .existing(arn): arn
+        case let .publish(name, bucket, key): "\(name)|s3://\(bucket)/\(key)"
+        case .none: "-"
+        }
+        return "\(userPoolId)|\(senderFunctionName)|\(StableDigest.hex([userPoolId, senderFunctionArn, kmsKeyArn, layerText].joined(separator: "\n"), length: 12))"
+    }
+}

@@ -1,0 +1,36 @@
+import AWSCore
+import AWSServices
+import Foundation
+import LambdaRuntime
+import Logging
+import PoolJournal
+
+/// What the helper Lambda returns to the runtime (CloudFormation reads the PUT, not this).
+public struct HelperResult: Codable, Sendable, Equatable {
+    public var status: String
+    public var physicalResourceId: String
+}
+
+/// The helper Lambda's handler: one CloudFormation event in, exactly one response out.
+public struct HelperHandler: LambdaHandler {
+    public let lifecycle: CustomResourceLifecycle
+
+    public init(lifecycle: CustomResourceLifecycle) { self.lifecycle = lifecycle }
+
+    public func handle(_ event: CustomResourceEvent, context: LambdaContext) async throws -> HelperResult {
+        let response = try await lifecycle.handle(event, remainingTime: context.remainingTime, logger: context.logger)
+        return HelperResult(status: response.status.rawValue, physicalResourceId: response.physicalResourceId)
+    }
+
+    /// Wires the handler from the function's environment: `JOURNAL_URI` (required in Lambda,
+    /// where /tmp does not outlive the instance) and the AWS configuration.
+    public static func make(environment: LambdaEnvironment, logger: Logger) throws -> HelperHandler {
+        let journalURI = try environment.required("JOURNAL_URI")
+        let aws = try AWSClientConfiguration.fromEnvironment(logger: logger)
+        let journal = try JournalStores.store(for: journalURI, s3: try S3Client(configuration: aws))
+        let attacher = Attacher(cognito: try CognitoIdentityProviderClient(configuration: aws), lambda: try LambdaClient(configuration: aws),
+                                journal: journal, region: aws.region, logger: logger)
+        let margin = environment["WATCHDOG_MARGIN_MS"].flatMap(Int.init).map { Duration.milliseconds($0) } ?? .seconds(10)
+        return HelperHandler(lifecycle: CustomResourceLifecycle(provider: SMSRedirectProvider(attacher: attacher), watchdogMargin: margin))
+    }
+}

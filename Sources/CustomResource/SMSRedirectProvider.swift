@@ -1,0 +1,57 @@
+import AWSCore
+import Foundation
+
+/// The custom resource `Custom::SMSRedirectAttachment`: Create attaches, Update re-attaches when
+/// a property changed, Delete restores.
+public struct SMSRedirectProvider: CustomResourceProvider {
+    public let attacher: Attacher
+
+    /// Names the templates derive from the stack name stay within AWS limits up to this length.
+    public static let maxStackNameLength = 48
+
+    public init(attacher: Attacher) { self.attacher = attacher }
+
+    public func create(_ event: CustomResourceEvent) async throws -> ProviderResult {
+        guard event.stackName.count <= Self.maxStackNameLength else {
+            throw ProviderFailure("the stack name \(event.stackName) has \(event.stackName.count) characters; CognitoSMSRedirect stacks allow at most \(Self.maxStackNameLength). Deploy it under a shorter name.")
+        }
+        return try await attach(event)
+    }
+
+    public func update(_ event: CustomResourceEvent) async throws -> ProviderResult {
+        let spec = try AttachmentSpec(properties: event.resourceProperties)
+        let old = try? AttachmentSpec(properties: event.oldResourceProperties ?? [:])
+        if let old, old == spec, let current = event.physicalResourceId {
+            // Nothing that matters changed: keep the id, change nothing.
+            return ProviderResult(physicalResourceId: current, data: ["AttachmentId": current])
+        }
+        // A new target: attach it as a Create does, under a new id. CloudFormation then sends
+        // Delete for the old id, which restores the old target (or yields to this one).
+        return try await attach(event)
+    }
+
+    public func delete(_ event: CustomResourceEvent) async throws -> ProviderResult {
+        guard let physicalId = event.physicalResourceId else { return ProviderResult(physicalResourceId: "failed-\(event.requestId)") }
+        let result = try await attacher.detach(attachmentId: physicalId, context: context(event))
+        var data = ["AttachmentId": physicalId]
+        if !result.drift.isEmpty { data["LeftAlone"] = result.drift.joined(separator: "; ") }
+        return ProviderResult(physicalResourceId: physicalId, data: data)
+    }
+
+    private func attach(_ event: CustomResourceEvent) async throws -> ProviderResult {
+        let spec: AttachmentSpec
+        do {
+            spec = try AttachmentSpec(properties: event.resourceProperties)
+        } catch let failure as ProviderFailure {
+            throw ProviderFailure(failure.reason, physicalResourceId: event.physicalResourceId ?? "failed-\(event.requestId)")
+        }
+        let result = try await attacher.attach(spec, context: context(event))
+        var data = ["AttachmentId": result.attachmentId]
+        if let layer = result.layerVersionArn { data["LayerVersionArn"] = layer }
+        return ProviderResult(physicalResourceId: result.attachmentId, data: data)
+    }
+
+    private func context(_ event: CustomResourceEvent) -> ChangeContext {
+        ChangeContext(requestId: event.requestId, stackId: event.stackId, logicalId: event.logicalResourceId, account: event.account)
+    }
+}

@@ -1,0 +1,53 @@
+import AWSCore
+import AWSServices
+import Foundation
+
+/// Resources the tests make on moto again and again.
+public enum MotoResources {
+    /// The smallest valid zip: an end-of-central-directory record and nothing else.
+    public static let emptyZip = Data([0x50, 0x4B, 0x05, 0x06] + Array(repeating: 0, count: 18))
+
+    /// A Lambda function (moto wants its role to exist), optionally with layers already attached.
+    public static func makeFunction(name: String = Moto.uniqueName("sender"), layers: [String] = [], environment: [String: String] = [:]) async throws -> LambdaClient.FunctionConfiguration {
+        let role = try await IAMTestClient(configuration: Moto.configuration()).createLambdaRole(name: Moto.uniqueName("role"))
+        var request: JSONValue = [
+            "FunctionName": .string(name), "Runtime": "provided.al2023", "Handler": "bootstrap", "Role": .string(role),
+            "Code": ["ZipFile": .string(emptyZip.base64EncodedString())],
+        ]
+        if !layers.isEmpty { request["Layers"] = .array(layers.map { .string($0) }) }
+        if !environment.isEmpty { request["Environment"] = ["Variables": environment.jsonValue] }
+        return try await LambdaClient(configuration: Moto.configuration()).createFunction(request)
+    }
+
+    /// A bucket for CloudFormation responses and journals.
+    public static func makeBucket(_ prefix: String = "cfn") async throws -> String {
+        let name = Moto.uniqueName(prefix)
+        try await S3Client(configuration: Moto.configuration()).createBucket(name: name)
+        return name
+    }
+}
+
+/// The S3 objects CloudFormation would read: a presigned PUT URL per request, read back after.
+public struct ResponseInbox: Sendable {
+    public let bucket: String
+    let s3: S3Client
+
+    public init(bucket: String) throws {
+        self.bucket = bucket
+        s3 = try S3Client(configuration: Moto.configuration())
+    }
+
+    public func url(for requestId: String) async throws -> String {
+        try await s3.presignedPutURL(bucket: bucket, key: "responses/\(requestId)", expires: .seconds(3600))
+    }
+
+    /// The response PUT for a request, parsed.
+    public func response(for requestId: String) async throws -> JSONValue {
+        try JSONValue(data: try await s3.getObject(bucket: bucket, key: "responses/\(requestId)").body)
+    }
+
+    /// The raw bytes PUT (to check the 4096-byte limit).
+    public func rawResponse(for requestId: String) async throws -> Data {
+        try await s3.getObject(bucket: bucket, key: "responses/\(requestId)").body
+    }
+}
