@@ -52,18 +52,21 @@ struct HelperHarness {
 
     func event(_ type: CustomResourceEvent.RequestType, properties: [String: JSONValue], physicalId: String? = nil,
                old: [String: JSONValue]? = nil, requestId: String = UUID().uuidString, stackId: String? = nil) async throws -> CustomResourceEvent {
-        CustomResourceEvent(requestType: type, responseURL: try await inbox.url(for: requestId), stackId: stackId ?? self.stackId, requestId: requestId,
+        let responseURL = try await inbox.url(for: requestId)
+        // The ResponseURL is a secret: the run-wide check looks for its signature in all output.
+        if let signature = responseURL.components(separatedBy: "X-Amz-Signature=").last { SecretLedger.record(signature) }
+        return CustomResourceEvent(requestType: type, responseURL: responseURL, stackId: stackId ?? self.stackId, requestId: requestId,
                             resourceType: "Custom::SMSRedirectAttachment", logicalResourceId: "Attachment", physicalResourceId: physicalId,
                             resourceProperties: properties, oldResourceProperties: old)
     }
 
     /// Runs the built helper bootstrap on the events, one process for all (as a warm Lambda).
     @discardableResult
-    func run(_ events: [CustomResourceEvent], environment extra: [String: String] = [:], timeout: Duration = .seconds(120)) async throws -> LocalInvoker.Report {
+    func run(_ events: [CustomResourceEvent], environment extra: [String: String] = [:], timeout: Duration = .seconds(120), log: String? = nil) async throws -> LocalInvoker.Report {
         var environment = ["JOURNAL_URI": journalURI, "AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]
         environment.merge(extra) { $1 }
         let invoker = LocalInvoker(.init(executable: try BuiltProducts.path("helper"), environment: environment, inheritEnvironment: false,
-                                         functionName: "sms-redirect-helper", region: "us-east-1", timeout: timeout, output: .standardError))
+                                         functionName: "sms-redirect-helper", region: "us-east-1", timeout: timeout, output: log.map { .file($0) } ?? .standardError))
         return try await invoker.invoke(events: try events.map { try $0.jsonValue.data() })
     }
 

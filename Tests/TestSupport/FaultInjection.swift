@@ -29,16 +29,25 @@ public final class FaultInjectingTransport: HTTPTransport {
 
     private let inner: any HTTPTransport
     private let state: NIOLockedValueBox<(script: [Fault], attempts: Int)>
+    private let matches: @Sendable (HTTPRequest) -> Bool
 
-    public init(faults: [Fault], passingTo inner: any HTTPTransport = AsyncHTTPClientTransport()) {
+    /// `matching` picks the requests the script applies to; the others pass straight through.
+    public init(faults: [Fault], passingTo inner: any HTTPTransport = AsyncHTTPClientTransport(), matching: @escaping @Sendable (HTTPRequest) -> Bool = { _ in true }) {
         self.inner = inner
+        self.matches = matching
         state = NIOLockedValueBox((faults, 0))
+    }
+
+    /// Requests of one awsJson operation (by their `X-Amz-Target`).
+    public static func operation(_ name: String) -> @Sendable (HTTPRequest) -> Bool {
+        { request in request.headers.contains { $0.name.lowercased() == "x-amz-target" && $0.value.hasSuffix(".\(name)") } }
     }
 
     /// Requests seen, faulted or passed through.
     public var attempts: Int { state.withLockedValue { $0.attempts } }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        guard matches(request) else { return try await inner.send(request, timeout: timeout) }
         let fault: Fault? = state.withLockedValue { state in
             state.attempts += 1
             return state.script.isEmpty ? nil : state.script.removeFirst()
