@@ -59,8 +59,9 @@ let package = Package(
         .executableTarget(
             name: "smsredirect",
             dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK", "LambdaRuntime",
+                "AWSCore", "AWSServices", "EncryptionSDK", "LambdaRuntime", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // `make bench-esdk` (release build).

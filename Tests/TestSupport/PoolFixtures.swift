@@ -1,5 +1,6 @@
 import AWSCore
 import Foundation
+import PoolConfig
 
 /// The CreateUserPool inputs under fixtures/pools: the round-trip matrix.
 public enum PoolFixtures {
@@ -26,20 +27,13 @@ public enum PoolFixtures {
     /// comparison, and only these (the allowlist test checks they are never sent).
     public static let motoDropsOnUpdate: Set<String> = ["UsernameAttributes", "AliasAttributes", "UsernameConfiguration"]
 
-    /// The pool document as compared before and after a round trip.
-    ///
-    /// Besides `LastModifiedDate` and ``motoDropsOnUpdate``, one member is compared as Cognito
-    /// means it: `AdminCreateUserConfig.UnusedAccountValidityDays` is the deprecated mirror of
-    /// `Policies.PasswordPolicy.TemporaryPasswordValidityDays`. Cognito rejects an update that
-    /// carries both, so the request sends only the current one; Cognito derives the old one from
-    /// it, moto does not. Where the current member is present, the mirror is left out of the comparison.
+    /// The pool document as compared before and after a round trip: as Cognito means it
+    /// (`PoolDiff.comparable`: moto does not derive the deprecated UnusedAccountValidityDays from
+    /// TemporaryPasswordValidityDays as Cognito does), less `LastModifiedDate` and ``motoDropsOnUpdate``.
     public static func comparable(_ pool: JSONValue) -> JSONValue {
-        var pool = pool
+        var pool = PoolDiff.comparable(pool)
         pool["LastModifiedDate"] = nil
         for member in motoDropsOnUpdate { pool[member] = nil }
-        if pool["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"] != nil {
-            pool["AdminCreateUserConfig"]["UnusedAccountValidityDays"] = nil
-        }
         return pool
     }
 }

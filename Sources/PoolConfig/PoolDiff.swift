@@ -1,0 +1,44 @@
+import AWSCore
+
+/// The differences between two pool documents, member by member (for `journal diff` and drift reports).
+public enum PoolDiff {
+    public struct Difference: Sendable, Equatable, Codable {
+        public var path: String
+        public var before: JSONValue?
+        public var after: JSONValue?
+    }
+
+    /// Members that change on every update and say nothing about the configuration.
+    public static let volatileMembers: Set<String> = ["LastModifiedDate", "EstimatedNumberOfUsers"]
+
+    /// Differences between two pool documents as Cognito means them (see ``comparable(_:)``).
+    public static func poolDifferences(from before: JSONValue, to after: JSONValue) -> [Difference] {
+        differences(from: comparable(before), to: comparable(after))
+    }
+
+    /// A pool document with the deprecated `AdminCreateUserConfig.UnusedAccountValidityDays`
+    /// left out where `Policies.PasswordPolicy.TemporaryPasswordValidityDays` is present: it is
+    /// that member's old name, which Cognito derives from it (and which UpdateUserPool may not
+    /// send beside it), so it carries no setting of its own.
+    public static func comparable(_ pool: JSONValue) -> JSONValue {
+        var pool = pool
+        if pool["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"] != nil {
+            pool["AdminCreateUserConfig"]["UnusedAccountValidityDays"] = nil
+        }
+        return pool
+    }
+
+    /// Differences from `before` to `after`, objects walked member by member, sorted by path.
+    public static func differences(from before: JSONValue?, to after: JSONValue?, path: String = "", ignoring ignored: Set<String> = volatileMembers) -> [Difference] {
+        switch (before, after) {
+        case let (.object(left)?, .object(right)?):
+            return Set(left.keys).union(right.keys).sorted().flatMap { key -> [Difference] in
+                let childPath = path.isEmpty ? key : "\(path).\(key)"
+                if ignored.contains(childPath) { return [] }
+                return differences(from: left[key], to: right[key], path: childPath, ignoring: ignored)
+            }
+        default:
+            return before == after ? [] : [Difference(path: path, before: before, after: after)]
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import AWSCore
+import AWSServices
+import CustomResource
+import Foundation
+import Logging
+import PoolJournal
+
+/// Where the journal is: `--journal`, else `SMSREDIRECT_JOURNAL`, else `~/.smsredirect/journal.sqlite`.
+struct JournalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The journal: a file path or s3://bucket/key.", valueName: "path|s3-uri"))
+    var journal: String?
+
+    var location: String {
+        journal ?? ProcessInfo.processInfo.environment["SMSREDIRECT_JOURNAL"] ?? JournalStores.defaultLocalPath
+    }
+
+    func store(aws: @autoclosure () throws -> AWSClientConfiguration) throws -> any JournalStore {
+        try JournalStores.store(for: location, s3: try S3Client(configuration: try aws()))
+    }
+}
+
+/// Output as text for a person, or `--json` for a script.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+}
+
+enum CLI {
+    /// The AWS configuration as the AWS CLI finds it (environment, profile, AWS_ENDPOINT_URL…).
+    static func aws() throws -> AWSClientConfiguration {
+        try AWSClientConfiguration.fromEnvironment(logger: Logger(label: "smsredirect"))
+    }
+
+    static func attacher(journal: JournalOptions) throws -> Attacher {
+        let aws = try aws()
+        return Attacher(cognito: try CognitoIdentityProviderClient(configuration: aws), lambda: try LambdaClient(configuration: aws),
+                        journal: try journal.store(aws: aws), region: aws.region, logger: Logger(label: "smsredirect"))
+    }
+
+    static func printJSON(_ value: JSONValue) throws {
+        print(String(decoding: try value.data(prettyPrinted: true), as: UTF8.self))
+    }
+
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import AWSCore
+import CustomResource
+import Foundation
+import PoolJournal
+
+/// `smsredirect attach`: what the helper's Create does, without CloudFormation.
+struct Attach: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Point a user pool's CustomSMSSender at the sender, journal first.",
+        discussion: """
+        Records the pool's full configuration and the sender's layers in the journal, then attaches \
+        the layer (if given) and sets LambdaConfig.CustomSMSSender and KMSKeyID with every other \
+        setting carried over. `smsredirect detach` puts everything back.
+        """)
+
+    @Option(name: .long, help: "The user pool id, e.g. eu-west-1_AbCdEf123.") var userPoolId: String
+    @Option(name: .long, help: "The sender Lambda's ARN.") var senderArn: String
+    @Option(name: .long, help: "The KMS key ARN Cognito encrypts codes with (the sender's KMS_KEY_ARN).") var kmsKeyArn: String
+    @Option(name: .long, help: "A layer version ARN to attach to the sender (the Encryption SDK layer).") var layerArn: String?
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard kmsKeyArn.hasPrefix("arn:") else { throw ValidationError("--kms-key-arn must be a key ARN (arn:aws:kms:…:key/…); Cognito's KMSKeyID takes an ARN.") }
+        guard senderArn.hasPrefix("arn:") else { throw ValidationError("--sender-arn must be the function's ARN (arn:aws:lambda:…:function:…).") }
+    }
+
+    func run() async throws {
+        let spec = AttachmentSpec(userPoolId: userPoolId, senderFunctionArn: senderArn, kmsKeyArn: kmsKeyArn,
+                                  layer: layerArn.map { .existing(arn: $0) } ?? .none)
+        let result = try await CLI.attacher(journal: journal).attach(spec, context: ChangeContext(requestId: "cli-\(UUID().uuidString.lowercased())"))
+        if output.json {
+            try CLI.printJSON(["attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId), "journal": .string(journal.location),
+                               "layerVersionArn": result.layerVersionArn.map { .string($0) } ?? .null])
+        } else {
+            print("attached \(senderArn) as the CustomSMSSender of \(userPoolId)")
+            print("attachment \(result.attachmentId), journal \(journal.location)")
+        }
+    }
+}
+
+/// `smsredirect detach`: what the helper's Delete does.
+struct Detach: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Restore a user pool (and the sender's layers) to what the journal recorded before the attach.",
+        discussion: "Settings someone else changed since the attach are left alone and reported.")
+
+    @Option(name: .long, help: "The user pool id.") var userPoolId: String
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let attacher = try CLI.attacher(journal: journal)
+        guard let active = try await attacher.journal.read({ try $0.activeAttach(poolId: userPoolId) }) else {
+            throw ValidationError("the journal \(journal.location) has no attach in force on \(userPoolId): nothing to detach. `smsredirect journal list` shows what it has.")
+        }
+        let result = try await attacher.detach(attachmentId: active.attachmentId, context: ChangeContext(requestId: "cli-\(UUID().uuidString.lowercased())"))
+        if output.json {
+            try CLI.printJSON(["attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId),
+                               "leftAlone": .array(result.drift.map { .string($0) })])
+        } else {
+            print("restored \(userPoolId) (attachment \(result.attachmentId))")
+            for note in result.drift { print("left alone: \(note)") }
+        }
+    }
+}

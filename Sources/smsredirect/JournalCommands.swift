@@ -1,0 +1,111 @@
+import ArgumentParser
+import AWSCore
+import AWSServices
+import Foundation
+import PoolConfig
+import PoolJournal
+
+/// `smsredirect journal`: audit what was changed, and compare it with the pool now.
+struct Journal: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read the journal of attaches and detaches.",
+        subcommands: [List.self, Show.self, Diff.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per entry, oldest first.")
+        @OptionGroup var journal: JournalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let entries = try await journal.store(aws: try CLI.aws()).read { try $0.all() }
+            if output.json {
+                try CLI.printJSON(entries.map(Summary.init))
+                return
+            }
+            if entries.isEmpty { print("the journal \(journal.location) is empty"); return }
+            print("ID    TIME                      ACTION  STATUS     POOL                      DETAIL")
+            for entry in entries {
+                let detail = (entry.detail ?? entry.attachmentId).replacingOccurrences(of: "\n", with: " ")
+                print([String(entry.id ?? 0).padding(5), JournalTime.format(entry.createdAt).padding(25), entry.action.rawValue.padding(7),
+                       entry.status.rawValue.padding(10), entry.poolId.padding(25), String(detail.prefix(100))].joined(separator: " "))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One entry in full, with the original pool document.")
+        @Argument(help: "The entry's id (from `journal list`).") var id: Int64
+        @OptionGroup var journal: JournalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let id = self.id
+            let entry = try await journal.store(aws: try CLI.aws()).read { try $0.entry(id: id) }
+            if output.json { try CLI.printJSON(entry); return }
+            print("entry \(id): \(entry.action.rawValue) \(entry.status.rawValue) at \(JournalTime.format(entry.createdAt))")
+            print("attachment \(entry.attachmentId)")
+            print("pool \(entry.poolId) in \(entry.region)\(entry.account.map { ", account \($0)" } ?? "")")
+            if let stack = entry.stackId { print("stack \(stack) (\(entry.logicalId ?? "-"))") }
+            print("request \(entry.requestId)")
+            if let sender = entry.senderArn { print("sender \(sender)") }
+            if let key = entry.kmsKeyArn { print("KMS key \(key)") }
+            if let layer = entry.layerVersionArn { print("layer \(layer)\(entry.publishedLayer ? " (published by us)" : "")") }
+            if let layers = entry.originalLayers { print("original layers: \(layers.isEmpty ? "none" : layers.joined(separator: ", "))") }
+            if let detail = entry.detail, !detail.isEmpty { print("detail: \(detail)") }
+            if let original = entry.originalPool { print("original pool:\n\(String(decoding: try original.data(prettyPrinted: true), as: UTF8.self))") }
+            if let applied = entry.appliedRequest { print("UpdateUserPool request:\n\(String(decoding: try applied.data(prettyPrinted: true), as: UTF8.self))") }
+        }
+    }
+
+    struct Diff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The pool as the entry recorded it before the change, against the pool as it is now.")
+        @Argument(help: "The entry's id (from `journal list`).") var id: Int64
+        @OptionGroup var journal: JournalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let id = self.id
+            let aws = try CLI.aws()
+            let entry = try await journal.store(aws: aws).read { try $0.entry(id: id) }
+            guard let original = entry.originalPool else {
+                throw ValidationError("entry \(id) (\(entry.action.rawValue) \(entry.status.rawValue)) recorded no pool document; pick an attach entry from `journal list`.")
+            }
+            let current = try await CognitoIdentityProviderClient(configuration: aws).describeUserPool(id: entry.poolId)
+            let differences = PoolDiff.poolDifferences(from: original, to: current)
+            if output.json { try CLI.printJSON(differences); return }
+            if differences.isEmpty { print("\(entry.poolId) is as entry \(id) recorded it"); return }
+            for difference in differences {
+                print("\(difference.path): \(difference.before?.jsonString ?? "(absent)") → \(difference.after?.jsonString ?? "(absent)")")
+            }
+        }
+    }
+}
+
+/// A journal entry without its documents, for `journal list --json`.
+struct Summary: Encodable {
+    var id: Int64?
+    var time: String
+    var action: String
+    var status: String
+    var poolId: String
+    var attachmentId: String
+    var requestId: String
+    var stackId: String?
+    var detail: String?
+
+    init(_ entry: JournalEntry) {
+        id = entry.id
+        time = JournalTime.format(entry.createdAt)
+        action = entry.action.rawValue
+        status = entry.status.rawValue
+        poolId = entry.poolId
+        attachmentId = entry.attachmentId
+        requestId = entry.requestId
+        stackId = entry.stackId
+        detail = entry.detail
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,54 @@
+import AWSCore
+import Foundation
+import Testing
+import TestSupport
+
+/// `smsredirect attach`, `journal list|show|diff` and `detach`: the helper's code without CloudFormation.
+struct AttachCLITests {
+    @Test func attachAuditAndDetachFromTheCommandLine() async throws {
+        let harness = try await HelperHarness.make()
+        let target = try await harness.makeTarget(fixture: "13-prior-custom-sms-sender")
+        let smsredirect = try BuiltProducts.path("smsredirect")
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("cli-journal-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+
+        let attach = try await CommandRunner.run(smsredirect, ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
+                                                              "--kms-key-arn", target.keyArn, "--layer-arn", target.layerArn, "--journal", journal, "--json"])
+        #expect(attach.status == 0, "\(attach.standardError)")
+        let attached = try JSONValue(data: Data(attach.standardOutput.utf8))
+        #expect(attached["attachmentId"]?.stringValue?.hasPrefix(target.poolId) == true)
+        #expect(try await harness.cognito.describeUserPool(id: target.poolId)["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn)
+
+        let list = try await CommandRunner.run(smsredirect, ["journal", "list", "--journal", journal, "--json"])
+        #expect(list.status == 0, "\(list.standardError)")
+        let entries = try #require(try JSONValue(data: Data(list.standardOutput.utf8)).arrayValue)
+        #expect(entries.map { $0["status"]?.stringValue } == ["started", "succeeded"])
+        let firstId = try #require(entries.first?["id"]?.intValue)
+
+        let diff = try await CommandRunner.run(smsredirect, ["journal", "diff", String(firstId), "--journal", journal])
+        #expect(diff.status == 0, "\(diff.standardError)")
+        #expect(diff.standardOutput.contains("LambdaConfig.CustomSMSSender.LambdaArn"), "\(diff.standardOutput)")
+        #expect(diff.standardOutput.contains("old-sms-sender") && diff.standardOutput.contains(target.function.functionName))
+
+        let show = try await CommandRunner.run(smsredirect, ["journal", "show", String(firstId), "--journal", journal])
+        #expect(show.status == 0)
+        #expect(show.standardOutput.contains("original pool:") && show.standardOutput.contains("old-sms-sender"))
+
+        let detach = try await CommandRunner.run(smsredirect, ["detach", "--user-pool-id", target.poolId, "--journal", journal])
+        #expect(detach.status == 0, "\(detach.standardError)")
+        #expect(PoolFixtures.comparable(try await harness.cognito.describeUserPool(id: target.poolId)) == PoolFixtures.comparable(target.original))
+        let clean = try await CommandRunner.run(smsredirect, ["journal", "diff", String(firstId), "--journal", journal])
+        #expect(clean.standardOutput.contains("is as entry \(firstId) recorded it"), "\(clean.standardOutput)")
+
+        // Bad input is a clear error that says what to do, and changes nothing.
+        let again = try await CommandRunner.run(smsredirect, ["detach", "--user-pool-id", target.poolId, "--journal", journal])
+        #expect(again.status != 0)
+        #expect(again.standardError.contains("nothing to detach"))
+        let missing = try await CommandRunner.run(smsredirect, ["journal", "show", "999", "--journal", journal])
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("no entry 999"))
+        let badKey = try await CommandRunner.run(smsredirect, ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn, "--kms-key-arn", "alias/codes"])
+        #expect(badKey.status != 0)
+        #expect(badKey.standardError.contains("--kms-key-arn must be a key ARN"))
+    }
+}
