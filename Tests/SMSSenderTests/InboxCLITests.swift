@@ -1,0 +1,55 @@
+import AWSCore
+import AWSServices
+import Foundation
+import SMSSender
+import Testing
+import TestSupport
+
+/// `smsredirect simulate` makes the codes Cognito would; `smsredirect wait-code` reads them back.
+struct InboxCLITests {
+    @Test func simulatedCodesArriveAndAreTakenOneByOne() async throws {
+        let kms = try KMSClient(configuration: Moto.configuration())
+        let sns = try SNSClient(configuration: Moto.configuration())
+        let sqs = try SQSClient(configuration: Moto.configuration())
+        let cognito = try CognitoIdentityProviderClient(configuration: Moto.configuration())
+        let key = try await kms.createKey()
+        let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
+        let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
+        _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: try #require(try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"]))
+        let pool = try await cognito.createUserPool(["PoolName": .string(Moto.uniqueName("pool")),
+                                                     "LambdaConfig": ["CustomSMSSender": ["LambdaArn": "arn:aws:lambda:us-east-1:123456789012:function:s", "LambdaVersion": "V1_0"],
+                                                                      "KMSKeyID": .string(key.arn)]])
+        let poolId = try #require(pool["Id"]?.stringValue)
+        let smsredirect = try BuiltProducts.path("smsredirect")
+
+        let simulate = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", poolId, "--bootstrap", try BuiltProducts.path("sender"),
+                                                                "--sns-topic-arn", topic, "--phone", "+15555550123", "--username", "ana"])
+        #expect(simulate.status == 0, "\(simulate.standardError)")
+        #expect(simulate.standardOutput.contains("CustomSMSSender_Authentication: the sender published the code for ana"))
+
+        // Someone else's code is not taken (and stays for them).
+        let other = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--phone", "+15555550999", "--timeout", "2"])
+        #expect(other.status == 2)
+        #expect(other.standardError.contains("no matching code"))
+
+        let mfa = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--phone", "+15555550123", "--trigger", "Authentication", "--json"])
+        #expect(mfa.status == 0, "\(mfa.standardError)")
+        let record = try JSONDecoder().decode(CodeRecord.self, from: Data(mfa.standardOutput.utf8))
+        #expect(record.triggerSource == "CustomSMSSender_Authentication")
+        #expect(record.userName == "ana" && record.userPoolId == poolId)
+        #expect(record.code.count == 6 && record.code.allSatisfy(\.isNumber))
+
+        for trigger in ["SignUp", "ForgotPassword"] {
+            let taken = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--username", "ana", "--trigger", trigger, "--timeout", "10"])
+            #expect(taken.status == 0, "\(trigger): \(taken.standardError)")
+            #expect(taken.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).count == 6)
+        }
+        // All three taken: nothing is left for ana.
+        let empty = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--username", "ana", "--timeout", "2"])
+        #expect(empty.status == 2)
+
+        let badTrigger = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", poolId, "--bootstrap", "x", "--sns-topic-arn", topic, "--trigger", "Teleport"])
+        #expect(badTrigger.status != 0)
+        #expect(badTrigger.standardError.contains("unknown trigger 'Teleport'"))
+    }
+}
