@@ -22,13 +22,7 @@ struct Journal: AsyncParsableCommand {
                 try CLI.printJSON(entries.map(Summary.init))
                 return
             }
-            if entries.isEmpty { print("the journal \(journal.location) is empty"); return }
-            print("ID    TIME                      ACTION  STATUS     POOL                      DETAIL")
-            for entry in entries {
-                let detail = (entry.detail ?? entry.attachmentId).replacingOccurrences(of: "\n", with: " ")
-                print([String(entry.id ?? 0).padding(5), JournalTime.format(entry.createdAt).padding(25), entry.action.rawValue.padding(7),
-                       entry.status.rawValue.padding(10), entry.poolId.padding(25), String(detail.prefix(100))].joined(separator: " "))
-            }
+            print(entries.isEmpty ? "the journal \(journal.location) is empty" : JournalTable.render(entries))
         }
     }
 
@@ -78,6 +72,19 @@ struct Journal: AsyncParsableCommand {
                 print("\(difference.path): \(difference.before?.jsonString ?? "(absent)") → \(difference.after?.jsonString ?? "(absent)")")
             }
         }
+    }
+}
+
+/// `journal list`'s table.
+enum JournalTable {
+    static func render(_ entries: [JournalEntry]) -> String {
+        var lines = ["ID    TIME                      ACTION  STATUS     POOL                      DETAIL"]
+        for entry in entries {
+            let detail = (entry.detail.flatMap { $0.isEmpty ? nil : $0 } ?? entry.attachmentId).replacingOccurrences(of: "\n", with: " ")
+            lines.append([String(entry.id ?? 0).padding(5), JournalTime.format(entry.createdAt).padding(25), entry.action.rawValue.padding(7),
+                          entry.status.rawValue.padding(10), entry.poolId.padding(25), String(detail.prefix(100))].joined(separator: " "))
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

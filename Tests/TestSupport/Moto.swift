@@ -1,4 +1,5 @@
 import AWSCore
+import AWSServices
 import Foundation
 import Logging
 
@@ -42,22 +43,18 @@ public enum Moto {
     public static let accountId = "123456789012"
 }
 
-/// IAM through the generic client: only what the tests need (a Lambda role, a user with a key).
-/// The project itself never calls IAM, so this stays out of AWSServices.
+/// IAM for the tests: a Lambda role (through AWSServices' IAMClient) and what the signature test
+/// needs besides (a user with an access key and a policy), which the project itself never calls.
 public struct IAMTestClient: Sendable {
-    public static let service = ServiceDescriptor(serviceId: "IAM", signingName: "iam", endpointPrefix: "iam", wireProtocol: .awsQuery(apiVersion: "2010-05-08"))
-    let client: AWSServiceClient
+    let iam: IAMClient
+    var client: AWSServiceClient { iam.client }
 
     public init(configuration: AWSClientConfiguration) throws {
-        client = try AWSServiceClient(service: Self.service, configuration: configuration)
+        iam = try IAMClient(configuration: configuration)
     }
 
-    /// Creates a role Lambda may assume; returns its ARN.
     public func createLambdaRole(name: String) async throws -> String {
-        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
-        let result = try await client.query("CreateRole", [("RoleName", name), ("AssumeRolePolicyDocument", trust)])
-        guard let arn = result.descendant("Arn")?.text else { throw MissingFieldError(field: "Role.Arn") }
-        return arn
+        try await iam.createLambdaRole(name: name)
     }
 
     public func createUser(name: String) async throws {
