@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test deps build help pool-model
+.PHONY: demo test deps build help pool-model cfn-json
 
 help:
 	@echo "make demo        run the whole flow against a local moto server (no AWS account)"
 	@echo "make test        install test dependencies, start moto on loopback, build once, run every test"
 	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
 	@echo "make fuzz        fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
+	@echo "make cfn-json    regenerate cfn/*.json from cfn/*.yaml (the TemplateTests check they match)"
 
 # The whole flow on this machine: moto on a free loopback port, no AWS account.
 demo: deps
@@ -36,5 +37,9 @@ test: deps build
 # Regenerates the UpdateUserPool allowlist from the installed botocore (pinned in scripts/pins.sh).
 pool-model: deps
 	python3 scripts/generate-pool-model.py
+
+# The JSON twins of the CloudFormation templates, generated from the YAML with cfn-lint's decoder.
+cfn-json: deps
+	python3 scripts/cfn_to_json.py
 
 include esdk.mk

@@ -119,5 +119,7 @@ let package = Package(
         .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "CustomResourceTests", dependencies: ["CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
+        // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
+        .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "TestSupport"]),
     ]
 )

@@ -10,6 +10,8 @@ PIP_PACKAGES=(
   # AWS's runtime interface client: the fidelity check of the loopback Runtime API, and the
   # runtime of the Python peer in the sender benchmark.
   "awslambdaric==4.2.2"
+  # Lints the CloudFormation templates, and its decoder writes their JSON twins (TemplateTests).
+  "cfn-lint==1.51.0"
 )
 # What pip needs when it must build awslambdaric from source (no wheel for this Python/arch).
 LAMBDARIC_BUILD_APT_PACKAGES=(g++ make cmake autoconf automake libtool perl)
