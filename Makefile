@@ -2,11 +2,14 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test deps build help pool-model cfn-json
+.PHONY: demo test deps build help pool-model package deploy destroy cfn-json
 
 help:
 	@echo "make demo        run the whole flow against a local moto server (no AWS account)"
 	@echo "make test        install test dependencies, start moto on loopback, build once, run every test"
+	@echo "make package     dist/sender.zip, dist/helper.zip, dist/encryption-sdk-layer.zip (release builds)"
+	@echo "make deploy      STACK=… EMAIL=… [USER_POOL_ID=… SMS_ROLE_ARN=…]: package, upload and deploy with the AWS CLI"
+	@echo "make destroy     STACK=…: delete the stack (an existing pool is restored by the helper)"
 	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
 	@echo "make fuzz        fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
 	@echo "make cfn-json    regenerate cfn/*.json from cfn/*.yaml (the TemplateTests check they match)"
@@ -24,9 +27,35 @@ deps:
 build:
 	$(SWIFT) build --build-tests
 
+# Lambda zips in dist/: release builds for deploying. `make test` packages a debug build the same
+# way, to check the layout and the glibc versions on every run. The Swift runtime is linked
+# statically, which changes how every module is compiled: these builds get their own scratch path.
+PACKAGE_CONFIG ?= release
+LAMBDA_SCRATCH := .build-lambda
+LAMBDA_BUILD := $(SWIFT) build -c $(PACKAGE_CONFIG) --scratch-path $(LAMBDA_SCRATCH)
+LAMBDA_LINK := --static-swift-stdlib -Xlinker -lCoreFoundation -Xlinker -l_FoundationICU \
+  -Xlinker -l_FoundationCShims -Xlinker -l_FoundationCollections
+
+package: deps
+	$(LAMBDA_BUILD) $(LAMBDA_LINK) --product sender
+	$(LAMBDA_BUILD) $(LAMBDA_LINK) --product helper
+	$(LAMBDA_BUILD) --product SenderLauncher
+	scripts/package.sh $(LAMBDA_SCRATCH)/$(PACKAGE_CONFIG) dist
+
+# Deploy to your AWS account with the AWS CLI (see the README); destroy restores an existing pool.
+deploy: package
+	scripts/deploy.sh
+
+destroy:
+	@: "$${STACK:?set STACK=<stack name>}"
+	aws cloudformation delete-stack --stack-name "$$STACK"
+	aws cloudformation wait stack-delete-complete --stack-name "$$STACK"
+	@echo "destroy: $$STACK deleted. Its journal bucket is kept on purpose (the audit outlives the stack): empty and delete it when you no longer need it."
+
 # One build, then the whole suite against moto servers that live exactly as long as the run;
 # then no code or ciphertext the tests made may appear anywhere in the run's output.
 test: deps build
+	$(MAKE) --no-print-directory package PACKAGE_CONFIG=debug
 	@rm -f .build/test-secrets.txt
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt \
 	  scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log

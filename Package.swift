@@ -77,7 +77,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "sender", dependencies: ["SMSSender", "AWSCore", "AWSServices", "LambdaRuntime"]),
+        // The sender function's bootstrap: starts the sender core from the Encryption SDK layer.
+        .executableTarget(name: "SenderLauncher"),
+        // Binds libm symbols the static Swift runtime needs to versions Lambda's glibc 2.34 has.
+        .target(name: "GlibcCompat"),
+        .executableTarget(name: "sender", dependencies: ["SMSSender", "AWSCore", "AWSServices", "LambdaRuntime", "GlibcCompat"]),
         // CloudFormation custom resources, and the attach/detach the helper and the CLI share.
         .target(
             name: "CustomResource",
@@ -87,7 +91,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime"]),
+        .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime", "GlibcCompat"]),
         .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
         // Shared by the test targets: the moto environment, and the fault injectors for what moto can't do.
         .target(
@@ -120,6 +124,7 @@ let package = Package(
         .testTarget(name: "CustomResourceTests", dependencies: ["CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
         // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
+        .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "AWSServices", "AWSCore", "LambdaRuntime", "TestSupport"]),
         .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "TestSupport"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Intentionally empty: this target only contributes definitions at link time (see Compat.c).
