@@ -9,6 +9,7 @@ help:
 	@echo "make test        install test dependencies, start moto on loopback, build once, run every test"
 	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
 	@echo "make fuzz        fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
+	@echo "make bench-sender  sender cold start, warm latency, peak RSS: Swift bootstrap vs the sample's Python sender"
 
 demo:
 	@echo "make demo: not yet — the demo lands with the deploy-and-demo issue. Run 'make test' meanwhile." >&2
@@ -33,3 +34,5 @@ pool-model: deps
 	python3 scripts/generate-pool-model.py
 
 include esdk.mk
+
+include bench.mk

@@ -107,5 +107,7 @@ let package = Package(
         ),
         .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
+        // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
+        .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "EncryptionSDK"]),
     ]
 )
