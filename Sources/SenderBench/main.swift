@@ -6,6 +6,7 @@
 //               process and a fresh Runtime API per run, runs alternating which goes first
 //   warm        queue -> response of each invocation after the first, served by one process
 //   peak RSS    VmHWM of /proc/<pid>/status, read just before the child is stopped
+//   moto floor  KMS Decrypt + SNS Publish made from this process: what no sender can go below
 //
 // A benchmark reports: a missed target does not fail it. Any invocation that does not succeed
 // does (exit 1), since timing failures measures nothing.
@@ -239,7 +240,22 @@ func run() async throws -> Int32 {
         }
     }
 
-    // 4. Report.
+    // 4. The floor under every warm invocation: the two moto round trips a sender must make (KMS
+    //    Decrypt of the data key, SNS Publish), made from this process with no runtime around them.
+    var floor: [Double] = []
+    for event in events.dropFirst() {
+        guard let code = try JSONValue(data: event)["request"]?["code"]?.stringValue, let message = Data(base64Encoded: code) else {
+            throw BenchError("an event without request.code")
+        }
+        let header = try MessageHeader.parse([UInt8](message))
+        let clock = ContinuousClock()
+        floor.append(milliseconds(try await clock.measure {
+            _ = try await kms.decrypt(ciphertextBlob: header.encryptedDataKeys[0].ciphertext, keyId: key.arn, encryptionContext: header.encryptionContext)
+            _ = try await sns.publish(topicArn: topicArn, message: #"{"default":"floor"}"#, subject: SNSCodePublisher.subject, messageStructure: "json")
+        }))
+    }
+
+    // 5. Report.
     func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
     func f(_ value: Double) -> String { String(format: "%.1f", value) }
     func mib(_ kib: Int) -> String { String(format: "%.1f", Double(kib) / 1024) }
@@ -257,6 +273,7 @@ func run() async throws -> Int32 {
     row("warm min / max (ms)", warmSorted.map { "\(f($0.first ?? .nan))/\(f($0.last ?? .nan))" })
     row("peak RSS, 1 invocation (MiB)", coldRSS.map { $0.max().map(mib) ?? "n/a" })
     row("peak RSS, \(events.count) invocations (MiB)", peakRSS.map { $0.max().map(mib) ?? "n/a" })
+    say("moto floor (KMS Decrypt + SNS Publish from this process, no runtime): median \(f(median(floor))) ms, p90 \(f(percentile(floor.sorted(), 90))) ms")
     say("\(options.runs) cold runs each (alternating); warm: \(warm[0].count) invocations each from \(options.warmProcesses) processes of 1 + \(options.warmInvocations);")
     say("peak RSS = VmHWM from /proc/<pid>/status read just before the child is stopped (largest over processes)\n")
 
