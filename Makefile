@@ -13,6 +13,7 @@ help:
 	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
 	@echo "make fuzz        fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
 	@echo "make cfn-json    regenerate cfn/*.json from cfn/*.yaml (the TemplateTests check they match)"
+	@echo "make bench-sender  sender cold start, warm latency, peak RSS: Swift bootstrap vs the sample's Python sender"
 
 # The whole flow on this machine: moto on a free loopback port, no AWS account.
 demo: deps
@@ -72,3 +73,5 @@ cfn-json: deps
 	python3 scripts/cfn_to_json.py
 
 include esdk.mk
+
+include bench.mk

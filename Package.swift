@@ -123,8 +123,11 @@ let package = Package(
         .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "CustomResourceTests", dependencies: ["CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
-        // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
+        // The zips `make package` writes: glibc versions, and the sender run from them with and without its layer.
         .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "AWSServices", "AWSCore", "LambdaRuntime", "TestSupport"]),
+        // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
         .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "TestSupport"]),
+        // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
+        .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "EncryptionSDK"]),
     ]
 )

@@ -129,6 +129,27 @@ struct ChildProcess: Sendable {
         }
     }
 
+    /// The child's peak resident set size so far (`VmHWM` in /proc/<pid>/status), in KiB;
+    /// nil where there is no /proc or the child has ended. (An `exec` — `env python3` — keeps
+    /// the pid, and the kernel starts the count afresh for the new image.)
+    func peakResidentKiB() -> Int? {
+        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Int($0) }
+        }
+        return nil
+    }
+
     /// Sends `signal` to the child's whole process group.
     func signalGroup(_ signal: Int32) {
         kill(-pid, signal)

@@ -80,6 +80,13 @@ public struct LocalInvoker: Sendable {
         public var timeToFirstAnswer: Duration?
         /// What the child posted, in order.
         public var posts: [RecordedPost]
+        /// Per outcome, from queuing the event to its outcome (Lambda's "Duration", plus the
+        /// Runtime API round trip; the first one includes the cold start).
+        public var durations: [Duration]
+        /// The child's peak resident set (`VmHWM` of /proc/<pid>/status, read just before it is
+        /// stopped), in kibibytes: Lambda's "Max Memory Used". nil where /proc is not available
+        /// or the child had already ended.
+        public var maxMemoryUsedKiB: Int?
 
         /// The first outcome (the only one for a single event).
         public var outcome: InvocationOutcome { outcomes.first ?? .aborted("no event was sent") }
@@ -121,11 +128,15 @@ public struct LocalInvoker: Sendable {
         }
 
         var outcomes: [InvocationOutcome] = []
+        var durations: [Duration] = []
         for event in events {
+            let queuedAt = ContinuousClock.now
             let outcome = await api.invoke(event: event, timeout: configuration.timeout)
+            durations.append(.now - queuedAt)
             outcomes.append(outcome)
             if !outcome.leavesRuntimeUsable { break }
         }
+        let maxMemoryUsedKiB = child.peakResidentKiB()
 
         // After an init error the runtime is expected to exit by itself (Lambda would
         // then report its status); give it the chance before stopping it.
@@ -139,7 +150,9 @@ public struct LocalInvoker: Sendable {
             outcomes: outcomes,
             exit: exit,
             timeToFirstAnswer: firstAnswer.map { $0 - spawnedAt },
-            posts: posts
+            posts: posts,
+            durations: durations,
+            maxMemoryUsedKiB: maxMemoryUsedKiB
         )
     }
 

@@ -19,6 +19,11 @@ import Testing
         #expect((object["invokedFunctionArn"] as? String)?.hasSuffix(":function:smsredirect-local") == true)
         #expect(report.posts.map(\.kind) == [.response])
         #expect(report.timeToFirstAnswer != nil)
+        #expect(report.durations.count == report.outcomes.count)
+        #if os(Linux)
+        // Lambda's "Max Memory Used": the child's VmHWM, read while it still runs.
+        #expect((report.maxMemoryUsedKiB ?? 0) > 0)
+        #endif
         // The runtime waits for more work until it is stopped.
         #expect(report.exit == .signaled(SIGTERM))
     }
