@@ -43,18 +43,7 @@ public struct EnvironmentCredentialsProvider: CredentialsProvider {
 
     /// Returns nil when neither variable is set, so a chain can go on to the next source.
     public func resolve() throws -> AWSCredentials? {
-        let keyId = environment["AWS_ACCESS_KEY_ID"].nonEmpty
-        let secret = environment["AWS_SECRET_ACCESS_KEY"].nonEmpty
-        switch (keyId, secret) {
-        case (nil, nil):
-            return nil
-        case let (keyId?, secret?):
-            return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].nonEmpty)
-        case (nil, _):
-            throw AWSConfigurationError.incompleteCredentials(source: "environment", missing: "AWS_ACCESS_KEY_ID")
-        case (_, nil):
-            throw AWSConfigurationError.incompleteCredentials(source: "environment", missing: "AWS_SECRET_ACCESS_KEY")
-        }
+        try AWSCredentials.pair(from: environment, keyId: "AWS_ACCESS_KEY_ID", secret: "AWS_SECRET_ACCESS_KEY", token: "AWS_SESSION_TOKEN", source: "environment")
     }
 
     public func credentials() async throws -> AWSCredentials {
@@ -71,19 +60,8 @@ public struct ProfileCredentialsProvider: CredentialsProvider {
 
     /// Returns nil when the profile has no keys in either file.
     public func resolve() throws -> AWSCredentials? {
-        let settings = files.profileSettings()
-        let keyId = settings["aws_access_key_id"].nonEmpty
-        let secret = settings["aws_secret_access_key"].nonEmpty
-        switch (keyId, secret) {
-        case (nil, nil):
-            return nil
-        case let (keyId?, secret?):
-            return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: settings["aws_session_token"].nonEmpty)
-        case (nil, _):
-            throw AWSConfigurationError.incompleteCredentials(source: "profile \(files.profile)", missing: "aws_access_key_id")
-        case (_, nil):
-            throw AWSConfigurationError.incompleteCredentials(source: "profile \(files.profile)", missing: "aws_secret_access_key")
-        }
+        try AWSCredentials.pair(from: files.profileSettings(), keyId: "aws_access_key_id", secret: "aws_secret_access_key", token: "aws_session_token",
+                                source: "profile \(files.profile)")
     }
 
     public func credentials() async throws -> AWSCredentials {
@@ -116,6 +94,19 @@ public final class DefaultCredentialsChain: CredentialsProvider {
     }
 
     public func credentials() async throws -> AWSCredentials { try resolved.get() }
+}
+
+extension AWSCredentials {
+    /// A key pair from a settings map: nil when both halves are absent, an error naming the
+    /// missing half when only one is there.
+    static func pair(from settings: [String: String], keyId keyIdName: String, secret secretName: String, token tokenName: String, source: String) throws -> AWSCredentials? {
+        switch (settings[keyIdName].nonEmpty, settings[secretName].nonEmpty) {
+        case (nil, nil): return nil
+        case let (keyId?, secret?): return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: settings[tokenName].nonEmpty)
+        case (nil, _): throw AWSConfigurationError.incompleteCredentials(source: source, missing: keyIdName)
+        case (_, nil): throw AWSConfigurationError.incompleteCredentials(source: source, missing: secretName)
+        }
+    }
 }
 
 extension Optional where Wrapped == String {

@@ -30,7 +30,7 @@ struct KMSPeerTests {
             swiftMessages.append((suite, plaintext, message))
             jobs.append(.init(op: "decrypt", key_kind: "kms", key_file: key.arn, data: message.base64EncodedString()))
         }
-        let results = try PythonPeerTests.runBatch(jobs)
+        let results = try await PythonPeerTests.runBatch(jobs)
         for (index, suite) in Self.suites.enumerated() {
             let encrypted = results[2 * index], decrypted = results[2 * index + 1]
             let plaintext = swiftMessages[index].1

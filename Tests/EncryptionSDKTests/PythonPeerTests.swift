@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import EncryptionSDK
 
 /// Cross-check against the Python AWS Encryption SDK (aws-encryption-sdk==4.0.7, installed by
@@ -24,22 +25,13 @@ struct PythonPeerTests {
     static func python() -> String { ProcessInfo.processInfo.environment["PYTHON"] ?? "python3" }
 
     /// Runs `scripts/esdk_peer.py batch` once for all jobs.
-    static func runBatch(_ jobs: [Job]) throws -> [Result] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python(), TestPaths.scripts.appendingPathComponent("esdk_peer.py").path, "batch"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        p.standardInput = input; p.standardOutput = output; p.standardError = errors
-        try p.run()
-        input.fileHandleForWriting.write(try JSONEncoder().encode(jobs))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw PeerError(description: "esdk_peer.py exited \(p.terminationStatus): \(String(decoding: err, as: UTF8.self).suffix(600))")
+    static func runBatch(_ jobs: [Job]) async throws -> [Result] {
+        let run = try await CommandRunner.run("/usr/bin/env", [python(), TestPaths.scripts.appendingPathComponent("esdk_peer.py").path, "batch"],
+                                              input: try JSONEncoder().encode(jobs))
+        guard run.status == 0 else {
+            throw PeerError(description: "esdk_peer.py exited \(run.status): \(run.standardError.suffix(600))")
         }
-        return try JSONDecoder().decode([Result].self, from: out)
+        return try JSONDecoder().decode([Result].self, from: Data(run.standardOutput.utf8))
     }
     struct PeerError: Error, CustomStringConvertible { let description: String }
 
@@ -85,15 +77,10 @@ struct PythonPeerTests {
     }
 
     @Test("the peer is installed (python3 with aws_encryption_sdk 4.0.7)")
-    func peerInstalled() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [Self.python(), "-c", "import aws_encryption_sdk; print(aws_encryption_sdk.__version__)"]
-        let out = Pipe(); p.standardOutput = out; p.standardError = Pipe()
-        try p.run(); p.waitUntilExit()
-        let version = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(p.terminationStatus == 0 && version == "4.0.7", "python aws-encryption-sdk missing: run `make esdk-python-peer`")
+    func peerInstalled() async throws {
+        let check = try await CommandRunner.run("/usr/bin/env", [Self.python(), "-c", "import aws_encryption_sdk; print(aws_encryption_sdk.__version__)"])
+        let version = check.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(check.status == 0 && version == "4.0.7", "python aws-encryption-sdk missing: run `make deps`")
     }
 
     @Test("Python encrypts, Swift decrypts; Swift encrypts, Python decrypts")
@@ -115,7 +102,7 @@ struct PythonPeerTests {
         }
 
         // Python → Swift
-        let pyEncrypted = try Self.runBatch(cases.indices.map { job("encrypt", cases[$0], plaintexts[$0]) })
+        let pyEncrypted = try await Self.runBatch(cases.indices.map { job("encrypt", cases[$0], plaintexts[$0]) })
         var pyToSwift = 0
         for (i, c) in cases.enumerated() {
             guard pyEncrypted[i].ok, let b64 = pyEncrypted[i].data, let message = Data(base64Encoded: b64) else {
@@ -139,7 +126,7 @@ struct PythonPeerTests {
             swiftMessages.append(try await sdk.encrypt(plaintexts[i], keyring: try keyring(c), encryptionContext: ctx,
                                                        suite: c.1, frameLength: c.2))
         }
-        let pyDecrypted = try Self.runBatch(cases.indices.map { job("decrypt", cases[$0], swiftMessages[$0]) })
+        let pyDecrypted = try await Self.runBatch(cases.indices.map { job("decrypt", cases[$0], swiftMessages[$0]) })
         var swiftToPy = 0
         for (i, c) in cases.enumerated() {
             if pyDecrypted[i].ok, let b64 = pyDecrypted[i].data, Data(base64Encoded: b64) == plaintexts[i] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import LambdaRuntime
 
@@ -10,22 +11,16 @@ import Testing
 @Suite struct AWSLambdaRICTests {
     static let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
 
-    static func requireAWSLambdaRIC() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-c", "import awslambdaric"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+    static func requireAWSLambdaRIC() async throws {
+        let check = try await CommandRunner.run("/usr/bin/env", [python, "-c", "import awslambdaric"])
+        guard check.status == 0 else {
             throw TestFailure("\(python) cannot import awslambdaric; run `make deps-lambdaric`")
         }
     }
 
     /// Runs `python3 -m awslambdaric echo_handler.handler` against a loopback Runtime API.
     static func withPythonRuntime(_ body: (LoopbackRuntimeAPI) async throws -> Void) async throws {
-        try requireAWSLambdaRIC()
+        try await requireAWSLambdaRIC()
         try await withSpawnedRuntime(
             executable: python,
             arguments: ["-m", "awslambdaric", "echo_handler.handler"],

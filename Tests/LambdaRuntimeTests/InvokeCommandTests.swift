@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `smsredirect invoke` end to end, as a user runs it.
 @Suite struct InvokeCommandTests {
@@ -10,28 +11,10 @@ import Testing
     }
 
     static func smsredirect(_ arguments: [String], stdin: String? = nil) async throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Paths.product("smsredirect"))
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["ECHO_GREETING"] = nil
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read before waiting so a full pipe cannot stall the child.
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus,
-            stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self)
-        )
+        // The echo Lambda must not find its greeting in the inherited environment.
+        let result = try await CommandRunner.run(try Paths.product("smsredirect"), arguments, environment: ["ECHO_GREETING": ""],
+                                                 input: Data((stdin ?? "").utf8))
+        return Run(status: result.status, stdout: result.standardOutput, stderr: result.standardError)
     }
 
     static func eventFile(_ text: String) throws -> String {

@@ -8,18 +8,18 @@ import TestSupport
 /// first test proves the two say the same thing).
 struct TemplateFileTests {
     /// The twins must be what `make cfn-json` would write now; fails (never skips) without cfn-lint's decoder.
-    @Test func jsonTwinsMatchTheirYAML() throws {
-        let result = try run(["python3", "scripts/cfn_to_json.py", "--check"])
+    @Test func jsonTwinsMatchTheirYAML() async throws {
+        let result = try await run(["python3", "scripts/cfn_to_json.py", "--check"])
         #expect(result.status == 0, "the JSON twins are stale or could not be generated: \(result.output)")
     }
 
     /// cfn-lint (pinned in scripts/pins.sh) on all four files: any finding fails; so does a missing cfn-lint.
-    @Test func cfnLintFindsNothing() throws {
-        let version = try run(["cfn-lint", "--version"])
+    @Test func cfnLintFindsNothing() async throws {
+        let version = try await run(["cfn-lint", "--version"])
         try #require(version.status == 0, "cfn-lint is not installed (make test installs it from scripts/pins.sh): \(version.output)")
         #expect(version.output.contains("1.51.0"), "cfn-lint is not the pinned 1.51.0: \(version.output)")
         let files = Template.names.flatMap { ["cfn/\($0).yaml", "cfn/\($0).json"] }
-        let lint = try run(["cfn-lint", "--"] + files)
+        let lint = try await run(["cfn-lint", "--"] + files)
         #expect(lint.status == 0, "cfn-lint findings:\n\(lint.output)")
     }
 
@@ -32,18 +32,9 @@ struct TemplateFileTests {
         }
     }
 
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = BuiltProducts.packageRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await CommandRunner.run("/usr/bin/env", ["sh", "-c", "cd \"$0\" && exec \"$@\"", BuiltProducts.packageRoot.path] + arguments)
+        return (result.status, result.standardOutput + result.standardError)
     }
 }
 

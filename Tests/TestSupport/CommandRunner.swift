@@ -8,22 +8,55 @@ public struct CommandResult: Sendable {
 }
 
 public enum CommandRunner {
-    /// Runs `executable` with the moto test environment plus `environment`.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
+    /// Runs `executable` with this process's environment plus `environment`, feeding it `input`.
+    ///
+    /// The blocking work (writing stdin, draining stdout and stderr, waiting for the exit) runs on
+    /// threads of its own: on Swift's cooperative pool (two threads on a two-core machine) blocked
+    /// pipe readers can starve the reader of the other pipe, the child fills it, and nobody moves.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Data? = nil) async throws -> CommandResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment, input: input) })
+            }
+        }
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String], input: Data?) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe(), errors = Pipe(), stdin = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
-        // Read both pipes while the process runs, so a full pipe cannot stall it.
-        async let out = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        async let err = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }.value
-        let (stdout, stderr) = await (out, err)
+        let done = DispatchGroup()
+        let box = Captured()
+        for (handle, keyPath) in [(output.fileHandleForReading, \Captured.out), (errors.fileHandleForReading, \Captured.err)] {
+            done.enter()
+            Thread.detachNewThread {
+                let data = handle.readDataToEndOfFile()
+                box.lock.withLock { box[keyPath: keyPath] = data }
+                done.leave()
+            }
+        }
+        if let input {
+            Thread.detachNewThread {
+                stdin.fileHandleForWriting.write(input)
+                try? stdin.fileHandleForWriting.close()
+            }
+        }
+        done.wait()
         process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, standardOutput: String(decoding: stdout, as: UTF8.self), standardError: String(decoding: stderr, as: UTF8.self))
+        return box.lock.withLock {
+            CommandResult(status: process.terminationStatus, standardOutput: String(decoding: box.out, as: UTF8.self), standardError: String(decoding: box.err, as: UTF8.self))
+        }
+    }
+
+    private final class Captured: @unchecked Sendable {
+        let lock = NSLock()
+        var out = Data()
+        var err = Data()
     }
 }
