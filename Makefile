@@ -8,6 +8,7 @@ help:
 	@echo "make demo        run the whole flow against a local moto server (no AWS account)"
 	@echo "make test        install test dependencies, start moto on loopback, build once, run every test"
 	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
+	@echo "make bench-helper  the helper's Create + Delete on moto: against the AWS sample's pip-a-layer flow"
 	@echo "make fuzz        fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
 
 demo:
@@ -33,3 +34,4 @@ pool-model: deps
 	python3 scripts/generate-pool-model.py
 
 include esdk.mk
+include bench-helper.mk
