@@ -11,6 +11,7 @@ help:
 	@echo "make deploy      STACK=… EMAIL=… [USER_POOL_ID=… SMS_ROLE_ARN=…]: package, upload and deploy with the AWS CLI"
 	@echo "make destroy     STACK=…: delete the stack (an existing pool is restored by the helper)"
 	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
+	@echo "make bench-helper  the helper's Create + Delete on moto: against the AWS sample's pip-a-layer flow"
 	@echo "make fuzz        fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
 	@echo "make cfn-json    regenerate cfn/*.json from cfn/*.yaml (the TemplateTests check they match)"
 	@echo "make bench-sender  sender cold start, warm latency, peak RSS: Swift bootstrap vs the sample's Python sender"
@@ -73,5 +74,5 @@ cfn-json: deps
 	python3 scripts/cfn_to_json.py
 
 include esdk.mk
-
 include bench.mk
+include bench-helper.mk

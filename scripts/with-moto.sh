@@ -37,6 +37,8 @@ start_moto() {
 
 start_moto plain
 export AWS_ENDPOINT_URL=$MOTO_URL
+# One line per HTTP request it served: `make bench-helper` counts AWS calls with it.
+export MOTO_PLAIN_LOG=$state/plain.log
 start_moto auth INITIAL_NO_AUTH_ACTION_COUNT=3
 export MOTO_AUTH_ENDPOINT_URL=$MOTO_URL
 echo "moto servers: $AWS_ENDPOINT_URL (plain), $MOTO_AUTH_ENDPOINT_URL (verifies signatures)"
