@@ -65,7 +65,10 @@ public struct Attacher: Sendable {
 
     public func attach(_ spec: AttachmentSpec, context: ChangeContext) async throws -> AttachResult {
         let attachmentId = spec.attachmentId
-        let previous = try await journal.read { try $0.entries(requestId: context.requestId) }.filter { $0.action == .attach }
+        // One read of the journal (an S3 GET in Lambda) for everything the attach needs from it.
+        let (previous, activeOnPool) = try await journal.read { database in
+            (try database.entries(requestId: context.requestId).filter { $0.action == .attach }, try database.activeAttaches(poolId: spec.userPoolId))
+        }
         if let done = previous.last(where: { $0.status == .succeeded }) {
             return AttachResult(attachmentId: done.attachmentId, layerVersionArn: done.layerVersionArn, replayed: true)
         }
@@ -78,7 +81,7 @@ public struct Attacher: Sendable {
         // pool inherits the original of the attach it replaces.
         let described = try await failing(attachmentId) { try await cognito.describeUserPool(id: spec.userPoolId) }
         let function = try await failing(attachmentId) { try await lambda.getFunctionConfiguration(functionName: spec.senderFunctionArn) }
-        let replaced = try await journal.read { try $0.activeAttaches(poolId: spec.userPoolId) }.last { $0.attachmentId != attachmentId }
+        let replaced = activeOnPool.last { $0.attachmentId != attachmentId }
         var originalPool = previous.first?.originalPool ?? replaced?.originalPool ?? described
         var originalLayers = previous.first?.originalLayers ?? function.layers
         if let replaced, previous.isEmpty {
@@ -148,14 +151,19 @@ public struct Attacher: Sendable {
     // MARK: Detach
 
     public func detach(attachmentId: String, context: ChangeContext) async throws -> DetachResult {
-        let previous = try await journal.read { try $0.entries(requestId: context.requestId) }.filter { $0.action == .detach }
+        // One read of the journal for everything the detach needs from it: the started entry it
+        // appends below changes none of these answers.
+        let poolId = attachmentId.split(separator: "|").first.map(String.init) ?? attachmentId
+        let (previous, active, activeOnPool) = try await journal.read { database in
+            (try database.entries(requestId: context.requestId).filter { $0.action == .detach }, try database.activeAttach(attachmentId: attachmentId),
+             try database.activeAttaches(poolId: poolId))
+        }
         if let done = previous.last(where: { $0.status == .succeeded || $0.status == .skipped }) {
             return DetachResult(attachmentId: attachmentId, drift: done.detail.map { [$0] } ?? [], skipped: done.status == .skipped ? done.detail : nil, replayed: true)
         }
-        guard let active = try await journal.read({ try $0.activeAttach(attachmentId: attachmentId) }) else {
+        guard let active else {
             // A Delete after a failed Create, or a second Delete: nothing of ours is in place.
             let reason = "no successful attach of \(attachmentId) is in force: nothing to undo"
-            let poolId = attachmentId.split(separator: "|").first.map(String.init) ?? attachmentId
             _ = try await journal.append(JournalEntry(attachmentId: attachmentId, requestId: context.requestId, action: .detach, status: .skipped,
                                                       poolId: poolId, region: region, account: context.account, stackId: context.stackId,
                                                       logicalId: context.logicalId, detail: reason))
@@ -169,7 +177,7 @@ public struct Attacher: Sendable {
         entry = try await journal.append(entry)
 
         do {
-            let successor = try await journal.read { try $0.activeAttaches(poolId: active.poolId) }.last { $0.attachmentId != attachmentId }
+            let successor = activeOnPool.last { $0.attachmentId != attachmentId }
             var notes: [String] = []
             var appliedRequest: JSONValue?
             if let successor {
