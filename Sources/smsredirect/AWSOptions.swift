@@ -38,6 +38,16 @@ enum CLI {
                         journal: try journal.store(aws: aws), region: aws.region, logger: Logger(label: "smsredirect"))
     }
 
+    /// The environment for a Lambda bootstrap run locally: `extra`, plus this process's AWS
+    /// credentials, region and endpoint, so the function reaches what this command reaches.
+    static func lambdaEnvironment(_ extra: [String: String]) -> [String: String] {
+        var environment = extra
+        for name in ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION"] {
+            if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
+        }
+        return environment
+    }
+
     static func printJSON(_ value: JSONValue) throws {
         print(String(decoding: try value.data(prettyPrinted: true), as: UTF8.self))
     }

@@ -62,7 +62,7 @@ struct Demo: AsyncParsableCommand {
         step.say("created user pool \(poolId): SMS MFA required, phone verification, custom password policy, account recovery, tags")
 
         // CloudFormation's part: a Create event with a presigned response URL, to the helper bootstrap.
-        let helperEnvironment = Self.passthroughEnvironment(["JOURNAL_URI": "s3://\(bucket)/journal/demo.sqlite"])
+        let helperEnvironment = CLI.lambdaEnvironment(["JOURNAL_URI": "s3://\(bucket)/journal/demo.sqlite"])
         let properties: [String: JSONValue] = ["UserPoolId": .string(poolId), "SenderFunctionArn": .string(function.functionArn),
                                                "KmsKeyArn": .string(key.arn), "LayerVersionArn": .string(layer.layerVersionArn)]
         let stackId = "arn:aws:cloudformation:\(aws.region):123456789012:stack/sms-redirect-demo/\(UUID().uuidString.lowercased())"
@@ -87,7 +87,7 @@ struct Demo: AsyncParsableCommand {
             events.append(try await simulator.event(triggerSource: source, code: CognitoSimulator.makeCode(), userPoolId: poolId, userName: "demo-user",
                                                     phoneNumber: phone, region: aws.region).jsonValue.data())
         }
-        let senderReport = try await LocalInvoker(.init(executable: senderPath, environment: Self.passthroughEnvironment(["KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic]),
+        let senderReport = try await LocalInvoker(.init(executable: senderPath, environment: CLI.lambdaEnvironment(["KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic]),
                                                         functionName: function.functionName, region: aws.region, timeout: .seconds(30), output: .standardError))
             .invoke(events: events)
         guard senderReport.outcomes.count == triggers.count, senderReport.outcomes.allSatisfy({ if case .response = $0 { true } else { false } }) else {
@@ -129,14 +129,6 @@ struct Demo: AsyncParsableCommand {
         _ = try await LocalInvoker(.init(executable: helper, environment: environment, functionName: "sms-redirect-demo-helper", region: region,
                                          timeout: .seconds(60), output: .standardError)).invoke(event: try event.jsonValue.data())
         return try JSONValue(data: try await s3.getObject(bucket: bucket, key: "cfn-responses/\(requestId)").body)
-    }
-
-    static func passthroughEnvironment(_ extra: [String: String]) -> [String: String] {
-        var environment = extra
-        for name in ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION"] {
-            if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
-        }
-        return environment
     }
 
     /// A realistic pool: what a team testing SMS flows has (phone verification, SMS MFA, …).

@@ -80,10 +80,8 @@ struct Simulate: AsyncParsableCommand {
             let event = try await simulator.event(triggerSource: source, code: code, userPoolId: userPoolId, userName: username, phoneNumber: phone, region: aws.region)
             events.append(try event.jsonValue.data())
         }
-        var environment = ["KMS_KEY_ARN": keyArn, "SNS_TOPIC_ARN": snsTopicArn, "AWS_REGION": aws.region]
-        for name in ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"] {
-            if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
-        }
+        var environment = CLI.lambdaEnvironment(["KMS_KEY_ARN": keyArn, "SNS_TOPIC_ARN": snsTopicArn])
+        environment["AWS_REGION"] = aws.region
         let report = try await LocalInvoker(.init(executable: bootstrap, environment: environment, functionName: "sms-sender", region: aws.region,
                                                   timeout: .seconds(30), output: .standardError)).invoke(events: events)
         var failed = false

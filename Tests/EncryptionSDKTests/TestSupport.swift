@@ -1,11 +1,10 @@
 import Foundation
+import TestSupport
 @testable import EncryptionSDK
 
 /// Paths shared by the tests, found from this file's location (no reliance on the cwd).
 enum TestPaths {
-    /// …/wt-esdk (the package root).
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = BuiltProducts.packageRoot
     static let vectors = packageRoot.appendingPathComponent("../shared/vectors").standardizedFileURL
     static let esdkVectors = vectors.appendingPathComponent("esdk")
     static let cognitoVectors = vectors.appendingPathComponent("cognito")

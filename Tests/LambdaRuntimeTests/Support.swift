@@ -6,11 +6,7 @@ import TestSupport
 
 /// Locations of the package's built products and fixtures.
 enum Paths {
-    /// The package root, from this file's location.
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // LambdaRuntimeTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
+    static let packageRoot = BuiltProducts.packageRoot
 
     static func product(_ name: String) throws -> String { try BuiltProducts.path(name) }
 

@@ -4,7 +4,7 @@ import PoolConfig
 
 /// The CreateUserPool inputs under fixtures/pools: the round-trip matrix.
 public enum PoolFixtures {
-    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static var packageRoot: URL { BuiltProducts.packageRoot }
     public static let directory = packageRoot.appendingPathComponent("fixtures/pools")
 
     /// Fixture names, sorted.
