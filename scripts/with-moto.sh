@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command with moto servers on free loopback ports, and stops them whatever happens.
 #   AWS_ENDPOINT_URL        a moto server with authentication off (every AWS call of the tests)
+#   MOTO_RECORDING_FILE     every request the plain server served, one JSON object a line
 #   MOTO_AUTH_ENDPOINT_URL  a second one that verifies SigV4 after its first three actions
 #                           (the signature test creates its IAM user with those three)
 set -euo pipefail
@@ -35,7 +36,10 @@ start_moto() {
   exit 1
 }
 
-start_moto plain
+# The plain server also records every request it serves (moto's recorder, headers and bodies): the
+# IAM contract test reads the calls the shipped Lambdas made from it, told apart by access key id.
+export MOTO_RECORDING_FILE=$state/plain.recording.jsonl
+start_moto plain MOTO_ENABLE_RECORDING=True MOTO_RECORDER_FILEPATH="$MOTO_RECORDING_FILE"
 export AWS_ENDPOINT_URL=$MOTO_URL
 # One line per HTTP request it served: `make bench-helper` counts AWS calls with it.
 export MOTO_PLAIN_LOG=$state/plain.log
