@@ -8,7 +8,7 @@ help:
 	@echo "make demo        run the whole flow against a local moto server (no AWS account)"
 	@echo "make test        install test dependencies, start moto on loopback, build once, run every test"
 	@echo "make package     dist/sender.zip, dist/helper.zip, dist/encryption-sdk-layer.zip (release builds)"
-	@echo "make deploy      STACK=… EMAIL=… [USER_POOL_ID=… SMS_ROLE_ARN=…]: package, upload and deploy with the AWS CLI"
+	@echo "make deploy      STACK=… EMAIL=… [USER_POOL_ID=… SMS_ROLE_ARN=…] [DRY_RUN=1]: check the input, package, upload and deploy with the AWS CLI"
 	@echo "make destroy     STACK=…: delete the stack (an existing pool is restored by the helper)"
 	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
 	@echo "make bench-helper  the helper's Create + Delete on moto: against the AWS sample's pip-a-layer flow"
@@ -45,7 +45,12 @@ package: deps
 	scripts/package.sh $(LAMBDA_SCRATCH)/$(PACKAGE_CONFIG) dist
 
 # Deploy to your AWS account with the AWS CLI (see the README); destroy restores an existing pool.
-deploy: package
+# The input (STACK, EMAIL, USER_POOL_ID, SMS_ROLE_ARN, the region) is checked before the release
+# build, so a typo fails in a second, not after it. DRY_RUN=1 builds nothing and calls no AWS API:
+# it prints the commands.
+deploy:
+	scripts/deploy.sh --check
+	$(if $(filter-out 0,$(DRY_RUN)),@echo "+ $(MAKE) package",$(MAKE) --no-print-directory package)
 	scripts/deploy.sh
 
 destroy:

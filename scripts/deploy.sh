@@ -1,33 +1,160 @@
 #!/usr/bin/env bash
-# make deploy STACK=name EMAIL=address [USER_POOL_ID=id SMS_ROLE_ARN=arn] [ARTIFACT_BUCKET=bucket] [DRY_RUN=1]
-# Packages the templates' code into S3 (aws cloudformation package) and deploys the stack with the AWS CLI.
+# make deploy STACK=name EMAIL=address [USER_POOL_ID=id [SMS_ROLE_ARN=arn]] [ARTIFACT_BUCKET=bucket] [DRY_RUN=1]
+#
+#   scripts/deploy.sh --check   checks the input only (the Makefile runs this before the release build)
+#   scripts/deploy.sh           checks again, uploads the code (aws cloudformation package), deploys, prints the outputs
+#
+# Bad input exits 2 with what was wrong and what to set. The region is AWS_REGION, else AWS_DEFAULT_REGION,
+# else the AWS CLI profile's region (aws configure get region: a local read, no AWS call). DRY_RUN=1 makes
+# no AWS call at all: it prints every command it would run, with the account DRY_RUN_ACCOUNT
+# (default 123456789012), and does not need the AWS CLI. Uses only bash builtins and python3.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-: "${STACK:?set STACK=<stack name, at most 48 characters>}"
-: "${EMAIL:?set EMAIL=<the address that receives the codes>}"
+here=${BASH_SOURCE[0]%/*}
+[ "$here" = "${BASH_SOURCE[0]}" ] && here=.
+cd "$here/.."
+
+mode=deploy
+case "${1:-}" in
+  --check) mode=check ;;
+  "") ;;
+  *) echo "deploy: unknown argument '$1' (usage: scripts/deploy.sh [--check], input in STACK, EMAIL, USER_POOL_ID, SMS_ROLE_ARN, ARTIFACT_BUCKET, DRY_RUN)" >&2; exit 2 ;;
+esac
+dry_run=${DRY_RUN:-}
+[ "$dry_run" = 0 ] && dry_run=
+
+errors=()
+fail() { errors+=("$1"); }
+
+command -v python3 >/dev/null || { echo "deploy: python3 is needed to read the template's parameters (apt-get install python3)" >&2; exit 2; }
+
+# The template, and its parameters' rules as the JSON twin states them.
 template=cfn/new-user-pool.yaml
+[ -n "${USER_POOL_ID:-}" ] && template=cfn/existing-user-pool.yaml
+twin=${template%.yaml}.json
+# field NAME…: one value of the JSON twin (a path of keys), empty if absent.
+field() {
+  python3 - "$twin" "$@" <<'PY'
+import json, sys
+value = json.load(open(sys.argv[1]))
+for key in sys.argv[2:]:
+    value = value.get(key, {}) if isinstance(value, dict) else {}
+print("" if value == {} else value)
+PY
+}
+# matches PATTERN VALUE: the whole VALUE matches PATTERN, as CloudFormation applies AllowedPattern.
+matches() { python3 -c 'import re, sys; sys.exit(0 if re.fullmatch(sys.argv[1], sys.argv[2]) else 1)' "$1" "$2"; }
+
+# STACK: set, CloudFormation's stack-name pattern, and the template's length limit.
+limit=$(field Metadata SMSRedirect MaxStackNameLength)
+if [ -z "${STACK:-}" ]; then
+  fail "STACK is not set: make deploy STACK=<name> EMAIL=<address> (a letter, then letters, digits and hyphens, at most $limit characters)"
+elif ! matches '[a-zA-Z][-a-zA-Z0-9]*' "$STACK"; then
+  fail "the stack name '$STACK' is not valid: CloudFormation stack names start with a letter and contain only letters, digits and hyphens ([a-zA-Z][-a-zA-Z0-9]*)"
+elif [ "${#STACK}" -gt "$limit" ]; then
+  fail "the stack name '$STACK' has ${#STACK} characters; these stacks allow at most $limit (Metadata.SMSRedirect.MaxStackNameLength): choose a shorter STACK"
+fi
+
+# EMAIL: the templates' EmailAddress AllowedPattern.
+email_pattern=$(field Parameters EmailAddress AllowedPattern)
+if [ -z "${EMAIL:-}" ]; then
+  fail "EMAIL is not set: make deploy STACK=<name> EMAIL=you@example.com (the address that receives the codes)"
+elif ! matches "$email_pattern" "$EMAIL"; then
+  fail "EMAIL='$EMAIL' is not an email address (the template's EmailAddress must match $email_pattern): set EMAIL=you@example.com"
+fi
+
+# USER_POOL_ID, SMS_ROLE_ARN: the existing-pool template's AllowedPatterns.
+if [ -n "${USER_POOL_ID:-}" ]; then
+  pool_pattern=$(field Parameters UserPoolId AllowedPattern)
+  matches "$pool_pattern" "$USER_POOL_ID" ||
+    fail "USER_POOL_ID='$USER_POOL_ID' is not a user pool id such as eu-west-1_AbC123 (the template's UserPoolId must match $pool_pattern): copy the id from the Cognito console"
+  if [ -n "${SMS_ROLE_ARN:-}" ]; then
+    role_pattern=$(field Parameters SMSRoleArn AllowedPattern)
+    matches "$role_pattern" "$SMS_ROLE_ARN" ||
+      fail "SMS_ROLE_ARN='$SMS_ROLE_ARN' is not an IAM role ARN such as arn:aws:iam::123456789012:role/my-pool-sms (the template's SMSRoleArn must match $role_pattern): copy it from the pool's Messaging settings, or leave SMS_ROLE_ARN unset if the pool has no SMS role"
+  fi
+elif [ -n "${SMS_ROLE_ARN:-}" ]; then
+  fail "SMS_ROLE_ARN is set without USER_POOL_ID: it is the SMS role of an existing pool; set USER_POOL_ID=<that pool's id> too, or unset SMS_ROLE_ARN to create a new pool (which gets an SMS role of its own)"
+fi
+
+# The AWS CLI (not for a dry run), then the region: environment first, then the profile.
+have_aws=
+command -v aws >/dev/null && have_aws=1
+[ -n "$have_aws" ] || [ -n "$dry_run" ] ||
+  fail "the AWS CLI is needed (AWS CLI v2, or pip install awscli), or set DRY_RUN=1 to print the commands without running them"
+region=${AWS_REGION:-${AWS_DEFAULT_REGION:-}}
+region_source="AWS_REGION/AWS_DEFAULT_REGION"
+if [ -z "$region" ] && [ -n "$have_aws" ]; then
+  region=$(aws configure get region 2>/dev/null || true)
+  region_source="the AWS CLI profile (${AWS_PROFILE:-default})"
+fi
+if [ -z "$region" ]; then
+  fail "no AWS Region: set AWS_REGION=<region> (for example AWS_REGION=eu-west-1), or AWS_DEFAULT_REGION, or a region in your AWS CLI profile (aws configure set region <region>)"
+elif ! matches '[a-z]{2,}(-[a-z]+)+-[0-9]+' "$region"; then
+  fail "the region '$region' (from $region_source) is not an AWS Region name such as eu-west-1: set AWS_REGION"
+elif [ -n "${USER_POOL_ID:-}" ] && [[ "$USER_POOL_ID" == *_* ]] && [ "${USER_POOL_ID%%_*}" != "$region" ]; then
+  fail "USER_POOL_ID='$USER_POOL_ID' is a pool in ${USER_POOL_ID%%_*}, but the stack would deploy to $region (from $region_source): the stack must be in the pool's Region, set AWS_REGION=${USER_POOL_ID%%_*}"
+fi
+
+if [ -n "${ARTIFACT_BUCKET:-}" ] && ! matches '[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]' "$ARTIFACT_BUCKET"; then
+  fail "ARTIFACT_BUCKET='$ARTIFACT_BUCKET' is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens): set another, or unset it to use smsredirect-artifacts-<account>-<region>"
+fi
+account=${DRY_RUN_ACCOUNT:-123456789012}
+if [ -n "$dry_run" ] && ! matches '[0-9]{12}' "$account"; then
+  fail "DRY_RUN_ACCOUNT='$account' is not a 12-digit AWS account id"
+fi
+
+if [ "${#errors[@]}" -gt 0 ]; then
+  for error in "${errors[@]}"; do echo "deploy: $error" >&2; done
+  exit 2
+fi
+if [ "$mode" = check ]; then
+  echo "deploy: input checked: stack $STACK, $template, region $region${dry_run:+ (dry run: no AWS call will be made)}"
+  exit 0
+fi
+
+# What a dry run prints: one line per command, "+ " and the words, each quoted for a POSIX shell.
+show() {
+  local line="+" word
+  for word in "$@"; do
+    if [[ "$word" =~ ^[A-Za-z0-9_./:=@+,%-]+$ ]]; then line+=" $word"; else line+=" '${word//\'/\'\\\'\'}'"; fi
+  done
+  printf '%s\n' "$line"
+}
+run() { if [ -n "$dry_run" ]; then show "$@"; else "$@"; fi; }
+
+if [ -z "$dry_run" ]; then
+  for zip in dist/sender.zip dist/helper.zip dist/encryption-sdk-layer.zip; do
+    [ -f "$zip" ] || { echo "deploy: $zip is missing: build it first (make package), or run make deploy, which does" >&2; exit 2; }
+  done
+fi
+
 overrides=("EmailAddress=$EMAIL")
 if [ -n "${USER_POOL_ID:-}" ]; then
-  template=cfn/existing-user-pool.yaml
   overrides+=("UserPoolId=$USER_POOL_ID")
   [ -n "${SMS_ROLE_ARN:-}" ] && overrides+=("SMSRoleArn=$SMS_ROLE_ARN")
 fi
-limit=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['Metadata']['SMSRedirect']['MaxStackNameLength'])" "${template%.yaml}.json")
-if [ "${#STACK}" -gt "$limit" ]; then
-  echo "deploy: the stack name '$STACK' has ${#STACK} characters; these stacks allow at most $limit" >&2
-  exit 2
-fi
-run() { if [ -n "${DRY_RUN:-}" ]; then echo "+ $*"; else "$@"; fi; }
-command -v aws >/dev/null || { echo "deploy: the AWS CLI is needed (pip install awscli, or AWS CLI v2)" >&2; exit 2; }
+
 if [ -z "${ARTIFACT_BUCKET:-}" ]; then
-  account=$(aws sts get-caller-identity --query Account --output text)
-  region=$(aws configure get region || echo "${AWS_REGION:-}")
+  if [ -n "$dry_run" ]; then
+    show aws sts get-caller-identity --query Account --output text --region "$region"
+  else
+    account=$(aws sts get-caller-identity --query Account --output text --region "$region")
+  fi
   ARTIFACT_BUCKET="smsredirect-artifacts-$account-$region"
-  aws s3api head-bucket --bucket "$ARTIFACT_BUCKET" 2>/dev/null || run aws s3 mb "s3://$ARTIFACT_BUCKET"
+  if [ -n "$dry_run" ]; then
+    show aws s3api head-bucket --bucket "$ARTIFACT_BUCKET" --region "$region"
+    echo "# only if head-bucket finds no such bucket:"
+    show aws s3 mb "s3://$ARTIFACT_BUCKET" --region "$region"
+  elif ! aws s3api head-bucket --bucket "$ARTIFACT_BUCKET" --region "$region" 2>/dev/null; then
+    aws s3 mb "s3://$ARTIFACT_BUCKET" --region "$region"
+  fi
 fi
-packaged="dist/$(basename "${template%.yaml}").packaged.yaml"
-run aws cloudformation package --template-file "$template" --s3-bucket "$ARTIFACT_BUCKET" --output-template-file "$packaged"
-run aws cloudformation deploy --template-file "$packaged" --stack-name "$STACK" \
-  --capabilities CAPABILITY_IAM --parameter-overrides "${overrides[@]}"
-run aws cloudformation describe-stacks --stack-name "$STACK" --query "Stacks[0].Outputs" --output table
+name=${template##*/}
+packaged="dist/${name%.yaml}.packaged.yaml"
+run aws cloudformation package --template-file "$template" --s3-bucket "$ARTIFACT_BUCKET" \
+  --output-template-file "$packaged" --region "$region"
+# A redeploy without changes is a success (no change set to execute), and still prints the outputs.
+run aws cloudformation deploy --template-file "$packaged" --stack-name "$STACK" --region "$region" \
+  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides "${overrides[@]}"
+run aws cloudformation describe-stacks --stack-name "$STACK" --region "$region" --query "Stacks[0].Outputs" --output table
 echo "deploy: confirm the SNS subscription email sent to $EMAIL, then read codes with smsredirect wait-code --queue-url <CodeInboxQueueUrl>"
