@@ -30,18 +30,26 @@ build:
 	$(SWIFT) build --build-tests
 
 # Lambda zips in dist/: release builds for deploying. `make test` packages a debug build the same
-# way, to check the layout and the glibc versions on every run. The Swift runtime is linked
-# statically, which changes how every module is compiled: these builds get their own scratch path.
+# way, to check the layout and the runtime closure on every run. Lambda's provided.al2023 promises
+# glibc and nothing else, so everything else is linked in: the Swift runtime and Foundation
+# (--static-swift-stdlib), libgcc, and libstdc++, zlib and SQLite from $(STATIC_LIBS), a folder
+# holding only their .a files that the linker searches first. Static linking changes how every
+# module is compiled: these builds get their own scratch path.
 PACKAGE_CONFIG ?= release
 LAMBDA_SCRATCH := .build-lambda
+STATIC_LIBS := $(LAMBDA_SCRATCH)/static-libs
 LAMBDA_BUILD := $(SWIFT) build -c $(PACKAGE_CONFIG) --scratch-path $(LAMBDA_SCRATCH)
 LAMBDA_LINK := --static-swift-stdlib -Xlinker -lCoreFoundation -Xlinker -l_FoundationICU \
-  -Xlinker -l_FoundationCShims -Xlinker -l_FoundationCollections
+  -Xlinker -l_FoundationCShims -Xlinker -l_FoundationCollections \
+  -Xswiftc -L -Xswiftc $(CURDIR)/$(STATIC_LIBS) -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
 
 package: deps
+	scripts/static-libs.sh $(STATIC_LIBS)
 	$(LAMBDA_BUILD) $(LAMBDA_LINK) --product sender
 	$(LAMBDA_BUILD) $(LAMBDA_LINK) --product helper
-	$(LAMBDA_BUILD) --product SenderLauncher
+	@# The launcher is plain C built by cc, not SwiftPM: SwiftPM links every executable with the
+	@# Swift runtime, and the launcher must need nothing but libc.
+	cc -O2 -Wall -Wextra -o $(LAMBDA_SCRATCH)/$(PACKAGE_CONFIG)/SenderLauncher Sources/SenderLauncher/main.c
 	scripts/package.sh $(LAMBDA_SCRATCH)/$(PACKAGE_CONFIG) dist
 
 # Deploy to your AWS account with the AWS CLI (see the README); destroy restores an existing pool.

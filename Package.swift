@@ -77,9 +77,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The sender function's bootstrap: starts the sender core from the Encryption SDK layer.
-        .executableTarget(name: "SenderLauncher"),
-        // Binds libm symbols the static Swift runtime needs to versions Lambda's glibc 2.34 has.
+        // Defines the glibc functions newer than 2.34 that the statically linked runtimes call, so the
+        // Lambdas start on provided.al2023 (glibc 2.34).
         .target(name: "GlibcCompat"),
         .executableTarget(name: "sender", dependencies: ["SMSSender", "AWSCore", "AWSServices", "LambdaRuntime", "GlibcCompat"]),
         // CloudFormation custom resources, and the attach/detach the helper and the CLI share.

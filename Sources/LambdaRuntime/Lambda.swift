@@ -1,19 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import NIOPosix
 
 /// The entry point of a Lambda executable (`bootstrap`).
 ///
 /// ```swift
-/// @main struct Main {
-///     static func main() async {
-///         await Lambda.run { setUp in
-///             let table = try setUp.environment.required("TABLE_NAME")
-///             return MyHandler(table: table)
-///         }
-///     }
+/// // main.swift
+/// Lambda.main { setUp in
+///     let table = try setUp.environment.required("TABLE_NAME")
+///     return MyHandler(table: table)
 /// }
 /// ```
 public enum Lambda {
+    /// ``run(_:)`` for a `bootstrap` that ships: call it from top-level code without `await`.
+    ///
+    /// An `async` main on Linux ends the main thread with `dispatch_main()`, that is with
+    /// `pthread_exit`, and glibc's `pthread_exit` loads `libgcc_s.so.1` for its unwinding. Lambda's
+    /// `provided.al2023` promises no libgcc_s, so a bootstrap with an async main aborts there
+    /// ("libgcc_s.so.1 must be installed for pthread_exit to work"). Here the main thread parks
+    /// instead, and the runtime loop, on the concurrency pool, ends the process itself.
+    public static func main<Handler: LambdaHandler>(
+        _ setUp: @escaping @Sendable (InitializationContext) async throws -> Handler
+    ) -> Never {
+        Task.detached { await run(setUp) }
+        while true { pause() }
+    }
+
     /// Installs JSON logging on stdout, connects to `AWS_LAMBDA_RUNTIME_API`, runs the
     /// set-up closure, then serves invocations until the process is stopped.
     ///

@@ -3,8 +3,9 @@ import AWSServices
 import LambdaRuntime
 import SMSSender
 
-// The CustomSMSSender Lambda (built as `bootstrap`): wiring only.
-await Lambda.run { context in
+// The CustomSMSSender Lambda (built as `bootstrap`): wiring only. Lambda.main, not an async main: see
+// its documentation for why a shipped bootstrap must not end its main thread.
+Lambda.main { context in
     let settings = try SenderConfiguration(environment: context.environment)
     let aws = try AWSClientConfiguration.fromEnvironment(logger: context.logger)
     return CustomSenderHandler(
