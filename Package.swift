@@ -92,11 +92,12 @@ let package = Package(
         ),
         .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime", "GlibcCompat"]),
         .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Shared by the test targets: the moto environment, and the fault injectors for what moto can't do.
+        // Shared by the test targets: the moto environment, the fault injectors for what moto can't do,
+        // and the bare-root Lambda sandbox the shipped zips run in.
         .target(
             name: "TestSupport",
             dependencies: [
-                "AWSCore", "AWSServices", "PoolConfig",
+                "AWSCore", "AWSServices", "PoolConfig", "LambdaRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

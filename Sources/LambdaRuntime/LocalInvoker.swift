@@ -68,6 +68,26 @@ public struct LocalInvoker: Sendable {
         }
     }
 
+    /// The variables Lambda sets for a `provided.al2023` function besides those every local run
+    /// gets (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+    public static let providedRuntimeEnvironment = [
+        "LD_LIBRARY_PATH": "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+        "PATH": "/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+        "LAMBDA_RUNTIME_DIR": "/var/runtime",
+    ]
+
+    /// Runs `command`, which enters a sandbox laid out as Lambda lays one out and starts its
+    /// `/var/task/bootstrap` there (scripts/enter-lambda-root.sh ROOT /var/task/bootstrap), as
+    /// `provided.al2023` starts it: Lambda's variables, then `environment`; nothing is inherited
+    /// from this process.
+    public static func sandboxed(command: [String], environment: [String: String], functionName: String, memorySizeMB: Int = 256,
+                                 region: String, timeout: Duration, output: ChildOutput) -> Configuration {
+        Configuration(executable: command.first ?? "", arguments: Array(command.dropFirst()),
+                      environment: providedRuntimeEnvironment.merging(environment) { $1 }, inheritEnvironment: false,
+                      functionName: functionName, memorySizeMB: memorySizeMB, region: region, handler: "bootstrap",
+                      taskRoot: "/var/task", timeout: timeout, output: output)
+    }
+
     /// What happened to a run of one process.
     public struct Report: Sendable {
         /// One outcome per event attempted, in order. A run stops after the first

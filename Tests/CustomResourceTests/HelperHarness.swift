@@ -60,14 +60,18 @@ struct HelperHarness {
                             resourceProperties: properties, oldResourceProperties: old)
     }
 
-    /// Runs the built helper bootstrap on the events, one process for all (as a warm Lambda).
+    /// Runs the helper bootstrap on the events, one process for all (as a warm Lambda): the built
+    /// one, or the shipped one inside `sandbox`.
     @discardableResult
-    func run(_ events: [CustomResourceEvent], environment extra: [String: String] = [:], timeout: Duration = .seconds(120), log: String? = nil) async throws -> LocalInvoker.Report {
+    func run(_ events: [CustomResourceEvent], environment extra: [String: String] = [:], timeout: Duration = .seconds(120), log: String? = nil,
+             sandbox: LambdaSandbox? = nil) async throws -> LocalInvoker.Report {
         var environment = ["JOURNAL_URI": journalURI, "AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]
         environment.merge(extra) { $1 }
-        let invoker = LocalInvoker(.init(executable: try BuiltProducts.path("helper"), environment: environment, inheritEnvironment: false,
-                                         functionName: "sms-redirect-helper", region: "us-east-1", timeout: timeout, output: log.map { .file($0) } ?? .standardError))
-        return try await invoker.invoke(events: try events.map { try $0.jsonValue.data() })
+        let output: ChildOutput = log.map { .file($0) } ?? .standardError
+        let configuration = try sandbox.map { $0.invoker(environment: environment, functionName: "sms-redirect-helper", timeout: timeout, output: output) }
+            ?? .init(executable: try BuiltProducts.path("helper"), environment: environment, inheritEnvironment: false,
+                     functionName: "sms-redirect-helper", region: "us-east-1", timeout: timeout, output: output)
+        return try await LocalInvoker(configuration).invoke(events: try events.map { try $0.jsonValue.data() })
     }
 
     func journalEntries() async throws -> [JournalEntry] {

@@ -38,6 +38,19 @@ struct PackagingTests {
         return Set(dump.standardOutput.matches(of: pattern).map { "\($0.1)_\($0.2)" })
     }
 
+    /// The libraries glibc itself provides (libpthread, libdl, librt and libutil are part of libc since 2.34).
+    static let glibcLibraries: Set<String> = ["libc.so.6", "libm.so.6", "ld-linux-x86-64.so.2", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libutil.so.1"]
+
+    /// The NEEDED libraries and the RPATH/RUNPATH entries of an ELF file, read with readelf.
+    static func dynamicSection(_ path: String) async throws -> (needed: Set<String>, searchPaths: [String]) {
+        let dump = try await CommandRunner.run("/usr/bin/readelf", ["-d", path])
+        #expect(dump.status == 0, "readelf \(path): \(dump.standardError)")
+        let needed = dump.standardOutput.matches(of: /\(NEEDED\)\s+Shared library: \[([^\]]+)\]/).map { String($0.1) }
+        let paths = dump.standardOutput.matches(of: /\(R(?:UN)?PATH\)\s+Library r(?:un)?path: \[([^\]]*)\]/)
+            .flatMap { $0.1.split(separator: ":").map(String.init) }
+        return (Set(needed), paths)
+    }
+
     static func isNewer(_ version: String, than limit: String) -> Bool {
         let left = version.split(separator: ".").compactMap { Int($0) }, right = limit.split(separator: ".").compactMap { Int($0) }
         for (a, b) in zip(left + Array(repeating: 0, count: max(0, right.count - left.count)), right + Array(repeating: 0, count: max(0, left.count - right.count))) where a != b {
@@ -64,8 +77,61 @@ struct PackagingTests {
             }
             #expect(tooNew.isEmpty, "\(package)/\(file.lastPathComponent) needs \(tooNew.sorted())")
             #expect(versions.contains { $0.hasPrefix("GLIBC_") }, "objdump found no versioned symbols in \(file.lastPathComponent)")
+
+            // provided.al2023 promises glibc and nothing else: no Swift runtime, libstdc++, zlib or SQLite.
+            let dynamic = try await Self.dynamicSection(file.path)
+            #expect(dynamic.needed.isSubset(of: Self.glibcLibraries), "\(package)/\(file.lastPathComponent) needs \(dynamic.needed.subtracting(Self.glibcLibraries).sorted())")
+            #expect(dynamic.searchPaths.allSatisfy { $0.hasPrefix("$ORIGIN") }, "\(package)/\(file.lastPathComponent) has RPATH/RUNPATH \(dynamic.searchPaths)")
         }
         #expect(elfFiles >= 1, "\(package) has no ELF file")
+    }
+
+    /// scripts/check-lambda-elf.sh (run by `make package` on every zip, debug or release) passes
+    /// what ships and rejects a binary built against the toolchain, naming the library and the path.
+    @Test func theELFCheckPassesTheZipsAndRejectsAToolchainLinkedBinary() async throws {
+        let script = BuiltProducts.packageRoot.appendingPathComponent("scripts/check-lambda-elf.sh").path
+        let shipped = Self.scratch(), toolchainLinked = Self.scratch()
+        defer { try? FileManager.default.removeItem(at: shipped); try? FileManager.default.removeItem(at: toolchainLinked) }
+        for package in ["sender.zip", "helper.zip", "encryption-sdk-layer.zip"] { try await Self.unpack(package, into: shipped.appendingPathComponent(package)) }
+        let pass = try await CommandRunner.run(script, [shipped.path])
+        #expect(pass.status == 0, "\(pass.standardOutput)\(pass.standardError)")
+
+        // The debug build of `sender` links the toolchain's libswiftCore.so through a RUNPATH.
+        try FileManager.default.createDirectory(at: toolchainLinked, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: try BuiltProducts.path("sender"), toPath: toolchainLinked.appendingPathComponent("bootstrap").path)
+        let fail = try await CommandRunner.run(script, [toolchainLinked.path])
+        #expect(fail.status != 0)
+        #expect(fail.standardError.contains("libswiftCore.so") && fail.standardError.contains("does not promise"), "\(fail.standardError)")
+        #expect(fail.standardError.contains("RUNPATH outside $ORIGIN"), "\(fail.standardError)")
+    }
+
+    /// GlibcCompat stands in for the glibc functions newer than 2.34 that static libgcc and
+    /// libstdc++ call: a program linked as the Lambdas are still catches a C++ exception and draws
+    /// random numbers in a bare root, and needs no newer symbol version.
+    @Test func theGlibcCompatStandInsWorkInABareRoot() async throws {
+        let work = Self.scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let root = BuiltProducts.packageRoot, probe = work.appendingPathComponent("bootstrap").path
+        let compat = try await CommandRunner.run("/usr/bin/cc", ["-O2", "-c", "-o", work.appendingPathComponent("compat.o").path,
+                                                                root.appendingPathComponent("Sources/GlibcCompat/Compat.c").path])
+        #expect(compat.status == 0, "\(compat.standardError)")
+        let built = try await CommandRunner.run("/usr/bin/c++", ["-O2", "-static-libstdc++", "-static-libgcc", "-o", probe,
+                                                                root.appendingPathComponent("fixtures/probes/glibc-compat-probe.cpp").path,
+                                                                work.appendingPathComponent("compat.o").path])
+        #expect(built.status == 0, "\(built.standardError)")
+        let needs = try await Self.symbolVersions(probe)
+        #expect(!needs.contains { $0.hasPrefix("GLIBC_") && Self.isNewer(String($0.dropFirst(6)), than: "2.34") }, "\(needs.sorted())")
+        #expect(try await Self.dynamicSection(probe).needed.isSubset(of: Self.glibcLibraries))
+
+        let zip = work.appendingPathComponent("probe.zip").path
+        let zipped = try await CommandRunner.run("/usr/bin/zip", ["-q", "-j", zip, probe])
+        #expect(zipped.status == 0, "\(zipped.standardError)")
+        let sandbox = try await LambdaSandbox.make(function: URL(fileURLWithPath: zip))
+        defer { sandbox.remove() }
+        let ran = try await sandbox.run("/var/task/bootstrap")
+        #expect(ran.status == 0, "\(ran.standardError)")
+        #expect(ran.standardOutput == "caught thrown, random varies\n")
     }
 
     @Test func theLimitComparisonCanSayNewer() {
@@ -75,13 +141,19 @@ struct PackagingTests {
         #expect(!Self.isNewer("2.2.5", than: "2.34"))
     }
 
-    @Test func thePackagedSenderRunsWithItsLayerAndSaysWhenTheLayerIsMissing() async throws {
-        let root = Self.scratch()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let task = root.appendingPathComponent("var/task"), opt = root.appendingPathComponent("opt"), emptyOpt = root.appendingPathComponent("empty-opt")
-        try await Self.unpack("sender.zip", into: task)
-        try await Self.unpack("encryption-sdk-layer.zip", into: opt)
-        try FileManager.default.createDirectory(at: emptyOpt, withIntermediateDirectories: true)
+    static func shipped(_ name: String) throws -> URL {
+        let zip = dist.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: zip.path) else { throw MissingPackage(path: zip.path) }
+        return zip
+    }
+
+    /// The shipped sender, in a sandbox holding only glibc (as `provided.al2023`), started the way
+    /// Lambda starts it, resolving its endpoint by name: with the layer it delivers a
+    /// Cognito-encrypted code to the inbox; without it, it tells Lambda why as an init error.
+    @Test func theShippedSenderDeliversACodeFromABareRootAndSaysWhenTheLayerIsMissing() async throws {
+        let withLayer = try await LambdaSandbox.make(function: try Self.shipped("sender.zip"), layers: [try Self.shipped("encryption-sdk-layer.zip")])
+        let withoutLayer = try await LambdaSandbox.make(function: try Self.shipped("sender.zip"))
+        defer { withLayer.remove(); withoutLayer.remove() }
 
         let kms = try KMSClient(configuration: Moto.configuration()), sns = try SNSClient(configuration: Moto.configuration()), sqs = try SQSClient(configuration: Moto.configuration())
         let key = try await kms.createKey()
@@ -93,31 +165,33 @@ struct PackagingTests {
                                                                                      userName: "packaged", phoneNumber: "+15555550142", region: "us-east-1")
         SecretLedger.record(code, String(event.request.code.prefix(40)))
 
-        func invoke(layerRoot: URL) async throws -> LocalInvoker.Report {
-            let environment = ["SMSREDIRECT_LAYER_ROOT": layerRoot.path, "KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic, "LAMBDA_TASK_ROOT": task.path,
-                               "AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]
-            return try await LocalInvoker(.init(executable: task.appendingPathComponent("bootstrap").path, environment: environment, inheritEnvironment: false,
-                                                functionName: "packaged-sender", region: "us-east-1", timeout: .seconds(60))).invoke(event: try event.jsonValue.data())
+        func invoke(_ sandbox: LambdaSandbox) async throws -> (LocalInvoker.Report, String) {
+            let log = sandbox.root.deletingLastPathComponent().appendingPathComponent("\(sandbox.root.lastPathComponent).log").path
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            let environment = ["KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic, "AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName(),
+                               "AWS_ACCESS_KEY_ID": ShippedLambda.sender.accessKeyId, "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "shipped-sender-session"]
+            let report = try await LocalInvoker(sandbox.invoker(environment: environment, functionName: "packaged-sender", timeout: .seconds(60), output: .file(log)))
+                .invoke(event: try event.jsonValue.data())
+            return (report, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
         }
 
-        let withLayer = try await invoke(layerRoot: opt)
-        guard case .response = withLayer.outcome else { Issue.record("with the layer: \(withLayer.outcome)"); return }
-        let delivered = try await CodeInbox(sqs: sqs, queueUrl: queue).waitForCode(matching: .init(phoneNumber: "+15555550142"), timeout: .seconds(20))
-        #expect(delivered.code == code)
+        let (delivered, deliveredLog) = try await invoke(withLayer)
+        guard case .response = delivered.outcome else { Issue.record("with the layer: \(delivered.outcome); its output:\n\(deliveredLog)"); return }
+        let record = try await CodeInbox(sqs: sqs, queueUrl: queue).waitForCode(matching: .init(phoneNumber: "+15555550142"), timeout: .seconds(20))
+        #expect(record.code == code)
 
-        let withoutLayer = try await invoke(layerRoot: emptyOpt)
-        guard case let .initError(type, message) = withoutLayer.outcome else { Issue.record("without the layer: \(withoutLayer.outcome)"); return }
+        let (missing, missingLog) = try await invoke(withoutLayer)
+        guard case let .initError(type, message) = missing.outcome else { Issue.record("without the layer: \(missing.outcome); its output:\n\(missingLog)"); return }
         #expect(type == "Sender.EncryptionSDKLayerMissing")
-        #expect(message.contains("Encryption SDK layer is missing") && message.contains("smsredirect/sender-core"))
-        #expect(withoutLayer.exit != .exited(0))
+        #expect(message.contains("Encryption SDK layer is missing") && message.contains("/opt/smsredirect/sender-core"))
+        #expect(missing.exit != .exited(0))
     }
 
-    @Test func thePackagedHelperStartsAndNamesWhatItLacks() async throws {
-        let task = Self.scratch()
-        defer { try? FileManager.default.removeItem(at: task) }
-        try await Self.unpack("helper.zip", into: task)
-        let report = try await LocalInvoker(.init(executable: task.appendingPathComponent("bootstrap").path, environment: ["AWS_REGION": "us-east-1"],
-                                                  inheritEnvironment: false, functionName: "packaged-helper", region: "us-east-1", timeout: .seconds(30)))
+    /// The shipped helper starts in a bare root and names the setting it lacks.
+    @Test func theShippedHelperStartsInABareRootAndNamesWhatItLacks() async throws {
+        let sandbox = try await LambdaSandbox.make(function: try Self.shipped("helper.zip"))
+        defer { sandbox.remove() }
+        let report = try await LocalInvoker(sandbox.invoker(environment: [:], functionName: "packaged-helper", timeout: .seconds(30), output: .standardError))
             .invoke(event: Data("{}".utf8))
         guard case let .initError(type, message) = report.outcome else { Issue.record("\(report.outcome)"); return }
         #expect(type == "Runtime.MissingEnvironmentVariable")
