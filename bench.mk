@@ -7,17 +7,28 @@
 # BENCH_RUNS cold starts each (alternating), BENCH_WARM warm invocations per process.
 # BENCH_STATIC=1 also builds the bootstrap with --static-swift-stdlib (its own scratch path,
 # a second full release build) and measures it alongside.
+# It also runs what ships: the release zips (`make package`) unpacked into a bare root that holds
+# only glibc (scripts/lambda-root.sh), the launcher and the layer's core started under chroot as
+# Lambda starts them (needs root), and reports each zip's size against Lambda's limits.
 
 BENCH_RUNS    ?= 15
 BENCH_WARM    ?= 50
 BENCH_STATIC  ?=
 BENCH_STATIC_SCRATCH ?= .build-static
+BENCH_SHIPPED_ROOT ?= .build/bench-shipped-root
 
 .PHONY: bench-sender
 
 bench-sender: deps
 	swift build -c release --product sender && swift build -c release --product SenderBench
 	$(if $(BENCH_STATIC),swift build -c release --product sender --static-swift-stdlib --scratch-path $(BENCH_STATIC_SCRATCH))
+	$(MAKE) --no-print-directory package PACKAGE_CONFIG=release
+	scripts/lambda-root.sh $(BENCH_SHIPPED_ROOT) dist/sender.zip dist/encryption-sdk-layer.zip
+	@for zip in dist/sender.zip dist/encryption-sdk-layer.zip dist/helper.zip; do \
+	  unzip -Zt $$zip | awk -v zip=$$zip -v zipped=$$(stat -c %s $$zip) \
+	    '{ printf "%-30s zipped %6.1f MB, unzipped %6.1f MB\n", zip, zipped / 1e6, $$3 / 1e6 }'; done
+	@echo "(Lambda's limits: 50 MB zipped per direct upload, 250 MB unzipped for a function and its layers together)"
 	scripts/with-moto.sh .build/release/SenderBench --swift .build/release/sender \
+	  --shipped-root $(BENCH_SHIPPED_ROOT) \
 	  $(if $(BENCH_STATIC),--swift-static $(BENCH_STATIC_SCRATCH)/release/sender) \
 	  --python-handler-dir bench/python_sender --runs $(BENCH_RUNS) --warm $(BENCH_WARM)

@@ -19,6 +19,8 @@ import SMSSender
 
 struct Options {
     var swift: [(label: String, path: String)] = []
+    /// A sandbox laid out from the shipped zips (scripts/lambda-root.sh), entered as Lambda enters one.
+    var shippedRoot: String?
     var pythonHandlerDir = "bench/python_sender"
     var python: String?
     var runs = 15
@@ -27,8 +29,10 @@ struct Options {
     var logDirectory = ".build/bench-sender"
 
     static let usage = """
-        usage: SenderBench --swift PATH [--swift-static PATH] [--python-handler-dir DIR] [--python EXE]
-                           [--runs N] [--warm N] [--warm-processes N] [--log-dir DIR]
+        usage: SenderBench --swift PATH [--swift-static PATH] [--shipped-root DIR] [--python-handler-dir DIR]
+                           [--python EXE] [--runs N] [--warm N] [--warm-processes N] [--log-dir DIR]
+          --shipped-root DIR  also run the shipped sender (launcher + the layer's core) in DIR, a bare
+                              root laid out by scripts/lambda-root.sh, entered by scripts/enter-lambda-root.sh (needs root)
         """
 
     init(_ arguments: [String]) throws {
@@ -46,6 +50,7 @@ struct Options {
             switch flag {
             case "--swift": swift.append(("swift", try value(flag)))
             case "--swift-static": swift.append(("swift static", try value(flag)))
+            case "--shipped-root": shippedRoot = try value(flag)
             case "--python-handler-dir": pythonHandlerDir = try value(flag)
             case "--python": python = try value(flag)
             case "--runs": runs = try count(flag)
@@ -174,6 +179,15 @@ func run() async throws -> Int32 {
         Candidate(label: swift.label, configuration: .init(
             executable: absolute(swift.path), environment: common, inheritEnvironment: false, functionName: "bench-sender",
             memorySizeMB: 128, region: region, timeout: .seconds(60), output: .file("\(options.logDirectory)/\(swift.label.replacingOccurrences(of: " ", with: "-")).log")))
+    }
+    if let root = options.shippedRoot {
+        // As on Lambda: nothing of this machine but glibc, the endpoint resolved by name.
+        var shipped = common
+        shipped["PATH"] = nil
+        shipped["AWS_ENDPOINT_URL"] = endpoint.replacingOccurrences(of: "://127.0.0.1:", with: "://localhost:")
+        candidates.append(Candidate(label: "shipped", configuration: LocalInvoker.sandboxed(
+            command: [absolute("scripts/enter-lambda-root.sh"), absolute(root), "/var/task/bootstrap"], environment: shipped, functionName: "bench-sender-shipped", memorySizeMB: 128, region: region,
+            timeout: .seconds(60), output: .file("\(options.logDirectory)/shipped.log"))))
     }
     let python = try options.python ?? resolvePython()
     let handlerDir = absolute(options.pythonHandlerDir)
