@@ -49,7 +49,7 @@ struct DeployScriptTests {
             #expect(command.values("--region") == [region], "\(command.line): not --region \(region)")
         }
         #expect(!bucket.hasSuffix("-") && bucket.range(of: #"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#, options: .regularExpression) != nil)
-        #expect(command(commands, "s3api")?.values("--bucket") == [bucket])
+        #expect(command(commands, "head-bucket")?.values("--bucket") == [bucket])
         #expect(command(commands, "mb")?.words.dropFirst(3).first == "s3://\(bucket)")
 
         let package = try #require(command(commands, "package"))
