@@ -80,6 +80,7 @@ public struct Attacher: Sendable {
         // whose first try crashed takes the original it journaled then; an Update on the same
         // pool inherits the original of the attach it replaces.
         let described = try await failing(attachmentId) { try await cognito.describeUserPool(id: spec.userPoolId) }
+        try spec.refuseUndeclaredSMSRole(described: described, attachmentId: attachmentId)
         let function = try await failing(attachmentId) { try await lambda.getFunctionConfiguration(functionName: spec.senderFunctionArn) }
         let replaced = activeOnPool.last { $0.attachmentId != attachmentId }
         var originalPool = previous.first?.originalPool ?? replaced?.originalPool ?? described

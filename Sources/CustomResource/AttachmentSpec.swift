@@ -17,6 +17,9 @@ public struct AttachmentSpec: Sendable, Equatable {
     public var senderFunctionArn: String
     public var kmsKeyArn: String
     public var layer: Layer
+    /// The SMS role the stack lets the helper pass to Cognito (`SMSRoleArn`; empty: none). nil (the
+    /// CLI, which runs with its user's own permissions) checks nothing. See `refuseUndeclaredSMSRole`.
+    public var smsRoleArn: String? = nil
 
     public init(userPoolId: String, senderFunctionArn: String, kmsKeyArn: String, layer: Layer) {
         self.userPoolId = userPoolId
@@ -27,7 +30,7 @@ public struct AttachmentSpec: Sendable, Equatable {
 
     /// Properties CloudFormation adds itself.
     static let cloudFormationProperties: Set<String> = ["ServiceToken", "ServiceTimeout"]
-    static let knownProperties: Set<String> = ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "LayerName", "LayerContent"]
+    static let knownProperties: Set<String> = ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "LayerName", "LayerContent", "SMSRoleArn"]
 
     /// Reads the custom resource's properties; any unknown, missing or malformed one is named.
     public init(properties: [String: JSONValue]) throws {
@@ -61,6 +64,7 @@ public struct AttachmentSpec: Sendable, Equatable {
         if !sender.isEmpty, !sender.hasPrefix("arn:") { problems.append("SenderFunctionArn must be a function ARN, got \(sender)") }
         guard problems.isEmpty else { throw ProviderFailure("invalid properties: \(problems.joined(separator: "; "))") }
         self.init(userPoolId: poolId, senderFunctionArn: sender, kmsKeyArn: key, layer: layer)
+        smsRoleArn = properties["SMSRoleArn"]?.stringValue
     }
 
     /// The function's name, from its ARN.
