@@ -139,7 +139,7 @@ struct TemplateSecurityTests {
         let properties = try #require(attachment["Properties"]?.objectValue)
         let timeout = try #require(properties["ServiceTimeout"]?.intValue, "no ServiceTimeout")
         #expect((1...3600).contains(timeout))
-        #expect(Set(properties.keys).subtracting(["ServiceToken", "ServiceTimeout"]) == ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn"])
+        #expect(Set(properties.keys).subtracting(["ServiceToken", "ServiceTimeout"]) == ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "SMSRoleArn"])
         #expect(properties["ServiceToken"] == ["Fn::GetAtt": [.string(template.helperID), "Arn"]])
         #expect(properties["SenderFunctionArn"] == ["Fn::GetAtt": [.string(template.senderID), "Arn"]])
         let layers = template.resources(ofType: "AWS::Lambda::LayerVersion")
