@@ -127,6 +127,8 @@ let package = Package(
         .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "AWSServices", "AWSCore", "LambdaRuntime", "TestSupport"]),
         // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
         .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "TestSupport"]),
+        // The IAM contract: the calls the built Lambdas make (moto's recording) against both templates' policies.
+        .testTarget(name: "IAMContractTests", dependencies: ["CustomResource", "SMSSender", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
         .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "EncryptionSDK"]),
     ]
