@@ -78,14 +78,18 @@ public struct Attacher: Sendable {
 
         // What the pool and the function look like before anything changes. A retried delivery
         // whose first try crashed takes the original it journaled then; an Update on the same
-        // pool inherits the original of the attach it replaces.
+        // pool inherits the original of the attach it replaces, and a re-attach of the attachment
+        // in force (an Update that changed only what its id leaves out, such as the sender's
+        // configuration) keeps the original journaled by the attach it repeats: the pool as
+        // described now already carries our trigger.
         let described = try await failing(attachmentId) { try await cognito.describeUserPool(id: spec.userPoolId) }
         try spec.refuseUndeclaredSMSRole(described: described, attachmentId: attachmentId)
         let function = try await failing(attachmentId) { try await lambda.getFunctionConfiguration(functionName: spec.senderFunctionArn) }
         let replaced = activeOnPool.last { $0.attachmentId != attachmentId }
-        var originalPool = previous.first?.originalPool ?? replaced?.originalPool ?? described
-        var originalLayers = previous.first?.originalLayers ?? function.layers
-        if let replaced, previous.isEmpty {
+        let repeated = activeOnPool.last { $0.attachmentId == attachmentId }
+        var originalPool = previous.first?.originalPool ?? repeated?.originalPool ?? replaced?.originalPool ?? described
+        var originalLayers = previous.first?.originalLayers ?? repeated?.originalLayers ?? function.layers
+        if let replaced, previous.isEmpty, repeated == nil {
             originalPool = replaced.originalPool ?? described
             originalLayers = replaced.senderArn == spec.senderFunctionArn ? (replaced.originalLayers ?? function.layers) : function.layers
         }

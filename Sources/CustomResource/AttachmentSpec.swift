@@ -20,6 +20,11 @@ public struct AttachmentSpec: Sendable, Equatable {
     /// The SMS role the stack lets the helper pass to Cognito (`SMSRoleArn`; empty: none). nil (the
     /// CLI, which runs with its user's own permissions) checks nothing. See `refuseUndeclaredSMSRole`.
     public var smsRoleArn: String? = nil
+    /// The sender's configuration as the template declares it (`SenderConfiguration`), carried only
+    /// so that a change to it is a change to this resource: CloudFormation's update of the sender
+    /// resets its Layers, and the Update it then sends here puts the layer back. Not part of
+    /// ``attachmentId``: the target is the same, so the attachment keeps its id.
+    public var senderConfiguration: JSONValue? = nil
 
     public init(userPoolId: String, senderFunctionArn: String, kmsKeyArn: String, layer: Layer) {
         self.userPoolId = userPoolId
@@ -30,7 +35,7 @@ public struct AttachmentSpec: Sendable, Equatable {
 
     /// Properties CloudFormation adds itself.
     static let cloudFormationProperties: Set<String> = ["ServiceToken", "ServiceTimeout"]
-    static let knownProperties: Set<String> = ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "LayerName", "LayerContent", "SMSRoleArn"]
+    static let knownProperties: Set<String> = ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "LayerName", "LayerContent", "SMSRoleArn", "SenderConfiguration"]
 
     /// Reads the custom resource's properties; any unknown, missing or malformed one is named.
     public init(properties: [String: JSONValue]) throws {
@@ -61,10 +66,14 @@ public struct AttachmentSpec: Sendable, Equatable {
             problems.append("give either LayerVersionArn or LayerName with LayerContent, not both or half")
         }
         if !key.isEmpty, !key.hasPrefix("arn:") { problems.append("KmsKeyArn must be a key ARN (Cognito's KMSKeyID takes an ARN), got \(key)") }
+        if let configuration = properties["SenderConfiguration"], configuration.objectValue == nil {
+            problems.append("SenderConfiguration must be an object holding the sender function's properties, got \(configuration.jsonString)")
+        }
         if !sender.isEmpty, !sender.hasPrefix("arn:") { problems.append("SenderFunctionArn must be a function ARN, got \(sender)") }
         guard problems.isEmpty else { throw ProviderFailure("invalid properties: \(problems.joined(separator: "; "))") }
         self.init(userPoolId: poolId, senderFunctionArn: sender, kmsKeyArn: key, layer: layer)
         smsRoleArn = properties["SMSRoleArn"]?.stringValue
+        senderConfiguration = properties["SenderConfiguration"]
     }
 
     /// The function's name, from its ARN.

@@ -1,0 +1,37 @@
+import AWSCore
+import CustomResource
+import Testing
+
+/// The attachment's properties: what makes an Update re-run it, and what keeps its id.
+struct AttachmentSpecTests {
+    let base: [String: JSONValue] = [
+        "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:helper", "UserPoolId": "us-east-1_Spec",
+        "SenderFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:sender",
+        "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001",
+        "LayerVersionArn": "arn:aws:lambda:us-east-1:123456789012:layer:esdk:3",
+        "SenderConfiguration": ["MemorySize": "256", "Environment": ["Variables": ["SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:codes"]]],
+    ]
+
+    /// A change of the sender's configuration is a change (so the provider re-attaches) of the same
+    /// attachment (so CloudFormation sends no Delete that would take the redirect off).
+    @Test func theSendersConfigurationChangesTheSpecButNotTheId() throws {
+        var changed = base
+        changed["SenderConfiguration"]["MemorySize"] = "512"
+        let before = try AttachmentSpec(properties: base), after = try AttachmentSpec(properties: changed)
+        #expect(before != after)
+        #expect(before.attachmentId == after.attachmentId)
+        var otherLayer = base
+        otherLayer["LayerVersionArn"] = "arn:aws:lambda:us-east-1:123456789012:layer:esdk:4"
+        #expect(try AttachmentSpec(properties: otherLayer).attachmentId != before.attachmentId)
+    }
+
+    @Test func aSenderConfigurationThatIsNotAnObjectIsNamed() throws {
+        var wrong = base
+        wrong["SenderConfiguration"] = "256"
+        #expect {
+            try AttachmentSpec(properties: wrong)
+        } throws: { error in
+            "\(error)".contains("SenderConfiguration must be an object")
+        }
+    }
+}
