@@ -3,8 +3,8 @@ import Foundation
 import Testing
 
 /// The keys' administration statements name their actions: no wildcard that would let an IAM
-/// policy give someone a grant (kms:Create* includes kms:CreateGrant); only the helper may create
-/// one, and only for an AWS service (Cognito). The IAM contract (IAMContractTests) checks use.
+/// policy give someone a grant (kms:Create* includes kms:CreateGrant); only the helper, and the
+/// deployer of a stack whose pool names the key, may create one, and only for an AWS service (Cognito). The IAM contract (IAMContractTests) checks use.
 struct KeyAdministrationTests {
     @Test(arguments: Template.names) func administrationListsItsActionsAndGrantsNoGrant(name: String) throws {
         let template = try Template(name)
@@ -17,7 +17,12 @@ struct KeyAdministrationTests {
                     #expect(actions.contains("kms:PutKeyPolicy"), "\(keyID): KMS's lockout safety check needs kms:PutKeyPolicy for the account")
                 }
                 if actions.contains(where: { glob($0, matches: "kms:CreateGrant") }) {
-                    #expect(statement["Principal"] == ["AWS": helperRole], "\(keyID): kms:CreateGrant to \(String(describing: statement["Principal"]))")
+                    // The helper sets KMSKeyID; CloudFormation does too, as the deployer, on the pool it owns.
+                    let deployer: JSONValue = ["AWS": ["Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"]]
+                    let ownsAPool = !template.resources(ofType: "AWS::Cognito::UserPool").isEmpty
+                    #expect(statement["Principal"] == ["AWS": helperRole] || (ownsAPool && statement["Principal"] == deployer),
+                            "\(keyID): kms:CreateGrant to \(String(describing: statement["Principal"]))")
+                    #expect(actions == ["kms:CreateGrant"], "\(keyID): kms:CreateGrant together with \(actions)")
                     #expect(statement["Condition"]["Bool"]["kms:GrantIsForAWSResource"] == "true", "\(keyID): kms:CreateGrant not limited to AWS services")
                 }
             }

@@ -92,7 +92,7 @@ struct TemplateSecurityTests {
                     #expect(statement["Principal"] == ["Service": "cognito-idp.amazonaws.com"], "\(keyID): kms:Encrypt to \(String(describing: statement["Principal"]))")
                     let conditions = conditionKeys(statement["Condition"])
                     #expect(conditions["aws:SourceAccount"] == ["Ref": "AWS::AccountId"], "\(keyID): Encrypt without aws:SourceAccount")
-                    #expect(conditions["aws:SourceArn"] == template.poolArn, "\(keyID): Encrypt without aws:SourceArn = the pool")
+                    #expect(conditions["aws:SourceArn"] == template.encryptingPoolArn, "\(keyID): Encrypt without aws:SourceArn = \(template.encryptingPoolArn.jsonString)")
                 } else if !grants.isEmpty {
                     #expect(statement["Principal"] == senderPrincipal, "\(keyID): \(grants.sorted()) to \(String(describing: statement["Principal"]))")
                 }
@@ -139,7 +139,8 @@ struct TemplateSecurityTests {
         let properties = try #require(attachment["Properties"]?.objectValue)
         let timeout = try #require(properties["ServiceTimeout"]?.intValue, "no ServiceTimeout")
         #expect((1...3600).contains(timeout))
-        #expect(Set(properties.keys).subtracting(["ServiceToken", "ServiceTimeout"]) == ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "SMSRoleArn"])
+        #expect(Set(properties.keys).subtracting(["ServiceToken", "ServiceTimeout"])
+                == ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "SMSRoleArn", "SenderConfiguration"])
         #expect(properties["ServiceToken"] == ["Fn::GetAtt": [.string(template.helperID), "Arn"]])
         #expect(properties["SenderFunctionArn"] == ["Fn::GetAtt": [.string(template.senderID), "Arn"]])
         let layers = template.resources(ofType: "AWS::Lambda::LayerVersion")
@@ -237,12 +238,27 @@ struct TemplateSecurityTests {
         }
     }
 
-    @Test func theNewPoolSendsSMSMFAButLeavesLambdaConfigToTheHelper() throws {
+    /// A stack update of the sender resends its configuration with the Layers the template declares
+    /// (none), which takes the helper's layer off: the attachment carries the same properties, so the
+    /// same update re-runs it (StackUpdateTests shows the re-attach on moto).
+    @Test(arguments: Template.names) func theAttachmentCarriesTheSendersConfigurationSoItsUpdatesReRunIt(name: String) throws {
+        let template = try Template(name)
+        var declared = try #require(template.sender["Properties"]?.objectValue)
+        declared["Code"] = nil
+        #expect(declared["Layers"] == nil, "the sender declares Layers: the helper's layer and CloudFormation's would fight")
+        #expect(template.attachment["Properties"]["SenderConfiguration"] == .object(declared),
+                "SenderConfiguration differs from \(template.senderID)'s properties (all but Code): an update of the sender would not re-run the attachment")
+    }
+
+    /// CloudFormation owns the new pool's LambdaConfig, so a stack update of the pool keeps the trigger.
+    @Test func theNewPoolSendsSMSMFAAndDeclaresItsCustomSMSSender() throws {
         let template = try Template("new-user-pool")
         let pools = template.resources(ofType: "AWS::Cognito::UserPool")
         try #require(pools.count == 1)
         let pool = pools[0].1["Properties"]
-        #expect(pool["LambdaConfig"] == nil)
+        #expect(pool["LambdaConfig"]["CustomSMSSender"] == ["LambdaArn": ["Fn::GetAtt": [.string(template.senderID), "Arn"]], "LambdaVersion": "V1_0"])
+        #expect(pool["LambdaConfig"]["KMSKeyID"] == template.attachment["Properties"]["KmsKeyArn"])
+        #expect(pool["LambdaConfig"]?.objectValue?.count == 2, "the pool declares other triggers: \(pool["LambdaConfig"]?.jsonString ?? "")")
         #expect(pool["UsernameAttributes"] == ["phone_number"])
         #expect(pool["AutoVerifiedAttributes"] == ["phone_number"])
         #expect(pool["MfaConfiguration"] == "ON")
@@ -302,6 +318,14 @@ struct Template {
     var poolArn: JSONValue {
         if let pool = resources(ofType: "AWS::Cognito::UserPool").first { return ["Fn::GetAtt": [.string(pool.0), "Arn"]] }
         return ["Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${UserPoolId}"]
+    }
+
+    /// What the code key's Encrypt statement names as aws:SourceArn: the existing pool; or, for the
+    /// template's own pool, this account's pools in this region (the pool's LambdaConfig names the
+    /// key, so the key can't name the pool).
+    var encryptingPoolArn: JSONValue {
+        if resources(ofType: "AWS::Cognito::UserPool").isEmpty { return poolArn }
+        return ["Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*"]
     }
 
     /// The role the template's own pool uses for SMS, if it has a pool.
