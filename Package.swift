@@ -121,7 +121,7 @@ let package = Package(
             dependencies: ["LambdaRuntime", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
-        .testTarget(name: "CustomResourceTests", dependencies: ["CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "CustomResourceTests", dependencies: ["CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
         // The zips `make package` writes: glibc versions, and the sender run from them with and without its layer.
         .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "AWSServices", "AWSCore", "LambdaRuntime", "TestSupport"]),

@@ -140,11 +140,11 @@ struct IAMContractTests {
                                             environment: ["JOURNAL_URI": journalURI, "AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": "contract"],
                                             inheritEnvironment: false, functionName: Self.helperFunctionName, region: "us-east-1", timeout: .seconds(120), output: .standardError))
             let create = try await event(.create)
-            try await helper.invoke(event: try create.jsonValue.data())
+            _ = try await helper.invoke(event: try create.jsonValue.data())
             let created = try await inbox.response(for: create.requestId)
             try #require(created["Status"]?.stringValue == "SUCCESS", "Create on \(pool): \(created["Reason"]?.stringValue ?? "")")
             let delete = try await event(.delete, physicalId: created["PhysicalResourceId"]?.stringValue)
-            try await helper.invoke(event: try delete.jsonValue.data())
+            _ = try await helper.invoke(event: try delete.jsonValue.data())
             let deleted = try await inbox.response(for: delete.requestId)
             try #require(deleted["Status"]?.stringValue == "SUCCESS", "Delete on \(pool): \(deleted["Reason"]?.stringValue ?? "")")
         }
