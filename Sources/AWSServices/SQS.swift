@@ -62,6 +62,12 @@ public struct SQSClient: Sendable {
         }
     }
 
+    /// ChangeMessageVisibility; 0 makes the message visible to other readers at once.
+    public func changeMessageVisibility(queueUrl: String, receiptHandle: String, visibilityTimeout: Int) async throws {
+        _ = try await client.json("ChangeMessageVisibility", ["QueueUrl": .string(queueUrl), "ReceiptHandle": .string(receiptHandle),
+                                                              "VisibilityTimeout": .integer(Int64(visibilityTimeout))])
+    }
+
     public func deleteMessage(queueUrl: String, receiptHandle: String) async throws {
         _ = try await client.json("DeleteMessage", ["QueueUrl": .string(queueUrl), "ReceiptHandle": .string(receiptHandle)])
     }

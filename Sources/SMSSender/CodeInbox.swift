@@ -18,25 +18,81 @@ public struct CodeInbox: Sendable {
         public var userName: String?
         /// A trigger source, or its event name (`SignUp`, `Authentication`, …).
         public var trigger: String?
+        /// Only records the sender handled at or after this time (their `time`).
+        public var since: Date?
 
-        public init(phoneNumber: String? = nil, userName: String? = nil, trigger: String? = nil) {
+        public init(phoneNumber: String? = nil, userName: String? = nil, trigger: String? = nil, since: Date? = nil) {
             self.phoneNumber = phoneNumber
             self.userName = userName
             self.trigger = trigger
+            self.since = since
+        }
+
+        /// A filter from what a user typed: the phone must be E.164 and the trigger a known one
+        /// (any case; it is stored as Cognito spells it), or the wait could only time out.
+        public static func validated(phoneNumber: String? = nil, userName: String? = nil, trigger: String? = nil, since: Date? = nil) throws -> Filter {
+            if let phoneNumber, phoneNumber.wholeMatch(of: /\+[1-9][0-9]{1,14}/) == nil {
+                throw InvalidFilter("the phone number '\(phoneNumber)' is not E.164: write it as Cognito stores it, '+' and the country code first (e.g. +15555550100)")
+            }
+            var canonical: String?
+            if let trigger {
+                let known = TriggerSource.allCases
+                guard let source = known.first(where: { $0.rawValue.lowercased() == trigger.lowercased() || $0.event.lowercased() == trigger.lowercased() }) else {
+                    let names = Array(Set(known.map(\.event))).sorted().joined(separator: ", ")
+                    throw InvalidFilter("unknown trigger '\(trigger)': use one of \(names), or a full trigger source such as CustomSMSSender_SignUp")
+                }
+                canonical = source.rawValue.lowercased() == trigger.lowercased() ? source.rawValue : source.event
+            }
+            return Filter(phoneNumber: phoneNumber, userName: userName, trigger: canonical, since: since)
         }
 
         public func matches(_ record: CodeRecord) -> Bool {
             if let phoneNumber, record.phoneNumber != phoneNumber { return false }
             if let userName, record.userName != userName { return false }
             if let trigger, record.triggerSource != trigger, !record.triggerSource.hasSuffix("_\(trigger)") { return false }
+            if let since, let time = record.date, time < since { return false }
             return true
         }
     }
 
-    /// The inbox had nothing matching before the deadline.
+    /// A filter that can match nothing, with what to write instead.
+    public struct InvalidFilter: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The inbox had nothing matching before the deadline; says what it did hold.
     public struct TimedOut: Error, CustomStringConvertible {
         public let seconds: Int
-        public var description: String { "no matching code arrived in \(seconds) s" }
+        /// The records seen that did not match, and the unreadable messages.
+        public let seen: Seen
+        public var description: String { "no matching code arrived in \(seconds) s; \(seen)" }
+    }
+
+    /// What a wait saw that was not for it, for the timeout message.
+    public struct Seen: Sendable, CustomStringConvertible {
+        public var records: [CodeRecord] = []
+        public var unreadable = 0
+
+        mutating func note(_ record: CodeRecord?) {
+            guard let record else { unreadable += 1; return }
+            if !records.contains(record) { records.append(record) }
+        }
+
+        public var description: String {
+            var parts: [String] = []
+            if records.isEmpty {
+                parts.append("the inbox held no other code")
+            } else {
+                let who = Set(records.map { "\($0.phoneNumber ?? $0.userName) (\($0.triggerSource))" }).sorted()
+                parts.append("the inbox held \(records.count) other code\(records.count == 1 ? "" : "s"), for \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")")
+                if let newest = records.compactMap(\.date).max() {
+                    parts.append("the newest \(Int(Date().timeIntervalSince(newest))) s old")
+                }
+            }
+            if unreadable > 0 { parts.append("\(unreadable) message\(unreadable == 1 ? " was" : "s were") not a code record") }
+            return parts.joined(separator: "; ")
+        }
     }
 
     /// A message body as a record: the SNS envelope (the default) or raw delivery.
@@ -49,20 +105,65 @@ public struct CodeInbox: Sendable {
         return try? decoder.decode(CodeRecord.self, from: Data(body.utf8))
     }
 
-    /// Long-polls until a matching code arrives; deletes only that message. Others become
-    /// visible again a second later, for other readers.
+    /// Long-polls until a matching code arrives, and returns the newest matching one. The older
+    /// matching ones and repeated deliveries it saw are stale, and are deleted with it; a message
+    /// for someone else is released at once (visibility 0), so waiters in parallel on one inbox
+    /// never hold each other's codes.
+    ///
+    /// Once a match is in hand, one more long poll of a second looks for a newer one: a long poll
+    /// asks every SQS server, where a short one samples a few and could miss it.
     public func waitForCode(matching filter: Filter, timeout: Duration) async throws -> CodeRecord {
         let deadline = ContinuousClock.now + timeout
+        var matched: [(record: CodeRecord, receiptHandle: String, sent: Int, order: Int)] = []
+        var seen = Seen()
         while ContinuousClock.now < deadline {
-            let left = deadline - ContinuousClock.now
-            let wait = max(1, min(20, Int(left.components.seconds)))
-            for message in try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: wait, visibilityTimeout: 1) {
+            let left = Int((deadline - ContinuousClock.now).components.seconds)
+            let wait = matched.isEmpty ? max(1, min(20, left)) : 1
+            var newMatches = 0
+            for message in try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: wait, visibilityTimeout: 30) {
+                let record = Self.record(fromBody: message.body)
+                guard let record, filter.matches(record) else {
+                    seen.note(record)
+                    try await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
+                    continue
+                }
+                matched.append((record, message.receiptHandle, Int(message.attributes["SentTimestamp"] ?? "") ?? 0, matched.count))
+                newMatches += 1
+            }
+            if !matched.isEmpty && newMatches == 0 { break }
+        }
+        // The newest by the sender's time, then by when SQS got it, then the later received.
+        guard let newest = matched.max(by: { ($0.record.date ?? .distantPast, $0.sent, $0.order) < ($1.record.date ?? .distantPast, $1.sent, $1.order) }) else {
+            throw TimedOut(seconds: Int(timeout.components.seconds), seen: seen)
+        }
+        for message in matched {
+            try await sqs.deleteMessage(queueUrl: queueUrl, receiptHandle: message.receiptHandle)
+        }
+        return newest.record
+    }
+
+    /// Deletes every matching code in the inbox now, and releases the others: what a test runs
+    /// before it starts, so that no code of an earlier run can answer its wait. Returns how many.
+    public func purge(matching filter: Filter) async throws -> Int {
+        var purged = 0
+        // Others' messages stay hidden until the purge ends, so that each receive sees the rest of
+        // the queue; then they are released at once.
+        var heldBack: [String] = []
+        while true {
+            let batch = try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: 1, visibilityTimeout: 60)
+            if batch.isEmpty { break }
+            for message in batch {
                 if let record = Self.record(fromBody: message.body), filter.matches(record) {
                     try await sqs.deleteMessage(queueUrl: queueUrl, receiptHandle: message.receiptHandle)
-                    return record
+                    purged += 1
+                } else {
+                    heldBack.append(message.receiptHandle)
                 }
             }
         }
-        throw TimedOut(seconds: Int(timeout.components.seconds))
+        for handle in heldBack {
+            try await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: handle, visibilityTimeout: 0)
+        }
+        return purged
     }
 }

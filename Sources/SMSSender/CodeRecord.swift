@@ -32,7 +32,16 @@ public struct CodeRecord: Codable, Sendable, Equatable {
         clientId = event.callerContext.clientId
         clientMetadata = event.request.clientMetadata
         region = event.region
-        self.time = time.formatted(.iso8601)
+        self.time = time.formatted(Self.timeFormat)
+    }
+
+    /// ISO 8601 UTC with milliseconds: the inbox orders codes by it, and a user's codes can come
+    /// within one second.
+    static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    /// `time` as a date (with or without fractional seconds); nil if it is not ISO 8601.
+    public var date: Date? {
+        (try? Date(time, strategy: Self.timeFormat)) ?? (try? Date(time, strategy: .iso8601))
     }
 
     /// The record as JSON (sorted keys).

@@ -6,33 +6,101 @@ import Foundation
 import LambdaRuntime
 import SMSSender
 
+/// The filters `wait-code` and `inbox purge` share.
+struct CodeFilterOptions: ParsableArguments {
+    @Option(name: .long, help: "Only a code for this phone number (E.164, e.g. +15555550100).") var phone: String?
+    @Option(name: .long, help: "Only a code for this user name.") var username: String?
+    @Option(name: .long, help: "Only this trigger (any case): SignUp, Authentication, ForgotPassword, … or a full trigger source.") var trigger: String?
+    @Option(name: .long, help: ArgumentHelp("Only codes the sender handled since TIME (ISO 8601) or DURATION ago: --since=-5m (write it with '=': -90s, -5m, -2h, -1d).", valueName: "TIME|-DURATION"))
+    var since: String?
+
+    func validate() throws { _ = try filter() }
+
+    func filter(now: Date = Date()) throws -> CodeInbox.Filter {
+        do {
+            return try .validated(phoneNumber: phone, userName: username, trigger: trigger, since: try since.map { try Self.time($0, now: now) })
+        } catch let invalid as CodeInbox.InvalidFilter {
+            throw ValidationError(invalid.description)
+        }
+    }
+
+    static func time(_ text: String, now: Date) throws -> Date {
+        if text.hasPrefix("-"), let unit = text.last, let amount = Double(text.dropFirst().dropLast()), amount >= 0 {
+            let seconds: Double? = switch unit {
+            case "s": amount
+            case "m": amount * 60
+            case "h": amount * 3600
+            case "d": amount * 86400
+            default: nil
+            }
+            if let seconds { return now.addingTimeInterval(-seconds) }
+        }
+        if let date = (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) { return date }
+        throw ValidationError("--since '\(text)' is neither an ISO 8601 time (2026-12-02T10:00:00Z) nor a duration ago (--since=-90s, --since=-5m, --since=-2h, --since=-1d)")
+    }
+}
+
 /// `smsredirect wait-code`: the code an app's end-to-end test needs, from the inbox.
 struct WaitCode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait-code",
         abstract: "Wait for a code in the SQS code inbox and print it.",
-        discussion: "Long-polls the inbox, prints the first matching code (or --json with the whole record), deletes only that message, and exits 2 when none arrives in time.")
+        discussion: """
+        Long-polls the inbox and prints the newest matching code (or --json with the whole record). \
+        Older matching codes and repeated deliveries are stale: they are deleted with it. Others' codes \
+        are left in the inbox, released at once for their own waiters. Exits 2 when no code arrives in \
+        time, saying what the inbox did hold.
+
+        In a test: give the filter that names your user (--phone or --username) and the step (--trigger). \
+        --since with the time the step started ignores a code of an earlier step or run that is still \
+        in the inbox; or run `smsredirect inbox purge` with the same filter before the test starts.
+        """)
 
     @Option(name: .long, help: "The code inbox queue URL (the stack's CodeInboxQueueUrl output).") var queueUrl: String
-    @Option(name: .long, help: "Only a code for this phone number (E.164, e.g. +15555550100).") var phone: String?
-    @Option(name: .long, help: "Only a code for this user name.") var username: String?
-    @Option(name: .long, help: "Only this trigger: SignUp, Authentication, ForgotPassword, … or a full trigger source.") var trigger: String?
+    @OptionGroup var filter: CodeFilterOptions
     @Option(name: .long, help: "Seconds to wait.") var timeout: Int = 60
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
-        guard queueUrl.hasPrefix("http://") || queueUrl.hasPrefix("https://") else { throw ValidationError("--queue-url must be a queue URL (https://sqs.…/ACCOUNT/NAME)") }
+        try Inbox.validate(queueUrl: queueUrl)
     }
 
     func run() async throws {
         let inbox = CodeInbox(sqs: try SQSClient(configuration: CLI.aws()), queueUrl: queueUrl)
         do {
-            let record = try await inbox.waitForCode(matching: .init(phoneNumber: phone, userName: username, trigger: trigger), timeout: .seconds(timeout))
+            let record = try await inbox.waitForCode(matching: try filter.filter(), timeout: .seconds(timeout))
             if output.json { try CLI.printJSON(record) } else { print(record.code) }
         } catch let timedOut as CodeInbox.TimedOut {
             FileHandle.standardError.write(Data("wait-code: \(timedOut)\n".utf8))
             throw ExitCode(2)
+        }
+    }
+}
+
+/// `smsredirect inbox`: managing the code inbox around a test run.
+struct Inbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage the SQS code inbox.", subcommands: [Purge.self])
+
+    static func validate(queueUrl: String) throws {
+        guard queueUrl.hasPrefix("http://") || queueUrl.hasPrefix("https://") else { throw ValidationError("--queue-url must be a queue URL (https://sqs.…/ACCOUNT/NAME)") }
+    }
+
+    /// `smsredirect inbox purge`: what a test runs before it starts.
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete the matching codes in the inbox now; leave everyone else's.",
+            discussion: "Run it with your test's filter before the test starts, so that no code of an earlier run can answer a wait. With no filter it empties the inbox. Prints how many codes it deleted.")
+
+        @Option(name: .long, help: "The code inbox queue URL (the stack's CodeInboxQueueUrl output).") var queueUrl: String
+        @OptionGroup var filter: CodeFilterOptions
+
+        func validate() throws { try Inbox.validate(queueUrl: queueUrl) }
+
+        func run() async throws {
+            let inbox = CodeInbox(sqs: try SQSClient(configuration: CLI.aws()), queueUrl: queueUrl)
+            let purged = try await inbox.purge(matching: try filter.filter())
+            print("purged \(purged) code\(purged == 1 ? "" : "s")")
         }
     }
 }

@@ -48,6 +48,23 @@ struct InboxCLITests {
         let empty = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--username", "ana", "--timeout", "2"])
         #expect(empty.status == 2)
 
+        // Filters that could only time out are refused before any call.
+        let badPhone = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--phone", "15556666", "--timeout", "2"])
+        #expect(badPhone.status != 0 && badPhone.status != 2)
+        #expect(badPhone.standardError.contains("not E.164"), "\(badPhone.standardError)")
+        let badSince = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--since", "yesterday"])
+        #expect(badSince.standardError.contains("--since 'yesterday'"), "\(badSince.standardError)")
+
+        // A purge before a run takes the user's leftover codes and nobody else's.
+        let again = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", poolId, "--bootstrap", try BuiltProducts.path("sender"),
+                                                             "--sns-topic-arn", topic, "--phone", "+15555550124", "--username", "bo", "--trigger", "SignUp", "ForgotPassword"])
+        #expect(again.status == 0, "\(again.standardError)")
+        let purge = try await CommandRunner.run(smsredirect, ["inbox", "purge", "--queue-url", queue, "--username", "bo", "--trigger", "signup"])
+        #expect(purge.status == 0, "\(purge.standardError)")
+        #expect(purge.standardOutput.contains("purged 1 code"), "\(purge.standardOutput)")
+        let left = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--username", "bo", "--since=-5m", "--timeout", "10"])
+        #expect(left.status == 0, "the ForgotPassword code should have stayed: \(left.standardError)")
+
         let badTrigger = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", poolId, "--bootstrap", "x", "--sns-topic-arn", topic, "--trigger", "Teleport"])
         #expect(badTrigger.status != 0)
         #expect(badTrigger.standardError.contains("unknown trigger 'Teleport'"))

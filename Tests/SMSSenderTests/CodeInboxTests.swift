@@ -1,0 +1,111 @@
+import AWSCore
+import AWSServices
+import Foundation
+import SMSSender
+import Testing
+import TestSupport
+
+/// The code inbox as an app's test suite uses it, on moto: the newest code, stale ones consumed,
+/// parallel waiters on one queue, filters that can't match rejected, and a timeout that says what came.
+struct CodeInboxTests {
+    let sns: SNSClient
+    let sqs: SQSClient
+
+    init() throws {
+        sns = try SNSClient(configuration: Moto.configuration())
+        sqs = try SQSClient(configuration: Moto.configuration())
+    }
+
+    /// A topic and a queue subscribed to it, as the template makes them.
+    func makeInbox() async throws -> (topic: String, inbox: CodeInbox) {
+        let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
+        let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
+        _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: try #require(try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"]))
+        return (topic, CodeInbox(sqs: sqs, queueUrl: queue))
+    }
+
+    /// Publishes a record as the sender does (the same JSON, through the topic).
+    func publish(_ topic: String, code: String, phone: String, trigger: TriggerSource = .smsSignUp, time: Date = Date()) async throws {
+        let record: JSONValue = [
+            "code": .string(code), "purpose": "test code", "triggerSource": .string(trigger.rawValue), "channel": "sms",
+            "userPoolId": "us-east-1_Inbox", "userName": .string("user\(phone)"), "phoneNumber": .string(phone), "clientMetadata": [:],
+            "region": "us-east-1", "time": .string(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
+        ]
+        SecretLedger.record(code)
+        _ = try await sns.publish(topicArn: topic, message: record.jsonString)
+    }
+
+    static func phone() -> String { "+1555\(String(format: "%07d", Int.random(in: 0...9_999_999)))" }
+
+    @Test func theNewestCodeWinsAndTheStaleOnesAndDuplicatesAreConsumed() async throws {
+        let (topic, inbox) = try await makeInbox()
+        let phone = Self.phone()
+        let now = Date()
+        try await publish(topic, code: "inbox-111111", phone: phone, time: now.addingTimeInterval(-2))
+        try await publish(topic, code: "inbox-222222", phone: phone, time: now)
+        try await publish(topic, code: "inbox-222222", phone: phone, time: now) // Lambda delivered it twice
+        let other = Self.phone()
+        try await publish(topic, code: "inbox-999999", phone: other)
+
+        let record = try await inbox.waitForCode(matching: .init(phoneNumber: phone, trigger: "SignUp"), timeout: .seconds(10))
+        #expect(record.code == "inbox-222222")
+        // The stale code and the duplicate went with it; the MFA code that follows is the next answer.
+        try await publish(topic, code: "inbox-333333", phone: phone, trigger: .smsAuthentication)
+        let mfa = try await inbox.waitForCode(matching: .init(phoneNumber: phone), timeout: .seconds(10))
+        #expect(mfa.code == "inbox-333333")
+        await #expect(throws: CodeInbox.TimedOut.self) { try await inbox.waitForCode(matching: .init(phoneNumber: phone), timeout: .seconds(2)) }
+        // Someone else's code stayed for them.
+        #expect(try await inbox.waitForCode(matching: .init(phoneNumber: other), timeout: .seconds(10)).code == "inbox-999999")
+    }
+
+    @Test func twentyWaitersInParallelOnOneInboxEachGetTheirOwnCode() async throws {
+        let (topic, inbox) = try await makeInbox()
+        let phones = (0..<20).map { _ in Self.phone() }
+        let results = try await withThrowingTaskGroup(of: (String, String).self) { group in
+            for phone in phones {
+                group.addTask { (phone, try await inbox.waitForCode(matching: .init(phoneNumber: phone), timeout: .seconds(60)).code) }
+            }
+            for phone in phones { try await publish(topic, code: "parallel-\(phone)", phone: phone) }
+            var results: [String: String] = [:]
+            for try await (phone, code) in group { results[phone] = code }
+            return results
+        }
+        #expect(results.count == 20)
+        for phone in phones { #expect(results[phone] == "parallel-\(phone)") }
+    }
+
+    @Test func sinceIgnoresAnEarlierRunsCodeAndPurgeTakesOnlyTheMatchingOnes() async throws {
+        let (topic, inbox) = try await makeInbox()
+        let phone = Self.phone(), other = Self.phone()
+        try await publish(topic, code: "earlier-run", phone: phone, time: Date().addingTimeInterval(-600))
+        await #expect(throws: CodeInbox.TimedOut.self) {
+            try await inbox.waitForCode(matching: .init(phoneNumber: phone, since: Date().addingTimeInterval(-60)), timeout: .seconds(2))
+        }
+        try await publish(topic, code: "someone-else", phone: other)
+        #expect(try await inbox.purge(matching: .init(phoneNumber: phone)) == 1)
+        await #expect(throws: CodeInbox.TimedOut.self) { try await inbox.waitForCode(matching: .init(phoneNumber: phone), timeout: .seconds(2)) }
+        #expect(try await inbox.waitForCode(matching: .init(phoneNumber: other), timeout: .seconds(10)).code == "someone-else")
+    }
+
+    @Test func aTimeoutSaysWhatTheInboxHeld() async throws {
+        let (topic, inbox) = try await makeInbox()
+        let other = Self.phone()
+        try await publish(topic, code: "not-yours", phone: other, trigger: .smsForgotPassword)
+        do {
+            _ = try await inbox.waitForCode(matching: .init(phoneNumber: Self.phone()), timeout: .seconds(3))
+            Issue.record("a code arrived for a phone nobody published to")
+        } catch let timedOut as CodeInbox.TimedOut {
+            let text = "\(timedOut)"
+            #expect(text.contains("no matching code arrived in 3 s"))
+            #expect(text.contains("1 other code, for \(other) (CustomSMSSender_ForgotPassword)"), "\(text)")
+            #expect(!text.contains("not-yours"), "the timeout message holds another user's code")
+        }
+    }
+
+    @Test func filtersThatCouldOnlyTimeOutAreRejectedWithWhatToWrite() throws {
+        #expect { try CodeInbox.Filter.validated(phoneNumber: "15556666") } throws: { "\($0)".contains("not E.164") && "\($0)".contains("+15555550100") }
+        #expect { try CodeInbox.Filter.validated(trigger: "Teleport") } throws: { "\($0)".contains("unknown trigger 'Teleport'") && "\($0)".contains("SignUp") }
+        #expect(try CodeInbox.Filter.validated(phoneNumber: "+15556666", trigger: "signup").trigger == "SignUp")
+        #expect(try CodeInbox.Filter.validated(trigger: "customsmssender_authentication").trigger == "CustomSMSSender_Authentication")
+    }
+}
