@@ -120,7 +120,11 @@ public struct CodeInbox: Sendable {
             let left = Int((deadline - ContinuousClock.now).components.seconds)
             let wait = matched.isEmpty ? max(1, min(20, left)) : 1
             var newMatches = 0
-            for message in try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: wait, visibilityTimeout: 30) {
+            let sqs = self.sqs, queueUrl = self.queueUrl
+            guard let batch = try await Self.bounded(by: deadline, {
+                try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: wait, visibilityTimeout: 30)
+            }) else { break }
+            for message in batch {
                 let record = Self.record(fromBody: message.body)
                 guard let record, filter.matches(record) else {
                     seen.note(record)
@@ -140,6 +144,21 @@ public struct CodeInbox: Sendable {
             try await sqs.deleteMessage(queueUrl: queueUrl, receiptHandle: message.receiptHandle)
         }
         return newest.record
+    }
+
+    /// Runs `call` until `deadline`; nil when the deadline came first (the call is cancelled). A
+    /// call's own timeouts and retries can outlast a wait's deadline: an endpoint that accepts and
+    /// never answers would hold a five-second wait for minutes.
+    static func bounded<T: Sendable>(by deadline: ContinuousClock.Instant, _ call: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await call() }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
     }
 
     /// Deletes every matching code in the inbox now, and releases the others: what a test runs

@@ -69,4 +69,20 @@ struct InboxCLITests {
         #expect(badTrigger.status != 0)
         #expect(badTrigger.standardError.contains("unknown trigger 'Teleport'"))
     }
+
+    /// --timeout is a deadline: an endpoint that takes the connection and never answers (a fault
+    /// moto can't make) holds the wait no longer. The client's own 30 s timeout and its retries
+    /// would hold it for minutes.
+    @Test func theTimeoutIsADeadlineEvenWhenTheEndpointNeverAnswers() async throws {
+        let silent = try await MisbehavingServer(.neverRespond)
+        defer { Task { try? await silent.shutdown() } }
+        let started = ContinuousClock.now
+        let result = try await CommandRunner.run(try BuiltProducts.path("smsredirect"),
+                                                 ["wait-code", "--queue-url", "\(silent.url)/123456789012/inbox", "--phone", "+15555550100", "--timeout", "3"],
+                                                 environment: ["AWS_ENDPOINT_URL": silent.url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"])
+        let took = ContinuousClock.now - started
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError.contains("no matching code arrived in 3 s"))
+        #expect(took < .seconds(25), "a 3 s wait took \(took): a call outlived the deadline")
+    }
 }
