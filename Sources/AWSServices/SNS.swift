@@ -55,6 +55,10 @@ public struct SNSClient: Sendable {
         return try required(result, "MessageId", operation: "Publish")
     }
 
+    public func unsubscribe(subscriptionArn: String) async throws {
+        _ = try await client.query("Unsubscribe", [("SubscriptionArn", subscriptionArn)])
+    }
+
     private func required(_ result: XMLElement, _ field: String, operation: String) throws -> String {
         guard let value = result.childText(field), !value.isEmpty else {
             throw client.malformed(operation: operation, response: nil, detail: "the response has no \(field)")

@@ -20,11 +20,39 @@ public struct SQSClient: Sendable {
         public var messageAttributes: [String: String]
     }
 
-    public func createQueue(name: String, attributes: [String: String] = [:]) async throws -> String {
+    public func createQueue(name: String, attributes: [String: String] = [:], tags: [String: String] = [:]) async throws -> String {
         var input: JSONValue = ["QueueName": .string(name)]
         if !attributes.isEmpty { input["Attributes"] = attributes.jsonValue }
+        if !tags.isEmpty { input["tags"] = tags.jsonValue }
         let output = try await client.json("CreateQueue", input)
         return try client.decoding("CreateQueue") { try output["QueueUrl"].requiredString("QueueUrl") }
+    }
+
+    public func deleteQueue(queueUrl: String) async throws {
+        _ = try await client.json("DeleteQueue", ["QueueUrl": .string(queueUrl)])
+    }
+
+    /// ListQueues of the queues whose names start with `prefix` (every page).
+    public func listQueues(prefix: String) async throws -> [String] {
+        var urls: [String] = []
+        var token: String?
+        repeat {
+            var input: JSONValue = ["QueueNamePrefix": .string(prefix), "MaxResults": 1000]
+            if let token { input["NextToken"] = .string(token) }
+            let output = try await client.json("ListQueues", input)
+            urls += (output["QueueUrls"]?.arrayValue ?? []).compactMap(\.stringValue)
+            token = output["NextToken"]?.stringValue
+        } while token != nil
+        return urls
+    }
+
+    public func tagQueue(queueUrl: String, tags: [String: String]) async throws {
+        _ = try await client.json("TagQueue", ["QueueUrl": .string(queueUrl), "Tags": tags.jsonValue])
+    }
+
+    public func listQueueTags(queueUrl: String) async throws -> [String: String] {
+        let output = try await client.json("ListQueueTags", ["QueueUrl": .string(queueUrl)])
+        return (output["Tags"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
     }
 
     public func getQueueUrl(name: String) async throws -> String {

@@ -80,7 +80,87 @@ struct WaitCode: AsyncParsableCommand {
 
 /// `smsredirect inbox`: managing the code inbox around a test run.
 struct Inbox: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage the SQS code inbox.", subcommands: [Purge.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Manage code inboxes: per-run inboxes for parallel test runs, and purging.",
+        discussion: """
+        A CI run that shares the stack's inbox with other runs can create its own: `inbox create` makes an SQS queue \
+        subscribed to the codes topic with a filter on the phone, user or pool, and tags it with when it expires; \
+        `inbox delete` removes it when the run ends, and `inbox prune` removes the expired ones a crashed run left.
+        """,
+        subcommands: [Create.self, Delete.self, Prune.self, Purge.self])
+
+    static func runInboxes() throws -> RunInboxes {
+        let aws = try CLI.aws()
+        return RunInboxes(sqs: try SQSClient(configuration: aws), sns: try SNSClient(configuration: aws))
+    }
+
+    /// `smsredirect inbox create`.
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a per-run inbox: a queue subscribed to the topic, receiving only the selected codes. Prints its URL.")
+
+        @Option(name: .long, help: "The codes topic (the stack's SNSTopicArn output).") var topicArn: String
+        @Option(name: .long, help: "Only codes for this phone number (E.164).") var phone: String?
+        @Option(name: .long, help: "Only codes for this user name.") var username: String?
+        @Option(name: .long, help: "Only codes of this user pool.") var userPoolId: String?
+        @Option(name: .long, help: "How long the inbox lives before `inbox prune` deletes it: 90m, 2h, 1d (at least 60 s).") var ttl = "2h"
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard topicArn.hasPrefix("arn:"), topicArn.split(separator: ":").count == 6 else { throw ValidationError("--topic-arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)") }
+            do { _ = try CodeInbox.Filter.validated(phoneNumber: phone) } catch { throw ValidationError("\(error)") }
+            _ = try Self.duration(ttl)
+        }
+
+        static func duration(_ text: String) throws -> Duration {
+            if let unit = text.last, let amount = Double(text.dropLast()), amount > 0 {
+                let seconds: Double? = switch unit {
+                case "s": amount
+                case "m": amount * 60
+                case "h": amount * 3600
+                case "d": amount * 86400
+                default: nil
+                }
+                if let seconds, seconds >= 60 { return .seconds(seconds) }
+            }
+            throw ValidationError("--ttl '\(text)' is not a duration of at least 60 s: write 90m, 2h or 1d")
+        }
+
+        func run() async throws {
+            let created = try await Inbox.runInboxes().create(topicArn: topicArn, selection: .init(phoneNumber: phone, userName: username, userPoolId: userPoolId),
+                                                              ttl: try Self.duration(ttl))
+            if output.json { try CLI.printJSON(created) } else { print(created.queueUrl) }
+        }
+    }
+
+    /// `smsredirect inbox delete`.
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Unsubscribe and delete a per-run inbox (only one `inbox create` made).")
+
+        @Argument(help: "The inbox's queue URL.") var queueUrl: String
+
+        func validate() throws { try Inbox.validate(queueUrl: queueUrl) }
+
+        func run() async throws {
+            do {
+                try await Inbox.runInboxes().delete(queueUrl: queueUrl)
+            } catch let refused as RunInboxes.NotARunInbox {
+                throw ValidationError(refused.description)
+            }
+            print("deleted \(queueUrl)")
+        }
+    }
+
+    /// `smsredirect inbox prune`.
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete the per-run inboxes whose time is up.")
+
+        func run() async throws {
+            let deleted = try await Inbox.runInboxes().prune()
+            for url in deleted { print("deleted \(url)") }
+            print("pruned \(deleted.count) expired inbox\(deleted.count == 1 ? "" : "es")")
+        }
+    }
 
     static func validate(queueUrl: String) throws {
         guard queueUrl.hasPrefix("http://") || queueUrl.hasPrefix("https://") else { throw ValidationError("--queue-url must be a queue URL (https://sqs.…/ACCOUNT/NAME)") }
