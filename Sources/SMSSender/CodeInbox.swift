@@ -117,11 +117,17 @@ public struct CodeInbox: Sendable {
         var matched: [(record: CodeRecord, receiptHandle: String, sent: Int, order: Int)] = []
         var seen = Seen()
         while ContinuousClock.now < deadline {
-            let left = Int((deadline - ContinuousClock.now).components.seconds)
-            let wait = matched.isEmpty ? max(1, min(20, left)) : 1
+            // A long poll that outlives the deadline would be abandoned while SQS can still hand it
+            // messages, hiding them from every reader for the visibility timeout: each poll ends
+            // half a second before the deadline (the last one is a short poll).
+            let left = Double((deadline - ContinuousClock.now).components.seconds) + Double((deadline - ContinuousClock.now).components.attoseconds) / 1e18
+            guard left > 0.5 else { break }
+            let wait = max(0, min(matched.isEmpty ? 20 : 1, Int(left - 0.5)))
             var newMatches = 0
             let sqs = self.sqs, queueUrl = self.queueUrl
-            guard let batch = try await Self.bounded(by: deadline, {
+            // Cut off only a poll SQS fails to answer: a loaded endpoint's slow answer is still
+            // taken, at most `answerGrace` after the deadline.
+            guard let batch = try await Self.bounded(by: deadline + Self.answerGrace, {
                 try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: wait, visibilityTimeout: 30)
             }) else { break }
             for message in batch {
@@ -146,9 +152,14 @@ public struct CodeInbox: Sendable {
         return newest.record
     }
 
+    /// How long past the deadline a poll's answer is still awaited before the poll is abandoned
+    /// (an abandoned poll can still be handed messages, which then stay hidden from every reader).
+    static let answerGrace: Duration = .seconds(2)
+
     /// Runs `call` until `deadline`; nil when the deadline came first (the call is cancelled). A
     /// call's own timeouts and retries can outlast a wait's deadline: an endpoint that accepts and
-    /// never answers would hold a five-second wait for minutes.
+    /// never answers would hold a five-second wait for minutes. A poll that SQS answers ends before
+    /// the deadline, so only such a call is cut off.
     static func bounded<T: Sendable>(by deadline: ContinuousClock.Instant, _ call: @escaping @Sendable () async throws -> T) async throws -> T? {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await call() }
