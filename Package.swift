@@ -98,6 +98,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "AWSCore", "AWSServices", "PoolConfig", "LambdaRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
