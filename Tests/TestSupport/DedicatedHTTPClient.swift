@@ -26,12 +26,15 @@ extension Moto {
 }
 
 extension Moto {
-    /// The client of the tests that long-poll SQS (the code inbox suites), apart from the shared one.
-    static let longPollClient: HTTPClient = {
+    /// The test process's client for its own calls to moto, apart from the production one
+    /// (`HTTPClient.aws`, which the built Lambdas and CLI use in their own processes). Every suite
+    /// starts at once and moto answers slowly then, with long polls holding connections for
+    /// seconds: the pool is sized for that, so that no test's call waits for a connection.
+    public static let longPollClient: HTTPClient = {
         var settings = HTTPClient.Configuration()
         settings.timeout = .init(connect: .seconds(10))
         settings.connectionPool.retryConnectionEstablishment = false
-        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: settings)
     }()
 

@@ -7,7 +7,7 @@ public final class CountingTransport: HTTPTransport {
     private let inner: any HTTPTransport
     private let counter = NIOLockedValueBox(0)
 
-    public init(_ inner: any HTTPTransport = AsyncHTTPClientTransport()) { self.inner = inner }
+    public init(_ inner: any HTTPTransport = Moto.isolatedTransport()) { self.inner = inner }
 
     public var count: Int { counter.withLockedValue { $0 } }
 
