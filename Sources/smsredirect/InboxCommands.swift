@@ -24,17 +24,20 @@ struct CodeFilterOptions: ParsableArguments {
         }
     }
 
-    static func time(_ text: String, now: Date) throws -> Date {
-        if text.hasPrefix("-"), let unit = text.last, let amount = Double(text.dropFirst().dropLast()), amount >= 0 {
-            let seconds: Double? = switch unit {
-            case "s": amount
-            case "m": amount * 60
-            case "h": amount * 3600
-            case "d": amount * 86400
-            default: nil
-            }
-            if let seconds { return now.addingTimeInterval(-seconds) }
+    /// "90s", "5m", "2h", "1d" in seconds; nil for anything else.
+    static func seconds(in text: String) -> Double? {
+        guard let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 else { return nil }
+        return switch unit {
+        case "s": amount
+        case "m": amount * 60
+        case "h": amount * 3600
+        case "d": amount * 86400
+        default: nil
         }
+    }
+
+    static func time(_ text: String, now: Date) throws -> Date {
+        if text.hasPrefix("-"), let seconds = Self.seconds(in: String(text.dropFirst())) { return now.addingTimeInterval(-seconds) }
         if let date = (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) { return date }
         throw ValidationError("--since '\(text)' is neither an ISO 8601 time (2026-12-02T10:00:00Z) nor a duration ago (--since=-90s, --since=-5m, --since=-2h, --since=-1d)")
     }
@@ -113,16 +116,7 @@ struct Inbox: AsyncParsableCommand {
         }
 
         static func duration(_ text: String) throws -> Duration {
-            if let unit = text.last, let amount = Double(text.dropLast()), amount > 0 {
-                let seconds: Double? = switch unit {
-                case "s": amount
-                case "m": amount * 60
-                case "h": amount * 3600
-                case "d": amount * 86400
-                default: nil
-                }
-                if let seconds, seconds >= 60 { return .seconds(seconds) }
-            }
+            if let seconds = CodeFilterOptions.seconds(in: text), seconds >= 60 { return .seconds(seconds) }
             throw ValidationError("--ttl '\(text)' is not a duration of at least 60 s: write 90m, 2h or 1d")
         }
 
