@@ -134,7 +134,9 @@ public struct CodeInbox: Sendable {
                 let record = Self.record(fromBody: message.body)
                 guard let record, filter.matches(record) else {
                     seen.note(record)
-                    try await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
+                    // Best effort: its own waiter may have taken and deleted it meanwhile
+                    // (ReceiptHandleIsInvalid), and a failed release only delays it by the visibility timeout.
+                    try? await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
                     continue
                 }
                 matched.append((record, message.receiptHandle, Int(message.attributes["SentTimestamp"] ?? "") ?? 0, matched.count))
@@ -192,7 +194,7 @@ public struct CodeInbox: Sendable {
             }
         }
         for handle in heldBack {
-            try await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: handle, visibilityTimeout: 0)
+            try? await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: handle, visibilityTimeout: 0)
         }
         return purged
     }
