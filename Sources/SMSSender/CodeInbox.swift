@@ -116,15 +116,16 @@ public struct CodeInbox: Sendable {
         let deadline = ContinuousClock.now + timeout
         var matched: [(record: CodeRecord, receiptHandle: String, sent: Int, order: Int)] = []
         var seen = Seen()
-        while ContinuousClock.now < deadline {
-            // A long poll that outlives the deadline would be abandoned while SQS can still hand it
-            // messages, hiding them from every reader for the visibility timeout: each poll ends
-            // half a second before the deadline (the last one is a short poll).
-            let left = Double((deadline - ContinuousClock.now).components.seconds) + Double((deadline - ContinuousClock.now).components.attoseconds) / 1e18
-            guard left > 0.5 else { break }
-            let wait = max(0, min(matched.isEmpty ? 20 : 1, Int(left - 0.5)))
+        let sqs = self.sqs, queueUrl = self.queueUrl
+        // A long poll that outlives the deadline would be abandoned while SQS can still hand it
+        // messages, hiding them from every reader for the visibility timeout: each poll ends this
+        // much before the deadline (the last one is a short poll).
+        let margin = Duration.milliseconds(500)
+        while true {
+            let usable = deadline - ContinuousClock.now - margin
+            guard usable > .zero else { break }
+            let wait = min(matched.isEmpty ? 20 : 1, Int(usable.components.seconds))
             var newMatches = 0
-            let sqs = self.sqs, queueUrl = self.queueUrl
             // Cut off only a poll SQS fails to answer: a loaded endpoint's slow answer is still
             // taken, at most `answerGrace` after the deadline.
             guard let batch = try await Self.bounded(by: deadline + Self.answerGrace, {

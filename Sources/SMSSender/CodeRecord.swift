@@ -39,9 +39,13 @@ public struct CodeRecord: Codable, Sendable, Equatable {
     /// within one second.
     static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
-    /// `time` as a date (with or without fractional seconds); nil if it is not ISO 8601.
-    public var date: Date? {
-        (try? Date(time, strategy: Self.timeFormat)) ?? (try? Date(time, strategy: .iso8601))
+    /// `time` as a date; nil if it is not ISO 8601.
+    public var date: Date? { Self.date(fromISO8601: time) }
+
+    /// An ISO 8601 UTC time, with or without fractional seconds (records written before they had
+    /// milliseconds, and times a user types).
+    public static func date(fromISO8601 text: String) -> Date? {
+        (try? Date(text, strategy: timeFormat)) ?? (try? Date(text, strategy: .iso8601))
     }
 
     /// The record as JSON (sorted keys).

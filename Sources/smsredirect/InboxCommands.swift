@@ -38,7 +38,7 @@ struct CodeFilterOptions: ParsableArguments {
 
     static func time(_ text: String, now: Date) throws -> Date {
         if text.hasPrefix("-"), let seconds = Self.seconds(in: String(text.dropFirst())) { return now.addingTimeInterval(-seconds) }
-        if let date = (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) { return date }
+        if let date = CodeRecord.date(fromISO8601: text) { return date }
         throw ValidationError("--since '\(text)' is neither an ISO 8601 time (2026-12-02T10:00:00Z) nor a duration ago (--since=-90s, --since=-5m, --since=-2h, --since=-1d)")
     }
 }
