@@ -68,7 +68,7 @@ struct S3Tests {
         request.method = .PUT
         request.body = .bytes(ByteBuffer(string: #"{"Status":"SUCCESS"}"#))
         // Generous: it checks that moto accepts the PUT, and moto is busiest while every suite starts.
-        let response = try await Moto.longPollClient.execute(request, timeout: .seconds(60))
+        let response = try await Moto.testClient.execute(request, timeout: .seconds(60))
         #expect(response.status == .ok)
         #expect(try await s3.getObject(bucket: bucket, key: key).body == Data(#"{"Status":"SUCCESS"}"#.utf8))
     }

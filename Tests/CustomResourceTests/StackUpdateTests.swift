@@ -21,7 +21,7 @@ struct StackUpdateTests {
     init() throws {
         kms = try KMSClient(configuration: Moto.configuration())
         sns = try SNSClient(configuration: Moto.configuration())
-        sqs = try SQSClient(configuration: Moto.longPollConfiguration())
+        sqs = try SQSClient(configuration: Moto.configuration())
     }
 
     /// What a template's stack is made of on moto, and the template resolved for it.

@@ -12,8 +12,8 @@ struct CodeInboxTests {
     let sqs: SQSClient
 
     init() throws {
-        sns = try SNSClient(configuration: Moto.longPollConfiguration())
-        sqs = try SQSClient(configuration: Moto.longPollConfiguration())
+        sns = try SNSClient(configuration: Moto.configuration())
+        sqs = try SQSClient(configuration: Moto.configuration())
     }
 
     /// A topic and a queue subscribed to it, as the template makes them.

@@ -13,8 +13,8 @@ struct RunInboxTests {
     let sqs: SQSClient
 
     init() throws {
-        sns = try SNSClient(configuration: Moto.longPollConfiguration())
-        sqs = try SQSClient(configuration: Moto.longPollConfiguration())
+        sns = try SNSClient(configuration: Moto.configuration())
+        sqs = try SQSClient(configuration: Moto.configuration())
     }
 
     /// Publishes as the sender does: SNSCodePublisher's message and attributes.

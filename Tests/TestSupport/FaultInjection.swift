@@ -7,7 +7,7 @@ public final class CountingTransport: HTTPTransport {
     private let inner: any HTTPTransport
     private let counter = NIOLockedValueBox(0)
 
-    public init(_ inner: any HTTPTransport = Moto.isolatedTransport()) { self.inner = inner }
+    public init(_ inner: any HTTPTransport = Moto.testTransport()) { self.inner = inner }
 
     public var count: Int { counter.withLockedValue { $0 } }
 
@@ -32,7 +32,7 @@ public final class FaultInjectingTransport: HTTPTransport {
     private let matches: @Sendable (HTTPRequest) -> Bool
 
     /// `matching` picks the requests the script applies to; the others pass straight through.
-    public init(faults: [Fault], passingTo inner: any HTTPTransport = Moto.isolatedTransport(), matching: @escaping @Sendable (HTTPRequest) -> Bool = { _ in true }) {
+    public init(faults: [Fault], passingTo inner: any HTTPTransport = Moto.testTransport(), matching: @escaping @Sendable (HTTPRequest) -> Bool = { _ in true }) {
         self.inner = inner
         self.matches = matching
         state = NIOLockedValueBox((faults, 0))
