@@ -1,9 +1,9 @@
-# EncryptionSDK make targets, included from the Makefile. Shared vectors live at ../shared/vectors.
+# EncryptionSDK make targets, included from the Makefile. The vectors live in fixtures/vectors.
 #
 #   make bench-esdk   release benchmark: SDK vs the primitives floor vs the Python SDK, peak memory
 #   make fuzz         libFuzzer run of the parser and decryptor (scratch path .build-fuzz), FUZZ_TIME seconds
 
-ESDK_VECTORS      ?= ../shared/vectors/esdk
+ESDK_VECTORS      ?= fixtures/vectors/esdk
 FUZZ_TIME         ?= 60
 FUZZ_SCRATCH      ?= .build-fuzz
 FUZZ_CORPUS       ?= $(FUZZ_SCRATCH)/corpus

@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import AWSCore
 
-/// The official SigV4 suite (aws-c-auth's copy, under ../shared/vectors/sigv4/v4): every case in
+/// The official SigV4 suite (aws-c-auth's copy, under fixtures/vectors/sigv4/v4): every case in
 /// header form and in query form, compared byte for byte.
 struct SigV4SuiteTests {
-    static let suiteDirectory = TestPaths.sharedVectors.appendingPathComponent("sigv4/v4")
+    static let suiteDirectory = TestPaths.vectors.appendingPathComponent("sigv4/v4")
 
     static let caseNames: [String] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: suiteDirectory.path)) ?? []

@@ -1,8 +1,8 @@
 import Foundation
 import TestSupport
 
-/// Paths the tests read: the package root (from this file's location) and ../shared beside it.
+/// Paths the tests read: the package root (from this file's location) and the vectors it carries.
 enum TestPaths {
     static let packageRoot = BuiltProducts.packageRoot
-    static let sharedVectors = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors")
+    static let vectors = BuiltProducts.vectors
 }

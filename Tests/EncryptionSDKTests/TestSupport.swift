@@ -5,7 +5,7 @@ import TestSupport
 /// Paths shared by the tests, found from this file's location (no reliance on the cwd).
 enum TestPaths {
     static let packageRoot = BuiltProducts.packageRoot
-    static let vectors = packageRoot.appendingPathComponent("../shared/vectors").standardizedFileURL
+    static let vectors = BuiltProducts.vectors
     static let esdkVectors = vectors.appendingPathComponent("esdk")
     static let cognitoVectors = vectors.appendingPathComponent("cognito")
     static let scripts = packageRoot.appendingPathComponent("scripts")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import EncryptionSDK
 
-/// Runs every decrypt vector in ../shared/vectors/esdk. Positive vectors must decrypt to the
+/// Runs every decrypt vector in fixtures/vectors/esdk. Positive vectors must decrypt to the
 /// exact plaintext; negative ones must fail. Failures are reported with the vector id.
 @Suite("ESDK decrypt vectors")
 struct VectorTests {

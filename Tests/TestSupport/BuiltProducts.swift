@@ -3,6 +3,8 @@ import Foundation
 /// The executables `swift build` put beside the test bundle, for tests that run them as processes.
 public enum BuiltProducts {
     public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The outside test vectors the repository carries (`fixtures/vectors`: SigV4 suite, Encryption SDK, Cognito).
+    public static let vectors = packageRoot.appendingPathComponent("fixtures/vectors")
 
     /// `.build/<triple>/debug`: next to the test runner, else `.build/debug`.
     public static let directory: URL = {
