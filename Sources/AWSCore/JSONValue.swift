@@ -16,14 +16,17 @@ public enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
+        // Each wrong guess costs a thrown error (and, under Swift Testing, a captured backtrace),
+        // so the common kinds in AWS documents come first: strings, then objects and arrays.
+        // Bool before the numbers, and integers before doubles, so that each keeps its kind.
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([String: JSONValue].self) { self = .object(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }
         else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+        else { self = .double(try container.decode(Double.self)) }
     }
 
     public func encode(to encoder: any Encoder) throws {
