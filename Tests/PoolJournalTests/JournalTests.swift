@@ -32,6 +32,13 @@ struct JournalDatabaseTests {
         #expect(throws: JournalError.entryNotFound(99)) { try database.entry(id: 99) }
     }
 
+    @Test func timesAreUTCWithMillisecondsAndReadBack() {
+        let time = JournalTime.format(Date(timeIntervalSince1970: 1_764_704_860.038))
+        #expect(time == "2025-12-02T19:47:40.038Z")
+        #expect(JournalTime.parse(time).map(JournalTime.format) == time)
+        #expect(JournalTime.parse("yesterday") == nil)
+    }
+
     @Test func rowsCanNeitherChangeNorBeDeleted() throws {
         let database = try JournalDatabase(path: Self.scratchPath())
         try database.append(Self.attach(.started))
