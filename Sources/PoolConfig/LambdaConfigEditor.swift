@@ -67,7 +67,12 @@ public enum LambdaConfigEditor {
         }
 
         guard changed else { return RestorePlan(request: nil, drift: drift) }
-        request["LambdaConfig"] = lambdaConfig.objectValue?.isEmpty == true ? nil : lambdaConfig
+        // Not a ternary: with JSONValue's nil literal it would send `"LambdaConfig": null`.
+        if lambdaConfig.objectValue?.isEmpty == true {
+            request["LambdaConfig"] = nil
+        } else {
+            request["LambdaConfig"] = lambdaConfig
+        }
         return RestorePlan(request: .object(request.objectValue ?? [:]), drift: drift)
     }
 }

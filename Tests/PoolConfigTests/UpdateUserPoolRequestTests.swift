@@ -86,4 +86,16 @@ struct UpdateUserPoolRequestTests {
         #expect(plan.request?["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == "arn:someone-else")
         #expect(plan.request?["LambdaConfig"]["KMSKeyID"] == nil)
     }
+
+    /// A pool that had no LambdaConfig gets none back: the member is left out, not sent as null.
+    @Test func restoringAPoolWithoutTriggersSendsNoLambdaConfig() throws {
+        let attachment = SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours")
+        var original = Self.described
+        original["LambdaConfig"] = nil
+        let attached = try LambdaConfigEditor.attachRequest(described: original, attachment: attachment)
+        var current = original
+        current["LambdaConfig"] = attached["LambdaConfig"]
+        let request = try #require(try LambdaConfigEditor.restorePlan(current: current, original: original, attachment: attachment).request)
+        #expect(request.objectValue?.keys.contains("LambdaConfig") == false, "\(request.jsonString)")
+    }
 }
