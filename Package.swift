@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Tests only: the model-based test of the attacher (random sequences, shrunk on failure).
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -122,7 +124,14 @@ let package = Package(
             dependencies: ["LambdaRuntime", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
-        .testTarget(name: "CustomResourceTests", dependencies: ["CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(
+            name: "CustomResourceTests",
+            dependencies: [
+                "CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
         // The zips `make package` writes: glibc versions, and the sender run from them with and without its layer.
         .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "AWSServices", "AWSCore", "LambdaRuntime", "TestSupport"]),

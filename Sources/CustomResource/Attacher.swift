@@ -25,19 +25,25 @@ public struct ChangeContext: Sendable, Equatable {
 ///
 /// Attach: describe the pool and the sender; journal both, durably; attach the layer (at most
 /// five in all); UpdateUserPool with the CustomSMSSender and KMSKeyID, every other setting
-/// carried over. A failure rolls back what was changed and is journaled with its reason.
-/// Detach: restore what the journal recorded, leaving alone what someone else changed since.
+/// carried over; describe the pool again and check it holds exactly what was sent. A failure,
+/// or a pool that came out otherwise, rolls back what was changed and is journaled with its reason.
+/// Detach: restore what the journal recorded, leaving alone what someone else changed since, and
+/// check the restore the same way (a difference is journaled and reported: there is nothing
+/// older to roll back to).
 public struct Attacher: Sendable {
-    public let cognito: CognitoIdentityProviderClient
-    public let lambda: LambdaClient
+    public let cognito: any UserPoolService
+    public let lambda: any SenderFunctionService
     public let journal: any JournalStore
     public let region: String
     public let logger: Logger
+    /// The waits before each retry of an UpdateUserPool that Cognito refused because another
+    /// update of the pool was in progress (`ConcurrentModificationException`).
+    public var concurrentUpdateBackoff: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4)]
 
     /// Lambda's limit on layers per function.
     public static let maxLayers = 5
 
-    public init(cognito: CognitoIdentityProviderClient, lambda: LambdaClient, journal: any JournalStore, region: String, logger: Logger) {
+    public init(cognito: any UserPoolService, lambda: any SenderFunctionService, journal: any JournalStore, region: String, logger: Logger) {
         self.cognito = cognito
         self.lambda = lambda
         self.journal = journal
@@ -101,14 +107,15 @@ public struct Attacher: Sendable {
 
         var published: LambdaClient.LayerVersion?
         var layersChanged = false
+        var poolChanged = false
         do {
             let request = try LambdaConfigEditor.attachRequest(described: described, attachment: attachment(spec))
             var layerArn: String?
             switch spec.layer {
             case let .existing(arn): layerArn = arn
             case let .publish(name, bucket, key):
-                published = try await lambda.publishLayerVersion(layerName: name, content: .s3(bucket: bucket, key: key),
-                                                                 description: "AWS Encryption SDK for the CognitoSMSRedirect sender", compatibleRuntimes: ["provided.al2023"])
+                published = try await lambda.publishLayer(name: name, content: .s3(bucket: bucket, key: key),
+                                                          description: "AWS Encryption SDK for the CognitoSMSRedirect sender")
                 layerArn = published?.layerVersionArn
             case .none: layerArn = nil
             }
@@ -118,11 +125,22 @@ public struct Attacher: Sendable {
                     throw ProviderFailure("the sender \(spec.senderFunctionName) would have \(layers.count) layers; Lambda allows \(Self.maxLayers). Remove one of \(function.layers.joined(separator: ", ")) first.")
                 }
                 if layers != function.layers {
-                    _ = try await lambda.updateFunctionConfiguration(functionName: spec.senderFunctionArn, layers: layers)
+                    try await lambda.setLayers(layers, functionName: spec.senderFunctionArn)
                     layersChanged = true
                 }
             }
-            try await cognito.updateUserPool(request)
+            // Someone else's change since the describe would be overwritten by a request built
+            // from it: look once more, as late as can be, and leave their change alone.
+            let changedMeanwhile = PoolDiff.poolDifferences(from: described, to: try await cognito.describeUserPool(id: spec.userPoolId))
+            guard changedMeanwhile.isEmpty else {
+                throw ProviderFailure("the pool changed while the attach was under way (\(Self.describe(changedMeanwhile, verb: "was"))): run it again once the other change is done")
+            }
+            try await updateUserPool(request)
+            poolChanged = true
+            let differences = try await verify(poolId: spec.userPoolId, holds: request)
+            guard differences.isEmpty else {
+                throw ProviderFailure("the pool did not come out as sent: \(Self.describe(differences)). Someone may have changed it meanwhile, or Cognito changed a setting it was sent")
+            }
             var succeeded = entry.next(.succeeded, detail: replaced.map { "replaces attachment \($0.attachmentId)" }, appliedRequest: request)
             succeeded.layerVersionArn = layerArn
             succeeded.publishedLayer = published != nil
@@ -132,9 +150,12 @@ public struct Attacher: Sendable {
         } catch {
             let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
             var undone: [String] = []
+            if poolChanged {
+                undone.append(await rollBack(poolId: spec.userPoolId, to: described))
+            }
             if layersChanged {
                 do {
-                    _ = try await lambda.updateFunctionConfiguration(functionName: spec.senderFunctionArn, layers: function.layers)
+                    try await lambda.setLayers(function.layers, functionName: spec.senderFunctionArn)
                     undone.append("the sender's layers restored")
                 } catch { undone.append("restoring the sender's layers ALSO FAILED (\(error)): they are \(function.layers) originally") }
             }
@@ -182,16 +203,28 @@ public struct Attacher: Sendable {
         entry = try await journal.append(entry)
 
         do {
-            let successor = activeOnPool.last { $0.attachmentId != attachmentId }
+            // A newer attachment (CloudFormation's replacement, whose Delete of the old one comes
+            // after the Create) owns the pool now. An older one still in force (the rollback of a
+            // failed update deletes the replacement) gets the pool back as it attached it.
+            let others = activeOnPool.filter { $0.attachmentId != attachmentId }
+            let newer = others.last { ($0.id ?? 0) > (active.id ?? 0) }
+            let older = others.last { ($0.id ?? 0) < (active.id ?? 0) }
             var notes: [String] = []
             var appliedRequest: JSONValue?
-            if let successor {
-                notes.append("superseded by attachment \(successor.attachmentId): the pool is left to it")
+            if let newer {
+                notes.append("superseded by attachment \(newer.attachmentId): the pool is left to it")
+            } else if let older {
+                notes.append("handed back to attachment \(older.attachmentId), still in force")
+                appliedRequest = try await restorePool(active, to: older.appliedRequest ?? older.originalPool, notes: &notes)
             } else {
-                appliedRequest = try await restorePool(active, notes: &notes)
+                appliedRequest = try await restorePool(active, to: active.originalPool, notes: &notes)
             }
-            let successorUsesLayer = successor.map { $0.senderArn == active.senderArn && $0.layerVersionArn == active.layerVersionArn } ?? false
-            if !successorUsesLayer { try await restoreLayers(active, notes: &notes) }
+            // Our layer stays while another attachment in force uses it on the same sender.
+            let layerStillUsed = others.contains { $0.senderArn == active.senderArn && $0.layerVersionArn == active.layerVersionArn }
+            if !layerStillUsed { try await restoreLayers(active, notes: &notes) }
+            if newer == nil, let older, let layer = older.layerVersionArn, let sender = older.senderArn {
+                try await restoreLayer(layer, of: older, on: sender, notes: &notes)
+            }
             var done = entry.next(.succeeded, detail: notes.isEmpty ? nil : notes.joined(separator: "; "), appliedRequest: appliedRequest)
             done.appliedRequest = appliedRequest
             _ = try await journal.append(done)
@@ -204,8 +237,10 @@ public struct Attacher: Sendable {
         }
     }
 
-    /// Puts back the pool's CustomSMSSender and KMSKeyID; returns the request sent.
-    private func restorePool(_ active: JournalEntry, notes: inout [String]) async throws -> JSONValue? {
+    /// Puts back the pool's CustomSMSSender and KMSKeyID as `target` has them (the journaled
+    /// original, or the attach of an older attachment); returns the request sent. A pool that
+    /// does not come out as sent is reported in `notes`.
+    private func restorePool(_ active: JournalEntry, to target: JSONValue?, notes: inout [String]) async throws -> JSONValue? {
         let current: JSONValue
         do {
             current = try await cognito.describeUserPool(id: active.poolId)
@@ -213,13 +248,79 @@ public struct Attacher: Sendable {
             notes.append("the user pool \(active.poolId) no longer exists")
             return nil
         }
-        guard let original = active.originalPool, let sender = active.senderArn, let key = active.kmsKeyArn else {
+        guard let original = target, let sender = active.senderArn, let key = active.kmsKeyArn else {
             throw ProviderFailure("the journal's attach entry \(active.id ?? 0) lacks the original pool; restore by hand from `smsredirect journal show`")
         }
         let plan = try LambdaConfigEditor.restorePlan(current: current, original: original, attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key))
         notes += plan.drift
-        if let request = plan.request { try await cognito.updateUserPool(request) }
-        return plan.request
+        guard let request = plan.request else { return nil }
+        try await updateUserPool(request)
+        let differences = try await verify(poolId: active.poolId, holds: request)
+        if !differences.isEmpty {
+            notes.append("after the restore the pool differs from what was sent: \(Self.describe(differences)); check it with `smsredirect journal diff`")
+        }
+        return request
+    }
+
+    /// Puts an older attachment's layer back on the sender it shares with the one detached.
+    private func restoreLayer(_ layer: String, of older: JournalEntry, on sender: String, notes: inout [String]) async throws {
+        let function = try await lambda.getFunctionConfiguration(functionName: sender)
+        guard !function.layers.contains(layer) else { return }
+        let layers = function.layers + [layer]
+        guard layers.count <= Self.maxLayers else {
+            notes.append("the layer \(layer) of attachment \(older.attachmentId) could not be put back: the sender would have \(layers.count) layers")
+            return
+        }
+        try await lambda.setLayers(layers, functionName: sender)
+    }
+
+    // MARK: Verify and roll back
+
+    /// Describes the pool again and lists how it differs from `request`, compared as UpdateUserPool
+    /// sees a pool: the members it can set. Members it cannot set (read-only, create-only) are not
+    /// compared: no request of ours changes them, and none could put them back.
+    func verify(poolId: String, holds request: JSONValue) async throws -> [PoolDiff.Difference] {
+        let after = try await cognito.describeUserPool(id: poolId)
+        return PoolDiff.differences(from: request, to: try UpdateUserPoolRequest.carryingOver(after))
+    }
+
+    /// Puts the pool back as `described` and checks it; returns what happened, for the reason.
+    private func rollBack(poolId: String, to described: JSONValue) async -> String {
+        do {
+            let request = try UpdateUserPoolRequest.carryingOver(described)
+            try await updateUserPool(request)
+            let differences = try await verify(poolId: poolId, holds: request)
+            if differences.isEmpty { return "the pool restored as it was" }
+            return "the pool restored, but it ALSO differs from what it was: \(Self.describe(differences))"
+        } catch {
+            return "restoring the pool ALSO FAILED (\(error)): restore it by hand from `smsredirect journal show`"
+        }
+    }
+
+    /// UpdateUserPool, retried while Cognito refuses it because another update of the pool is in progress.
+    private func updateUserPool(_ request: JSONValue) async throws {
+        var waits = concurrentUpdateBackoff[...]
+        while true {
+            do {
+                return try await cognito.updateUserPool(request)
+            } catch let error as AWSError where error.code == "ConcurrentModificationException" {
+                guard let wait = waits.popFirst() else { throw error }
+                logger.notice("another update of the pool is in progress; retrying", metadata: ["wait": "\(wait)"])
+                try await Task.sleep(for: wait)
+            }
+        }
+    }
+
+    /// Differences in a few words each, values cut short: the reason must fit CloudFormation's response.
+    static func describe(_ differences: [PoolDiff.Difference], verb: String = "sent", limit: Int = 8) -> String {
+        func text(_ value: JSONValue?) -> String {
+            guard let value else { return "absent" }
+            let json = value.jsonString
+            return json.count > 80 ? String(json.prefix(77)) + "..." : json
+        }
+        var parts = differences.prefix(limit).map { "\($0.path) \(verb) \(text($0.before)), now \(text($0.after))" }
+        if differences.count > limit { parts.append("and \(differences.count - limit) more") }
+        return parts.joined(separator: "; ")
     }
 
     /// Takes our layer off the sender (keeping any other change) and deletes a version we published.
@@ -228,7 +329,7 @@ public struct Attacher: Sendable {
         do {
             let function = try await lambda.getFunctionConfiguration(functionName: sender)
             if function.layers.contains(layerArn) {
-                _ = try await lambda.updateFunctionConfiguration(functionName: sender, layers: function.layers.filter { $0 != layerArn })
+                try await lambda.setLayers(function.layers.filter { $0 != layerArn }, functionName: sender)
             } else {
                 notes.append("the sender no longer has layer \(layerArn)")
             }

@@ -51,4 +51,30 @@ struct AttachCLITests {
         #expect(badKey.status != 0)
         #expect(badKey.standardError.contains("--kms-key-arn must be a key ARN"))
     }
+
+    /// A setup script run twice: the second attach must not journal the redirected pool as the
+    /// original, so that one detach still puts the pool back as it was before the first.
+    @Test func attachTwiceThenDetachRestoresThePoolAsItWasBeforeTheFirst() async throws {
+        let harness = try await HelperHarness.make()
+        let target = try await harness.makeTarget(fixture: "13-prior-custom-sms-sender")
+        let smsredirect = try BuiltProducts.path("smsredirect")
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("cli-journal-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let attachArguments = ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
+                               "--kms-key-arn", target.keyArn, "--layer-arn", target.layerArn, "--journal", journal]
+        for run in 1...2 {
+            let attach = try await CommandRunner.run(smsredirect, attachArguments)
+            #expect(attach.status == 0, "attach \(run): \(attach.standardError)")
+        }
+        #expect(try await harness.cognito.describeUserPool(id: target.poolId)["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn)
+
+        let detach = try await CommandRunner.run(smsredirect, ["detach", "--user-pool-id", target.poolId, "--journal", journal])
+        #expect(detach.status == 0, "\(detach.standardError)")
+        let restored = try await harness.cognito.describeUserPool(id: target.poolId)
+        #expect(PoolFixtures.comparable(restored) == PoolFixtures.comparable(target.original))
+        #expect(restored["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue?.contains("old-sms-sender") == true)
+        #expect(try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers == target.function.layers)
+        let again = try await CommandRunner.run(smsredirect, ["detach", "--user-pool-id", target.poolId, "--journal", journal])
+        #expect(again.standardError.contains("nothing to detach"), "one detach undid both attaches: \(again.standardError)")
+    }
 }

@@ -1,0 +1,126 @@
+import AWSCore
+import CustomResource
+import Foundation
+import Logging
+import PoolJournal
+import Testing
+
+/// The attacher's plan, verify and roll back paths against in-memory services that misbehave in
+/// the ways moto can't: reset a member they were sent, reject an update, refuse it as concurrent,
+/// change the pool between the describe and the update.
+struct AttacherVerifyTests {
+    typealias Model = AttacherModelTests
+
+    struct Setup {
+        let pools: InMemoryUserPools
+        let lambda: InMemorySenderFunctions
+        let journal: OpenJournalStore
+        let attacher: Attacher
+        let initial: JSONValue
+
+        init(startsWithTheirSender: Bool = true) throws {
+            initial = Model.initialPool(startsWithTheirSender: startsWithTheirSender)
+            pools = InMemoryUserPools(initial)
+            lambda = InMemorySenderFunctions(layers: Dictionary(uniqueKeysWithValues: Model.functions.map { ($0, [Model.otherLayer]) }))
+            journal = try OpenJournalStore()
+            var attacher = Attacher(cognito: pools, lambda: lambda, journal: journal, region: "us-east-1", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            attacher.concurrentUpdateBackoff = [.zero, .zero]
+            self.attacher = attacher
+        }
+
+        /// The pool now, less the member every update changes.
+        func pool() async throws -> JSONValue {
+            var pool = try #require(await pools.pool(Model.poolId))
+            pool["LastModifiedDate"] = initial["LastModifiedDate"]
+            return pool
+        }
+
+        func statuses() async throws -> [JournalEntry.Status] { try await journal.read { try $0.all().map(\.status) } }
+        func lastDetail() async throws -> String? { try await journal.read { try $0.all().last?.detail } }
+    }
+
+    static let context = ChangeContext(requestId: "request-1")
+
+    @Test func aMemberResetByTheUpdateFailsTheAttachAndPutsThePoolBack() async throws {
+        let setup = try Setup()
+        await setup.pools.resetOnNextUpdate("SmsAuthenticationMessage")
+        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        let reason = failure?.reason ?? ""
+        #expect(reason.contains(#"the pool did not come out as sent: SmsAuthenticationMessage sent "Your code is {####}", now absent"#), "\(reason)")
+        #expect(reason.contains("rolled back: the pool restored as it was, the sender's layers restored"), "\(reason)")
+        #expect(try await setup.pool() == setup.initial)
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
+        #expect(try await setup.statuses() == [.started, .failed])
+        #expect(try await setup.lastDetail()?.contains("SmsAuthenticationMessage") == true)
+        // The follow-up Delete finds nothing in force and touches nothing.
+        let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "request-2"))
+        #expect(detach.skipped != nil)
+        #expect(try await setup.pool() == setup.initial)
+    }
+
+    @Test func aRejectedUpdateChangesNothing() async throws {
+        let setup = try Setup()
+        await setup.pools.reject(next: 1)
+        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        #expect(failure?.reason.contains("InvalidParameterException") == true, "\(failure?.reason ?? "")")
+        #expect(try await setup.pool() == setup.initial)
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
+        #expect(await setup.pools.applied.isEmpty)
+    }
+
+    @Test func aConcurrentUpdateIsRetriedAndGivenUpOnAtLast() async throws {
+        let patient = try Setup()
+        await patient.pools.refuseAsConcurrent(next: 2)
+        _ = try await patient.attacher.attach(Model.specs[0], context: Self.context)
+        #expect(await patient.pools.applied.count == 1)
+        #expect(try await patient.pool()["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == Model.functions[0])
+
+        let busy = try Setup()
+        await busy.pools.refuseAsConcurrent(next: 3)
+        let failure = await #expect(throws: ProviderFailure.self) { try await busy.attacher.attach(Model.specs[0], context: Self.context) }
+        #expect(failure?.reason.contains("ConcurrentModificationException") == true, "\(failure?.reason ?? "")")
+        #expect(try await busy.pool() == busy.initial)
+    }
+
+    @Test func someoneElsesChangeBetweenTheDescribeAndTheUpdateIsLeftAlone() async throws {
+        let setup = try Setup()
+        await setup.pools.editAfterNextDescribe { $0["SmsAuthenticationMessage"] = "their message {####}" }
+        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        #expect(failure?.reason.contains(#"the pool changed while the attach was under way (SmsAuthenticationMessage was "Your code is {####}", now "their message {####}")"#) == true,
+                "\(failure?.reason ?? "")")
+        var expected = setup.initial
+        expected["SmsAuthenticationMessage"] = "their message {####}"
+        #expect(try await setup.pool() == expected)
+        #expect(await setup.pools.applied.isEmpty)
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
+    }
+
+    @Test func aRestoreThatComesOutOtherwiseIsJournaledAndReported() async throws {
+        let setup = try Setup()
+        _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
+        await setup.pools.resetOnNextUpdate("MfaConfiguration")
+        let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "request-2"))
+        let report = detach.drift.joined(separator: "; ")
+        #expect(report.contains(#"after the restore the pool differs from what was sent: MfaConfiguration sent "OFF", now absent"#), "\(report)")
+        #expect(try await setup.lastDetail()?.contains("MfaConfiguration") == true)
+        #expect(try await setup.pool()["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == Model.priorSender)
+    }
+
+    /// CloudFormation's rollback of a failed update deletes the replacement attachment after the
+    /// old one is back in charge: the pool goes back to the old attachment, not to the original.
+    @Test func detachingTheNewerAttachmentHandsThePoolBackToTheOlder() async throws {
+        let setup = try Setup()
+        _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
+        _ = try await setup.attacher.attach(Model.specs[1], context: ChangeContext(requestId: "request-2"))
+        #expect(try await setup.pool()["LambdaConfig"]["KMSKeyID"]?.stringValue == Model.keys[1])
+        let handedBack = try await setup.attacher.detach(attachmentId: Model.specs[1].attachmentId, context: ChangeContext(requestId: "request-3"))
+        #expect(handedBack.drift.contains { $0.contains("handed back to attachment \(Model.specs[0].attachmentId)") })
+        #expect(try await setup.pool()["LambdaConfig"]["KMSKeyID"]?.stringValue == Model.keys[0])
+        #expect(try await setup.pool()["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == Model.functions[0])
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer, Model.layer])
+
+        _ = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "request-4"))
+        #expect(try await setup.pool() == setup.initial)
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
+    }
+}
