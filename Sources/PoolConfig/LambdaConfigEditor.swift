@@ -55,8 +55,9 @@ public enum LambdaConfigEditor {
         let currentKey = lambdaConfig["KMSKeyID"]?.stringValue
         let originalKey = originalConfig["KMSKeyID"]?.stringValue
         if currentKey == attachment.kmsKeyArn {
-            if originalKey == nil, let emailSender = lambdaConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue {
-                // Someone added a CustomEmailSender that now relies on the key: removing it would break that sender.
+            if lambdaConfig["CustomEmailSender"] != originalConfig["CustomEmailSender"], let emailSender = lambdaConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue {
+                // Someone added a CustomEmailSender that now relies on the key: removing it, or putting
+                // back the key of a sender the pool had before, would break that email sender.
                 drift.append("LambdaConfig.KMSKeyID is kept: the CustomEmailSender \(emailSender), added after the attach, uses it")
             } else if originalKey != currentKey {
                 lambdaConfig["KMSKeyID"] = originalKey.map { .string($0) }

@@ -98,4 +98,19 @@ struct UpdateUserPoolRequestTests {
         let request = try #require(try LambdaConfigEditor.restorePlan(current: current, original: original, attachment: attachment).request)
         #expect(request.objectValue?.keys.contains("LambdaConfig") == false, "\(request.jsonString)")
     }
+
+    /// The pool had its own SMS sender on key K0; after the attach someone added a CustomEmailSender,
+    /// which now encrypts with our key: the restore puts their SMS sender back but not K0.
+    @Test func anEmailSenderAddedAfterTheAttachKeepsTheKeyItUses() throws {
+        let attachment = SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours")
+        var original = Self.described
+        original["LambdaConfig"] = ["CustomSMSSender": ["LambdaArn": "arn:theirs", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/k0"]
+        var current = original
+        current["LambdaConfig"] = ["CustomSMSSender": ["LambdaArn": "arn:ours", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/ours",
+                                   "CustomEmailSender": ["LambdaArn": "arn:email-added-later", "LambdaVersion": "V1_0"]]
+        let plan = try LambdaConfigEditor.restorePlan(current: current, original: original, attachment: attachment)
+        #expect(plan.request?["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == "arn:theirs")
+        #expect(plan.request?["LambdaConfig"]["KMSKeyID"]?.stringValue == "arn:key/ours")
+        #expect(plan.drift.contains { $0.contains("arn:email-added-later") }, "\(plan.drift)")
+    }
 }
