@@ -56,6 +56,9 @@ public struct Attacher: Sendable {
         public var layerVersionArn: String?
         /// True when this request had already been handled and its answer was replayed.
         public var replayed: Bool
+        /// The CustomSMSSender the pool had before the first attach in force, when it was not
+        /// ours: replaced until the detach puts it back.
+        public var replacedSender: String? = nil
     }
 
     public struct DetachResult: Sendable, Equatable {
@@ -76,7 +79,8 @@ public struct Attacher: Sendable {
             (try database.entries(requestId: context.requestId).filter { $0.action == .attach }, try database.activeAttaches(poolId: spec.userPoolId))
         }
         if let done = previous.last(where: { $0.status == .succeeded }) {
-            return AttachResult(attachmentId: done.attachmentId, layerVersionArn: done.layerVersionArn, replayed: true)
+            return AttachResult(attachmentId: done.attachmentId, layerVersionArn: done.layerVersionArn, replayed: true,
+                                replacedSender: Self.replacedSender(in: done.originalPool, by: done.senderArn ?? spec.senderFunctionArn))
         }
         if let failed = previous.last(where: { $0.status == .failed }) {
             throw ProviderFailure(failed.detail ?? "the attach failed", physicalResourceId: attachmentId)
@@ -141,12 +145,18 @@ public struct Attacher: Sendable {
             guard differences.isEmpty else {
                 throw ProviderFailure("the pool did not come out as sent: \(Self.describe(differences)). Someone may have changed it meanwhile, or Cognito changed a setting it was sent")
             }
-            var succeeded = entry.next(.succeeded, detail: replaced.map { "replaces attachment \($0.attachmentId)" }, appliedRequest: request)
+            let replacedSender = Self.replacedSender(in: originalPool, by: spec.senderFunctionArn)
+            let details = [replaced.map { "replaces attachment \($0.attachmentId)" },
+                           replacedSender.map { "replaces the pool's own CustomSMSSender \($0) until the detach puts it back" }].compactMap { $0 }
+            var succeeded = entry.next(.succeeded, detail: details.isEmpty ? nil : details.joined(separator: "; "), appliedRequest: request)
             succeeded.layerVersionArn = layerArn
             succeeded.publishedLayer = published != nil
             _ = try await journal.append(succeeded)
             logger.info("attached", metadata: ["attachmentId": "\(attachmentId)", "userPoolId": "\(spec.userPoolId)"])
-            return AttachResult(attachmentId: attachmentId, layerVersionArn: layerArn, replayed: false)
+            if let replacedSender {
+                logger.warning("the pool's own CustomSMSSender is replaced until the detach", metadata: ["replacedSender": "\(replacedSender)", "userPoolId": "\(spec.userPoolId)"])
+            }
+            return AttachResult(attachmentId: attachmentId, layerVersionArn: layerArn, replayed: false, replacedSender: replacedSender)
         } catch {
             let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
             var undone: [String] = []
@@ -346,6 +356,12 @@ public struct Attacher: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The CustomSMSSender of a journaled original, unless it is the one being attached.
+    static func replacedSender(in original: JSONValue?, by sender: String) -> String? {
+        guard let previous = original?["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue, previous != sender else { return nil }
+        return previous
+    }
 
     func attachment(_ spec: AttachmentSpec) -> SMSSenderAttachment {
         SMSSenderAttachment(lambdaArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn)

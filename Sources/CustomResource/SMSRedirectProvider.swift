@@ -48,6 +48,8 @@ public struct SMSRedirectProvider: CustomResourceProvider {
         let result = try await attacher.attach(spec, context: context(event))
         var data = ["AttachmentId": result.attachmentId]
         if let layer = result.layerVersionArn { data["LayerVersionArn"] = layer }
+        // Readable with Fn::GetAtt: a sender someone else had set is replaced until the Delete.
+        if let replaced = result.replacedSender { data["ReplacedSender"] = replaced }
         return ProviderResult(physicalResourceId: result.attachmentId, data: data)
     }
 

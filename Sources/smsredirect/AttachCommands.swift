@@ -32,10 +32,14 @@ struct Attach: AsyncParsableCommand {
         let result = try await CLI.attacher(journal: journal).attach(spec, context: ChangeContext(requestId: "cli-\(UUID().uuidString.lowercased())"))
         if output.json {
             try CLI.printJSON(["attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId), "journal": .string(journal.location),
-                               "layerVersionArn": result.layerVersionArn.map { .string($0) } ?? .null])
+                               "layerVersionArn": result.layerVersionArn.map { .string($0) } ?? .null,
+                               "replacedSender": result.replacedSender.map { .string($0) } ?? .null])
         } else {
             print("attached \(senderArn) as the CustomSMSSender of \(userPoolId)")
             print("attachment \(result.attachmentId), journal \(journal.location)")
+            if let replaced = result.replacedSender {
+                print("replaced: the pool's own CustomSMSSender \(replaced), until `smsredirect detach` puts it back")
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ struct AttachCLITests {
         #expect(attach.status == 0, "\(attach.standardError)")
         let attached = try JSONValue(data: Data(attach.standardOutput.utf8))
         #expect(attached["attachmentId"]?.stringValue?.hasPrefix(target.poolId) == true)
+        #expect(attached["replacedSender"]?.stringValue?.contains("old-sms-sender") == true, "the pool's own sender is named: \(attach.standardOutput)")
         #expect(try await harness.cognito.describeUserPool(id: target.poolId)["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn)
 
         let list = try await CommandRunner.run(smsredirect, ["journal", "list", "--journal", journal, "--json"])

@@ -123,4 +123,19 @@ struct AttacherVerifyTests {
         #expect(try await setup.pool() == setup.initial)
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
     }
+
+    /// A CustomSMSSender someone else set is replaced, and the attach says so (the response's
+    /// `ReplacedSender`, the journal, the log), on a redelivery too; a pool with none says nothing.
+    @Test func aReplacedSenderIsNamedAtAttachTime() async throws {
+        let theirs = try Setup(startsWithTheirSender: true)
+        let result = try await theirs.attacher.attach(Model.specs[0], context: Self.context)
+        #expect(result.replacedSender == Model.priorSender)
+        #expect(try await theirs.lastDetail()?.contains("replaces the pool's own CustomSMSSender \(Model.priorSender)") == true)
+        #expect(try await theirs.attacher.attach(Model.specs[0], context: Self.context).replacedSender == Model.priorSender)
+        let again = try await theirs.attacher.attach(Model.specs[0], context: ChangeContext(requestId: "request-2"))
+        #expect(again.replacedSender == Model.priorSender, "a re-attach still replaces the sender the pool had before the first")
+
+        let none = try Setup(startsWithTheirSender: false)
+        #expect(try await none.attacher.attach(Model.specs[0], context: Self.context).replacedSender == nil)
+    }
 }

@@ -30,6 +30,8 @@ struct HelperRoundTripTests {
             #expect(physicalId.hasPrefix("\(target.poolId)|\(target.function.functionName)|"))
             #expect(physicalId.utf8.count <= 1024)
             #expect(response["Data"]["LayerVersionArn"]?.stringValue == target.layerArn)
+            // Only the pool that had its own sender hears that it is replaced.
+            #expect(response["Data"]["ReplacedSender"]?.stringValue == target.original["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue, "\(fixture)")
 
             let attached = try await harness.cognito.describeUserPool(id: target.poolId)
             #expect(attached["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn, "\(fixture)")
