@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test deps build help pool-model package deploy destroy cfn-json
+.PHONY: demo test deps build help pool-model package install deploy destroy cfn-json
 
 help:
 	@echo "make demo        run the whole flow against a local moto server (no AWS account)"
 	@echo "make test        install test dependencies, start moto on loopback, build once, run every test"
-	@echo "make package     dist/sender.zip, dist/helper.zip, dist/encryption-sdk-layer.zip (release builds)"
+	@echo "make package     dist/sender.zip, dist/helper.zip, dist/encryption-sdk-layer.zip, dist/smsredirect-<version>-linux-x86_64.tar.gz (release builds)"
+	@echo "make install     PREFIX=… (default /usr/local): package, then install the static smsredirect CLI under PREFIX/bin"
 	@echo "make deploy      STACK=… EMAIL=… [USER_POOL_ID=… SMS_ROLE_ARN=…] [DRY_RUN=1]: check the input, package, upload and deploy with the AWS CLI"
 	@echo "make destroy     STACK=…: delete the stack (an existing pool is restored by the helper)"
 	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
@@ -43,14 +44,24 @@ LAMBDA_LINK := --static-swift-stdlib -Xlinker -lCoreFoundation -Xlinker -l_Found
   -Xlinker -l_FoundationCShims -Xlinker -l_FoundationCollections \
   -Xswiftc -L -Xswiftc $(CURDIR)/$(STATIC_LIBS) -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
 
+# The CLI's version, from its one source.
+VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/smsredirect/Release.swift)
+CLI_ARCHIVE := dist/smsredirect-$(VERSION)-linux-x86_64.tar.gz
+PREFIX ?= /usr/local
+
 package: deps
 	scripts/static-libs.sh $(STATIC_LIBS)
 	$(LAMBDA_BUILD) $(LAMBDA_LINK) --product sender
 	$(LAMBDA_BUILD) $(LAMBDA_LINK) --product helper
+	$(LAMBDA_BUILD) $(LAMBDA_LINK) --product smsredirect
 	@# The launcher is plain C built by cc, not SwiftPM: SwiftPM links every executable with the
 	@# Swift runtime, and the launcher must need nothing but libc.
 	cc -O2 -Wall -Wextra -o $(LAMBDA_SCRATCH)/$(PACKAGE_CONFIG)/SenderLauncher Sources/SenderLauncher/main.c
 	scripts/package.sh $(LAMBDA_SCRATCH)/$(PACKAGE_CONFIG) dist
+	scripts/package-cli.sh $(LAMBDA_SCRATCH)/$(PACKAGE_CONFIG)/smsredirect $(VERSION) dist
+
+install: package
+	scripts/install-cli.sh $(CLI_ARCHIVE) "$(DESTDIR)$(PREFIX)"
 
 # Deploy to your AWS account with the AWS CLI (see the README); destroy restores an existing pool.
 # The input (STACK, EMAIL, USER_POOL_ID, SMS_ROLE_ARN, the region) is checked before the release

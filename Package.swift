@@ -62,6 +62,8 @@ let package = Package(
             name: "smsredirect",
             dependencies: [
                 "AWSCore", "AWSServices", "EncryptionSDK", "LambdaRuntime", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender",
+                // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
+                "GlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

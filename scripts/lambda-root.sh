@@ -6,7 +6,7 @@
 # NSS; /proc and /dev are mount points for scripts/enter-lambda-root.sh, which enters it. No Swift
 # runtime, no libstdc++, no zlib, no SQLite: a binary that needs any of them fails to start there,
 # as it would on Lambda.
-# Usage: lambda-root.sh ROOT FUNCTION_ZIP [LAYER_ZIP ...]
+# Usage: lambda-root.sh ROOT FUNCTION_ZIP|CLI_TAR_GZ [LAYER_ZIP ...]
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 ROOT FUNCTION_ZIP [LAYER_ZIP ...]" >&2; exit 2; }
 root=$1 function_zip=$2
@@ -14,7 +14,11 @@ shift 2
 rm -rf "$root"
 mkdir -p "$root/var/task" "$root/opt" "$root/tmp" "$root/etc" "$root/dev" "$root/proc"
 chmod 1777 "$root/tmp"
-unzip -q "$function_zip" -d "$root/var/task"
+# A function zip; or the CLI's tar.gz (its top folder dropped), to run the CLI as bare as a Lambda.
+case "$function_zip" in
+  *.tar.gz) tar -xzf "$function_zip" --strip-components=1 -C "$root/var/task" ;;
+  *) unzip -q "$function_zip" -d "$root/var/task" ;;
+esac
 for layer in "$@"; do unzip -q -o "$layer" -d "$root/opt"; done
 
 # glibc's libraries only (not its gconv modules, not its programs), dereferenced.

@@ -38,9 +38,9 @@ public struct LambdaSandbox: Sendable {
                                region: "us-east-1", timeout: timeout, output: output)
     }
 
-    /// Runs `program` inside the sandbox to completion.
-    public func run(_ program: String, _ arguments: [String] = []) async throws -> CommandResult {
-        try await CommandRunner.run(Self.enter, [root.path, program] + arguments)
+    /// Runs `program` inside the sandbox to completion, with this process's environment and `environment` on top.
+    public func run(_ program: String, _ arguments: [String] = [], environment: [String: String] = [:]) async throws -> CommandResult {
+        try await CommandRunner.run(Self.enter, [root.path, program] + arguments, environment: environment)
     }
 
     static let enter = BuiltProducts.packageRoot.appendingPathComponent("scripts/enter-lambda-root.sh").path
