@@ -96,9 +96,11 @@ struct AttacherModelTests {
         }
     }
 
-    /// 1,000 sequences per run, in four cases of 250 that Swift Testing runs side by side.
-    @Test(arguments: 1...4) func everySequenceLeavesThePoolAsTheModelSays(quarter: Int) async throws {
-        await propertyCheck(count: 250, input: Gen.int(in: 0...10).array(of: 1...14), Gen.bool) { codes, startsWithTheirSender in
+    /// 1,000 sequences per run, in one case: CPU-bound work in parallel cases took both of the
+    /// concurrency pool's threads here, and the suites waiting on moto's answers stalled behind them.
+    @Test func everySequenceLeavesThePoolAsTheModelSays() async throws {
+        await propertyCheck(count: 1000, input: Gen.int(in: 0...10).array(of: 1...14), Gen.bool) { codes, startsWithTheirSender in
+            await Task.yield()   // between sequences, room for the suites that wait on I/O
             let steps = codes.map(Step.init(code:))
             try await Self.run(steps, startsWithTheirSender: startsWithTheirSender)
         }
