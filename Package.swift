@@ -36,15 +36,16 @@ let package = Package(
         ),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
         .target(name: "PoolConfig", dependencies: ["AWSCore"]),
-        // The AWS Encryption SDK message format; AWSServices only for the KMS keyring's client.
+        // The AWS Encryption SDK message format: swift-crypto only, no AWS module.
         .target(
             name: "EncryptionSDK",
             dependencies: [
-                "AWSServices",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The HTTP KMS client as the Encryption SDK's KMS keyring client: the one place that knows both.
+        .target(name: "EncryptionSDKKMS", dependencies: ["EncryptionSDK", "AWSServices"]),
         // The Lambda Runtime API client loop and the loopback Runtime API server (plain NIO: cold starts).
         .target(
             name: "LambdaRuntime",
@@ -61,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "smsredirect",
             dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK", "LambdaRuntime", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender",
+                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender",
                 // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
                 "GlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -76,7 +77,7 @@ let package = Package(
         .target(
             name: "SMSSender",
             dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK", "LambdaRuntime",
+                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,7 +85,7 @@ let package = Package(
         // Defines the glibc functions newer than 2.34 that the statically linked runtimes call, so the
         // Lambdas start on provided.al2023 (glibc 2.34).
         .target(name: "GlibcCompat"),
-        .executableTarget(name: "sender", dependencies: ["SMSSender", "AWSCore", "AWSServices", "LambdaRuntime", "GlibcCompat"]),
+        .executableTarget(name: "sender", dependencies: ["SMSSender", "AWSCore", "AWSServices", "EncryptionSDKKMS", "LambdaRuntime", "GlibcCompat"]),
         // CloudFormation custom resources, and the attach/detach the helper and the CLI share.
         .target(
             name: "CustomResource",
@@ -116,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "EncryptionSDKTests",
             dependencies: [
-                "EncryptionSDK", "smsredirect", "AWSServices", "AWSCore", "TestSupport",
+                "EncryptionSDK", "EncryptionSDKKMS", "smsredirect", "AWSServices", "AWSCore", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -125,23 +126,23 @@ let package = Package(
             name: "LambdaRuntimeTests",
             dependencies: ["LambdaRuntime", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
-        .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(
             name: "CustomResourceTests",
             dependencies: [
-                "CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "TestSupport",
+                "CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "SMSSender", "EncryptionSDKKMS", "AWSServices", "AWSCore", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
         // The zips `make package` writes: glibc versions, and the sender run from them with and without its layer.
-        .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "AWSServices", "AWSCore", "LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "EncryptionSDKKMS", "AWSServices", "AWSCore", "LambdaRuntime", "TestSupport"]),
         // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
         .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "TestSupport"]),
         // The IAM contract: the calls the built Lambdas make (moto's recording) against both templates' policies.
-        .testTarget(name: "IAMContractTests", dependencies: ["CustomResource", "SMSSender", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "IAMContractTests", dependencies: ["CustomResource", "SMSSender", "EncryptionSDKKMS", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
         // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
-        .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "EncryptionSDK"]),
+        .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS"]),
     ]
 )

@@ -13,6 +13,7 @@
 import AWSCore
 import AWSServices
 import EncryptionSDK
+import EncryptionSDKKMS
 import Foundation
 import LambdaRuntime
 import SMSSender

@@ -2,6 +2,7 @@ import ArgumentParser
 import AWSCore
 import AWSServices
 import EncryptionSDK
+import EncryptionSDKKMS
 import Foundation
 
 /// `smsredirect decrypt`: decrypt an ESDK message, or print its header without a key.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AWSCore
 import AWSServices
+import EncryptionSDKKMS
 import CustomResource
 import Foundation
 import LambdaRuntime

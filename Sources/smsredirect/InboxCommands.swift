@@ -2,6 +2,7 @@ import ArgumentParser
 import AWSCore
 import AWSServices
 import EncryptionSDK
+import EncryptionSDKKMS
 import Foundation
 import LambdaRuntime
 import SMSSender

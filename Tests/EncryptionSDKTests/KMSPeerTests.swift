@@ -1,5 +1,6 @@
 import AWSCore
 import AWSServices
+import EncryptionSDKKMS
 import Foundation
 import Testing
 import TestSupport

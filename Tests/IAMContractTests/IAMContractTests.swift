@@ -1,5 +1,6 @@
 import AWSCore
 import AWSServices
+import EncryptionSDKKMS
 import CustomResource
 import Foundation
 import LambdaRuntime

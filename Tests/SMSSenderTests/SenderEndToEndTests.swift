@@ -1,5 +1,6 @@
 import AWSCore
 import AWSServices
+import EncryptionSDKKMS
 import EncryptionSDK
 import Foundation
 import LambdaRuntime

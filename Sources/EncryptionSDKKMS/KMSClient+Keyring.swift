@@ -1,4 +1,5 @@
 import AWSServices
+import EncryptionSDK
 import Foundation
 
 /// The HTTP KMS client as the KMS keyring's client. The keyring always passes the key it is
