@@ -57,9 +57,10 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 }
 
 extension JSONValue {
-    /// Parses a JSON document.
+    /// Parses a JSON document (RFC 8259); bad input throws `DecodingError.dataCorrupted` naming
+    /// the problem and its byte offset.
     public init(data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONParser.parse(data)
     }
 
     /// Serializes with sorted keys, so that equal documents give equal bytes.
