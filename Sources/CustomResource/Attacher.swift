@@ -195,7 +195,9 @@ public struct Attacher: Sendable {
              try database.activeAttaches(poolId: poolId))
         }
         if let done = previous.last(where: { $0.status == .succeeded || $0.status == .skipped }) {
-            return DetachResult(attachmentId: attachmentId, drift: done.detail.map { [$0] } ?? [], skipped: done.status == .skipped ? done.detail : nil, replayed: true)
+            // The notes as the first answer joined them (an empty detail is no note at all).
+            let notes = done.detail.flatMap { $0.isEmpty ? nil : [$0] } ?? []
+            return DetachResult(attachmentId: attachmentId, drift: notes, skipped: done.status == .skipped ? done.detail : nil, replayed: true)
         }
         guard let active else {
             // A Delete after a failed Create, or a second Delete: nothing of ours is in place.
