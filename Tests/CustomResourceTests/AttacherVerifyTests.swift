@@ -138,4 +138,63 @@ struct AttacherVerifyTests {
         let none = try Setup(startsWithTheirSender: false)
         #expect(try await none.attacher.attach(Model.specs[0], context: Self.context).replacedSender == nil)
     }
+
+    // MARK: Recovery paths: what each leaves behind
+
+    @Test func aRollbackThatAlsoFailsSaysSoAndHowToRestore() async throws {
+        let setup = try Setup()
+        await setup.pools.resetOnNextUpdate("SmsAuthenticationMessage")
+        await setup.pools.failEveryUpdate(afterApplying: 1)
+        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        let reason = failure?.reason ?? ""
+        #expect(reason.contains("restoring the pool ALSO FAILED") && reason.contains("smsredirect journal show"), "\(reason)")
+        #expect(reason.contains("the sender's layers restored"), "\(reason)")
+        #expect(try await setup.statuses() == [.started, .failed])
+        #expect(try await setup.lastDetail()?.contains("ALSO FAILED") == true)
+        // The journal keeps the original for the by-hand restore the reason points to.
+        let original = try await setup.journal.read { try $0.all().first?.originalPool }
+        #expect(original == setup.initial)
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
+    }
+
+    @Test func aDetachWhoseUpdateFailsKeepsTheAttachmentForARetry() async throws {
+        let setup = try Setup()
+        _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
+        await setup.pools.reject(next: 1)
+        let failure = await #expect(throws: ProviderFailure.self) {
+            try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
+        }
+        #expect(failure?.reason.contains("InvalidParameterException") == true, "\(failure?.reason ?? "")")
+        #expect(try await setup.statuses() == [.started, .succeeded, .started, .failed])
+        #expect(try await setup.journal.read { try $0.activeAttach(attachmentId: Model.specs[0].attachmentId) } != nil, "the attach is still in force")
+        // CloudFormation retries the Delete under a new request id: it restores the pool.
+        let retried = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-2"))
+        #expect(retried.skipped == nil)
+        #expect(try await setup.pool() == setup.initial)
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
+        // A Delete delivered twice answers the same and changes nothing more.
+        let twice = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-2"))
+        #expect(twice.replayed)
+        #expect(twice.drift.joined(separator: "; ") == retried.drift.joined(separator: "; "), "the answer CloudFormation sees (LeftAlone) is the same")
+        #expect(try await setup.pool() == setup.initial)
+    }
+
+    /// The helper died after journaling `started` and after the update went through; the
+    /// redelivered Create must take the journaled original, not the pool it finds (already ours).
+    @Test func aRedeliveryAfterACrashReusesTheJournaledOriginal() async throws {
+        let setup = try Setup()
+        let spec = Model.specs[0]
+        _ = try await setup.journal.append(JournalEntry(attachmentId: spec.attachmentId, requestId: Self.context.requestId, action: .attach, status: .started,
+                                                        poolId: Model.poolId, region: "us-east-1", senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn,
+                                                        originalPool: setup.initial, originalLayers: [Model.otherLayer]))
+        await setup.pools.edit(Model.poolId) { pool in
+            pool["LambdaConfig"] = ["CustomSMSSender": ["LambdaArn": .string(spec.senderFunctionArn), "LambdaVersion": "V1_0"], "KMSKeyID": .string(spec.kmsKeyArn)]
+        }
+        let result = try await setup.attacher.attach(spec, context: Self.context)
+        #expect(!result.replayed)
+        #expect(result.replacedSender == Model.priorSender, "the original, not the pool as found, is what was replaced")
+        #expect(try await setup.statuses() == [.started, .succeeded], "the redelivery journals no second start")
+        _ = try await setup.attacher.detach(attachmentId: spec.attachmentId, context: ChangeContext(requestId: "delete-1"))
+        #expect(try await setup.pool() == setup.initial)
+    }
 }

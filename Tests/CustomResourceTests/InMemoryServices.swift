@@ -16,6 +16,8 @@ actor InMemoryUserPools: UserPoolService {
     private var resetOnNextUpdate: String?
     /// This many UpdateUserPool calls next fail with `InvalidParameterException`.
     private var rejections = 0
+    /// After this many more are applied, every UpdateUserPool fails (a rollback that fails too).
+    private var appliedBeforeOutage: Int?
     /// This many UpdateUserPool calls next fail with `ConcurrentModificationException`.
     private var concurrentUpdates = 0
     /// Someone else's edit, made right after the next DescribeUserPool.
@@ -29,6 +31,7 @@ actor InMemoryUserPools: UserPoolService {
     func pool(_ id: String) -> JSONValue? { pools[id] }
     func resetOnNextUpdate(_ member: String) { resetOnNextUpdate = member }
     func reject(next count: Int) { rejections = count }
+    func failEveryUpdate(afterApplying count: Int) { appliedBeforeOutage = count }
     func refuseAsConcurrent(next count: Int) { concurrentUpdates = count }
     func editAfterNextDescribe(_ edit: @escaping @Sendable (inout JSONValue) -> Void) { editAfterNextDescribe = edit }
     /// Someone else's change, outside the attacher.
@@ -55,6 +58,10 @@ actor InMemoryUserPools: UserPoolService {
         if rejections > 0 {
             rejections -= 1
             throw error("InvalidParameterException", "rejected by the test")
+        }
+        if let remaining = appliedBeforeOutage {
+            guard remaining > 0 else { throw error("InternalErrorException", "the test's outage") }
+            appliedBeforeOutage = remaining - 1
         }
         guard let id = request["UserPoolId"]?.stringValue, let old = pools[id]?.objectValue else {
             throw error("ResourceNotFoundException", "no such pool")
