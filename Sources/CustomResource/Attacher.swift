@@ -266,7 +266,13 @@ public struct Attacher: Sendable {
         let plan = try LambdaConfigEditor.restorePlan(current: current, original: original, attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key))
         notes += plan.drift
         guard let request = plan.request else { return nil }
-        try await updateUserPool(request)
+        do {
+            try await updateUserPool(request)
+        } catch {
+            let unknown = UpdateUserPoolRequest.unknownMembers(in: current)
+            guard !unknown.isEmpty else { throw error }
+            throw ProviderFailure("\(error). The restore carried, verbatim, members this tool's Cognito model (botocore \(CognitoPoolModel.botocoreVersion)) does not know: \(unknown.joined(separator: ", ")). Update the model (`make pool-model`) and delete again, or put LambdaConfig back by hand from `smsredirect journal show`")
+        }
         let differences = try await verify(poolId: active.poolId, holds: request)
         if !differences.isEmpty {
             notes.append("after the restore the pool differs from what was sent: \(Self.describe(differences)); check it with `smsredirect journal diff`")
@@ -293,7 +299,7 @@ public struct Attacher: Sendable {
     /// compared: no request of ours changes them, and none could put them back.
     func verify(poolId: String, holds request: JSONValue) async throws -> [PoolDiff.Difference] {
         let after = try await cognito.describeUserPool(id: poolId)
-        return PoolDiff.differences(from: request, to: try UpdateUserPoolRequest.carryingOver(after))
+        return PoolDiff.differences(from: request, to: try UpdateUserPoolRequest.carryingOver(after, unknownMembers: .carryVerbatim))
     }
 
     /// Puts the pool back as `described` and checks it; returns what happened, for the reason.

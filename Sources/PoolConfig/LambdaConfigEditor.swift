@@ -38,7 +38,8 @@ public enum LambdaConfigEditor {
     /// Puts back the original CustomSMSSender and KMSKeyID where they still hold what we set;
     /// anything changed by someone else since is left alone and reported.
     public static func restorePlan(current: JSONValue, original: JSONValue, attachment: SMSSenderAttachment) throws -> RestorePlan {
-        var request = try UpdateUserPoolRequest.carryingOver(current)
+        // A member the model does not know must not block putting the pool back: it goes verbatim.
+        var request = try UpdateUserPoolRequest.carryingOver(current, unknownMembers: .carryVerbatim)
         var lambdaConfig = request["LambdaConfig"] ?? .object([:])
         let originalConfig = original["LambdaConfig"] ?? .object([:])
         var drift: [String] = []

@@ -7,8 +7,29 @@ import AWSCore
 /// shape has, at every depth; drops the ones the described shape marks read-only; and refuses a
 /// member neither shape knows rather than guess.
 public enum UpdateUserPoolRequest {
+    /// What to do with a member neither shape of the generated model knows.
+    public enum UnknownMembers: Sendable {
+        /// Throw ``PoolConfigError/unknownMember(path:botocoreVersion:)``: nothing is changed (attach).
+        case refuse
+        /// Send it as described, verbatim: putting a pool back must not be blocked by a model gap
+        /// (detach); Cognito itself then accepts the member or names it.
+        case carryVerbatim
+    }
+
     /// The request that would leave the pool exactly as described.
-    public static func carryingOver(_ described: JSONValue) throws -> JSONValue {
+    public static func carryingOver(_ described: JSONValue, unknownMembers: UnknownMembers = .refuse) throws -> JSONValue {
+        var unknown: [String] = []
+        return try carryingOver(described, unknownMembers: unknownMembers, found: &unknown)
+    }
+
+    /// The members of a described pool that the generated model does not know, as dotted paths.
+    public static func unknownMembers(in described: JSONValue) -> [String] {
+        var unknown: [String] = []
+        _ = try? carryingOver(described, unknownMembers: .carryVerbatim, found: &unknown)
+        return unknown
+    }
+
+    static func carryingOver(_ described: JSONValue, unknownMembers: UnknownMembers, found unknown: inout [String]) throws -> JSONValue {
         guard case let .object(pool) = described else { throw PoolConfigError.notAUserPoolDocument("not a JSON object") }
         guard let poolId = pool["Id"]?.stringValue else { throw PoolConfigError.notAUserPoolDocument("no Id") }
         guard let inputMembers = CognitoPoolModel.updateUserPoolInput.members,
@@ -20,11 +41,13 @@ public enum UpdateUserPoolRequest {
             let inputMember = renamedMembers[member] ?? member
             if inputMember == "UserPoolId" { continue }
             if let shape = inputMembers[inputMember] {
-                if let carried = try carry(value, shape: shape, describedShape: describedMembers[member], path: member) {
+                if let carried = try carry(value, shape: shape, describedShape: describedMembers[member], path: member, unknownMembers: unknownMembers, found: &unknown) {
                     request[inputMember] = carried
                 }
             } else if describedMembers[member] == nil {
-                throw PoolConfigError.unknownMember(path: member, botocoreVersion: CognitoPoolModel.botocoreVersion)
+                guard unknownMembers == .carryVerbatim else { throw PoolConfigError.unknownMember(path: member, botocoreVersion: CognitoPoolModel.botocoreVersion) }
+                unknown.append(member)
+                request[member] = value
             }
         }
         resolveValidityDaysConflict(&request)
@@ -35,7 +58,8 @@ public enum UpdateUserPoolRequest {
 
     /// Walks a value along its input shape; nil for an empty structure (the same as absent, and
     /// some empty blocks are rejected: `SmsConfiguration: {}` lacks its required `SnsCallerArn`).
-    static func carry(_ value: JSONValue, shape: CognitoPoolModel.Shape, describedShape: CognitoPoolModel.Shape?, path: String) throws -> JSONValue? {
+    static func carry(_ value: JSONValue, shape: CognitoPoolModel.Shape, describedShape: CognitoPoolModel.Shape?, path: String,
+                      unknownMembers: UnknownMembers, found unknown: inout [String]) throws -> JSONValue? {
         if value == .null { return nil }
         switch (shape, value) {
         case let (.structure(members), .object(object)):
@@ -43,19 +67,28 @@ public enum UpdateUserPoolRequest {
             let describedMembers = describedShape?.members ?? [:]
             for (member, child) in object {
                 if let childShape = members[member] {
-                    if let kept = try carry(child, shape: childShape, describedShape: describedMembers[member], path: "\(path).\(member)") {
+                    if let kept = try carry(child, shape: childShape, describedShape: describedMembers[member], path: "\(path).\(member)",
+                                            unknownMembers: unknownMembers, found: &unknown) {
                         carried[member] = kept
                     }
                 } else if describedMembers[member] == nil {
-                    throw PoolConfigError.unknownMember(path: "\(path).\(member)", botocoreVersion: CognitoPoolModel.botocoreVersion)
+                    guard unknownMembers == .carryVerbatim else {
+                        throw PoolConfigError.unknownMember(path: "\(path).\(member)", botocoreVersion: CognitoPoolModel.botocoreVersion)
+                    }
+                    unknown.append("\(path).\(member)")
+                    carried[member] = child
                 }
             }
             return carried.isEmpty ? nil : .object(carried)
         case let (.list(element), .array(items)):
             let describedElement: CognitoPoolModel.Shape? = if case let .list(inner)? = describedShape { inner } else { nil }
-            return .array(try items.enumerated().compactMap { index, item in
-                try carry(item, shape: element, describedShape: describedElement, path: "\(path)[\(index)]")
-            })
+            var carried: [JSONValue] = []
+            for (index, item) in items.enumerated() {
+                if let kept = try carry(item, shape: element, describedShape: describedElement, path: "\(path)[\(index)]", unknownMembers: unknownMembers, found: &unknown) {
+                    carried.append(kept)
+                }
+            }
+            return .array(carried)
         default:
             return value
         }

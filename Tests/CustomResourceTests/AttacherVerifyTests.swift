@@ -197,4 +197,38 @@ struct AttacherVerifyTests {
         _ = try await setup.attacher.detach(attachmentId: spec.attachmentId, context: ChangeContext(requestId: "delete-1"))
         #expect(try await setup.pool() == setup.initial)
     }
+
+    // MARK: A model gap never blocks a Delete
+
+    /// Cognito added a setting after the attach that this release's model does not know: the
+    /// attach would have refused, but the Delete carries it through verbatim and restores the pool.
+    @Test func aMemberTheModelDoesNotKnowIsCarriedThroughADelete() async throws {
+        let setup = try Setup()
+        _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
+        await setup.pools.edit(Model.poolId) { $0["SettingFromNextYear"] = ["Enabled": true] }
+        let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
+        #expect(detach.skipped == nil && detach.drift.isEmpty, "\(detach.drift)")
+        #expect(await setup.pools.applied.last?["SettingFromNextYear"] == ["Enabled": true], "sent verbatim, not dropped (UpdateUserPool would reset it)")
+        var expected = setup.initial
+        expected["SettingFromNextYear"] = ["Enabled": true]
+        #expect(try await setup.pool() == expected)
+
+        // And the attach still refuses such a pool, changing nothing.
+        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: ChangeContext(requestId: "create-2")) }
+        #expect(failure?.reason.contains("SettingFromNextYear") == true, "\(failure?.reason ?? "")")
+        #expect(try await setup.pool() == expected)
+    }
+
+    @Test func aDeleteThatCognitoRefusesForAnUnknownMemberNamesItAndWhatToDo() async throws {
+        let setup = try Setup()
+        _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
+        await setup.pools.edit(Model.poolId) { $0["SettingFromNextYear"] = ["Enabled": true] }
+        await setup.pools.refuse(member: "SettingFromNextYear")
+        let failure = await #expect(throws: ProviderFailure.self) {
+            try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
+        }
+        let reason = failure?.reason ?? ""
+        #expect(reason.contains("does not know: SettingFromNextYear") && reason.contains("make pool-model") && reason.contains("InvalidParameterException"), "\(reason)")
+        #expect(try await setup.statuses() == [.started, .succeeded, .started, .failed])
+    }
 }

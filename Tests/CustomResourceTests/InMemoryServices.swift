@@ -32,6 +32,9 @@ actor InMemoryUserPools: UserPoolService {
     func resetOnNextUpdate(_ member: String) { resetOnNextUpdate = member }
     func reject(next count: Int) { rejections = count }
     func failEveryUpdate(afterApplying count: Int) { appliedBeforeOutage = count }
+    /// UpdateUserPool refuses a request that sends this member (one newer than the test's model, say).
+    func refuse(member: String) { refusedMembers.insert(member) }
+    private var refusedMembers: Set<String> = []
     func refuseAsConcurrent(next count: Int) { concurrentUpdates = count }
     func editAfterNextDescribe(_ edit: @escaping @Sendable (inout JSONValue) -> Void) { editAfterNextDescribe = edit }
     /// Someone else's change, outside the attacher.
@@ -62,6 +65,9 @@ actor InMemoryUserPools: UserPoolService {
         if let remaining = appliedBeforeOutage {
             guard remaining > 0 else { throw error("InternalErrorException", "the test's outage") }
             appliedBeforeOutage = remaining - 1
+        }
+        if let refused = refusedMembers.first(where: { request[$0] != nil }) {
+            throw error("InvalidParameterException", "\(refused) is not a valid parameter")
         }
         guard let id = request["UserPoolId"]?.stringValue, let old = pools[id]?.objectValue else {
             throw error("ResourceNotFoundException", "no such pool")

@@ -113,4 +113,17 @@ struct UpdateUserPoolRequestTests {
         #expect(plan.request?["LambdaConfig"]["KMSKeyID"]?.stringValue == "arn:key/ours")
         #expect(plan.drift.contains { $0.contains("arn:email-added-later") }, "\(plan.drift)")
     }
+
+    @Test func unknownMembersGoVerbatimWhenCarried() throws {
+        var described = Self.described
+        described["SettingFromNextYear"] = ["Enabled": true]
+        described["Policies"] = ["PasswordPolicy": ["MinimumLength": 8, "RuleFromNextYear": "x"]]
+        #expect(throws: PoolConfigError.self) { try UpdateUserPoolRequest.carryingOver(described) }
+        let request = try UpdateUserPoolRequest.carryingOver(described, unknownMembers: .carryVerbatim)
+        #expect(request["SettingFromNextYear"] == ["Enabled": true])
+        #expect(request["Policies"]["PasswordPolicy"]["RuleFromNextYear"] == "x")
+        #expect(request["Policies"]["PasswordPolicy"]["MinimumLength"] == 8)
+        #expect(UpdateUserPoolRequest.unknownMembers(in: described).sorted() == ["Policies.PasswordPolicy.RuleFromNextYear", "SettingFromNextYear"])
+        #expect(UpdateUserPoolRequest.unknownMembers(in: Self.described).isEmpty)
+    }
 }
