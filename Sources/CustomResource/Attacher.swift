@@ -280,7 +280,8 @@ public struct Attacher: Sendable {
         return request
     }
 
-    /// Puts an older attachment's layer back on the sender it shares with the one detached.
+    /// Makes sure the older attachment the pool is handed back to has its layer on its sender
+    /// (a replacement on the same sender took it off).
     private func restoreLayer(_ layer: String, of older: JournalEntry, on sender: String, notes: inout [String]) async throws {
         let function = try await lambda.getFunctionConfiguration(functionName: sender)
         guard !function.layers.contains(layer) else { return }

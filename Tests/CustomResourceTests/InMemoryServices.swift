@@ -24,6 +24,9 @@ actor InMemoryUserPools: UserPoolService {
     private var editAfterNextDescribe: (@Sendable (inout JSONValue) -> Void)?
     private var clock = 0
 
+    /// The described pool's members UpdateUserPool sets (its `PoolName` is the pool's `Name`).
+    static let settable = Set(CognitoPoolModel.updateUserPoolInput.members?.keys.map { $0 == "PoolName" ? "Name" : $0 } ?? [])
+
     init(_ pool: JSONValue) {
         if let id = pool["Id"]?.stringValue { pools[id] = pool }
     }
@@ -72,8 +75,7 @@ actor InMemoryUserPools: UserPoolService {
         guard let id = request["UserPoolId"]?.stringValue, let old = pools[id]?.objectValue else {
             throw error("ResourceNotFoundException", "no such pool")
         }
-        let settable = Set(CognitoPoolModel.updateUserPoolInput.members?.keys.map { $0 == "PoolName" ? "Name" : $0 } ?? [])
-        var pool = old.filter { !settable.contains($0.key) }
+        var pool = old.filter { !Self.settable.contains($0.key) }
         for (member, value) in request.objectValue ?? [:] where member != "UserPoolId" {
             pool[member == "PoolName" ? "Name" : member] = value
         }
