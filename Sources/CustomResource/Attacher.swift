@@ -68,6 +68,8 @@ public struct Attacher: Sendable {
         /// Why nothing was done, when nothing was.
         public var skipped: String?
         public var replayed: Bool
+        /// The pool had been deleted: there was nothing to restore (the layers still were).
+        public var poolMissing = false
     }
 
     // MARK: Attach
@@ -222,14 +224,15 @@ public struct Attacher: Sendable {
             let newer = others.last { ($0.id ?? 0) > (active.id ?? 0) }
             let older = others.last { ($0.id ?? 0) < (active.id ?? 0) }
             var notes: [String] = []
+            var poolMissing = false
             var appliedRequest: JSONValue?
             if let newer {
                 notes.append("superseded by attachment \(newer.attachmentId): the pool is left to it")
             } else if let older {
                 notes.append("handed back to attachment \(older.attachmentId), still in force")
-                appliedRequest = try await restorePool(active, to: older.appliedRequest ?? older.originalPool, notes: &notes)
+                appliedRequest = try await restorePool(active, to: older.appliedRequest ?? older.originalPool, notes: &notes, poolMissing: &poolMissing)
             } else {
-                appliedRequest = try await restorePool(active, to: active.originalPool, notes: &notes)
+                appliedRequest = try await restorePool(active, to: active.originalPool, notes: &notes, poolMissing: &poolMissing)
             }
             // Our layer stays while another attachment in force uses it on the same sender.
             let layerStillUsed = others.contains { $0.senderArn == active.senderArn && $0.layerVersionArn == active.layerVersionArn }
@@ -241,7 +244,7 @@ public struct Attacher: Sendable {
             done.appliedRequest = appliedRequest
             _ = try await journal.append(done)
             for note in notes { logger.warning("left as it is", metadata: ["attachmentId": "\(attachmentId)", "note": "\(note)"]) }
-            return DetachResult(attachmentId: attachmentId, drift: notes, skipped: nil, replayed: false)
+            return DetachResult(attachmentId: attachmentId, drift: notes, skipped: nil, replayed: false, poolMissing: poolMissing)
         } catch {
             let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
             _ = try? await journal.append(entry.next(.failed, detail: reason))
@@ -252,12 +255,13 @@ public struct Attacher: Sendable {
     /// Puts back the pool's CustomSMSSender and KMSKeyID as `target` has them (the journaled
     /// original, or the attach of an older attachment); returns the request sent. A pool that
     /// does not come out as sent is reported in `notes`.
-    private func restorePool(_ active: JournalEntry, to target: JSONValue?, notes: inout [String]) async throws -> JSONValue? {
+    private func restorePool(_ active: JournalEntry, to target: JSONValue?, notes: inout [String], poolMissing: inout Bool) async throws -> JSONValue? {
         let current: JSONValue
         do {
             current = try await cognito.describeUserPool(id: active.poolId)
         } catch let error as AWSError where error.code == "ResourceNotFoundException" {
             notes.append("the user pool \(active.poolId) no longer exists")
+            poolMissing = true
             return nil
         }
         guard let original = target, let sender = active.senderArn, let key = active.kmsKeyArn else {

@@ -37,6 +37,13 @@ public enum ChildOutput: Sendable, Equatable {
     case file(String)
 }
 
+/// The bootstrap could not be started at all (no such file, not executable): no invocation ran.
+public struct BootstrapSpawnError: Error, CustomStringConvertible {
+    public var executable: String
+    public var code: Int32
+    public var description: String { "cannot start \(executable): \(String(cString: strerror(code)))" }
+}
+
 /// A spawned child process in its own process group.
 ///
 /// Spawned with `posix_spawn` rather than Foundation's `Process` for two reasons: the
@@ -45,12 +52,6 @@ public enum ChildOutput: Sendable, Equatable {
 /// start-up of Lambdas built on it short.
 struct ChildProcess: Sendable {
     let pid: pid_t
-
-    struct SpawnError: Error, CustomStringConvertible {
-        var executable: String
-        var code: Int32
-        var description: String { "cannot start \(executable): \(String(cString: strerror(code)))" }
-    }
 
     /// Starts `executable` (searched in PATH when it has no slash) with exactly `environment`.
     static func spawn(
@@ -81,7 +82,7 @@ struct ChildProcess: Sendable {
             posix_spawn_file_actions_adddup2(&actions, 2, 1)
         case .file(let path):
             outputFD = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            guard outputFD >= 0 else { throw SpawnError(executable: path, code: errno) }
+            guard outputFD >= 0 else { throw BootstrapSpawnError(executable: path, code: errno) }
             posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
             posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
         }
@@ -111,7 +112,7 @@ struct ChildProcess: Sendable {
         let result = executable.contains("/")
             ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
             : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw SpawnError(executable: executable, code: result) }
+        guard result == 0 else { throw BootstrapSpawnError(executable: executable, code: result) }
         return ChildProcess(pid: pid)
     }
 

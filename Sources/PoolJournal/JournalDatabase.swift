@@ -8,6 +8,7 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
     case invalidURI(String)
     case entryNotFound(Int64)
     case concurrentWriters(attempts: Int)
+    case noJournal(path: String)
 
     public var description: String {
         switch self {
@@ -15,6 +16,7 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
         case let .invalidURI(uri): "'\(uri)' is not a journal location: give a file path or s3://bucket/key"
         case let .entryNotFound(id): "the journal has no entry \(id): `smsredirect journal list` shows the ids"
         case let .concurrentWriters(attempts): "the journal object kept changing under us (\(attempts) conditional writes lost): another writer is busy; try again"
+        case let .noJournal(path): "there is no journal at \(path): check --journal (or SMSREDIRECT_JOURNAL); the first `smsredirect attach` creates it"
         }
     }
 }
@@ -37,6 +39,55 @@ public struct JournalDatabase: Sendable {
         } catch let error as DatabaseError {
             throw JournalError.cannotOpen(path: path, reason: error.message ?? "\(error)")
         }
+    }
+
+    /// Opens an existing journal for reading only: nothing is created or migrated, so a read-only
+    /// file or directory can be audited. A write-ahead-log journal on a read-only directory cannot
+    /// get its shared-memory file there, so it is read from a private snapshot instead.
+    public init(readingAt path: String) throws {
+        self.path = path
+        do {
+            queue = try Self.openReadOnly(path)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY {
+            do {
+                queue = try Self.openReadOnly(try Self.snapshot(of: path))
+            } catch let error as DatabaseError {
+                throw JournalError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+            }
+        } catch let error as DatabaseError {
+            throw JournalError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    /// An empty journal in memory: what reading a journal that does not exist yet sees.
+    public static func empty() throws -> JournalDatabase { try JournalDatabase(inMemory: ()) }
+
+    private init(inMemory: Void) throws {
+        path = ":memory:"
+        queue = try DatabaseQueue()
+        try Self.migrator.migrate(queue)
+    }
+
+    private static func openReadOnly(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        // SQLite opens lazily: the first read is where a missing shared-memory file shows.
+        guard try queue.read({ try $0.tableExists("entries") }) else {
+            throw DatabaseError(resultCode: .SQLITE_NOTADB, message: "the file is not a journal (it has no entries table)")
+        }
+        return queue
+    }
+
+    /// Copies the journal file and its write-ahead log to a private directory.
+    private static func snapshot(of path: String) throws -> String {
+        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("journal-snapshot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let copy = (directory as NSString).appendingPathComponent("journal.sqlite")
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        if FileManager.default.fileExists(atPath: path + "-wal") { try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal") }
+        return copy
     }
 
     static var migrator: DatabaseMigrator {

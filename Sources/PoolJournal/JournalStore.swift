@@ -23,9 +23,15 @@ public struct LocalJournalStore: JournalStore {
         try open().append(entry)
     }
 
+    /// Reads without creating anything: a journal that does not exist yet reads as empty (an
+    /// attach's first look), and an existing one is opened read-only.
     public func read<T: Sendable>(_ body: @Sendable (JournalDatabase) throws -> T) async throws -> T {
-        try body(open())
+        guard exists else { return try body(.empty()) }
+        return try body(JournalDatabase(readingAt: path))
     }
+
+    /// Whether the journal file is there (the CLI's audit commands refuse a mistyped path).
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
     func open() throws -> JournalDatabase {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path

@@ -18,6 +18,22 @@ struct JournalOptions: ParsableArguments {
     func store(aws: @autoclosure () throws -> AWSClientConfiguration) throws -> any JournalStore {
         try JournalStores.store(for: location, s3: try S3Client(configuration: try aws()))
     }
+
+    /// The store for the audit commands: a local journal that is not there is a mistyped path or
+    /// a machine that never attached, not an empty journal to create.
+    func existingStore(aws: @autoclosure () throws -> AWSClientConfiguration) throws -> any JournalStore {
+        let store = try store(aws: try aws())
+        if let local = store as? LocalJournalStore, !local.exists { throw CLIFailure(JournalError.noJournal(path: local.path).description) }
+        return store
+    }
+}
+
+/// A command that could not do its work, found while running it (not a usage mistake):
+/// ArgumentParser prints `Error: <description>` and exits 1, without a usage line that would
+/// suggest the arguments were wrong.
+struct CLIFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Output as text for a person, or `--json` for a script.

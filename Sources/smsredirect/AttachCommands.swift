@@ -12,6 +12,11 @@ struct Attach: AsyncParsableCommand {
         Records the pool's full configuration and the sender's layers in the journal, then attaches \
         the layer (if given) and sets LambdaConfig.CustomSMSSender and KMSKeyID with every other \
         setting carried over. `smsredirect detach` puts everything back.
+
+        Example:
+          smsredirect attach --user-pool-id eu-west-1_AbCdEf123 \\
+            --sender-arn arn:aws:lambda:eu-west-1:111122223333:function:sms-sender \\
+            --kms-key-arn arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
         """)
 
     @Option(name: .long, help: "The user pool id, e.g. eu-west-1_AbCdEf123.") var userPoolId: String
@@ -48,7 +53,12 @@ struct Attach: AsyncParsableCommand {
 struct Detach: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Restore a user pool (and the sender's layers) to what the journal recorded before the attach.",
-        discussion: "Settings someone else changed since the attach are left alone and reported.")
+        discussion: """
+        Settings someone else changed since the attach are left alone and reported.
+
+        Example:
+          smsredirect detach --user-pool-id eu-west-1_AbCdEf123
+        """)
 
     @Option(name: .long, help: "The user pool id.") var userPoolId: String
     @OptionGroup var journal: JournalOptions
@@ -57,12 +67,15 @@ struct Detach: AsyncParsableCommand {
     func run() async throws {
         let attacher = try CLI.attacher(journal: journal)
         guard let active = try await attacher.journal.read({ try $0.activeAttach(poolId: userPoolId) }) else {
-            throw ValidationError("the journal \(journal.location) has no attach in force on \(userPoolId): nothing to detach. `smsredirect journal list` shows what it has.")
+            throw CLIFailure("the journal \(journal.location) has no attach in force on \(userPoolId): nothing to detach. `smsredirect journal list` shows what it has.")
         }
         let result = try await attacher.detach(attachmentId: active.attachmentId, context: ChangeContext(requestId: "cli-\(UUID().uuidString.lowercased())"))
         if output.json {
             try CLI.printJSON(["attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId),
-                               "leftAlone": .array(result.drift.map { .string($0) })])
+                               "poolMissing": .bool(result.poolMissing), "leftAlone": .array(result.drift.map { .string($0) })])
+        } else if result.poolMissing {
+            print("\(userPoolId) no longer exists: there was no pool to restore; attachment \(result.attachmentId) is closed in the journal")
+            for note in result.drift where !note.hasPrefix("the user pool ") { print("left alone: \(note)") }
         } else {
             print("restored \(userPoolId) (attachment \(result.attachmentId))")
             for note in result.drift { print("left alone: \(note)") }

@@ -12,6 +12,10 @@ struct Decrypt: AsyncParsableCommand {
         discussion: """
         The message is read from the argument, from --file, or from stdin. Input that is a JSON \
         object is searched for a "code" or "request.code" field (a Cognito custom sender event).
+
+        Examples:
+          smsredirect decrypt --show-header < event.json
+          smsredirect decrypt --kms-key-arn arn:aws:kms:eu-west-1:111122223333:key/… --file event.json
         """
     )
 
@@ -43,6 +47,9 @@ struct Decrypt: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        if message != nil, file != nil {
+            throw ValidationError("give the message either as an argument or with --file, not both")
+        }
         if !showHeader {
             let aes = aesKeyFile != nil
             let kms = !kmsKeyArns.isEmpty
@@ -61,6 +68,9 @@ struct Decrypt: AsyncParsableCommand {
             text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
         } else {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        }
+        guard !text.allSatisfy(\.isWhitespace) else {
+            throw CLIFailure("no message to decrypt: \(message != nil ? "the argument is empty" : file.map { "\($0) is empty" } ?? "stdin was empty"). Give the base64 message (or a Cognito event's JSON) as an argument, with --file, or on stdin.")
         }
         let bytes = try DecryptCLI.decodeInput(text)
 

@@ -13,7 +13,7 @@ import SMSSender
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the whole flow once, narrated: attach, simulate Cognito, read the codes, detach.",
-        discussion: "Meant for a local moto server (`make demo` starts one). It creates what the existing-pool template would, plus a user pool, and refuses to run against real AWS unless --allow-aws is given.")
+        discussion: "Meant for a local moto server (`make demo` starts one). It creates what the existing-pool template would, plus a user pool, and refuses to run against real AWS unless --allow-aws is given.\n\nExample:\n  make demo            # starts moto, builds, runs this\n  AWS_ENDPOINT_URL=http://127.0.0.1:5000 smsredirect demo")
 
     @Option(name: .long, help: "The sender bootstrap (default: `sender` beside this executable).") var sender: String?
     @Option(name: .long, help: "The helper bootstrap (default: `helper` beside this executable).") var helper: String?
@@ -24,13 +24,13 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let aws = try CLI.aws()
         guard allowAWS || ProcessInfo.processInfo.environment["AWS_ENDPOINT_URL"] != nil else {
-            throw ValidationError("AWS_ENDPOINT_URL is not set: the demo runs against a local moto server (`make demo` starts one). Pass --allow-aws to run it against your account.")
+            throw CLIFailure("AWS_ENDPOINT_URL is not set: the demo runs against a local moto server (`make demo` starts one). Pass --allow-aws to run it against your account.")
         }
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let senderPath = sender ?? here.appendingPathComponent("sender").path
         let helperPath = helper ?? here.appendingPathComponent("helper").path
         for path in [senderPath, helperPath] where !FileManager.default.isExecutableFile(atPath: path) {
-            throw ValidationError("\(path) is not built: run `swift build` (make demo does), or pass --sender/--helper")
+            throw CLIFailure("\(path) is not built: run `swift build` (make demo does), or pass --sender/--helper")
         }
         var step = Narrator(total: 9)
         step.say("endpoint \(ProcessInfo.processInfo.environment["AWS_ENDPOINT_URL"] ?? "AWS") in \(aws.region)")
@@ -58,7 +58,7 @@ struct Demo: AsyncParsableCommand {
         step.say("created the stack's resources: KMS key, SNS topic (emails \(email)), SQS code inbox, journal bucket s3://\(bucket), sender \(function.functionName), layer \(layer.layerVersionArn)")
 
         let pool = try await cognito.createUserPool(Self.demoPool(name: "sms-redirect-demo-\(suffix)"))
-        guard let poolId = pool["Id"]?.stringValue else { throw ValidationError("CreateUserPool returned no Id") }
+        guard let poolId = pool["Id"]?.stringValue else { throw CLIFailure("CreateUserPool returned no Id") }
         let original = try await cognito.describeUserPool(id: poolId)
         step.say("created user pool \(poolId): SMS MFA required, phone verification, custom password policy, account recovery, tags")
 
@@ -70,13 +70,13 @@ struct Demo: AsyncParsableCommand {
         let created = try await Self.customResource(.create, properties: properties, physicalId: nil, stackId: stackId, s3: s3, bucket: bucket,
                                                     helper: helperPath, environment: helperEnvironment, region: aws.region)
         guard let attachmentId = created["PhysicalResourceId"]?.stringValue, created["Status"]?.stringValue == "SUCCESS" else {
-            throw ValidationError("the helper's Create failed: \(created["Reason"]?.stringValue ?? "no reason")")
+            throw CLIFailure("the helper's Create failed: \(created["Reason"]?.stringValue ?? "no reason")")
         }
         step.say("helper Create → SUCCESS (response PUT to a presigned S3 URL), attachment \(attachmentId)")
 
         let attached = try await cognito.describeUserPool(id: poolId)
         guard attached["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == function.functionArn else {
-            throw ValidationError("the pool's CustomSMSSender does not point at the sender")
+            throw CLIFailure("the pool's CustomSMSSender does not point at the sender")
         }
         step.say("the pool's CustomSMSSender is \(function.functionName), KMSKeyID \(key.arn); every other setting carried over")
 
@@ -92,7 +92,7 @@ struct Demo: AsyncParsableCommand {
                                                         functionName: function.functionName, region: aws.region, timeout: .seconds(30), output: .standardError))
             .invoke(events: events)
         guard senderReport.outcomes.count == triggers.count, senderReport.outcomes.allSatisfy({ if case .response = $0 { true } else { false } }) else {
-            throw ValidationError("the sender failed: \(senderReport.outcomes)")
+            throw CLIFailure("the sender failed: \(senderReport.outcomes)")
         }
         step.say("simulated Cognito: sign-up, MFA sign-in and password reset codes encrypted as Cognito does (suite 0x0378) → the sender published all three")
 
@@ -106,11 +106,11 @@ struct Demo: AsyncParsableCommand {
 
         let deleted = try await Self.customResource(.delete, properties: properties, physicalId: attachmentId, stackId: stackId, s3: s3, bucket: bucket,
                                                     helper: helperPath, environment: helperEnvironment, region: aws.region)
-        guard deleted["Status"]?.stringValue == "SUCCESS" else { throw ValidationError("the helper's Delete failed: \(deleted["Reason"]?.stringValue ?? "")") }
+        guard deleted["Status"]?.stringValue == "SUCCESS" else { throw CLIFailure("the helper's Delete failed: \(deleted["Reason"]?.stringValue ?? "")") }
         let restored = try await cognito.describeUserPool(id: poolId)
         let differences = PoolDiff.poolDifferences(from: original, to: restored)
         guard differences.isEmpty else {
-            throw ValidationError("the pool was not restored exactly: \(differences.map(\.path).joined(separator: ", "))")
+            throw CLIFailure("the pool was not restored exactly: \(differences.map(\.path).joined(separator: ", "))")
         }
         step.say("helper Delete → SUCCESS; the pool is exactly as it was before the attach (no differences)")
 

@@ -58,6 +58,10 @@ struct WaitCode: AsyncParsableCommand {
         In a test: give the filter that names your user (--phone or --username) and the step (--trigger). \
         --since with the time the step started ignores a code of an earlier step or run that is still \
         in the inbox; or run `smsredirect inbox purge` with the same filter before the test starts.
+
+        Example:
+          smsredirect wait-code --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/code-inbox \\
+            --phone +15555550100 --trigger SignUp --since=-2m --timeout 30
         """)
 
     @Option(name: .long, help: "The code inbox queue URL (the stack's CodeInboxQueueUrl output).") var queueUrl: String
@@ -101,7 +105,11 @@ struct Inbox: AsyncParsableCommand {
     /// `smsredirect inbox create`.
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a per-run inbox: a queue subscribed to the topic, receiving only the selected codes. Prints its URL.")
+            abstract: "Create a per-run inbox: a queue subscribed to the topic, receiving only the selected codes. Prints its URL.",
+            discussion: """
+            Example:
+              INBOX=$(smsredirect inbox create --topic-arn arn:aws:sns:eu-west-1:111122223333:codes --phone +15555550100 --ttl 2h)
+            """)
 
         @Option(name: .long, help: "The codes topic (the stack's SNSTopicArn output).") var topicArn: String
         @Option(name: .long, help: "Only codes for this phone number (E.164).") var phone: String?
@@ -130,7 +138,10 @@ struct Inbox: AsyncParsableCommand {
 
     /// `smsredirect inbox delete`.
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Unsubscribe and delete a per-run inbox (only one `inbox create` made).")
+        static let configuration = CommandConfiguration(abstract: "Unsubscribe and delete a per-run inbox (only one `inbox create` made).", discussion: """
+            Example:
+              smsredirect inbox delete "$INBOX"
+            """)
 
         @Argument(help: "The inbox's queue URL.") var queueUrl: String
 
@@ -140,7 +151,7 @@ struct Inbox: AsyncParsableCommand {
             do {
                 try await Inbox.runInboxes().delete(queueUrl: queueUrl)
             } catch let refused as RunInboxes.NotARunInbox {
-                throw ValidationError(refused.description)
+                throw CLIFailure(refused.description)
             }
             print("deleted \(queueUrl)")
         }
@@ -148,7 +159,10 @@ struct Inbox: AsyncParsableCommand {
 
     /// `smsredirect inbox prune`.
     struct Prune: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete the per-run inboxes whose time is up.")
+        static let configuration = CommandConfiguration(abstract: "Delete the per-run inboxes whose time is up.", discussion: """
+            Example (a nightly CI job):
+              smsredirect inbox prune
+            """)
 
         func run() async throws {
             let deleted = try await Inbox.runInboxes().prune()
@@ -165,7 +179,12 @@ struct Inbox: AsyncParsableCommand {
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete the matching codes in the inbox now; leave everyone else's.",
-            discussion: "Run it with your test's filter before the test starts, so that no code of an earlier run can answer a wait. With no filter it empties the inbox. Prints how many codes it deleted.")
+            discussion: """
+            Run it with your test's filter before the test starts, so that no code of an earlier run can answer a wait. With no filter it empties the inbox. Prints how many codes it deleted.
+
+            Example:
+              smsredirect inbox purge --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/code-inbox --phone +15555550100
+            """)
 
         @Option(name: .long, help: "The code inbox queue URL (the stack's CodeInboxQueueUrl output).") var queueUrl: String
         @OptionGroup var filter: CodeFilterOptions
@@ -184,7 +203,7 @@ struct Inbox: AsyncParsableCommand {
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Do Cognito's part: make codes, encrypt them as Cognito does, and invoke the sender with CustomSMSSender events.",
-        discussion: "Encrypts under the pool's LambdaConfig.KMSKeyID (ESDK suite 0x0378, message format v1, frames of 4096, the pool id in the encryption context) and runs the sender bootstrap locally through the loopback Runtime API. Codes are not printed: read them from the inbox (`smsredirect wait-code`).")
+        discussion: "Encrypts under the pool's LambdaConfig.KMSKeyID (ESDK suite 0x0378, message format v1, frames of 4096, the pool id in the encryption context) and runs the sender bootstrap locally through the loopback Runtime API. Codes are not printed: read them from the inbox (`smsredirect wait-code`).\n\nExample:\n  smsredirect simulate --user-pool-id eu-west-1_AbCdEf123 --bootstrap .build/debug/sender \\\n    --sns-topic-arn arn:aws:sns:eu-west-1:111122223333:codes --trigger SignUp ForgotPassword")
 
     @Option(name: .long, help: "The user pool whose CustomSMSSender is simulated.") var userPoolId: String
     @Option(name: .long, help: "The sender bootstrap to run.") var bootstrap: String
@@ -210,7 +229,7 @@ struct Simulate: AsyncParsableCommand {
         let kms = try KMSClient(configuration: aws)
         let pool = try await CognitoIdentityProviderClient(configuration: aws).describeUserPool(id: userPoolId)
         guard let keyArn = kmsKeyArn ?? pool["LambdaConfig"]["KMSKeyID"]?.stringValue else {
-            throw ValidationError("\(userPoolId) has no LambdaConfig.KMSKeyID: attach the sender first (`smsredirect attach` or the stack's helper), or pass --kms-key-arn")
+            throw CLIFailure("\(userPoolId) has no LambdaConfig.KMSKeyID: attach the sender first (`smsredirect attach` or the stack's helper), or pass --kms-key-arn")
         }
         if pool["LambdaConfig"]["CustomSMSSender"] == nil {
             print("note: \(userPoolId) has no CustomSMSSender yet; Cognito itself would not call the sender")

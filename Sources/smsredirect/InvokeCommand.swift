@@ -1,4 +1,5 @@
 import ArgumentParser
+import AWSCore
 import Foundation
 import LambdaRuntime
 
@@ -12,7 +13,11 @@ struct Invoke: AsyncParsableCommand {
         abstract: "Invoke a Lambda bootstrap locally with one event.",
         discussion: """
         Exit status: 0 response, 1 function error, 2 init error, 3 timed out, \
-        4 runtime exited or failed to answer.
+        4 runtime exited or failed to answer, 5 the bootstrap could not be started.
+
+        Example:
+          echo '{"hello": "world"}' | smsredirect invoke --bootstrap .build/debug/sender --event - \\
+            --env KMS_KEY_ARN=arn:aws:kms:… --env SNS_TOPIC_ARN=arn:aws:sns:…
         """
     )
 
@@ -22,6 +27,7 @@ struct Invoke: AsyncParsableCommand {
         static let initError: Int32 = 2
         static let timedOut: Int32 = 3
         static let runtimeFailed: Int32 = 4
+        static let couldNotStart: Int32 = 5
     }
 
     @Option(help: "The bootstrap executable to run (a path, or a command in PATH).")
@@ -81,7 +87,14 @@ struct Invoke: AsyncParsableCommand {
             timeout: .milliseconds(Int64(timeout * 1000)),
             output: .standardError
         ))
-        let report = try await invoker.invoke(event: try readEvent())
+        let event = try readEvent()
+        let report: LocalInvoker.Report
+        do {
+            report = try await invoker.invoke(event: event)
+        } catch let cannotStart as BootstrapSpawnError {
+            Self.printError(Self.errorJSON(type: "Runtime.InvalidEntrypoint", message: "\(cannotStart)"))
+            throw ExitCode(Status.couldNotStart)
+        }
         if timing, let elapsed = report.timeToFirstAnswer {
             Self.printError("time to first answer: \(elapsed)")
         }
@@ -121,16 +134,12 @@ struct Invoke: AsyncParsableCommand {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: event))
         } catch {
-            throw ValidationError("cannot read event file \(event): \(error.localizedDescription)")
+            throw CLIFailure("cannot read event file \(event): \(error.localizedDescription)")
         }
     }
 
     private static func errorJSON(type: String, message: String) -> String {
-        let document = ["errorType": type, "errorMessage": message]
-        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]) else {
-            return "\(type): \(message)"
-        }
-        return String(decoding: data, as: UTF8.self)
+        (["errorMessage": .string(message), "errorType": .string(type)] as JSONValue).jsonString
     }
 
     private static func printError(_ line: String) {

@@ -12,12 +12,15 @@ struct Journal: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Diff.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per entry, oldest first.")
+        static let configuration = CommandConfiguration(abstract: "One line per entry, oldest first.", discussion: """
+            Example:
+              smsredirect journal list --journal s3://my-journal-bucket/journal.sqlite
+            """)
         @OptionGroup var journal: JournalOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let entries = try await journal.store(aws: try CLI.aws()).read { try $0.all() }
+            let entries = try await journal.existingStore(aws: try CLI.aws()).read { try $0.all() }
             if output.json {
                 try CLI.printJSON(entries.map(Summary.init))
                 return
@@ -27,14 +30,17 @@ struct Journal: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One entry in full, with the original pool document.")
+        static let configuration = CommandConfiguration(abstract: "One entry in full, with the original pool document.", discussion: """
+            Example:
+              smsredirect journal show 3 --json
+            """)
         @Argument(help: "The entry's id (from `journal list`).") var id: Int64
         @OptionGroup var journal: JournalOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             let id = self.id
-            let entry = try await journal.store(aws: try CLI.aws()).read { try $0.entry(id: id) }
+            let entry = try await journal.existingStore(aws: try CLI.aws()).read { try $0.entry(id: id) }
             if output.json { try CLI.printJSON(entry); return }
             print("entry \(id): \(entry.action.rawValue) \(entry.status.rawValue) at \(JournalTime.format(entry.createdAt))")
             print("attachment \(entry.attachmentId)")
@@ -52,7 +58,10 @@ struct Journal: AsyncParsableCommand {
     }
 
     struct Diff: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The pool as the entry recorded it before the change, against the pool as it is now.")
+        static let configuration = CommandConfiguration(abstract: "The pool as the entry recorded it before the change, against the pool as it is now.", discussion: """
+            Example:
+              smsredirect journal diff 3
+            """)
         @Argument(help: "The entry's id (from `journal list`).") var id: Int64
         @OptionGroup var journal: JournalOptions
         @OptionGroup var output: OutputOptions
@@ -60,9 +69,9 @@ struct Journal: AsyncParsableCommand {
         func run() async throws {
             let id = self.id
             let aws = try CLI.aws()
-            let entry = try await journal.store(aws: aws).read { try $0.entry(id: id) }
+            let entry = try await journal.existingStore(aws: aws).read { try $0.entry(id: id) }
             guard let original = entry.originalPool else {
-                throw ValidationError("entry \(id) (\(entry.action.rawValue) \(entry.status.rawValue)) recorded no pool document; pick an attach entry from `journal list`.")
+                throw CLIFailure("entry \(id) (\(entry.action.rawValue) \(entry.status.rawValue)) recorded no pool document; pick an attach entry from `journal list`.")
             }
             let current = try await CognitoIdentityProviderClient(configuration: aws).describeUserPool(id: entry.poolId)
             let differences = PoolDiff.poolDifferences(from: original, to: current)
@@ -77,14 +86,17 @@ struct Journal: AsyncParsableCommand {
 
 /// `journal list`'s table.
 enum JournalTable {
+    /// Columns as wide as their widest value, so a long pool id never pushes DETAIL out of line.
     static func render(_ entries: [JournalEntry]) -> String {
-        var lines = ["ID    TIME                      ACTION  STATUS     POOL                      DETAIL"]
-        for entry in entries {
-            let detail = (entry.detail.flatMap { $0.isEmpty ? nil : $0 } ?? entry.attachmentId).replacingOccurrences(of: "\n", with: " ")
-            lines.append([String(entry.id ?? 0).padding(5), JournalTime.format(entry.createdAt).padding(25), entry.action.rawValue.padding(7),
-                          entry.status.rawValue.padding(10), entry.poolId.padding(25), String(detail.prefix(100))].joined(separator: " "))
+        let rows = entries.map { entry in
+            [String(entry.id ?? 0), JournalTime.format(entry.createdAt), entry.action.rawValue, entry.status.rawValue, entry.poolId,
+             String((entry.detail.flatMap { $0.isEmpty ? nil : $0 } ?? entry.attachmentId).replacingOccurrences(of: "\n", with: " ").prefix(100))]
         }
-        return lines.joined(separator: "\n")
+        let header = ["ID", "TIME", "ACTION", "STATUS", "POOL", "DETAIL"]
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { column, value in column == row.count - 1 ? value : value.padding(widths[column]) }.joined(separator: "  ")
+        }.joined(separator: "\n")
     }
 }
 

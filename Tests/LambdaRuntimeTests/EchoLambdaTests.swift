@@ -139,7 +139,7 @@ import Testing
 
     @Test func unknownBootstrapIsASpawnError() async throws {
         let configuration = LocalInvoker.Configuration(executable: "/nonexistent/bootstrap")
-        await #expect(throws: ChildProcess.SpawnError.self) {
+        await #expect(throws: BootstrapSpawnError.self) {
             _ = try await LocalInvoker(configuration).invoke(event: json("{}"))
         }
     }
