@@ -79,13 +79,14 @@ destroy:
 	@echo "destroy: $$STACK deleted. Its journal bucket is kept on purpose (the audit outlives the stack): empty and delete it when you no longer need it."
 
 # One build, then the whole suite against moto servers that live exactly as long as the run;
-# then no code or ciphertext the tests made may appear anywhere in the run's output.
+# then no code, password, ciphertext or ResponseURL signature the tests made may appear in the
+# run's output or in any log the tests wrote.
 test: deps build
 	$(MAKE) --no-print-directory package PACKAGE_CONFIG=debug
-	@rm -f .build/test-secrets.txt
-	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt \
+	@rm -rf .build/test-secrets.txt .build/test-logs
+	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
 	  scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log
-	@scripts/check-secrets-not-logged.sh .build/test-secrets.txt .build/test-output.log
+	@scripts/check-secrets-not-logged.py .build/test-secrets.txt .build/test-output.log .build/test-logs
 	@echo "demo (the README's first command, on the same build):"
 	scripts/with-moto.sh .build/debug/smsredirect demo
 

@@ -46,6 +46,7 @@ struct CognitoTests {
         #expect(!client.clientId.isEmpty)
         #expect(client.userPoolId == poolId)
 
+        SecretLedger.record(.password, "Correct-Horse-9", "Temp-Passw0rd!")
         let signUp = try await cognito.signUp(clientId: client.clientId, username: "alice", password: "Correct-Horse-9",
                                               userAttributes: ["phone_number": "+15555550100", "email": "alice@example.com"])
         #expect(!signUp.userSub.isEmpty)

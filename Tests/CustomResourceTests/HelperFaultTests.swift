@@ -47,8 +47,8 @@ struct HelperFaultTests {
         let harness = try await HelperHarness.make()
         let target = try await harness.makeTarget()
         let create = try await harness.event(.create, properties: harness.properties(target))
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("helper-\(UUID().uuidString).log").path
-        defer { try? FileManager.default.removeItem(atPath: log) }
+        let log = TestLogs.path("helper.log")
+        defer { if !TestLogs.isKept(log) { try? FileManager.default.removeItem(atPath: log) } }
         try await harness.run([create], log: log)
         let first = try await harness.inbox.response(for: create.requestId)
         try await harness.run([create], log: log)

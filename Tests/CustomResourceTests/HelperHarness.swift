@@ -54,7 +54,7 @@ struct HelperHarness {
                old: [String: JSONValue]? = nil, requestId: String = UUID().uuidString, stackId: String? = nil) async throws -> CustomResourceEvent {
         let responseURL = try await inbox.url(for: requestId)
         // The ResponseURL is a secret: the run-wide check looks for its signature in all output.
-        if let signature = responseURL.components(separatedBy: "X-Amz-Signature=").last { SecretLedger.record(signature) }
+        if let signature = responseURL.components(separatedBy: "X-Amz-Signature=").last { SecretLedger.record(.responseURLSignature, signature) }
         return CustomResourceEvent(requestType: type, responseURL: responseURL, stackId: stackId ?? self.stackId, requestId: requestId,
                             resourceType: "Custom::SMSRedirectAttachment", logicalResourceId: "Attachment", physicalResourceId: physicalId,
                             resourceProperties: properties, oldResourceProperties: old)

@@ -20,8 +20,8 @@ struct ShippedHelperTests {
         let target = try await harness.makeTarget(fixture: "02-phone-username-sms-mfa-on")
         let environment = ["AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName(), "AWS_ACCESS_KEY_ID": ShippedLambda.helper.accessKeyId,
                            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "shipped-helper-session"]
-        let log = sandbox.root.deletingLastPathComponent().appendingPathComponent("\(sandbox.root.lastPathComponent).log").path
-        defer { try? FileManager.default.removeItem(atPath: log) }
+        let log = TestLogs.path("\(sandbox.root.lastPathComponent).log")
+        defer { if !TestLogs.isKept(log) { try? FileManager.default.removeItem(atPath: log) } }
         func output() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
         let create = try await harness.event(.create, properties: harness.properties(target))

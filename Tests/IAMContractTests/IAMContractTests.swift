@@ -133,7 +133,7 @@ struct IAMContractTests {
             func event(_ type: CustomResourceEvent.RequestType, physicalId: String? = nil) async throws -> CustomResourceEvent {
                 let requestId = UUID().uuidString
                 let url = try await inbox.url(for: requestId)
-                if let signature = url.components(separatedBy: "X-Amz-Signature=").last { SecretLedger.record(signature) }
+                if let signature = url.components(separatedBy: "X-Amz-Signature=").last { SecretLedger.record(.responseURLSignature, signature) }
                 return CustomResourceEvent(requestType: type, responseURL: url, stackId: stackId, requestId: requestId, resourceType: "Custom::SMSRedirectAttachment",
                                            logicalResourceId: "SMSRedirectAttachment", physicalResourceId: physicalId, resourceProperties: properties)
             }
@@ -154,7 +154,8 @@ struct IAMContractTests {
         let code = "contract-\(UUID().uuidString.prefix(12))"
         let event = try await CognitoSimulator(kmsKeyArn: key.arn, kms: kms).event(triggerSource: .smsSignUp, code: code, userPoolId: poolWithRole,
                                                                                  userName: "contract", phoneNumber: "+15555550123", region: "us-east-1")
-        SecretLedger.record(code, String(event.request.code.prefix(40)))
+        SecretLedger.record(.code, code)
+        SecretLedger.record(.ciphertext, String(event.request.code.prefix(40)))
         let sender = LocalInvoker(.init(executable: try BuiltProducts.path("sender"),
                                         environment: ["KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic, "AWS_ENDPOINT_URL": try Moto.endpoint(),
                                                       "AWS_ACCESS_KEY_ID": Self.senderKey, "AWS_SECRET_ACCESS_KEY": "contract"],

@@ -22,10 +22,10 @@ struct TestFailure: Error, CustomStringConvertible {
 struct TemporaryFile: ~Copyable {
     let path: String
     init(_ suffix: String = ".log") {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lambda-runtime-\(UUID().uuidString)\(suffix)").path
+        path = suffix == ".log" ? TestLogs.path("lambda-runtime.log")
+            : FileManager.default.temporaryDirectory.appendingPathComponent("lambda-runtime-\(UUID().uuidString)\(suffix)").path
     }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    deinit { if !TestLogs.isKept(path) { try? FileManager.default.removeItem(atPath: path) } }
 
     var contents: String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 }

@@ -39,6 +39,7 @@ struct CLIArchiveTests {
             "userPoolId": "us-east-1_Archive", "userName": "ana", "phoneNumber": .string(phone), "clientMetadata": [:], "region": "us-east-1",
             "time": .string(Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
         ]
+        SecretLedger.record(.code, "424242")
         _ = try await sns.publish(topicArn: topic, message: record.jsonString)
 
         let wait = try await sandbox.run(cli, ["wait-code", "--queue-url", queue, "--phone", phone, "--timeout", "20", "--json"],

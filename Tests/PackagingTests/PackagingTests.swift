@@ -164,11 +164,12 @@ struct PackagingTests {
         let code = "packaged-\(UUID().uuidString.prefix(8))"
         let event = try await CognitoSimulator(kmsKeyArn: key.arn, kms: kms).event(triggerSource: .smsSignUp, code: code, userPoolId: "us-east-1_Packaged",
                                                                                      userName: "packaged", phoneNumber: "+15555550142", region: "us-east-1")
-        SecretLedger.record(code, String(event.request.code.prefix(40)))
+        SecretLedger.record(.code, code)
+        SecretLedger.record(.ciphertext, String(event.request.code.prefix(40)))
 
         func invoke(_ sandbox: LambdaSandbox) async throws -> (LocalInvoker.Report, String) {
-            let log = sandbox.root.deletingLastPathComponent().appendingPathComponent("\(sandbox.root.lastPathComponent).log").path
-            defer { try? FileManager.default.removeItem(atPath: log) }
+            let log = TestLogs.path("\(sandbox.root.lastPathComponent).log")
+            defer { if !TestLogs.isKept(log) { try? FileManager.default.removeItem(atPath: log) } }
             let environment = ["KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic, "AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName(),
                                "AWS_ACCESS_KEY_ID": ShippedLambda.sender.accessKeyId, "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "shipped-sender-session"]
             let report = try await LocalInvoker(sandbox.invoker(environment: environment, functionName: "packaged-sender", timeout: .seconds(60), output: .file(log)))

@@ -35,6 +35,7 @@ struct InboxCLITests {
         let mfa = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--phone", "+15555550123", "--trigger", "Authentication", "--json"])
         #expect(mfa.status == 0, "\(mfa.standardError)")
         let record = try JSONDecoder().decode(CodeRecord.self, from: Data(mfa.standardOutput.utf8))
+        SecretLedger.record(.code, record.code)
         #expect(record.triggerSource == "CustomSMSSender_Authentication")
         #expect(record.userName == "ana" && record.userPoolId == poolId)
         #expect(record.code.count == 6 && record.code.allSatisfy(\.isNumber))
@@ -42,6 +43,7 @@ struct InboxCLITests {
         for trigger in ["SignUp", "ForgotPassword"] {
             let taken = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--username", "ana", "--trigger", trigger, "--timeout", "10"])
             #expect(taken.status == 0, "\(trigger): \(taken.standardError)")
+            SecretLedger.record(.code, taken.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect(taken.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).count == 6)
         }
         // All three taken: nothing is left for ana.

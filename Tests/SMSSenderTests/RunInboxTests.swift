@@ -25,7 +25,7 @@ struct RunInboxTests {
             "time": .string(Date().formatted(.iso8601)),
         ]
         let record = try JSONDecoder().decode(CodeRecord.self, from: Data(fields.jsonString.utf8))
-        SecretLedger.record(code)
+        SecretLedger.record(.code, code)
         _ = try await SNSCodePublisher(topicArn: topic, sns: sns).publish(record)
     }
 

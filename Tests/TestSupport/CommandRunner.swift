@@ -49,6 +49,11 @@ public enum CommandRunner {
         }
         done.wait()
         process.waitUntilExit()
+        // The child's diagnostics are logs the secret check must read; its stdout is its answer
+        // (a code, for wait-code), so it is not kept.
+        if TestLogs.directory != nil, !box.err.isEmpty {
+            try? box.err.write(to: URL(fileURLWithPath: TestLogs.path("\(URL(fileURLWithPath: executable).lastPathComponent).stderr")))
+        }
         return box.lock.withLock {
             CommandResult(status: process.terminationStatus, standardOutput: String(decoding: box.out, as: UTF8.self), standardError: String(decoding: box.err, as: UTF8.self))
         }
