@@ -149,8 +149,15 @@ public struct CodeInbox: Sendable {
         guard let newest = matched.max(by: { ($0.record.date ?? .distantPast, $0.sent, $0.order) < ($1.record.date ?? .distantPast, $1.sent, $1.order) }) else {
             throw TimedOut(seconds: Int(timeout.components.seconds), seen: seen)
         }
-        for message in matched {
-            try await sqs.deleteMessage(queueUrl: queueUrl, receiptHandle: message.receiptHandle)
+        // The deletes are bounded by the deadline too (all at once, with the same grace as a poll):
+        // the code is in hand, and a copy whose delete did not finish comes back after the
+        // visibility timeout as an older match, which the next wait consumes as stale.
+        let handles = matched.map(\.receiptHandle)
+        _ = try await Self.bounded(by: max(deadline, ContinuousClock.now) + Self.answerGrace) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for handle in handles { group.addTask { try await sqs.deleteMessage(queueUrl: queueUrl, receiptHandle: handle) } }
+                try await group.waitForAll()
+            }
         }
         return newest.record
     }

@@ -31,7 +31,7 @@ struct CodeInboxTests {
             "userPoolId": "us-east-1_Inbox", "userName": .string("user\(phone)"), "phoneNumber": .string(phone), "clientMetadata": [:],
             "region": "us-east-1", "time": .string(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
         ]
-        SecretLedger.record(code)
+        SecretLedger.record(.code, code)
         _ = try await sns.publish(topicArn: topic, message: record.jsonString)
     }
 
@@ -111,5 +111,36 @@ struct CodeInboxTests {
         #expect { try CodeInbox.Filter.validated(trigger: "Teleport") } throws: { "\($0)".contains("unknown trigger 'Teleport'") && "\($0)".contains("SignUp") }
         #expect(try CodeInbox.Filter.validated(phoneNumber: "+15556666", trigger: "signup").trigger == "SignUp")
         #expect(try CodeInbox.Filter.validated(trigger: "customsmssender_authentication").trigger == "CustomSMSSender_Authentication")
+    }
+
+    /// The deletes after a match are inside the deadline too: an SQS that takes the receive but
+    /// never answers a delete cannot hold a 4-second wait for the transport's 30-second timeouts.
+    @Test func deletesThatNeverAnswerDoNotHoldTheWaitPastItsDeadline() async throws {
+        let (topic, inbox) = try await makeInbox()
+        let phone = Self.phone()
+        try await publish(topic, code: "bounded-\(UUID().uuidString.prefix(8))", phone: phone)
+        let queueUrl = inbox.queueUrl
+        let hanging = try SQSClient(configuration: Moto.configuration(transport: DeletesNeverAnswer()))
+        let started = ContinuousClock.now
+        let record = try await CodeInbox(sqs: hanging, queueUrl: queueUrl).waitForCode(matching: .init(phoneNumber: phone), timeout: .seconds(4))
+        #expect(record.phoneNumber == phone)
+        let elapsed = ContinuousClock.now - started
+        // The deadline, the 2 s grace an unanswered call gets, and a second of slack.
+        #expect(elapsed < .seconds(4 + 2 + 1), "the wait took \(elapsed)")
+    }
+}
+
+/// Stands in for an SQS endpoint that accepts a DeleteMessage and never answers it (moto always
+/// answers); every other call goes to moto.
+struct DeletesNeverAnswer: HTTPTransport {
+    let moto = Moto.testTransport()
+
+    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        let action = request.headers.first { $0.name.lowercased() == "x-amz-target" }?.value ?? String(decoding: request.body, as: UTF8.self)
+        if action.contains("DeleteMessage") {
+            try await Task.sleep(for: timeout)
+            throw CancellationError()
+        }
+        return try await moto.send(request, timeout: timeout)
     }
 }
