@@ -12,6 +12,9 @@ PIP_PACKAGES=(
   "awslambdaric==4.2.2"
   # Lints the CloudFormation templates, and its decoder writes their JSON twins (TemplateTests).
   "cfn-lint==1.51.0"
+  # The outside reader of the inbox message's JSON Schema (schemas/), in InboxContractTests.
+  "jsonschema==4.26.0"
+  "referencing==0.37.0"
 )
 # What pip needs when it must build awslambdaric from source (no wheel for this Python/arch).
 LAMBDARIC_BUILD_APT_PACKAGES=(g++ make cmake autoconf automake libtool perl)

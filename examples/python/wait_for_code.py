@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Wait for a Cognito code in the CognitoSMSRedirect code inbox, from a Python test.
+
+This does what `smsredirect wait-code` does, with boto3 alone, so a test suite that cannot
+install the CLI can still read codes:
+
+- it long-polls the inbox (an SQS queue whose messages are SNS notifications, each `Message`
+  a code record: see schemas/code-record.schema.json);
+- it returns the newest matching code (by the record's `time`) and deletes it together with the
+  older matching ones and repeated deliveries, which are stale;
+- it releases every message that is not its own at once (visibility 0), so waiters in parallel
+  on one inbox never hold each other's codes.
+
+As a module:
+
+    import boto3
+    from wait_for_code import wait_for_code
+    record = wait_for_code(boto3.client("sqs"), queue_url, phone="+15555550100", trigger="SignUp")
+    print(record["code"])
+
+As a command (exit 2 when no code arrives in time, 64 for a filter that could never match):
+
+    python3 wait_for_code.py --queue-url URL --phone +15555550100 --trigger SignUp --timeout 30
+"""
+import argparse
+import json
+import re
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+import boto3
+from botocore.exceptions import ClientError
+
+TRIGGERS = ["SignUp", "ResendCode", "ForgotPassword", "UpdateUserAttribute", "VerifyUserAttribute", "AdminCreateUser", "Authentication"]
+E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
+
+
+class NoCodeArrived(Exception):
+    """No matching code arrived before the deadline."""
+
+
+def record_of(body):
+    """The code record in an SQS message body: the SNS envelope's Message, or the body itself
+    (raw message delivery). None for anything else."""
+    try:
+        document = json.loads(body)
+        if document.get("Type") == "Notification":
+            document = json.loads(document["Message"])
+        return document if isinstance(document, dict) and "code" in document else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def trigger_name(trigger):
+    """`SignUp` (any case) or a full trigger source, as `smsredirect wait-code --trigger` takes it."""
+    for name in TRIGGERS:
+        if trigger.lower() in (name.lower(), f"customsmssender_{name.lower()}", f"customemailsender_{name.lower()}"):
+            return name
+    raise ValueError(f"unknown trigger {trigger!r}: use one of {', '.join(TRIGGERS)}")
+
+
+def matches(record, phone=None, username=None, trigger=None, since=None):
+    if phone is not None and record.get("phoneNumber") != phone:
+        return False
+    if username is not None and record.get("userName") != username:
+        return False
+    if trigger is not None and not record.get("triggerSource", "").endswith("_" + trigger):
+        return False
+    if since is not None and parse_time(record.get("time", "")) < since:
+        return False
+    return True
+
+
+def parse_time(text):
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+
+
+def wait_for_code(sqs, queue_url, phone=None, username=None, trigger=None, since=None, timeout=60.0):
+    """Returns the newest matching code record (a dict); raises NoCodeArrived after `timeout` s."""
+    if phone is not None and not E164.match(phone):
+        raise ValueError(f"phone {phone!r} is not E.164: write it as +15555550100")
+    trigger = trigger_name(trigger) if trigger is not None else None
+    deadline = time.monotonic() + timeout
+    matched = []  # (time, SentTimestamp, order, record, receipt handle)
+    while True:
+        # Each long poll ends before the deadline: one abandoned mid-poll could still take
+        # messages and hide them from every reader for the visibility timeout.
+        usable = deadline - time.monotonic() - 0.5
+        if usable <= 0:
+            break
+        answer = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=30,
+                                     WaitTimeSeconds=min(1 if matched else 20, int(usable)),
+                                     MessageSystemAttributeNames=["SentTimestamp"])
+        new = 0
+        for message in answer.get("Messages", []):
+            record = record_of(message["Body"])
+            if record is None or not matches(record, phone, username, trigger, since):
+                try:
+                    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+                except ClientError:
+                    pass  # its own waiter took it meanwhile
+                continue
+            sent = int(message.get("Attributes", {}).get("SentTimestamp", "0"))
+            matched.append((parse_time(record.get("time", "")), sent, len(matched), record, message["ReceiptHandle"]))
+            new += 1
+        # With a code in hand, one more short long-poll looks for a newer one, then stop.
+        if matched and new == 0:
+            break
+    if not matched:
+        raise NoCodeArrived(f"no matching code arrived in {timeout:g} s")
+    newest = max(matched, key=lambda entry: entry[:3])
+    for entry in matched:
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=entry[4])
+    return newest[3]
+
+
+def since_argument(text):
+    """An ISO 8601 time, or -90s / -5m / -2h / -1d ago."""
+    found = re.fullmatch(r"-(\d+(?:\.\d+)?)([smhd])", text)
+    if found:
+        seconds = float(found.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[found.group(2)]
+        return datetime.now(timezone.utc) - timedelta(seconds=seconds)
+    moment = parse_time(text)
+    if moment == datetime.min.replace(tzinfo=timezone.utc):
+        raise argparse.ArgumentTypeError(f"{text!r} is neither an ISO 8601 time nor a duration ago (-90s, -5m, -2h, -1d)")
+    return moment
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Wait for a code in the CognitoSMSRedirect code inbox and print it.")
+    parser.add_argument("--queue-url", required=True, help="the inbox queue URL (the stack's CodeInboxQueueUrl output)")
+    parser.add_argument("--phone", help="only a code for this phone number (E.164)")
+    parser.add_argument("--username", help="only a code for this user name")
+    parser.add_argument("--trigger", help="only this trigger: SignUp, Authentication, ForgotPassword, …")
+    parser.add_argument("--since", type=since_argument, help="only codes handled since this ISO 8601 time or -DURATION ago (write --since=-5m)")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds to wait (default 60)")
+    parser.add_argument("--json", action="store_true", help="print the whole record")
+    arguments = parser.parse_args()
+    try:
+        record = wait_for_code(boto3.client("sqs"), arguments.queue_url, arguments.phone, arguments.username,
+                               arguments.trigger, arguments.since, arguments.timeout)
+    except ValueError as error:
+        print(f"wait_for_code: {error}", file=sys.stderr)
+        return 64
+    except NoCodeArrived as error:
+        print(f"wait_for_code: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(record, sort_keys=True) if arguments.json else record["code"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
