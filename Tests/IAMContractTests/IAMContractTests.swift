@@ -32,6 +32,8 @@ struct IAMContractTests {
         var poolWithRole: String
         var poolWithoutRole: String
         var smsRole: String
+        /// Where Lambda sends the sender's on-failure records (the templates' SenderFailures queue).
+        var senderFailuresArn: String
     }
 
     func stack(_ base: IAMContract.Stack, _ parameters: [String: String]) -> IAMContract.Stack {
@@ -52,17 +54,17 @@ struct IAMContractTests {
             reports.append(try IAMContract.check(recordingFile: recording, senderAccessKeyId: Self.senderKey, helperAccessKeyId: Self.helperKey, templateFile: existing,
                                                  stack: stack(run.stack, ["UserPoolId": run.poolWithRole, "SMSRoleArn": run.smsRole, "OptInSNSTopicEncryptionInput": encrypted]),
                                                  senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
-                                                 variant: "SMSRoleArn set, topic encryption \(encrypted)"))
+                                                 senderOnFailureDestination: run.senderFailuresArn, variant: "SMSRoleArn set, topic encryption \(encrypted)"))
             reports.append(try IAMContract.check(recordingFile: recording, senderAccessKeyId: Self.senderKey, helperAccessKeyId: Self.helperNoRoleKey, templateFile: existing,
                                                  stack: stack(run.stack, ["UserPoolId": run.poolWithoutRole, "SMSRoleArn": "", "OptInSNSTopicEncryptionInput": encrypted]),
                                                  senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
-                                                 variant: "SMSRoleArn empty (a pool without an SMS role), topic encryption \(encrypted)"))
+                                                 senderOnFailureDestination: run.senderFailuresArn, variant: "SMSRoleArn empty (a pool without an SMS role), topic encryption \(encrypted)"))
             var newStack = stack(run.stack, ["OptInSNSTopicEncryptionInput": encrypted])
             newStack.refs["UserPool"] = run.poolWithRole
             newStack.attributes["UserPoolSMSRole.Arn"] = run.smsRole
             reports.append(try IAMContract.check(recordingFile: recording, senderAccessKeyId: Self.senderKey, helperAccessKeyId: Self.helperKey, templateFile: new,
                                                  stack: newStack, senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
-                                                 variant: "topic encryption \(encrypted)"))
+                                                 senderOnFailureDestination: run.senderFailuresArn, variant: "topic encryption \(encrypted)"))
         }
         for report in reports {
             print(report)
@@ -72,7 +74,7 @@ struct IAMContractTests {
         let helperNeeds = Set(reports[0].rows.filter { $0.lambda == "helper" }.map(\.need.action))
         #expect(helperNeeds.isSuperset(of: ["kms:CreateGrant", "iam:PassRole", "lambda:GetLayerVersion", "cognito-idp:UpdateUserPool", "s3:PutObject", "s3:ListBucket"]), "\(helperNeeds)")
         let encryptedSender = Set(reports[3].rows.filter { $0.lambda == "sender" }.map(\.need.action))
-        #expect(encryptedSender.isSuperset(of: ["kms:Decrypt", "sns:Publish", "kms:GenerateDataKey"]), "\(encryptedSender)")
+        #expect(encryptedSender.isSuperset(of: ["kms:Decrypt", "sns:Publish", "kms:GenerateDataKey", "sqs:SendMessage"]), "\(encryptedSender)")
     }
 
     @Test func aMissingRecordingFailsLoudly() throws {
@@ -113,14 +115,17 @@ struct IAMContractTests {
         let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
         let queueArn = try #require(try await sqs.getQueueAttributes(queueUrl: queue, names: ["QueueArn"])["QueueArn"])
         _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: queueArn)
+        let failures = try await sqs.createQueue(name: Moto.uniqueName("sender-failures"))
+        let failuresArn = try #require(try await sqs.getQueueAttributes(queueUrl: failures, names: ["QueueArn"])["QueueArn"])
 
         let stack = IAMContract.Stack(
             name: Moto.uniqueName("iam-contract"),
             parameters: ["EmailAddress": "codes@example.com"],
             refs: ["CodeKey": key.keyId, "SenderFunction": function.functionName, "HelperFunction": Self.helperFunctionName,
-                   "EncryptionSdkLayer": layer.layerVersionArn, "JournalBucket": bucket, "Topic": topic, "CodeInbox": queue],
-            attributes: ["CodeKey.Arn": key.arn, "SenderFunction.Arn": function.functionArn, "CodeInbox.Arn": queueArn])
-        let run = Run(stack: stack, senderFunctionName: function.functionName, poolWithRole: poolWithRole, poolWithoutRole: poolWithoutRole, smsRole: smsRole)
+                   "EncryptionSdkLayer": layer.layerVersionArn, "JournalBucket": bucket, "Topic": topic, "CodeInbox": queue, "SenderFailures": failures],
+            attributes: ["CodeKey.Arn": key.arn, "SenderFunction.Arn": function.functionArn, "CodeInbox.Arn": queueArn, "SenderFailures.Arn": failuresArn])
+        let run = Run(stack: stack, senderFunctionName: function.functionName, poolWithRole: poolWithRole, poolWithoutRole: poolWithoutRole, smsRole: smsRole,
+                      senderFailuresArn: failuresArn)
 
         // The helper, as the existing-pool template configures and calls it.
         let template = Self.root.appendingPathComponent("existing-user-pool.json").path

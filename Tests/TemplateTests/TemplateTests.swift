@@ -186,7 +186,7 @@ struct TemplateSecurityTests {
 
     @Test(arguments: Template.names) func theCodeInboxExistsOnlyWhenAskedForAndOnlyTheTopicFillsIt(name: String) throws {
         let template = try Template(name)
-        let queues = template.resources(ofType: "AWS::SQS::Queue")
+        let queues = template.resources(ofType: "AWS::SQS::Queue").filter { $0.0 != "SenderFailures" }
         let queuePolicies = template.resources(ofType: "AWS::SQS::QueuePolicy")
         let subscriptions = template.resources(ofType: "AWS::SNS::Subscription").filter { $0.1["Properties"]["Protocol"] == "sqs" }
         try #require(queues.count == 1 && queuePolicies.count == 1 && subscriptions.count == 1)
@@ -204,6 +204,27 @@ struct TemplateSecurityTests {
         }
     }
 
+    /// Cognito invokes the sender asynchronously: an event that fails every attempt is recorded in
+    /// a queue (always, inbox or not) that wait-code reads, with few retries, and the sender's role
+    /// may send there (Lambda sends the record with it).
+    @Test(arguments: Template.names) func theSendersFailuresAreRecordedWhereWaitCodeReadsThem(name: String) throws {
+        let template = try Template(name)
+        let configs = template.resources(ofType: "AWS::Lambda::EventInvokeConfig").filter { $0.1["Properties"]["FunctionName"] == ["Ref": "SenderFunction"] }
+        try #require(configs.count == 1, "\(configs.map(\.0))")
+        let config = configs[0].1
+        #expect(config["Properties"]["Qualifier"] == "$LATEST")
+        #expect((config["Properties"]["MaximumRetryAttempts"]?.intValue ?? 99) <= 1)
+        #expect((config["Properties"]["MaximumEventAgeInSeconds"]?.intValue ?? 0) >= 60)
+        #expect(config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] == ["Fn::GetAtt": ["SenderFailures", "Arn"]])
+        #expect(strings(config["DependsOn"]).contains("SenderPolicy"), "Lambda checks the role's permission when the config is created")
+        let queue = try #require(template.resources["SenderFailures"])
+        #expect(queue["Type"] == "AWS::SQS::Queue" && queue["Condition"] == nil)
+        #expect(queue["Properties"]["SqsManagedSseEnabled"] == true)
+        let grants = expand(template.resources["SenderPolicy"]?["Properties"]["PolicyDocument"]["Statement"]).filter { $0["Sid"] == "RecordFailures" }
+        #expect(grants.count == 1 && strings(grants.first?["Action"]) == ["sqs:SendMessage"] && grants.first?["Resource"] == ["Fn::GetAtt": ["SenderFailures", "Arn"]])
+        #expect(template.document["Outputs"]["SenderFailuresQueueUrl"]["Value"] == ["Ref": "SenderFailures"])
+    }
+
     @Test(arguments: Template.names) func theStackNameLimitIsPublishedForMakeDeploy(name: String) throws {
         let template = try Template(name)
         #expect(template.document["Metadata"]["SMSRedirect"]["MaxStackNameLength"] == 48)
@@ -215,7 +236,7 @@ struct TemplateSecurityTests {
         let parameters = Set(template.document["Parameters"]?.objectValue?.keys.map { $0 } ?? [])
         let outputs = Set(template.document["Outputs"]?.objectValue?.keys.map { $0 } ?? [])
         let common: Set = ["EmailAddress", "OptInSNSTopicEncryptionInput", "CreateCodeInbox", "LogRetentionInDays"]
-        let commonOutputs: Set = ["UserPoolId", "UserPoolArn", "SNSTopicArn", "CodeInboxQueueUrl", "JournalBucketName", "SenderFunctionName", "KmsKeyArn"]
+        let commonOutputs: Set = ["UserPoolId", "UserPoolArn", "SNSTopicArn", "CodeInboxQueueUrl", "JournalBucketName", "SenderFunctionName", "KmsKeyArn", "SenderFailuresQueueUrl"]
         if name == "new-user-pool" {
             #expect(parameters == common)
             #expect(outputs == commonOutputs.union(["UserPoolClientId"]))

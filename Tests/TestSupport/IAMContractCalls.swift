@@ -288,10 +288,17 @@ public enum IAMContract {
     /// What the Lambda service does with the function's role, whatever the code calls: its stdout and
     /// stderr go to CloudWatch Logs. https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
     /// (the execution role needs logs:CreateLogStream and logs:PutLogEvents on the function's log group).
-    public static func runtimeNeeds(functionName: String, place: Place) -> [Need] {
+    /// An asynchronously invoked function with an on-failure destination also has Lambda send the
+    /// invocation record there with the function's role:
+    /// https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (an SQS
+    /// destination needs sqs:SendMessage in the execution role).
+    public static func runtimeNeeds(functionName: String, place: Place, onFailureDestination: String? = nil) -> [Need] {
         let stream = place.arn("logs", "log-group:/aws/lambda/\(functionName):log-stream:2026/01/01/[$LATEST]0123456789abcdef")
-        return ["logs:CreateLogStream", "logs:PutLogEvents"].map {
+        let logs = ["logs:CreateLogStream", "logs:PutLogEvents"].map {
             Need(action: $0, resource: stream, context: tls, because: "Lambda writes the function's logs (monitoring-cloudwatchlogs.html)")
         }
+        guard let onFailureDestination else { return logs }
+        return logs + [Need(action: "sqs:SendMessage", resource: onFailureDestination, context: tls,
+                            because: "Lambda records an event that failed every attempt (invocation-async-retain-records.html)")]
     }
 }

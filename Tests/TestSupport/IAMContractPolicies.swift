@@ -371,7 +371,7 @@ extension IAMContract {
     /// apart by access key id) against the policies of SenderRole and HelperRole. Throws when the
     /// recording is missing or holds no call of either Lambda.
     public static func check(recordingFile: String?, senderAccessKeyId: String, helperAccessKeyId: String, templateFile: String, stack: Stack,
-                             senderFunctionName: String, helperFunctionName: String, variant: String = "",
+                             senderFunctionName: String, helperFunctionName: String, senderOnFailureDestination: String? = nil, variant: String = "",
                              senderRole: String = "SenderRole", helperRole: String = "HelperRole") throws -> Report {
         guard let recordingFile, !recordingFile.isEmpty else {
             throw Unusable("MOTO_RECORDING_FILE is not set: run under scripts/with-moto.sh (make test does), which records the calls")
@@ -383,14 +383,15 @@ extension IAMContract {
         policies.topicKeys = place.topicKeys
         var rows: [Row] = []
         var used: Set<String> = []
-        for (lambda, keyId, roleId, functionName) in [("sender", senderAccessKeyId, senderRole, senderFunctionName), ("helper", helperAccessKeyId, helperRole, helperFunctionName)] {
+        for (lambda, keyId, roleId, functionName, destination) in [("sender", senderAccessKeyId, senderRole, senderFunctionName, senderOnFailureDestination),
+                                                                   ("helper", helperAccessKeyId, helperRole, helperFunctionName, nil)] {
             let made = all.filter { $0.accessKeyId == keyId }
             guard !made.isEmpty else {
                 throw Unusable("the recording \(recordingFile) has no call signed with \(keyId) (the \(lambda)): did it run with AWS_ACCESS_KEY_ID=\(keyId) against AWS_ENDPOINT_URL?")
             }
             guard let role = policies.roles[roleId] else { throw Unusable("\(templateFile) has no role \(roleId)") }
             var seen: Set<String> = []
-            var pairs: [(String, Need)] = runtimeNeeds(functionName: functionName, place: place).map { ("(runtime)", $0) }
+            var pairs: [(String, Need)] = runtimeNeeds(functionName: functionName, place: place, onFailureDestination: destination).map { ("(runtime)", $0) }
             for call in made { for need in try needs(call, place: place) { pairs.append((call.description, need)) } }
             for (callText, need) in pairs {
                 let decision = try decide(need, role: role, policies: policies, place: place)
