@@ -96,6 +96,12 @@ public struct SQSClient: Sendable {
                                                               "VisibilityTimeout": .integer(Int64(visibilityTimeout))])
     }
 
+    /// SendMessage; returns the message id.
+    public func sendMessage(queueUrl: String, body: String) async throws -> String {
+        let output = try await client.json("SendMessage", ["QueueUrl": .string(queueUrl), "MessageBody": .string(body)])
+        return try client.decoding("SendMessage") { try output["MessageId"].requiredString("MessageId") }
+    }
+
     public func deleteMessage(queueUrl: String, receiptHandle: String) async throws {
         _ = try await client.json("DeleteMessage", ["QueueUrl": .string(queueUrl), "ReceiptHandle": .string(receiptHandle)])
     }

@@ -192,7 +192,8 @@ public struct LocalInvoker: Sendable {
         return exit
     }
 
-    private var functionARN: String {
+    /// The ARN the loopback Runtime API gives the function (a placeholder account).
+    public var functionARN: String {
         let region = configuration.region ?? "us-east-1"
         return "arn:aws:lambda:\(region):000000000000:function:\(configuration.functionName)"
     }

@@ -47,10 +47,17 @@ public struct CodeInbox: Sendable {
         }
 
         public func matches(_ record: CodeRecord) -> Bool {
-            if let phoneNumber, record.phoneNumber != phoneNumber { return false }
-            if let userName, record.userName != userName { return false }
-            if let trigger, record.triggerSource != trigger, !record.triggerSource.hasSuffix("_\(trigger)") { return false }
-            if let since, let time = record.date, time < since { return false }
+            matches(phoneNumber: record.phoneNumber, userName: record.userName, triggerSource: record.triggerSource, time: record.date)
+        }
+
+        /// The test on the fields a code record and a sender failure share.
+        public func matches(phoneNumber: String?, userName: String?, triggerSource: String?, time: Date?) -> Bool {
+            if let wanted = self.phoneNumber, phoneNumber != wanted { return false }
+            if let wanted = self.userName, userName != wanted { return false }
+            if let trigger {
+                guard let triggerSource, triggerSource == trigger || triggerSource.hasSuffix("_\(trigger)") else { return false }
+            }
+            if let since, let time, time < since { return false }
             return true
         }
     }
@@ -66,7 +73,11 @@ public struct CodeInbox: Sendable {
         public let seconds: Int
         /// The records seen that did not match, and the unreadable messages.
         public let seen: Seen
-        public var description: String { "no matching code arrived in \(seconds) s; \(seen)" }
+        /// What the sender-failures queue held for this filter, when the wait was given one.
+        public var failures: SenderFailureReport?
+        public var description: String {
+            "no matching code arrived in \(seconds) s; \(seen)" + (failures.map { "\n\($0)" } ?? "")
+        }
     }
 
     /// What a wait saw that was not for it, for the timeout message.

@@ -55,6 +55,11 @@ struct WaitCode: AsyncParsableCommand {
         are left in the inbox, released at once for their own waiters. Exits 2 when no code arrives in \
         time, saying what the inbox did hold.
 
+        Cognito invokes the sender asynchronously, so a sender that fails leaves the app's call \
+        successful and the wait empty. With --failures-queue-url (the stack's SenderFailuresQueueUrl \
+        output, or SMSREDIRECT_FAILURES_QUEUE_URL), a timeout also says whether the sender failed for \
+        this user, and why.
+
         In a test: give the filter that names your user (--phone or --username) and the step (--trigger). \
         --since with the time the step started ignores a code of an earlier step or run that is still \
         in the inbox; or run `smsredirect inbox purge` with the same filter before the test starts.
@@ -67,20 +72,37 @@ struct WaitCode: AsyncParsableCommand {
     @Option(name: .long, help: "The code inbox queue URL (the stack's CodeInboxQueueUrl output).") var queueUrl: String
     @OptionGroup var filter: CodeFilterOptions
     @Option(name: .long, help: "Seconds to wait.") var timeout: Int = 60
+    @Option(name: .long, help: "The sender-failures queue (the stack's SenderFailuresQueueUrl output; default: SMSREDIRECT_FAILURES_QUEUE_URL), read on a timeout.")
+    var failuresQueueUrl: String?
     @OptionGroup var output: OutputOptions
+
+    var failuresQueue: String? { failuresQueueUrl ?? ProcessInfo.processInfo.environment["SMSREDIRECT_FAILURES_QUEUE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
     func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
         try Inbox.validate(queueUrl: queueUrl)
+        if let failuresQueue { try Inbox.validate(queueUrl: failuresQueue) }
     }
 
     func run() async throws {
-        let inbox = CodeInbox(sqs: try SQSClient(configuration: CLI.aws()), queueUrl: queueUrl)
+        let sqs = try SQSClient(configuration: CLI.aws())
+        let inbox = CodeInbox(sqs: sqs, queueUrl: queueUrl)
+        let filter = try self.filter.filter()
         do {
-            let record = try await inbox.waitForCode(matching: try filter.filter(), timeout: .seconds(timeout))
+            let record = try await inbox.waitForCode(matching: filter, timeout: .seconds(timeout))
             if output.json { try CLI.printJSON(record) } else { print(record.code) }
-        } catch let timedOut as CodeInbox.TimedOut {
-            FileHandle.standardError.write(Data("wait-code: \(timedOut)\n".utf8))
+        } catch var timedOut as CodeInbox.TimedOut {
+            var hint = ""
+            if let failuresQueue {
+                do {
+                    timedOut.failures = try await SenderFailureQueue(sqs: sqs, queueUrl: failuresQueue).failures(matching: filter)
+                } catch {
+                    hint = "\n(the sender-failures queue could not be read: \(error))"
+                }
+            } else {
+                hint = "\n(give --failures-queue-url, the stack's SenderFailuresQueueUrl output, to see whether the sender failed)"
+            }
+            FileHandle.standardError.write(Data("wait-code: \(timedOut)\(hint)\n".utf8))
             throw ExitCode(2)
         }
     }
@@ -95,7 +117,7 @@ struct Inbox: AsyncParsableCommand {
         subscribed to the codes topic with a filter on the phone, user or pool, and tags it with when it expires; \
         `inbox delete` removes it when the run ends, and `inbox prune` removes the expired ones a crashed run left.
         """,
-        subcommands: [Create.self, Delete.self, Prune.self, Purge.self])
+        subcommands: [Create.self, Delete.self, Prune.self, Purge.self, Failures.self])
 
     static func runInboxes() throws -> RunInboxes {
         let aws = try CLI.aws()
@@ -173,6 +195,34 @@ struct Inbox: AsyncParsableCommand {
 
     static func validate(queueUrl: String) throws {
         guard queueUrl.hasPrefix("http://") || queueUrl.hasPrefix("https://") else { throw ValidationError("--queue-url must be a queue URL (https://sqs.…/ACCOUNT/NAME)") }
+    }
+
+    /// `smsredirect inbox failures`: why no code came.
+    struct Failures: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the events the sender failed on every attempt (Lambda's on-failure records), oldest first.",
+            discussion: """
+            Reads the sender-failures queue without consuming it: every failure stays for the next reader, \
+            and SQS drops it after the queue's retention (4 days in the stacks). No code or ciphertext is printed.
+
+            Example:
+              smsredirect inbox failures --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/sender-failures --phone +15555550100
+            """)
+
+        @Option(name: .long, help: "The sender-failures queue URL (the stack's SenderFailuresQueueUrl output).") var queueUrl: String
+        @OptionGroup var filter: CodeFilterOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws { try Inbox.validate(queueUrl: queueUrl) }
+
+        func run() async throws {
+            let report = try await SenderFailureQueue(sqs: try SQSClient(configuration: CLI.aws()), queueUrl: queueUrl).failures(matching: try filter.filter())
+            if output.json { try CLI.printJSON(report.matching); return }
+            if report.matching.isEmpty {
+                print("no failure matches (\(report.total) failure record\(report.total == 1 ? "" : "s") in the queue)")
+            }
+            for failure in report.matching { print(failure.summary) }
+        }
     }
 
     /// `smsredirect inbox purge`: what a test runs before it starts.

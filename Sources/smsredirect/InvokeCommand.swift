@@ -1,7 +1,9 @@
 import ArgumentParser
 import AWSCore
+import AWSServices
 import Foundation
 import LambdaRuntime
+import SMSSender
 
 /// `smsredirect invoke`: run a Lambda bootstrap locally against a loopback Runtime API
 /// and print what it returns — `sam local invoke` without containers.
@@ -14,6 +16,11 @@ struct Invoke: AsyncParsableCommand {
         discussion: """
         Exit status: 0 response, 1 function error, 2 init error, 3 timed out, \
         4 runtime exited or failed to answer, 5 the bootstrap could not be started.
+
+        --async plays an asynchronous (Event) invocation, as Cognito makes one: while the function \
+        fails, Lambda retries it (twice by default, after 1 and 2 minutes; --retry-delays shortens \
+        them), and then sends its invocation record to the on-failure destination: here \
+        --on-failure-queue-url, with the event's request.code redacted. The status is the last attempt's.
 
         Example:
           echo '{"hello": "world"}' | smsredirect invoke --bootstrap .build/debug/sender --event - \\
@@ -67,8 +74,19 @@ struct Invoke: AsyncParsableCommand {
     @Flag(help: "Print the time from process start to the first answer on stderr.")
     var timing = false
 
+    @Flag(name: .customLong("async"), help: "Invoke as Lambda invokes asynchronously: retry a failure, then record it (see below).")
+    var asynchronous = false
+
+    @Option(help: ArgumentHelp("With --async: the delay before each retry, in seconds, comma-separated (Lambda's: 60,120).", valueName: "s,s"))
+    var retryDelays = "60,120"
+
+    @Option(help: "With --async: the SQS queue that receives the invocation record when every attempt failed.")
+    var onFailureQueueUrl: String?
+
     func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        if !asynchronous, onFailureQueueUrl != nil { throw ValidationError("--on-failure-queue-url needs --async") }
+        _ = try delays()
         for pair in environment where !pair.contains("=") {
             throw ValidationError("--env expects K=V, got \(pair)")
         }
@@ -88,17 +106,22 @@ struct Invoke: AsyncParsableCommand {
             output: .standardError
         ))
         let event = try readEvent()
-        let report: LocalInvoker.Report
+        let outcome: InvocationOutcome
         do {
-            report = try await invoker.invoke(event: event)
+            if asynchronous {
+                outcome = try await invokeAsynchronously(invoker, event: event)
+            } else {
+                let report = try await invoker.invoke(event: event)
+                if timing, let elapsed = report.timeToFirstAnswer {
+                    Self.printError("time to first answer: \(elapsed)")
+                }
+                outcome = report.outcome
+            }
         } catch let cannotStart as BootstrapSpawnError {
             Self.printError(Self.errorJSON(type: "Runtime.InvalidEntrypoint", message: "\(cannotStart)"))
             throw ExitCode(Status.couldNotStart)
         }
-        if timing, let elapsed = report.timeToFirstAnswer {
-            Self.printError("time to first answer: \(elapsed)")
-        }
-        switch report.outcome {
+        switch outcome {
         case .response(let body):
             FileHandle.standardOutput.write(body)
             FileHandle.standardOutput.write(Data("\n".utf8))
@@ -118,6 +141,30 @@ struct Invoke: AsyncParsableCommand {
             Self.printError(Self.errorJSON(type: "Runtime.Aborted", message: reason))
             throw ExitCode(Status.runtimeFailed)
         }
+    }
+
+    /// The retries, then the on-failure record; returns the last attempt's outcome.
+    private func invokeAsynchronously(_ invoker: LocalInvoker, event: Data) async throws -> InvocationOutcome {
+        let result = try await AsynchronousInvocation(invoker: invoker, retryDelays: try delays()).run(event: event)
+        let last = result.outcomes.last ?? .aborted("no attempt ran")
+        Self.printError("async: \(result.attempts) attempt\(result.attempts == 1 ? "" : "s"), \(result.succeeded ? "succeeded" : "every one failed")")
+        if !result.succeeded, let onFailureQueueUrl, let error = last.lambdaError {
+            let record = SenderFailure.invocationRecord(event: (try? JSONValue(data: event)) ?? .object([:]), functionArn: invoker.functionARN,
+                                                        attempts: result.attempts, errorType: error.type, errorMessage: error.message)
+            let id = try await SQSClient(configuration: CLI.aws()).sendMessage(queueUrl: onFailureQueueUrl, body: record.jsonString)
+            Self.printError("async: the invocation record went to \(onFailureQueueUrl) (message \(id))")
+        }
+        return last
+    }
+
+    private func delays() throws -> [Duration] {
+        guard asynchronous else { return [] }
+        return try retryDelays.split(separator: ",", omittingEmptySubsequences: false).map { text in
+            guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0, seconds <= 3600 else {
+                throw ValidationError("--retry-delays '\(retryDelays)' must be seconds separated by commas, e.g. 60,120 (Lambda allows 0 to 2 retries)")
+            }
+            return .milliseconds(Int64(seconds * 1000))
+        }.prefix(2).map { $0 }
     }
 
     private func parsedEnvironment() throws -> [String: String] {
