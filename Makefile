@@ -16,6 +16,7 @@ help:
 	@echo "make fuzz        fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
 	@echo "make cfn-json    regenerate cfn/*.json from cfn/*.yaml (the TemplateTests check they match)"
 	@echo "make bench-sender  sender cold start, warm latency, peak RSS: Swift bootstrap vs the sample's Python sender"
+	@echo "make bench-inbox   20 parallel waiters, shared and per-run inboxes: wait-code vs the boto3 example (publish → code)"
 
 # The whole flow on this machine: moto on a free loopback port, no AWS account.
 demo: deps

@@ -32,3 +32,18 @@ bench-sender: deps
 	  --shipped-root $(BENCH_SHIPPED_ROOT) \
 	  $(if $(BENCH_STATIC),--swift-static $(BENCH_STATIC_SCRATCH)/release/sender) \
 	  --python-handler-dir bench/python_sender --runs $(BENCH_RUNS) --warm $(BENCH_WARM)
+
+# Inbox benchmark: BENCH_WAITERS waiters in parallel (one phone each) on one shared inbox and on
+# per-run inboxes, publish → code printed, `smsredirect wait-code` against the boto3 example
+# (examples/python) in the same run on the same moto server. BENCH_CLI picks the binary (default:
+# a release build).
+BENCH_WAITERS ?= 20
+BENCH_ROUNDS  ?= 3
+BENCH_BACKLOG ?= 0
+BENCH_CLI     ?= .build/release/smsredirect
+
+.PHONY: bench-inbox
+
+bench-inbox: deps
+	$(if $(filter .build/release/smsredirect,$(BENCH_CLI)),$(SWIFT) build -c release --product smsredirect)
+	scripts/with-moto.sh python3 bench/inbox_bench.py --cli $(BENCH_CLI) --waiters $(BENCH_WAITERS) --rounds $(BENCH_ROUNDS) --backlog $(BENCH_BACKLOG)
