@@ -6,10 +6,17 @@ import Foundation
 public struct CodeInbox: Sendable {
     public let sqs: SQSClient
     public let queueUrl: String
+    /// Another user's record older than this is left hidden for the receive's visibility timeout
+    /// instead of being released: nobody is waiting for it now, and released at once it would come
+    /// back first on every receive (SQS hands out the oldest it can) and starve the waiters of
+    /// their fresh codes. An inbox nobody empties (per-run inboxes in use, a person reading email)
+    /// holds a day of such codes.
+    public let staleAfter: Duration
 
-    public init(sqs: SQSClient, queueUrl: String) {
+    public init(sqs: SQSClient, queueUrl: String, staleAfter: Duration = .seconds(300)) {
         self.sqs = sqs
         self.queueUrl = queueUrl
+        self.staleAfter = staleAfter
     }
 
     /// Which codes to take.
@@ -119,7 +126,10 @@ public struct CodeInbox: Sendable {
     /// Long-polls until a matching code arrives, and returns the newest matching one. The older
     /// matching ones and repeated deliveries it saw are stale, and are deleted with it; a message
     /// for someone else is released at once (visibility 0), so waiters in parallel on one inbox
-    /// never hold each other's codes.
+    /// never hold each other's codes, unless it is someone else's and older than ``staleAfter``
+    /// (or not a code record): that stays hidden for the visibility timeout, so a backlog nobody
+    /// takes cannot crowd fresh codes out of every receive. A record of this filter's own from
+    /// before `since` is released: it is this user's, and `purge` must still find it.
     ///
     /// Once a match is in hand, one more long poll of a second looks for a newer one: a long poll
     /// asks every SQS server, where a short one samples a few and could miss it.
@@ -127,6 +137,8 @@ public struct CodeInbox: Sendable {
         let deadline = ContinuousClock.now + timeout
         var matched: [(record: CodeRecord, receiptHandle: String, sent: Int, order: Int)] = []
         var seen = Seen()
+        var filterWithoutSince = filter
+        filterWithoutSince.since = nil
         let sqs = self.sqs, queueUrl = self.queueUrl
         // A long poll that outlives the deadline would be abandoned while SQS can still hand it
         // messages, hiding them from every reader for the visibility timeout: each poll ends this
@@ -146,6 +158,7 @@ public struct CodeInbox: Sendable {
                 let record = Self.record(fromBody: message.body)
                 guard let record, filter.matches(record) else {
                     seen.note(record)
+                    guard let record, filterWithoutSince.matches(record) || !isStale(record) else { continue }
                     // Best effort: its own waiter may have taken and deleted it meanwhile
                     // (ReceiptHandleIsInvalid), and a failed release only delays it by the visibility timeout.
                     try? await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
@@ -195,6 +208,12 @@ public struct CodeInbox: Sendable {
 
     /// Deletes every matching code in the inbox now, and releases the others: what a test runs
     /// before it starts, so that no code of an earlier run can answer its wait. Returns how many.
+    /// Older than ``staleAfter``, or of no known time.
+    func isStale(_ record: CodeRecord) -> Bool {
+        guard let date = record.date else { return true }
+        return Date().timeIntervalSince(date) >= Double(staleAfter.components.seconds)
+    }
+
     public func purge(matching filter: Filter) async throws -> Int {
         var purged = 0
         // Others' messages stay hidden until the purge ends, so that each receive sees the rest of

@@ -52,7 +52,7 @@ struct WaitCode: AsyncParsableCommand {
         discussion: """
         Long-polls the inbox and prints the newest matching code (or --json with the whole record). \
         Older matching codes and repeated deliveries are stale: they are deleted with it. Others' codes \
-        are left in the inbox, released at once for their own waiters. Exits 2 when no code arrives in \
+        are left in the inbox, released at once for their own waiters (one older than 5 minutes stays hidden for 30 s, so a backlog nobody takes cannot crowd out fresh codes). Exits 2 when no code arrives in \
         time, saying what the inbox did hold.
 
         Cognito invokes the sender asynchronously, so a sender that fails leaves the app's call \

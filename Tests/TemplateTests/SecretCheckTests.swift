@@ -12,10 +12,10 @@ struct SecretCheckTests {
     /// A ledger that meets every minimum: the codes are 100000…, far from the digits the logs hold.
     func ledger(extra: [String] = [], dropping kind: String? = nil) throws -> String {
         var lines: [String] = []
-        for index in 0..<40 { lines.append("code\t\(100_000 + index)") }
-        for index in 0..<3 { lines.append("password\tTmp-\(index)-Passw0rd!") }
-        for index in 0..<10 { lines.append("ciphertext\tAYADeHh\(index)ZXhhbXBsZS1jaXBoZXJ0ZXh0LWJhc2U2NA") }
-        for index in 0..<20 { lines.append("responseURLSignature\t\(String(repeating: "ab", count: 16))\(index)") }
+        for index in 0..<60 { lines.append("code\t\(100_000 + index)") }
+        for index in 0..<4 { lines.append("password\tTmp-\(index)-Passw0rd!") }
+        for index in 0..<15 { lines.append("ciphertext\tAYADeHh\(index)ZXhhbXBsZS1jaXBoZXJ0ZXh0LWJhc2U2NA") }
+        for index in 0..<60 { lines.append("responseURLSignature\t\(String(repeating: "ab", count: 16))\(index)") }
         let path = directory.appendingPathComponent("ledger.txt")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
         try ((lines + extra).filter { kind == nil || !$0.hasPrefix(kind! + "\t") }.joined(separator: "\n") + "\n").write(to: path, atomically: true, encoding: .utf8)
@@ -32,7 +32,7 @@ struct SecretCheckTests {
     @Test func aCleanRunPasses() async throws {
         let run = try await check(output: "at 2026-12-02T10:00:00.100007Z pid 1000123 offset 00:100011.5 x100013", ledger: try ledger())
         #expect(run.status == 0, "\(run.standardError)")
-        #expect(run.standardOutput.contains("40 codes"))
+        #expect(run.standardOutput.contains("60 codes"))
     }
 
     @Test func aSixDigitCodeInALogFileIsALeak() async throws {

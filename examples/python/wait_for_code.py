@@ -9,7 +9,9 @@ install the CLI can still read codes:
 - it returns the newest matching code (by the record's `time`) and deletes it together with the
   older matching ones and repeated deliveries, which are stale;
 - it releases every message that is not its own at once (visibility 0), so waiters in parallel
-  on one inbox never hold each other's codes.
+  on one inbox never hold each other's codes; but a record older than five minutes (or a message
+  that is no record) stays hidden for the receive's 30 s: nobody waits for it now, and released it
+  would come back first on every receive and crowd out the fresh codes.
 
 As a module:
 
@@ -34,6 +36,7 @@ from botocore.exceptions import ClientError
 
 TRIGGERS = ["SignUp", "ResendCode", "ForgotPassword", "UpdateUserAttribute", "VerifyUserAttribute", "AdminCreateUser", "Authentication"]
 E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
+STALE_AFTER = timedelta(minutes=5)
 
 
 class NoCodeArrived(Exception):
@@ -99,6 +102,9 @@ def wait_for_code(sqs, queue_url, phone=None, username=None, trigger=None, since
         for message in answer.get("Messages", []):
             record = record_of(message["Body"])
             if record is None or not matches(record, phone, username, trigger, since):
+                others = record is None or not matches(record, phone, username, trigger, None)
+                if others and (record is None or datetime.now(timezone.utc) - parse_time(record.get("time", "")) >= STALE_AFTER):
+                    continue  # someone's old code stays hidden for the visibility timeout: a backlog must not crowd out fresh codes
                 try:
                     sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
                 except ClientError:
