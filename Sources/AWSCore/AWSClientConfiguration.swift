@@ -30,7 +30,7 @@ public struct AWSClientConfiguration: Sendable {
                                        transport: any HTTPTransport = AsyncHTTPClientTransport(),
                                        logger: Logger = Logger(label: "aws")) throws -> AWSClientConfiguration {
         AWSClientConfiguration(region: try RegionResolver.resolve(environment: environment),
-                               credentials: DefaultCredentialsChain(environment: environment),
+                               credentials: DefaultCredentialsChain(environment: environment, transport: transport, logger: logger),
                                environment: environment, transport: transport, logger: logger)
     }
 }

@@ -109,11 +109,13 @@ public struct AWSServiceClient: Sendable {
     private func sendOnce(operation: String, method: String, path: String, query: [(name: String, value: String)],
                           headers: [(name: String, value: String)], body: Data, timeout: Duration?,
                           endpoint: ResolvedEndpoint) async throws -> HTTPResponse {
-        let credentials = try await configuration.credentials.credentials()
-        let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName, options: signingOptions)
         var signable = SignableRequest(method: method, path: endpoint.basePath + path, query: query,
                                        headers: [("Host", endpoint.host)] + headers, body: body)
-        signer.signHeaders(&signable, date: Date())
+        if !(configuration.credentials is AnonymousCredentialsProvider) {
+            let credentials = try await configuration.credentials.credentials()
+            let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName, options: signingOptions)
+            signer.signHeaders(&signable, date: Date())
+        }
         let request = HTTPRequest(method: method, origin: endpoint.origin, path: signable.path, query: signable.query, headers: signable.headers, body: body)
         let response: HTTPResponse
         do {

@@ -4,11 +4,15 @@ public enum AWSConfigurationError: Error, Equatable, CustomStringConvertible {
     case incompleteCredentials(source: String, missing: String)
     case missingRegion
     case invalidEndpoint(variable: String, value: String)
+    /// A configured credential source could not give credentials: which one, why, and what to do.
+    case credentialSourceFailed(source: String, problem: String)
 
     public var description: String {
         switch self {
         case let .missingCredentials(tried):
-            "No AWS credentials found (tried: \(tried.joined(separator: "; "))). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or AWS_PROFILE naming a profile in ~/.aws/credentials."
+            "No AWS credentials found (tried: \(tried.joined(separator: "; "))). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or AWS_PROFILE naming a profile in ~/.aws/credentials or ~/.aws/config (keys, role_arn, sso_session or credential_process)."
+        case let .credentialSourceFailed(source, problem):
+            "AWS credentials from \(source) failed: \(problem)"
         case let .incompleteCredentials(source, missing):
             "Incomplete AWS credentials in \(source): \(missing) is missing. Set it, or remove the partial credentials."
         case .missingRegion:

@@ -5,11 +5,14 @@ public struct AWSCredentials: Sendable, Equatable {
     public var accessKeyId: String
     public var secretAccessKey: String
     public var sessionToken: String?
+    /// When temporary credentials stop working; nil for long-term keys.
+    public var expiration: Date?
 
-    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
+    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
+        self.expiration = expiration
     }
 }
 
@@ -31,6 +34,15 @@ public struct StaticCredentialsProvider: CredentialsProvider {
     public let value: AWSCredentials
     public init(_ value: AWSCredentials) { self.value = value }
     public func credentials() async throws -> AWSCredentials { value }
+}
+
+/// No credentials: requests go unsigned. For the calls whose input is the proof of identity
+/// (STS AssumeRoleWithWebIdentity), which AWS takes without a signature.
+public struct AnonymousCredentialsProvider: CredentialsProvider {
+    public init() {}
+    public func credentials() async throws -> AWSCredentials {
+        throw AWSConfigurationError.credentialSourceFailed(source: "anonymous", problem: "an unsigned request has no credentials")
+    }
 }
 
 /// The environment's `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`
@@ -60,8 +72,12 @@ public struct ProfileCredentialsProvider: CredentialsProvider {
 
     /// Returns nil when the profile has no keys in either file.
     public func resolve() throws -> AWSCredentials? {
-        try AWSCredentials.pair(from: files.profileSettings(), keyId: "aws_access_key_id", secret: "aws_secret_access_key", token: "aws_session_token",
-                                source: "profile \(files.profile)")
+        try Self.staticKeys(in: files.profileSettings(), profile: files.profile)
+    }
+
+    static func staticKeys(in settings: [String: String], profile: String) throws -> AWSCredentials? {
+        try AWSCredentials.pair(from: settings, keyId: "aws_access_key_id", secret: "aws_secret_access_key", token: "aws_session_token",
+                                source: "profile \(profile)")
     }
 
     public func credentials() async throws -> AWSCredentials {
@@ -70,30 +86,6 @@ public struct ProfileCredentialsProvider: CredentialsProvider {
         }
         return found
     }
-}
-
-/// The default chain: environment first, then the shared files. Resolved once and cached, because
-/// neither source changes during a process's life and the files are slow to re-read per request.
-public final class DefaultCredentialsChain: CredentialsProvider {
-    private let resolved: Result<AWSCredentials, any Error>
-
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let files = SharedConfigFiles(environment: environment)
-        resolved = Result {
-            if let fromEnvironment = try EnvironmentCredentialsProvider(environment: environment).resolve() {
-                return fromEnvironment
-            }
-            if let fromProfile = try ProfileCredentialsProvider(files: files).resolve() {
-                return fromProfile
-            }
-            throw AWSConfigurationError.missingCredentials(triedSources: [
-                "environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)",
-                "profile \(files.profile) in \(files.credentialsPath) and \(files.configPath)",
-            ])
-        }
-    }
-
-    public func credentials() async throws -> AWSCredentials { try resolved.get() }
 }
 
 extension AWSCredentials {

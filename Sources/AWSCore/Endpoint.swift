@@ -85,7 +85,7 @@ public struct ResolvedEndpoint: Sendable, Equatable {
         return "aws"
     }
 
-    static func parse(_ value: String, variable: String) throws -> ResolvedEndpoint {
+    public static func parse(_ value: String, variable: String) throws -> ResolvedEndpoint {
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { throw AWSConfigurationError.invalidEndpoint(variable: variable, value: value) }

@@ -9,9 +9,12 @@ public struct SharedConfigFiles: Sendable {
     public let profile: String
     public let credentialsPath: String
     public let configPath: String
+    /// Where `aws sso login` caches its tokens: `~/.aws/sso/cache`.
+    public let ssoCachePath: String
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let home = environment["HOME"].nonEmpty ?? NSHomeDirectory()
+        ssoCachePath = "\(home)/.aws/sso/cache"
         profile = environment["AWS_PROFILE"].nonEmpty ?? "default"
         credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"].nonEmpty ?? "\(home)/.aws/credentials"
         configPath = environment["AWS_CONFIG_FILE"].nonEmpty ?? "\(home)/.aws/config"
@@ -19,13 +22,31 @@ public struct SharedConfigFiles: Sendable {
 
     /// The selected profile's settings from both files merged; an unreadable file counts as empty.
     public func profileSettings() -> [String: String] {
-        let configSection = profile == "default" ? "default" : "profile \(profile)"
-        var merged = Self.parse(contentsOf: configPath)[configSection] ?? [:]
+        settings(forProfile: profile)
+    }
+
+    /// A profile's settings from both files merged (a key in `credentials` wins).
+    public func settings(forProfile name: String) -> [String: String] {
+        let config = Self.parse(contentsOf: configPath)
+        var merged = config[name == "default" ? "default" : "profile \(name)"] ?? [:]
         // A `[default]` section that a hand-edited config names `[profile default]` still counts.
-        if profile == "default", merged.isEmpty { merged = Self.parse(contentsOf: configPath)["profile default"] ?? [:] }
-        for (key, value) in Self.parse(contentsOf: credentialsPath)[profile] ?? [:] { merged[key] = value }
+        if name == "default", merged.isEmpty { merged = config["profile default"] ?? [:] }
+        for (key, value) in Self.parse(contentsOf: credentialsPath)[name] ?? [:] { merged[key] = value }
         return merged
     }
+
+    /// Whether either file has a section for the profile.
+    public func hasProfile(_ name: String) -> Bool {
+        let config = Self.parse(contentsOf: configPath)
+        return config[name == "default" ? "default" : "profile \(name)"] != nil || (name == "default" && config["profile default"] != nil)
+            || Self.parse(contentsOf: credentialsPath)[name] != nil
+    }
+
+    /// An `[sso-session NAME]` section of `config`, as `aws configure sso` writes it.
+    public func ssoSession(_ name: String) -> [String: String]? {
+        Self.parse(contentsOf: configPath)["sso-session \(name)"]
+    }
+
 
     static func parse(contentsOf path: String) -> [String: [String: String]] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
