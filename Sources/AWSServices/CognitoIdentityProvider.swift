@@ -28,6 +28,12 @@ public struct CognitoIdentityProviderClient: Sendable {
         return try client.decoding("DescribeUserPool") { try output["UserPool"].requiredObject("UserPool") }
     }
 
+    /// GetUserPoolMfaConfig's answer: the MFA setting and each factor's configuration (SMS,
+    /// software token, email, WebAuthn), which DescribeUserPool shows only in part.
+    public func getUserPoolMfaConfig(id userPoolId: String) async throws -> JSONValue {
+        try await client.json("GetUserPoolMfaConfig", ["UserPoolId": .string(userPoolId)])
+    }
+
     /// UpdateUserPool with `request` as the input document. It must carry every setting to keep:
     /// Cognito resets the ones it is not sent.
     public func updateUserPool(_ request: JSONValue) async throws {

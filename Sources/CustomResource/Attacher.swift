@@ -96,19 +96,23 @@ public struct Attacher: Sendable {
         // described now already carries our trigger.
         let described = try await failing(attachmentId) { try await cognito.describeUserPool(id: spec.userPoolId) }
         try spec.refuseUndeclaredSMSRole(described: described, attachmentId: attachmentId)
+        let mfaBefore = try await failing(attachmentId) { try await cognito.getUserPoolMfaConfig(id: spec.userPoolId) }
         let function = try await failing(attachmentId) { try await lambda.getFunctionConfiguration(functionName: spec.senderFunctionArn) }
         let replaced = activeOnPool.last { $0.attachmentId != attachmentId }
         let repeated = activeOnPool.last { $0.attachmentId == attachmentId }
         var originalPool = previous.first?.originalPool ?? repeated?.originalPool ?? replaced?.originalPool ?? described
         var originalLayers = previous.first?.originalLayers ?? repeated?.originalLayers ?? function.layers
+        var originalMfaConfig = previous.first.map(\.originalMfaConfig) ?? repeated.map(\.originalMfaConfig) ?? replaced.map(\.originalMfaConfig) ?? mfaBefore
         if let replaced, previous.isEmpty, repeated == nil {
             originalPool = replaced.originalPool ?? described
+            originalMfaConfig = replaced.originalMfaConfig
             originalLayers = replaced.senderArn == spec.senderFunctionArn ? (replaced.originalLayers ?? function.layers) : function.layers
         }
 
         var entry = JournalEntry(attachmentId: attachmentId, requestId: context.requestId, action: .attach, status: .started, poolId: spec.userPoolId,
                                  region: region, account: context.account, stackId: context.stackId, logicalId: context.logicalId,
-                                 senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn, originalPool: originalPool, originalLayers: originalLayers)
+                                 senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn, originalPool: originalPool,
+                                 originalMfaConfig: originalMfaConfig, originalLayers: originalLayers)
         if previous.isEmpty { entry = try await journal.append(entry) }
 
         var published: LambdaClient.LayerVersion?
@@ -147,6 +151,10 @@ public struct Attacher: Sendable {
             guard differences.isEmpty else {
                 throw ProviderFailure("the pool did not come out as sent: \(Self.describe(differences)). Someone may have changed it meanwhile, or Cognito changed a setting it was sent")
             }
+            let mfaDifferences = try await verifyMfa(poolId: spec.userPoolId, holds: mfaBefore)
+            guard mfaDifferences.isEmpty else {
+                throw ProviderFailure("the pool's MFA factors changed with the update: \(Self.describe(mfaDifferences, verb: "was")). Check them with `aws cognito-idp get-user-pool-mfa-config`")
+            }
             let replacedSender = Self.replacedSender(in: originalPool, by: spec.senderFunctionArn)
             let details = [replaced.map { "replaces attachment \($0.attachmentId)" },
                            replacedSender.map { "replaces the pool's own CustomSMSSender \($0) until the detach puts it back" }].compactMap { $0 }
@@ -163,7 +171,7 @@ public struct Attacher: Sendable {
             let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
             var undone: [String] = []
             if poolChanged {
-                undone.append(await rollBack(poolId: spec.userPoolId, to: described))
+                undone.append(await rollBack(poolId: spec.userPoolId, to: described, mfa: mfaBefore))
             }
             if layersChanged {
                 do {
@@ -281,6 +289,19 @@ public struct Attacher: Sendable {
         if !differences.isEmpty {
             notes.append("after the restore the pool differs from what was sent: \(Self.describe(differences)); check it with `smsredirect journal diff`")
         }
+        // The factors are checked against the journaled original; a check that cannot be made
+        // (an older journal without them, a role without the permission) is a note, never a
+        // failed Delete.
+        if let mfa = active.originalMfaConfig {
+            do {
+                let mfaDifferences = try await verifyMfa(poolId: active.poolId, holds: mfa)
+                if !mfaDifferences.isEmpty {
+                    notes.append("after the restore the pool's MFA factors differ from the original: \(Self.describe(mfaDifferences, verb: "was"))")
+                }
+            } catch {
+                notes.append("the MFA factors could not be checked after the restore (\(error))")
+            }
+        }
         return request
     }
 
@@ -307,12 +328,19 @@ public struct Attacher: Sendable {
         return PoolDiff.differences(from: request, to: try UpdateUserPoolRequest.carryingOver(after, unknownMembers: .carryVerbatim))
     }
 
-    /// Puts the pool back as `described` and checks it; returns what happened, for the reason.
-    private func rollBack(poolId: String, to described: JSONValue) async -> String {
+    /// GetUserPoolMfaConfig again, against `expected`. UpdateUserPool can set only part of it
+    /// (MfaConfiguration and the SMS factor), so a factor it turned off is reported, not undone.
+    func verifyMfa(poolId: String, holds expected: JSONValue) async throws -> [PoolDiff.Difference] {
+        PoolDiff.differences(from: expected, to: try await cognito.getUserPoolMfaConfig(id: poolId))
+    }
+
+    /// Puts the pool back as `described` and checks it, and its MFA factors against `mfa`;
+    /// returns what happened, for the reason.
+    private func rollBack(poolId: String, to described: JSONValue, mfa: JSONValue) async -> String {
         do {
             let request = try UpdateUserPoolRequest.carryingOver(described)
             try await updateUserPool(request)
-            let differences = try await verify(poolId: poolId, holds: request)
+            let differences = try await verify(poolId: poolId, holds: request) + verifyMfa(poolId: poolId, holds: mfa)
             if differences.isEmpty { return "the pool restored as it was" }
             return "the pool restored, but it ALSO differs from what it was: \(Self.describe(differences))"
         } catch {

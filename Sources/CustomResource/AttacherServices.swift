@@ -9,6 +9,8 @@ public protocol UserPoolService: Sendable {
     func describeUserPool(id: String) async throws -> JSONValue
     /// UpdateUserPool with `request` as its input document.
     func updateUserPool(_ request: JSONValue) async throws
+    /// GetUserPoolMfaConfig's answer: the factors UpdateUserPool must leave as they were.
+    func getUserPoolMfaConfig(id: String) async throws -> JSONValue
 }
 
 /// The Lambda calls ``Attacher`` makes on the sender function and its layer. A seam, as ``UserPoolService``.

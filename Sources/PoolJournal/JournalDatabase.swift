@@ -121,6 +121,11 @@ public struct JournalDatabase: Sendable {
                 BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2: the MFA factors beside the original pool") { db in
+            try db.alter(table: "entries") { table in
+                table.add(column: "original_mfa_config", .text)
+            }
+        }
         return migrator
     }
 

@@ -37,6 +37,9 @@ public struct JournalEntry: Codable, Sendable, Equatable, Identifiable {
     public var kmsKeyArn: String?
     /// The DescribeUserPool document before the change.
     public var originalPool: JSONValue?
+    /// GetUserPoolMfaConfig's answer before the change: the MFA factors (SMS, software token,
+    /// email, WebAuthn) an UpdateUserPool must leave as they were.
+    public var originalMfaConfig: JSONValue?
     /// The sender's layer ARNs before the change.
     public var originalLayers: [String]?
     /// The UpdateUserPool request sent (or about to be sent).
@@ -51,7 +54,7 @@ public struct JournalEntry: Codable, Sendable, Equatable, Identifiable {
 
     public init(id: Int64? = nil, attachmentId: String, requestId: String, action: Action, status: Status, poolId: String, region: String,
                 account: String? = nil, stackId: String? = nil, logicalId: String? = nil, senderArn: String? = nil, kmsKeyArn: String? = nil,
-                originalPool: JSONValue? = nil, originalLayers: [String]? = nil, appliedRequest: JSONValue? = nil,
+                originalPool: JSONValue? = nil, originalMfaConfig: JSONValue? = nil, originalLayers: [String]? = nil, appliedRequest: JSONValue? = nil,
                 layerVersionArn: String? = nil, publishedLayer: Bool = false, detail: String? = nil, createdAt: Date = Date()) {
         self.id = id
         self.attachmentId = attachmentId
@@ -66,6 +69,7 @@ public struct JournalEntry: Codable, Sendable, Equatable, Identifiable {
         self.senderArn = senderArn
         self.kmsKeyArn = kmsKeyArn
         self.originalPool = originalPool
+        self.originalMfaConfig = originalMfaConfig
         self.originalLayers = originalLayers
         self.appliedRequest = appliedRequest
         self.layerVersionArn = layerVersionArn
@@ -111,6 +115,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         self.init(id: row["id"], attachmentId: row["attachment_id"], requestId: row["request_id"], action: action, status: status,
                   poolId: row["pool_id"], region: row["region"], account: row["account"], stackId: row["stack_id"], logicalId: row["logical_id"],
                   senderArn: row["sender_arn"], kmsKeyArn: row["kms_key_arn"], originalPool: try document("original_pool"),
+                  originalMfaConfig: try document("original_mfa_config"),
                   originalLayers: try document("original_layers")?.arrayValue?.compactMap(\.stringValue),
                   appliedRequest: try document("applied_request"), layerVersionArn: row["layer_version_arn"],
                   publishedLayer: row["published_layer"], detail: row["detail"], createdAt: JournalTime.parse(createdAt) ?? Date(timeIntervalSince1970: 0))
@@ -130,6 +135,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         container["sender_arn"] = senderArn
         container["kms_key_arn"] = kmsKeyArn
         container["original_pool"] = originalPool?.jsonString
+        container["original_mfa_config"] = originalMfaConfig?.jsonString
         container["original_layers"] = originalLayers.map { JSONValue.array($0.map { .string($0) }).jsonString }
         container["applied_request"] = appliedRequest?.jsonString
         container["layer_version_arn"] = layerVersionArn

@@ -53,12 +53,13 @@ struct Journal: AsyncParsableCommand {
             if let layers = entry.originalLayers { print("original layers: \(layers.isEmpty ? "none" : layers.joined(separator: ", "))") }
             if let detail = entry.detail, !detail.isEmpty { print("detail: \(detail)") }
             if let original = entry.originalPool { print("original pool:\n\(String(decoding: try original.data(prettyPrinted: true), as: UTF8.self))") }
+            if let mfa = entry.originalMfaConfig { print("original MFA factors (GetUserPoolMfaConfig):\n\(String(decoding: try mfa.data(prettyPrinted: true), as: UTF8.self))") }
             if let applied = entry.appliedRequest { print("UpdateUserPool request:\n\(String(decoding: try applied.data(prettyPrinted: true), as: UTF8.self))") }
         }
     }
 
     struct Diff: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The pool as the entry recorded it before the change, against the pool as it is now.", discussion: """
+        static let configuration = CommandConfiguration(abstract: "The pool (and its MFA factors) as the entry recorded it before the change, against the pool as it is now.", discussion: """
             Example:
               smsredirect journal diff 3
             """)
@@ -73,8 +74,12 @@ struct Journal: AsyncParsableCommand {
             guard let original = entry.originalPool else {
                 throw CLIFailure("entry \(id) (\(entry.action.rawValue) \(entry.status.rawValue)) recorded no pool document; pick an attach entry from `journal list`.")
             }
-            let current = try await CognitoIdentityProviderClient(configuration: aws).describeUserPool(id: entry.poolId)
-            let differences = PoolDiff.poolDifferences(from: original, to: current)
+            let cognito = try CognitoIdentityProviderClient(configuration: aws)
+            var differences = PoolDiff.poolDifferences(from: original, to: try await cognito.describeUserPool(id: entry.poolId))
+            // The MFA factors, under `MFA.`, for entries that journaled them.
+            if let mfa = entry.originalMfaConfig {
+                differences += PoolDiff.differences(from: mfa, to: try await cognito.getUserPoolMfaConfig(id: entry.poolId), path: "MFA")
+            }
             if output.json { try CLI.printJSON(differences); return }
             if differences.isEmpty { print("\(entry.poolId) is as entry \(id) recorded it"); return }
             for difference in differences {

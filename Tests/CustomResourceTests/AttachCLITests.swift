@@ -40,6 +40,14 @@ struct AttachCLITests {
         #expect(PoolFixtures.comparable(try await harness.cognito.describeUserPool(id: target.poolId)) == PoolFixtures.comparable(target.original))
         let clean = try await CommandRunner.run(smsredirect, ["journal", "diff", String(firstId), "--journal", journal])
         #expect(clean.standardOutput.contains("is as entry \(firstId) recorded it"), "\(clean.standardOutput)")
+        #expect(show.standardOutput.contains("original MFA factors (GetUserPoolMfaConfig):"), "\(show.standardOutput)")
+
+        // An MFA factor turned on outside the tool (SetUserPoolMfaConfig: DescribeUserPool does not show it) is drift the diff names.
+        let mfa = try await harness.cognito.getUserPoolMfaConfig(id: target.poolId)
+        _ = try await harness.cognito.client.json("SetUserPoolMfaConfig", ["UserPoolId": .string(target.poolId), "MfaConfiguration": mfa["MfaConfiguration"] ?? "OFF",
+                                                                           "SoftwareTokenMfaConfiguration": ["Enabled": true]])
+        let mfaDrift = try await CommandRunner.run(smsredirect, ["journal", "diff", String(firstId), "--journal", journal])
+        #expect(mfaDrift.standardOutput.contains("MFA.SoftwareTokenMfaConfiguration"), "\(mfaDrift.standardOutput)")
 
         // Bad input is a clear error that says what to do, and changes nothing.
         let again = try await CommandRunner.run(smsredirect, ["detach", "--user-pool-id", target.poolId, "--journal", journal])

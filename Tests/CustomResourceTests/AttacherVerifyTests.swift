@@ -58,6 +58,38 @@ struct AttacherVerifyTests {
         #expect(try await setup.pool() == setup.initial)
     }
 
+    static let factors: [String: JSONValue] = [
+        "SoftwareTokenMfaConfiguration": ["Enabled": true],
+        "EmailMfaConfiguration": ["Message": "Your code is {####}", "Subject": "Sign-in code"],
+        "WebAuthnConfiguration": ["RelyingPartyId": "example.com", "UserVerification": "preferred"],
+    ]
+
+    @Test func theMFAFactorsAreJournaledAndAFactorTheUpdateTurnedOffFailsTheAttach() async throws {
+        let setup = try Setup()
+        await setup.pools.setFactors(Model.poolId, Self.factors)
+        let before = try await setup.pools.getUserPoolMfaConfig(id: Model.poolId)
+        await setup.pools.dropFactorOnNextUpdate("SoftwareTokenMfaConfiguration")
+        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        let reason = failure?.reason ?? ""
+        #expect(reason.contains(#"the pool's MFA factors changed with the update: SoftwareTokenMfaConfiguration.Enabled was true, now false"#), "\(reason)")
+        // UpdateUserPool cannot turn a software-token factor back on: the rollback says so rather than claim success.
+        #expect(reason.contains("the pool restored, but it ALSO differs from what it was: SoftwareTokenMfaConfiguration.Enabled sent true, now false"), "\(reason)")
+        #expect(try await setup.pool() == setup.initial)
+        let started = try #require(try await setup.journal.read { try $0.all().first })
+        #expect(started.originalMfaConfig == before)
+        #expect(started.originalMfaConfig?["WebAuthnConfiguration"]["RelyingPartyId"]?.stringValue == "example.com")
+    }
+
+    @Test func aDetachChecksTheMFAFactorsAgainstTheJournaledOnes() async throws {
+        let setup = try Setup()
+        await setup.pools.setFactors(Model.poolId, Self.factors)
+        _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
+        await setup.pools.dropFactorOnNextUpdate("SoftwareTokenMfaConfiguration")
+        let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "request-2"))
+        #expect(detach.drift.contains { $0.contains("MFA factors differ from the original: SoftwareTokenMfaConfiguration.Enabled was true, now false") }, "\(detach.drift)")
+        #expect(try await setup.pool() == setup.initial, "the pool itself is restored; the note is about the factor only")
+    }
+
     @Test func aRejectedUpdateChangesNothing() async throws {
         let setup = try Setup()
         await setup.pools.reject(next: 1)

@@ -23,6 +23,10 @@ actor InMemoryUserPools: UserPoolService {
     /// Someone else's edit, made right after the next DescribeUserPool.
     private var editAfterNextDescribe: (@Sendable (inout JSONValue) -> Void)?
     private var clock = 0
+    /// The MFA factors only SetUserPoolMfaConfig sets (software token, email, WebAuthn), per pool.
+    private var factors: [String: [String: JSONValue]] = [:]
+    /// The next UpdateUserPool applied turns this MFA factor off: Cognito changing what it was not sent.
+    private var factorDroppedOnNextUpdate: String?
 
     /// The described pool's members UpdateUserPool sets (its `PoolName` is the pool's `Name`).
     static let settable = Set(CognitoPoolModel.updateUserPoolInput.members?.keys.map { $0 == "PoolName" ? "Name" : $0 } ?? [])
@@ -32,6 +36,22 @@ actor InMemoryUserPools: UserPoolService {
     }
 
     func pool(_ id: String) -> JSONValue? { pools[id] }
+    func setFactors(_ id: String, _ value: [String: JSONValue]) { factors[id] = value }
+    func dropFactorOnNextUpdate(_ factor: String) { factorDroppedOnNextUpdate = factor }
+
+    /// As GetUserPoolMfaConfig answers: the pool's MfaConfiguration, its SMS factor as
+    /// DescribeUserPool holds it, and the factors set apart from the pool.
+    func getUserPoolMfaConfig(id: String) async throws -> JSONValue {
+        guard let pool = pools[id] else { throw error("ResourceNotFoundException", "User pool \(id) does not exist.", operation: "GetUserPoolMfaConfig") }
+        var answer = factors[id] ?? [:]
+        answer["MfaConfiguration"] = pool["MfaConfiguration"] ?? .string("OFF")
+        if let sms = pool["SmsConfiguration"] {
+            var smsFactor: [String: JSONValue] = ["SmsConfiguration": sms]
+            if let message = pool["SmsAuthenticationMessage"] { smsFactor["SmsAuthenticationMessage"] = message }
+            answer["SmsMfaConfiguration"] = .object(smsFactor)
+        }
+        return .object(answer)
+    }
     func resetOnNextUpdate(_ member: String) { resetOnNextUpdate = member }
     func reject(next count: Int) { rejections = count }
     func failEveryUpdate(afterApplying count: Int) { appliedBeforeOutage = count }
@@ -87,6 +107,10 @@ actor InMemoryUserPools: UserPoolService {
         if let member = resetOnNextUpdate {
             resetOnNextUpdate = nil
             pool[member] = nil
+        }
+        if let factor = factorDroppedOnNextUpdate {
+            factorDroppedOnNextUpdate = nil
+            factors[id]?[factor] = .object(["Enabled": .bool(false)])
         }
         clock += 1
         pool["LastModifiedDate"] = .double(Double(1_700_000_000 + clock))

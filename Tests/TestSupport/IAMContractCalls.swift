@@ -212,6 +212,8 @@ public enum IAMContract {
         // (Cognito user pool actions, resource type userpool: arn:…:cognito-idp:region:account:userpool/ID)
         case ("cognito-idp", "DescribeUserPool"):
             return [need("cognito-idp:DescribeUserPool", place.arn("cognito-idp", "userpool/\(try required("UserPoolId"))"), [:], "the call")]
+        case ("cognito-idp", "GetUserPoolMfaConfig"):
+            return [need("cognito-idp:GetUserPoolMfaConfig", place.arn("cognito-idp", "userpool/\(try required("UserPoolId"))"), [:], "the call")]
         case ("cognito-idp", "UpdateUserPool"):
             var needs = [need("cognito-idp:UpdateUserPool", place.arn("cognito-idp", "userpool/\(try required("UserPoolId"))"), [:], "the call")]
             if let key = p["LambdaConfig.KMSKeyID"] {
