@@ -2,12 +2,14 @@
 
 The UpdateUserPool allowlist is the input shape of UpdateUserPool; the UserPoolType shape (what
 DescribeUserPool returns) tells the read-only members apart from members this tool has never seen.
-`--check` exits 1 when the committed file differs from what the installed botocore gives, so a new
-Cognito field fails a test instead of being reset in someone's pool.
+`--check` exits 1 when the installed botocore is not the one scripts/pins.sh pins, or when the
+committed file differs from what it gives, so a new Cognito field fails `make test` instead of
+being reset in someone's pool.
 """
 import gzip
 import json
 import os
+import re
 import sys
 
 import botocore
@@ -66,6 +68,11 @@ extension CognitoPoolModel {{
 if __name__ == "__main__":
     text = generate()
     if "--check" in sys.argv:
+        with open(os.path.join(os.path.dirname(__file__), "pins.sh")) as handle:
+            pinned = re.search(r'"botocore==([^"]+)"', handle.read())
+        if not pinned or pinned.group(1) != botocore.__version__:
+            sys.exit(f"botocore {botocore.__version__} is installed but scripts/pins.sh pins "
+                     f"{pinned.group(1) if pinned else 'none'}: run `make deps` (or pin the botocore you mean to generate from).")
         with open(OUTPUT) as handle:
             if handle.read() != text:
                 sys.exit("Sources/PoolConfig/CognitoPoolModel.generated.swift differs from botocore "

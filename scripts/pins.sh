@@ -3,8 +3,8 @@ APT_PACKAGES=(libsqlite3-dev zlib1g-dev libstdc++-12-dev binutils zip unzip time
 PIP_PACKAGES=(
   "moto[server]==5.2.1"
   # botocore's cognito-idp model is the reference for the UpdateUserPool allowlist (PoolConfig).
-  "boto3==1.43.11"
-  "botocore==1.43.11"
+  "boto3==1.44.8"
+  "botocore==1.44.8"
   # The Python AWS Encryption SDK: the EncryptionSDK cross-check and benchmark peer.
   "aws-encryption-sdk==4.0.7"
   # AWS's runtime interface client: the fidelity check of the loopback Runtime API, and the
