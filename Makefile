@@ -80,13 +80,16 @@ destroy:
 	@echo "destroy: $$STACK deleted. Its journal bucket is kept on purpose (the audit outlives the stack): empty and delete it when you no longer need it."
 
 # One build, then the whole suite against moto servers that live exactly as long as the run;
-# then no code, password, ciphertext or ResponseURL signature the tests made may appear in the
-# run's output or in any log the tests wrote.
+# then every awsJson request the run sent must pass botocore's parameter validator (moto takes
+# what AWS refuses), and no code, password, ciphertext or ResponseURL signature the tests made may
+# appear in the run's output or in any log the tests wrote. The recording holds request bodies,
+# codes among them: it is deleted once checked.
 test: deps build
 	$(MAKE) --no-print-directory package PACKAGE_CONFIG=debug
-	@rm -rf .build/test-secrets.txt .build/test-logs
+	@rm -rf .build/test-secrets.txt .build/test-logs .build/moto-recording.jsonl
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
-	  scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log
+	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log
+	@scripts/validate-recorded-requests.py .build/moto-recording.jsonl; status=$$?; rm -f .build/moto-recording.jsonl; exit $$status
 	@scripts/check-secrets-not-logged.py .build/test-secrets.txt .build/test-output.log .build/test-logs
 	@echo "demo (the README's first command, on the same build):"
 	scripts/with-moto.sh .build/debug/smsredirect demo

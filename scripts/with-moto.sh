@@ -11,6 +11,8 @@ pids=()
 stop_servers() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # MOTO_RECORDING_COPY=PATH keeps the plain server's recording for a check after the run.
+  if [ -n "${MOTO_RECORDING_COPY:-}" ] && [ -f "$state/plain.recording.jsonl" ]; then cp "$state/plain.recording.jsonl" "$MOTO_RECORDING_COPY"; fi
   if [ "${KEEP_MOTO_LOGS:-}" = "" ]; then rm -rf "$state"; else echo "moto logs kept in $state"; fi
 }
 trap stop_servers EXIT
