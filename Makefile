@@ -89,7 +89,7 @@ test: deps build
 	@rm -rf .build/test-secrets.txt .build/test-logs .build/moto-recording.jsonl
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
 	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log
-	@scripts/validate-recorded-requests.py .build/moto-recording.jsonl; status=$$?; rm -f .build/moto-recording.jsonl; exit $$status
+	@scripts/validate-aws-requests.py .build/moto-recording.jsonl; status=$$?; rm -f .build/moto-recording.jsonl; exit $$status
 	@scripts/check-secrets-not-logged.py .build/test-secrets.txt .build/test-output.log .build/test-logs
 	@echo "demo (the README's first command, on the same build):"
 	scripts/with-moto.sh .build/debug/smsredirect demo

@@ -15,8 +15,11 @@ struct PoolRoundTripTests {
         kms = try KMSClient(configuration: Moto.configuration())
     }
 
-    @Test func matrixHasEnoughConfigurations() {
-        #expect(PoolFixtures.names.count >= 15)
+    /// Exactly the fixtures committed: a folder that cannot be read fails here, not as an empty matrix.
+    @Test func theMatrixIsEveryCommittedFixture() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: PoolFixtures.directory.path).filter { $0.hasSuffix(".json") }
+        #expect(files.count == 18)
+        #expect(PoolFixtures.names.count == files.count)
     }
 
     @Test(arguments: PoolFixtures.names)

@@ -6,9 +6,12 @@ botocore's ParamValidator knows the service model's shapes, required members, ty
 It reads moto's recording (scripts/with-moto.sh turns it on): every request the tests, the CLI and
 the shipped Lambdas in their bare root sent, one JSON object a line.
 
-  validate-recorded-requests.py RECORDING [--summary-only]
+  validate-aws-requests.py RECORDING
+      prints a count per operation; exits 1 naming each request that fails, with botocore's report.
+  validate-aws-requests.py --documents SERVICE OPERATION FILE...
+      validates each file as that operation's input (the tests' UpdateUserPool requests built from
+      DescribeUserPool fixtures); prints `ok FILE` or `invalid FILE: report`.
 
-Prints a count per operation; exits 1 naming each request that fails, with botocore's report.
 Request bodies are never printed: they can hold codes and ciphertexts.
 """
 import base64
@@ -24,8 +27,26 @@ from botocore.validate import ParamValidator
 SERVICES = ["cognito-idp", "kms", "sqs"]
 
 
+def validate_documents(service, operation, paths):
+    model = botocore.model.ServiceModel(botocore.loaders.Loader().load_service_model(service, "service-2"), service_name=service)
+    shape = model.operation_model(operation).input_shape
+    validator = ParamValidator()
+    failed = False
+    for path in paths:
+        with open(path) as handle:
+            report = validator.validate(json.load(handle), shape)
+        if report.has_errors():
+            failed = True
+            print(f"invalid {path}: " + report.generate_report().replace("\n", "; "))
+        else:
+            print(f"ok {path}")
+    sys.exit(1 if failed else 0)
+
+
 def main():
-    if len(sys.argv) < 2:
+    if len(sys.argv) >= 5 and sys.argv[1] == "--documents":
+        validate_documents(sys.argv[2], sys.argv[3], sys.argv[4:])
+    if len(sys.argv) != 2:
         sys.exit(__doc__)
     loader = botocore.loaders.Loader()
     models = {}
