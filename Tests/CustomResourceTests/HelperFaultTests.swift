@@ -189,4 +189,30 @@ struct ResponseShapeTests {
         broken["ResponseURL"] = nil
         #expect(throws: MalformedCustomResourceEvent.self) { try JSONDecoder().decode(CustomResourceEvent.self, from: broken.data()) }
     }
+
+    /// The response PUT to the presigned S3 URL: S3's 503s are retried, a 403 (an expired or
+    /// altered URL) is not, and the failure names the host only, never the signed URL.
+    @Test func theResponsePUTIsRetriedThroughServerErrorsAndNotAfterARefusal() async throws {
+        let harness = try await HelperHarness.make()
+        let quick = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20))
+        let slowDown = FaultInjectingTransport.Fault.status(503, body: "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>")
+
+        let create = try await harness.event(.create, properties: [:])
+        let answer = CustomResourceResponse(status: .success, physicalResourceId: "us-east-1_pool|sender|digest", event: create, data: ["ReplacedSender": ""])
+        let flaky = FaultInjectingTransport(faults: [slowDown, slowDown])
+        try await HTTPResponseSender(transport: flaky, retry: quick).send(answer, to: create.responseURL)
+        #expect(flaky.attempts == 3)
+        let stored = try await harness.inbox.response(for: create.requestId)
+        #expect(stored["Status"]?.stringValue == "SUCCESS" && stored["PhysicalResourceId"]?.stringValue == "us-east-1_pool|sender|digest")
+
+        let delete = try await harness.event(.delete, properties: [:])
+        let refusing = FaultInjectingTransport(faults: [.status(403, body: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>")])
+        let failure = await #expect(throws: HTTPResponseSender.DeliveryFailed.self) {
+            try await HTTPResponseSender(transport: refusing, retry: quick).send(CustomResourceResponse(status: .success, physicalResourceId: "x", event: delete), to: delete.responseURL)
+        }
+        #expect(refusing.attempts == 1, "a refusal is final: retrying an expired URL only delays the stack")
+        let text = failure.map { "\($0)" } ?? ""
+        #expect(text.contains("HTTP 403") && !text.contains("X-Amz-Signature") && !text.contains("?"), "\(text)")
+        await #expect(throws: (any Error).self) { _ = try await harness.inbox.rawResponse(for: delete.requestId) }
+    }
 }
