@@ -113,6 +113,9 @@ public struct Attacher: Sendable {
                                  region: region, account: context.account, stackId: context.stackId, logicalId: context.logicalId,
                                  senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn, originalPool: originalPool,
                                  originalMfaConfig: originalMfaConfig, originalLayers: originalLayers)
+        // The layer about to go on is journaled with the start, so that an attach cut off
+        // mid-change can be undone by the Delete that follows.
+        if case let .existing(arn) = spec.layer { entry.layerVersionArn = arn }
         if previous.isEmpty { entry = try await journal.append(entry) }
 
         var published: LambdaClient.LayerVersion?
@@ -127,6 +130,10 @@ public struct Attacher: Sendable {
                 published = try await lambda.publishLayer(name: name, content: .s3(bucket: bucket, key: key),
                                                           description: "AWS Encryption SDK for the CognitoSMSRedirect sender")
                 layerArn = published?.layerVersionArn
+                var publishing = entry.next(.started, detail: "published layer version \(layerArn ?? "")")
+                publishing.layerVersionArn = layerArn
+                publishing.publishedLayer = true
+                _ = try await journal.append(publishing)
             case .none: layerArn = nil
             }
             if let layerArn {
@@ -200,14 +207,17 @@ public struct Attacher: Sendable {
         // One read of the journal for everything the detach needs from it: the started entry it
         // appends below changes none of these answers.
         let poolId = attachmentId.split(separator: "|").first.map(String.init) ?? attachmentId
-        let (previous, active, activeOnPool) = try await journal.read { database in
+        let (previous, active, activeOnPool, interrupted) = try await journal.read { database in
             (try database.entries(requestId: context.requestId).filter { $0.action == .detach }, try database.activeAttach(attachmentId: attachmentId),
-             try database.activeAttaches(poolId: poolId))
+             try database.activeAttaches(poolId: poolId), try database.interruptedAttach(attachmentId: attachmentId))
         }
         if let done = previous.last(where: { $0.status == .succeeded || $0.status == .skipped }) {
             // The notes as the first answer joined them (an empty detail is no note at all).
             let notes = done.detail.flatMap { $0.isEmpty ? nil : [$0] } ?? []
             return DetachResult(attachmentId: attachmentId, drift: notes, skipped: done.status == .skipped ? done.detail : nil, replayed: true)
+        }
+        if active == nil, let interrupted {
+            return try await undoInterrupted(interrupted, context: context, othersOnPool: activeOnPool)
         }
         guard let active else {
             // A Delete after a failed Create, or a second Delete: nothing of ours is in place.
@@ -257,6 +267,60 @@ public struct Attacher: Sendable {
             let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
             _ = try? await journal.append(entry.next(.failed, detail: reason))
             throw ProviderFailure(reason, physicalResourceId: attachmentId)
+        }
+    }
+
+    /// Undoes an attach that journaled its start and never its end (a watchdog timeout, a stopped
+    /// helper): the pool is put back if the update went through, the layer taken off if it went
+    /// on, a version we published deleted. An attachment in force on the pool keeps the pool.
+    private func undoInterrupted(_ begun: JournalEntry, context: ChangeContext, othersOnPool: [JournalEntry]) async throws -> DetachResult {
+        var entry = begun.next(.started, detail: "")
+        entry.action = .detach
+        entry.requestId = context.requestId
+        entry.stackId = context.stackId ?? begun.stackId
+        entry.appliedRequest = nil
+        entry = try await journal.append(entry)
+        do {
+            var notes = ["undid the attach interrupted after its start at \(JournalTime.format(begun.createdAt)) (request \(begun.requestId))"]
+            var poolMissing = false
+            var appliedRequest: JSONValue?
+            if let sender = begun.senderArn, othersOnPool.isEmpty {
+                do {
+                    let current = try await cognito.describeUserPool(id: begun.poolId)
+                    if current["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == sender {
+                        appliedRequest = try await restorePool(begun, to: begun.originalPool, notes: &notes, poolMissing: &poolMissing)
+                    } else {
+                        notes.append("it had not changed the pool")
+                    }
+                } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+                    notes.append("the user pool \(begun.poolId) no longer exists")
+                    poolMissing = true
+                }
+            }
+            if let layer = begun.layerVersionArn, let sender = begun.senderArn,
+               !othersOnPool.contains(where: { $0.senderArn == sender && $0.layerVersionArn == layer }) {
+                do {
+                    let function = try await lambda.getFunctionConfiguration(functionName: sender)
+                    if function.layers.contains(layer), !(begun.originalLayers ?? []).contains(layer) {
+                        try await lambda.setLayers(function.layers.filter { $0 != layer }, functionName: sender)
+                    }
+                } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+                    notes.append("the sender \(sender) no longer exists")
+                }
+                if begun.publishedLayer, let version = Int(layer.split(separator: ":").last ?? "") {
+                    do {
+                        try await lambda.deleteLayerVersion(layerName: Self.layerName(ofArn: layer), version: version)
+                    } catch let error as AWSError where error.statusCode == 404 {}
+                }
+            }
+            let done = entry.next(.succeeded, detail: notes.joined(separator: "; "), appliedRequest: appliedRequest)
+            _ = try await journal.append(done)
+            logger.warning("undid an interrupted attach", metadata: ["attachmentId": "\(begun.attachmentId)", "startedBy": "\(begun.requestId)"])
+            return DetachResult(attachmentId: begun.attachmentId, drift: notes, skipped: nil, replayed: false, poolMissing: poolMissing)
+        } catch {
+            let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
+            _ = try? await journal.append(entry.next(.failed, detail: reason))
+            throw ProviderFailure(reason, physicalResourceId: begun.attachmentId)
         }
     }
 

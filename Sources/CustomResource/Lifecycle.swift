@@ -31,6 +31,13 @@ public protocol CustomResourceProvider: Sendable {
     func create(_ event: CustomResourceEvent) async throws -> ProviderResult
     func update(_ event: CustomResourceEvent) async throws -> ProviderResult
     func delete(_ event: CustomResourceEvent) async throws -> ProviderResult
+    /// The id a Create would answer with, for an answer the work did not give (a timeout, an
+    /// unexpected error): the Delete that follows a failed Create then finds what was begun.
+    func expectedPhysicalResourceId(for event: CustomResourceEvent) -> String?
+}
+
+extension CustomResourceProvider {
+    public func expectedPhysicalResourceId(for event: CustomResourceEvent) -> String? { nil }
 }
 
 /// Runs a provider so that every event gets exactly one response: on success, on a thrown
@@ -55,7 +62,7 @@ public struct CustomResourceLifecycle: Sendable {
         logger[metadataKey: "requestType"] = "\(event.requestType.rawValue)"
         logger[metadataKey: "cfnRequestId"] = "\(event.requestId)"
         logger[metadataKey: "logicalResourceId"] = "\(event.logicalResourceId)"
-        let fallbackId = event.physicalResourceId ?? "failed-\(event.requestId)"
+        let fallbackId = event.physicalResourceId ?? provider.expectedPhysicalResourceId(for: event) ?? "failed-\(event.requestId)"
         let budget = remainingTime - watchdogMargin
         let provider = self.provider
 

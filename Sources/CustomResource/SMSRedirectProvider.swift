@@ -38,6 +38,12 @@ public struct SMSRedirectProvider: CustomResourceProvider {
         return ProviderResult(physicalResourceId: physicalId, data: data)
     }
 
+    /// A Create's attachment id, known from its properties before anything is done.
+    public func expectedPhysicalResourceId(for event: CustomResourceEvent) -> String? {
+        guard event.requestType == .create else { return nil }
+        return (try? AttachmentSpec(properties: event.resourceProperties))?.attachmentId
+    }
+
     private func attach(_ event: CustomResourceEvent) async throws -> ProviderResult {
         let spec: AttachmentSpec
         do {

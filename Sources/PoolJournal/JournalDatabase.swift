@@ -173,6 +173,13 @@ public struct JournalDatabase: Sendable {
         return active
     }
 
+    /// An attach of `attachmentId` that journaled its start and nothing after it: the helper
+    /// timed out or was stopped mid-change. Its rows hold what to put back.
+    public func interruptedAttach(attachmentId: String) throws -> JournalEntry? {
+        guard let last = try entries(attachmentId: attachmentId).last, last.action == .attach, last.status == .started else { return nil }
+        return last
+    }
+
     /// The attaches in force on a pool, oldest first (more than one only mid-Update).
     public func activeAttaches(poolId: String) throws -> [JournalEntry] {
         let ids = try queue.read { db in

@@ -90,6 +90,45 @@ struct AttacherVerifyTests {
         #expect(try await setup.pool() == setup.initial, "the pool itself is restored; the note is about the factor only")
     }
 
+    /// A journal that stores only the first `keep` rows of the attacher using it and drops the rest
+    /// as if written: the journal a helper stopped right after its changes leaves behind.
+    struct JournalCutOffAfter: JournalStore {
+        let inner: OpenJournalStore
+        let keep: Int
+        let appended = Counter()
+        var location: String { inner.location }
+        func append(_ entry: JournalEntry) async throws -> JournalEntry {
+            guard await appended.next() <= keep else { return entry }
+            return try await inner.append(entry)
+        }
+        func read<T: Sendable>(_ body: @Sendable (JournalDatabase) throws -> T) async throws -> T { try await inner.read(body) }
+    }
+
+    actor Counter {
+        private var value = 0
+        func next() -> Int { value += 1; return value }
+    }
+
+    @Test func aDeleteUndoesAnAttachCutOffAfterItsChanges() async throws {
+        let setup = try Setup()
+        let cutOff = Attacher(cognito: setup.pools, lambda: setup.lambda, journal: JournalCutOffAfter(inner: setup.journal, keep: 1),
+                              region: "us-east-1", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        _ = try await cutOff.attach(Model.specs[0], context: Self.context)
+        #expect(try await setup.pool()["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == Model.functions[0])
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer, Model.layer])
+        #expect(try await setup.statuses() == [.started], "the start is all the journal holds")
+
+        let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
+        #expect(detach.skipped == nil)
+        #expect(detach.drift.first?.hasPrefix("undid the attach interrupted") == true, "\(detach.drift)")
+        #expect(try await setup.pool() == setup.initial)
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
+        #expect(try await setup.statuses() == [.started, .started, .succeeded])
+        // And a second Delete finds nothing left to undo.
+        let again = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-2"))
+        #expect(again.skipped != nil)
+    }
+
     @Test func aRejectedUpdateChangesNothing() async throws {
         let setup = try Setup()
         await setup.pools.reject(next: 1)

@@ -46,6 +46,12 @@ public struct ResponseInbox: Sendable {
         try JSONValue(data: try await s3.getObject(bucket: bucket, key: "responses/\(requestId)").body)
     }
 
+    /// Overwrites a request's stored response with `{}`, so that a test of a repeated delivery
+    /// sees the second answer arrive rather than reading the first one again.
+    public func clear(for requestId: String) async throws {
+        _ = try await s3.putObject(bucket: bucket, key: "responses/\(requestId)", body: Data("{}".utf8))
+    }
+
     /// The raw bytes PUT (to check the 4096-byte limit).
     public func rawResponse(for requestId: String) async throws -> Data {
         try await s3.getObject(bucket: bucket, key: "responses/\(requestId)").body
