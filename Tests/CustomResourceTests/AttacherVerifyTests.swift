@@ -129,6 +129,24 @@ struct AttacherVerifyTests {
         #expect(again.skipped != nil)
     }
 
+    /// The publish-a-layer mode on a sender that already has Lambda's five layers: the version
+    /// published for it is deleted again, and nothing else changes.
+    @Test func aPublishedLayerThatDoesNotFitIsDeletedAgain() async throws {
+        let setup = try Setup()
+        let full = (1...5).map { "arn:aws:lambda:us-east-1:123456789012:layer:theirs-\($0):1" }
+        try await setup.lambda.setLayers(full, functionName: Model.functions[0])
+        var spec = Model.specs[0]
+        spec.layer = .publish(name: "smsredirect-esdk", bucket: "artifacts", key: "esdk-layer.zip")
+        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(spec, context: Self.context) }
+        let reason = failure?.reason ?? ""
+        #expect(reason.contains("would have 6 layers; Lambda allows 5"), "\(reason)")
+        #expect(reason.contains("layer version arn:aws:lambda:us-east-1:123456789012:layer:smsredirect-esdk:1 deleted"), "\(reason)")
+        #expect(await setup.lambda.publishedVersions.isEmpty)
+        #expect(await setup.lambda.layers(of: Model.functions[0]) == full)
+        #expect(try await setup.pool() == setup.initial)
+        #expect(try await setup.statuses() == [.started, .started, .failed], "the start, the published version, the failure")
+    }
+
     @Test func aRejectedUpdateChangesNothing() async throws {
         let setup = try Setup()
         await setup.pools.reject(next: 1)

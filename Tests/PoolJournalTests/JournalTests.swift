@@ -128,6 +128,22 @@ struct RemoteJournalTests {
         #expect(requests == ["first", "rival", "ours"])
     }
 
+    /// S3 answers a conditional write 409 ConditionalRequestConflict when another conditional
+    /// operation on the key is under way (Amazon S3 User Guide, "conditional writes"): moto never
+    /// does, so the 409 is injected. The append reads again and writes once.
+    @Test func aConflictingConditionalWriteIsRetriedAndWritesOnce() async throws {
+        let bucket = Moto.uniqueName("journal")
+        try await s3.createBucket(name: bucket)
+        _ = try await makeStore(bucket: bucket).append(JournalDatabaseTests.attach(.started, request: "first"))
+        let conflict = FaultInjectingTransport(faults: [.status(409, body: "<Error><Code>ConditionalRequestConflict</Code><Message>A conflicting operation occurred. If using PutObject you can retry the request.</Message></Error>")],
+                                               matching: { $0.method == "PUT" && $0.path.hasSuffix("/journal/pools.sqlite") })
+        let conflicted = S3JournalStorage(s3: try S3Client(configuration: Moto.configuration(transport: conflict, retry: .none)))
+        _ = try await makeStore(bucket: bucket, storage: conflicted).append(JournalDatabaseTests.attach(.started, request: "ours"))
+        #expect(conflict.attempts == 2, "one 409, then the write")
+        let requests = try await makeStore(bucket: bucket).read { try $0.all().map(\.requestId) }
+        #expect(requests == ["first", "ours"])
+    }
+
     @Test func endlessRacesEndInAClearError() async throws {
         let bucket = Moto.uniqueName("journal")
         try await s3.createBucket(name: bucket)
