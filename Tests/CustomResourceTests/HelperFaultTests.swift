@@ -3,6 +3,7 @@ import AWSServices
 import CustomResource
 import Foundation
 import Logging
+import PoolConfig
 import PoolJournal
 import Testing
 import TestSupport
@@ -62,6 +63,32 @@ struct HelperFaultTests {
         let entries = try await harness.journalEntries()
         #expect(entries.filter { $0.requestId == create.requestId }.map(\.status) == [.started, .succeeded])
         #expect(try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers == target.function.layers + [target.layerArn])
+    }
+
+    /// Someone points the pool's CustomSMSSender at their own function between Create and
+    /// Delete: the Delete leaves theirs in place, says so in `LeftAlone` and the journal, and
+    /// still takes our layer off.
+    @Test func aSenderSomeoneElseSetAfterTheCreateIsLeftAloneByTheDelete() async throws {
+        let harness = try await HelperHarness.make()
+        let target = try await harness.makeTarget()
+        let create = try await harness.event(.create, properties: harness.properties(target))
+        try await harness.run([create])
+        let physicalId = try #require(try await harness.inbox.response(for: create.requestId)["PhysicalResourceId"]?.stringValue)
+        let theirs = "arn:aws:lambda:us-east-1:123456789012:function:their-sms-sender"
+        var request = try UpdateUserPoolRequest.carryingOver(try await harness.cognito.describeUserPool(id: target.poolId))
+        request["LambdaConfig"]["CustomSMSSender"] = ["LambdaArn": .string(theirs), "LambdaVersion": "V1_0"]
+        try await harness.cognito.updateUserPool(request)
+
+        let delete = try await harness.event(.delete, properties: harness.properties(target), physicalId: physicalId)
+        try await harness.run([delete])
+        let response = try await harness.inbox.response(for: delete.requestId)
+        #expect(response["Status"]?.stringValue == "SUCCESS", "\(response["Reason"]?.stringValue ?? "")")
+        let leftAlone = response["Data"]["LeftAlone"]?.stringValue ?? ""
+        #expect(leftAlone.contains("LambdaConfig.CustomSMSSender is \(theirs)") && leftAlone.contains("left as it is"), "\(leftAlone)")
+        #expect(try await harness.cognito.describeUserPool(id: target.poolId)["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == theirs)
+        #expect(try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers == target.function.layers)
+        let last = try #require(try await harness.journalEntries().last)
+        #expect(last.action == .detach && last.status == .succeeded && last.detail?.contains(theirs) == true)
     }
 
     @Test func aPoolDeletedBehindOurBackIsNotAnErrorOnDelete() async throws {
