@@ -46,10 +46,24 @@ let package = Package(
         ),
         // The HTTP KMS client as the Encryption SDK's KMS keyring client: the one place that knows both.
         .target(name: "EncryptionSDKKMS", dependencies: ["EncryptionSDK", "AWSServices"]),
-        // The Lambda Runtime API client loop and the loopback Runtime API server (plain NIO: cold starts).
+        // The Lambda Runtime API client loop the shipped Lambdas link (plain NIO: cold starts).
         .target(
             name: "LambdaRuntime",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Running a Lambda here as the Lambda service would: the loopback Runtime API server, the
+        // child process, asynchronous invocation. For the CLI, the benchmarks and the tests; no
+        // shipped Lambda links it.
+        .target(
+            name: "LambdaLocal",
+            dependencies: [
+                "LambdaRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -62,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "smsredirect",
             dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender",
+                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender",
                 // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
                 "GlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -102,7 +116,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "AWSCore", "AWSServices", "PoolConfig", "LambdaRuntime",
+                "AWSCore", "AWSServices", "PoolConfig", "LambdaRuntime", "LambdaLocal",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -125,25 +139,25 @@ let package = Package(
         ),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: ["LambdaRuntime", "LambdaLocal", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
-        .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(
             name: "CustomResourceTests",
             dependencies: [
-                "CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "SMSSender", "EncryptionSDKKMS", "AWSServices", "AWSCore", "TestSupport",
+                "CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "LambdaLocal", "SMSSender", "EncryptionSDKKMS", "AWSServices", "AWSCore", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
         // The zips `make package` writes: glibc versions, and the sender run from them with and without its layer.
-        .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "EncryptionSDKKMS", "AWSServices", "AWSCore", "LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "EncryptionSDKKMS", "AWSServices", "AWSCore", "LambdaRuntime", "LambdaLocal", "TestSupport"]),
         // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
         .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "TestSupport"]),
         // The IAM contract: the calls the built Lambdas make (moto's recording) against both templates' policies.
-        .testTarget(name: "IAMContractTests", dependencies: ["CustomResource", "SMSSender", "EncryptionSDKKMS", "LambdaRuntime", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "IAMContractTests", dependencies: ["CustomResource", "SMSSender", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport"]),
         // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
-        .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "SMSSender", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS"]),
+        .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "LambdaLocal", "SMSSender", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS"]),
     ]
 )

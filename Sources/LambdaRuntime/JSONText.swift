@@ -2,8 +2,8 @@
 ///
 /// Log lines are written on every invocation, so they are built by hand into a byte
 /// buffer rather than through `JSONEncoder` (no intermediate Codable tree, no Foundation).
-enum JSONText {
-    static func appendString(_ string: String, to out: inout [UInt8]) {
+package enum JSONText {
+    package static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
@@ -22,7 +22,7 @@ enum JSONText {
         out.append(UInt8(ascii: "\""))
     }
 
-    static func appendKeyValue(_ key: String, _ value: String, to out: inout [UInt8]) {
+    package static func appendKeyValue(_ key: String, _ value: String, to out: inout [UInt8]) {
         appendString(key, to: &out)
         out.append(UInt8(ascii: ":"))
         appendString(value, to: &out)

@@ -10,20 +10,20 @@ import Darwin
 ///
 /// The runtime deliberately avoids full Foundation (and its ICU data) so that a
 /// Lambda built on it starts fast; these are the few system calls it needs.
-enum Platform {
+package enum Platform {
     /// Milliseconds since the Unix epoch, the unit of `Lambda-Runtime-Deadline-Ms`.
-    static func wallClockMilliseconds() -> Int64 {
+    package static func wallClockMilliseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
-    static func environment(_ name: String) -> String? {
+    package static func environment(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         return String(cString: value)
     }
 
-    static func setEnvironment(_ name: String, _ value: String?) {
+    package static func setEnvironment(_ name: String, _ value: String?) {
         if let value {
             setenv(name, value, 1)
         } else {
@@ -32,7 +32,7 @@ enum Platform {
     }
 
     /// Writes the bytes to a file descriptor in full, retrying on short writes and EINTR.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -48,7 +48,7 @@ enum Platform {
         }
     }
 
-    static func exit(_ code: Int32) -> Never {
+    package static func exit(_ code: Int32) -> Never {
         #if canImport(Glibc)
         Glibc.exit(code)
         #elseif canImport(Musl)

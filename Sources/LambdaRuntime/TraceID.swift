@@ -1,7 +1,7 @@
 /// Generates X-Ray trace headers of the shape Lambda sends in `Lambda-Runtime-Trace-Id`.
-enum TraceID {
+package enum TraceID {
     /// `Root=1-<epoch seconds, 8 hex>-<96 random bits, 24 hex>;Parent=<16 hex>;Sampled=0`.
-    static func generate() -> String {
+    package static func generate() -> String {
         let seconds = UInt32(truncatingIfNeeded: Platform.wallClockMilliseconds() / 1000)
         let high = UInt32.random(in: .min ... .max)
         let low = UInt64.random(in: .min ... .max)

@@ -15,6 +15,7 @@ import AWSServices
 import EncryptionSDK
 import EncryptionSDKKMS
 import Foundation
+import LambdaLocal
 import LambdaRuntime
 import SMSSender
 

@@ -4,6 +4,7 @@ import AWSServices
 import EncryptionSDKKMS
 import CustomResource
 import Foundation
+import LambdaLocal
 import LambdaRuntime
 import PoolConfig
 import PoolJournal

@@ -2,6 +2,7 @@ import ArgumentParser
 import AWSCore
 import AWSServices
 import Foundation
+import LambdaLocal
 import LambdaRuntime
 import SMSSender
 

@@ -2,6 +2,7 @@ import AWSCore
 import AWSServices
 import CustomResource
 import Foundation
+import LambdaLocal
 import LambdaRuntime
 import PoolJournal
 import Testing

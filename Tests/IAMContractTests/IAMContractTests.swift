@@ -3,6 +3,7 @@ import AWSServices
 import EncryptionSDKKMS
 import CustomResource
 import Foundation
+import LambdaLocal
 import LambdaRuntime
 import SMSSender
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
+@testable import LambdaLocal
 @testable import LambdaRuntime
 
 /// Fidelity check: AWS's own Python runtime interface client (awslambdaric) runs a

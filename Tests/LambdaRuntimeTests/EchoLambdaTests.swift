@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import LambdaLocal
 @testable import LambdaRuntime
 
 /// The runtime as a real process (the EchoLambda executable) under ``LocalInvoker``

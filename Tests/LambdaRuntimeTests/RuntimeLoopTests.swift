@@ -3,6 +3,7 @@ import Logging
 import NIOPosix
 import Testing
 
+@testable import LambdaLocal
 @testable import LambdaRuntime
 
 /// The runtime client loop, in process, against the loopback Runtime API.

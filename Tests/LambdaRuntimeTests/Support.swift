@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
+@testable import LambdaLocal
 @testable import LambdaRuntime
 
 /// Locations of the package's built products and fixtures.

@@ -2,6 +2,7 @@ import AWSCore
 import AWSServices
 import EncryptionSDKKMS
 import Foundation
+import LambdaLocal
 import LambdaRuntime
 import SMSSender
 import Testing

@@ -3,6 +3,7 @@ import AWSServices
 import EncryptionSDKKMS
 import EncryptionSDK
 import Foundation
+import LambdaLocal
 import LambdaRuntime
 import SMSSender
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import LambdaLocal
 import LambdaRuntime
 
 /// A function's sandbox as Lambda's `provided.al2023` lays it out, made from the shipped zips by

@@ -6,6 +6,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import LambdaRuntime
 
 /// A Lambda Runtime API served on loopback: what the Lambda service does for a
 /// runtime, without Lambda — for `smsredirect invoke` and for tests.

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import NIOConcurrencyHelpers
 import NIOCore
+import LambdaRuntime
 
 /// The loopback Runtime API's bookkeeping: queued events, long-polling `next`
 /// requests, invocations awaiting an outcome, and what the runtime posted.

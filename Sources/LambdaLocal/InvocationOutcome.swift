@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LambdaRuntime
 
 /// How one invocation ended, as seen from the Lambda service's side.
 public enum InvocationOutcome: Sendable, Equatable {

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LambdaRuntime
 
 /// How a child process ended.
 public enum ChildExit: Sendable, Equatable, CustomStringConvertible {

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import NIOCore
 import NIOHTTP1
+import LambdaRuntime
 
 /// Serves the Runtime API routes on one connection for ``LoopbackRuntimeAPI``.
 ///

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LambdaRuntime
 
 /// Lambda's asynchronous invocation played locally: the event is run, and while the function
 /// fails it is run again after each retry delay, as Lambda does for an event that an `Event`

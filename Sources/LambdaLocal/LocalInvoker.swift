@@ -10,6 +10,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LambdaRuntime
 
 /// Runs a Lambda `bootstrap` as a child process under a ``LoopbackRuntimeAPI`` and
 /// collects the outcome: `sam local invoke`, without containers.
