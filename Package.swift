@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "smsredirect",
             dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender",
+                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender", "RedirectClient",
                 // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
                 "GlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -95,6 +95,12 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The client side of the redirect, which no Lambda links: the code inbox reader, per-run
+        // inboxes, sender-failure reports, and the Cognito simulator (encrypts and invokes as Cognito does).
+        .target(
+            name: "RedirectClient",
+            dependencies: ["SMSSender", "AWSCore", "AWSServices", "EncryptionSDK"]
         ),
         // Defines the glibc functions newer than 2.34 that the statically linked runtimes call, so the
         // Lambdas start on provided.al2023 (glibc 2.34).
@@ -141,23 +147,23 @@ let package = Package(
             name: "LambdaRuntimeTests",
             dependencies: ["LambdaRuntime", "LambdaLocal", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
-        .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "RedirectClient", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(
             name: "CustomResourceTests",
             dependencies: [
-                "CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "LambdaLocal", "SMSSender", "EncryptionSDKKMS", "AWSServices", "AWSCore", "TestSupport",
+                "CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "LambdaLocal", "SMSSender", "RedirectClient", "EncryptionSDKKMS", "AWSServices", "AWSCore", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
         // The zips `make package` writes: glibc versions, and the sender run from them with and without its layer.
-        .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "EncryptionSDKKMS", "AWSServices", "AWSCore", "LambdaRuntime", "LambdaLocal", "TestSupport"]),
+        .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "RedirectClient", "EncryptionSDKKMS", "AWSServices", "AWSCore", "LambdaRuntime", "LambdaLocal", "TestSupport"]),
         // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
         .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "TestSupport"]),
         // The IAM contract: the calls the built Lambdas make (moto's recording) against both templates' policies.
-        .testTarget(name: "IAMContractTests", dependencies: ["CustomResource", "SMSSender", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "IAMContractTests", dependencies: ["CustomResource", "SMSSender", "RedirectClient", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport"]),
         // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
-        .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "LambdaLocal", "SMSSender", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS"]),
+        .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "LambdaLocal", "SMSSender", "RedirectClient", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS"]),
     ]
 )

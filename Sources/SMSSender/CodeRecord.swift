@@ -37,7 +37,7 @@ public struct CodeRecord: Codable, Sendable, Equatable {
 
     /// ISO 8601 UTC with milliseconds: the inbox orders codes by it, and a user's codes can come
     /// within one second.
-    static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    package static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// `time` as a date; nil if it is not ISO 8601.
     public var date: Date? { Self.date(fromISO8601: time) }

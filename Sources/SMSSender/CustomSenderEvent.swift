@@ -78,6 +78,11 @@ public struct CustomSenderEvent: Sendable, Equatable {
         public var awsSdkVersion: String?
         /// Null for some server-side flows (e.g. AdminCreateUser from the console).
         public var clientId: String?
+
+        public init(awsSdkVersion: String?, clientId: String?) {
+            self.awsSdkVersion = awsSdkVersion
+            self.clientId = clientId
+        }
     }
 
     public struct Request: Sendable, Equatable {
@@ -86,6 +91,13 @@ public struct CustomSenderEvent: Sendable, Equatable {
         public var code: String
         public var userAttributes: [String: String]
         public var clientMetadata: [String: String]
+
+        public init(type: String, code: String, userAttributes: [String: String], clientMetadata: [String: String]) {
+            self.type = type
+            self.code = code
+            self.userAttributes = userAttributes
+            self.clientMetadata = clientMetadata
+        }
     }
 
     /// The phone number the SMS would have gone to.

@@ -17,6 +17,7 @@ import EncryptionSDKKMS
 import Foundation
 import LambdaLocal
 import LambdaRuntime
+import RedirectClient
 import SMSSender
 
 struct Options {

@@ -8,6 +8,7 @@ import LambdaLocal
 import LambdaRuntime
 import PoolConfig
 import PoolJournal
+import RedirectClient
 import SMSSender
 
 /// `smsredirect demo`: the whole flow against whatever AWS_ENDPOINT_URL names (moto, in `make demo`).

@@ -6,6 +6,7 @@ import EncryptionSDKKMS
 import Foundation
 import LambdaLocal
 import LambdaRuntime
+import RedirectClient
 import SMSSender
 
 /// The filters `wait-code` and `inbox purge` share.

@@ -4,6 +4,7 @@ import AWSServices
 import Foundation
 import LambdaLocal
 import LambdaRuntime
+import RedirectClient
 import SMSSender
 
 /// `smsredirect invoke`: run a Lambda bootstrap locally against a loopback Runtime API

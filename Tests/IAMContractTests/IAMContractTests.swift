@@ -5,6 +5,7 @@ import CustomResource
 import Foundation
 import LambdaLocal
 import LambdaRuntime
+import RedirectClient
 import SMSSender
 import Testing
 import TestSupport

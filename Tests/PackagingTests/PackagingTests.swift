@@ -4,6 +4,7 @@ import EncryptionSDKKMS
 import Foundation
 import LambdaLocal
 import LambdaRuntime
+import RedirectClient
 import SMSSender
 import Testing
 import TestSupport

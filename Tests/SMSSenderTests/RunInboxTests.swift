@@ -1,6 +1,7 @@
 import AWSCore
 import AWSServices
 import Foundation
+import RedirectClient
 import SMSSender
 import Testing
 import TestSupport

@@ -2,6 +2,7 @@ import AWSCore
 import AWSServices
 import EncryptionSDKKMS
 import Foundation
+import RedirectClient
 import SMSSender
 import Testing
 import TestSupport

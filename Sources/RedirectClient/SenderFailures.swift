@@ -1,4 +1,5 @@
 import AWSCore
+import SMSSender
 import AWSServices
 import Foundation
 
