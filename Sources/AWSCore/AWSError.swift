@@ -63,6 +63,37 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether this is throttling (as opposed to another transient fault).
     public var isThrottling: Bool { kind == .service && (Self.throttlingCodes.contains(code) || statusCode == 429) }
 
+    /// The named resource does not exist (a pool, function, key, topic, queue, object or role).
+    public var isNotFound: Bool { kind == .service && Self.notFoundCodes.contains(code) }
+
+    /// The caller may not do this: an IAM or resource policy, or a key policy, refused it.
+    public var isAccessDenied: Bool { kind == .service && Self.accessDeniedCodes.contains(code) }
+
+    /// A conditional write lost: S3's `If-Match`/`If-None-Match` answered 412, or 409 while
+    /// another conditional write of the key was under way. Read again and retry.
+    public var isPreconditionFailed: Bool {
+        kind == .service && (statusCode == 412 || Self.preconditionCodes.contains(code))
+    }
+
+    /// Another update of the same resource is in progress (Cognito's one-update-at-a-time rule).
+    public var isConcurrentModification: Bool { kind == .service && code == "ConcurrentModificationException" }
+
+    /// The request itself was refused as invalid (a value, a member, a combination).
+    public var isInvalidParameter: Bool { kind == .service && Self.invalidParameterCodes.contains(code) }
+
+    // The codes each service uses, from their API references' error lists.
+    static let notFoundCodes: Set<String> = [
+        "ResourceNotFoundException", "NotFoundException", "NotFound", "NoSuchKey", "NoSuchBucket", "NoSuchEntity",
+        "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
+    ]
+    static let accessDeniedCodes: Set<String> = [
+        "AccessDenied", "AccessDeniedException", "AuthorizationError", "KMSAccessDenied", "UnauthorizedOperation",
+    ]
+    static let preconditionCodes: Set<String> = ["PreconditionFailed", "ConditionalRequestConflict"]
+    static let invalidParameterCodes: Set<String> = [
+        "InvalidParameter", "InvalidParameterValue", "InvalidParameterException", "InvalidParameterValueException", "ValidationException", "ValidationError",
+    ]
+
     static let throttlingCodes: Set<String> = [
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
         "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",

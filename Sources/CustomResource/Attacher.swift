@@ -292,7 +292,7 @@ public struct Attacher: Sendable {
                     } else {
                         notes.append("it had not changed the pool")
                     }
-                } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+                } catch let error as AWSError where error.isNotFound {
                     notes.append("the user pool \(begun.poolId) no longer exists")
                     poolMissing = true
                 }
@@ -304,13 +304,13 @@ public struct Attacher: Sendable {
                     if function.layers.contains(layer), !(begun.originalLayers ?? []).contains(layer) {
                         try await lambda.setLayers(function.layers.filter { $0 != layer }, functionName: sender)
                     }
-                } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+                } catch let error as AWSError where error.isNotFound {
                     notes.append("the sender \(sender) no longer exists")
                 }
                 if begun.publishedLayer, let version = Int(layer.split(separator: ":").last ?? "") {
                     do {
                         try await lambda.deleteLayerVersion(layerName: Self.layerName(ofArn: layer), version: version)
-                    } catch let error as AWSError where error.statusCode == 404 {}
+                    } catch let error as AWSError where error.isNotFound {}
                 }
             }
             let done = entry.next(.succeeded, detail: notes.joined(separator: "; "), appliedRequest: appliedRequest)
@@ -331,7 +331,7 @@ public struct Attacher: Sendable {
         let current: JSONValue
         do {
             current = try await cognito.describeUserPool(id: active.poolId)
-        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+        } catch let error as AWSError where error.isNotFound {
             notes.append("the user pool \(active.poolId) no longer exists")
             poolMissing = true
             return nil
@@ -418,7 +418,7 @@ public struct Attacher: Sendable {
         while true {
             do {
                 return try await cognito.updateUserPool(request)
-            } catch let error as AWSError where error.code == "ConcurrentModificationException" {
+            } catch let error as AWSError where error.isConcurrentModification {
                 guard let wait = waits.popFirst() else { throw error }
                 logger.notice("another update of the pool is in progress; retrying", metadata: ["wait": "\(wait)"])
                 try await Task.sleep(for: wait)
@@ -448,13 +448,13 @@ public struct Attacher: Sendable {
             } else {
                 notes.append("the sender no longer has layer \(layerArn)")
             }
-        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+        } catch let error as AWSError where error.isNotFound {
             notes.append("the sender \(sender) no longer exists")
         }
         if active.publishedLayer, let version = Int(layerArn.split(separator: ":").last ?? "") {
             do {
                 try await lambda.deleteLayerVersion(layerName: Self.layerName(ofArn: layerArn), version: version)
-            } catch let error as AWSError where error.statusCode == 404 {
+            } catch let error as AWSError where error.isNotFound {
                 notes.append("layer version \(layerArn) was already deleted")
             }
         }

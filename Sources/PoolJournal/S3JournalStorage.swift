@@ -12,7 +12,7 @@ public struct S3JournalStorage: JournalObjectStorage {
         do {
             let object = try await s3.getObject(bucket: bucket, key: key)
             return (object.body, object.eTag ?? "")
-        } catch let error as AWSError where error.code == "NoSuchKey" || error.code == "NotFound" {
+        } catch let error as AWSError where error.isNotFound {
             return nil
         }
     }
@@ -22,7 +22,7 @@ public struct S3JournalStorage: JournalObjectStorage {
             let eTag = try await s3.putObject(bucket: bucket, key: key, body: data, contentType: "application/vnd.sqlite3",
                                               ifMatch: ifMatch, ifNoneMatch: ifMatch == nil ? "*" : nil)
             return eTag ?? ""
-        } catch let error as AWSError where error.statusCode == 412 || error.code == "ConditionalRequestConflict" {
+        } catch let error as AWSError where error.isPreconditionFailed {
             throw JournalPreconditionFailed()
         }
     }

@@ -103,7 +103,7 @@ public struct RunInboxes: Sendable {
         if let subscription = tags[Self.subscriptionTag] {
             do {
                 try await sns.unsubscribe(subscriptionArn: subscription)
-            } catch let error as AWSError where error.code == "NotFound" {
+            } catch let error as AWSError where error.isNotFound {
                 // Already gone with its topic: nothing to undo.
             }
         }

@@ -46,7 +46,7 @@ public struct KMSCodeDecryptor: CodeDecrypting {
             plaintext = try await sdk.decrypt(bytes, keyring: try AWSKMSKeyring.strict(keyIds: [kmsKeyArn], client: recording)).plaintext
         } catch {
             if let kmsError = recording.lastError {
-                if kmsError.code == "AccessDeniedException" || kmsError.code == "AccessDenied" {
+                if kmsError.isAccessDenied {
                     throw SenderError.kmsAccessDenied(key: kmsKeyArn, detail: kmsError.description)
                 }
                 throw SenderError.kmsFailed(key: kmsKeyArn, detail: kmsError.description)

@@ -37,17 +37,12 @@ public struct SNSCodePublisher: CodePublishing {
         let (message, attributes) = try Self.message(for: record)
         do {
             return try await sns.publish(topicArn: topicArn, message: message, subject: Self.subject, messageStructure: "json", messageAttributes: attributes)
-        } catch let error as AWSError where error.kind == .service {
-            switch error.code {
-            case "AuthorizationError", "AccessDenied", "AccessDeniedException", "KMSAccessDenied":
-                throw SenderError.topicAccessDenied(topic: topicArn, detail: error.description)
-            case "NotFound", "NotFoundException":
-                throw SenderError.topicNotFound(topic: topicArn)
-            case "InvalidParameter", "InvalidParameterValue":
-                throw SenderError.topicRejectedMessage(topic: topicArn, detail: error.message)
-            default:
-                throw SenderError.publishFailed(topic: topicArn, detail: error.description)
-            }
+        } catch let error as AWSError where error.isAccessDenied {
+            throw SenderError.topicAccessDenied(topic: topicArn, detail: error.description)
+        } catch let error as AWSError where error.isNotFound {
+            throw SenderError.topicNotFound(topic: topicArn)
+        } catch let error as AWSError where error.isInvalidParameter {
+            throw SenderError.topicRejectedMessage(topic: topicArn, detail: error.message)
         } catch let error as AWSError {
             throw SenderError.publishFailed(topic: topicArn, detail: error.description)
         }
