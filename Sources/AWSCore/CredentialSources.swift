@@ -206,7 +206,7 @@ struct SSOSource: Sendable {
             throw fail("an SSO profile needs sso_account_id and sso_role_name")
         }
         // The cache file is named by the SHA-1 of the session name (or, for the older form, the start URL).
-        let digest = Insecure.SHA1.hash(data: Data(cacheKey.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = Insecure.SHA1.hash(data: Data(cacheKey.utf8)).hexString
         let cachePath = "\(context.files.ssoCachePath)/\(digest).json"
         guard let data = FileManager.default.contents(atPath: cachePath), let cached = try? JSONValue(data: data),
               let token = cached["accessToken"]?.stringValue else {

@@ -41,7 +41,13 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    public func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? { HTTPHeaderLookup.first(name, in: headers) }
+}
+
+/// The header lookup every request and response type shares.
+public enum HTTPHeaderLookup {
+    /// The first value of a header, its name compared case-insensitively (as HTTP defines names).
+    public static func first(_ name: String, in headers: [(name: String, value: String)]) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 }

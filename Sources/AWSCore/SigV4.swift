@@ -24,9 +24,7 @@ public struct SignableRequest: Sendable, Equatable {
     }
 
     /// The first value of a header, compared case-insensitively.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
-    }
+    public func header(_ name: String) -> String? { HTTPHeaderLookup.first(name, in: headers) }
 }
 
 /// The intermediate products of a signature, kept so tests can compare them byte for byte.

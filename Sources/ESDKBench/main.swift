@@ -113,10 +113,10 @@ func pythonBench(message: Data, keyFile: String) throws -> Double {
     try input.fileHandleForWriting.close()
     let out = output.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    guard p.terminationStatus == 0,
-          let obj = try JSONSerialization.jsonObject(with: out) as? [String: Any], let us = obj["per_op_us"] as? Double
+    struct PeerResult: Decodable { let per_op_us: Double }
+    guard p.terminationStatus == 0, let result = try? JSONDecoder().decode(PeerResult.self, from: out)
     else { throw ESDKError.notAvailableInThisBuild("python aws-encryption-sdk (esdk_bench.py failed)") }
-    return us
+    return result.per_op_us
 }
 
 // Everything runs in a nonisolated async function, i.e. on the global executor, the way a

@@ -104,12 +104,12 @@ enum DecryptCLI {
     static func decodeInput(_ raw: String) throws -> [UInt8] {
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("{") {
-            guard let obj = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            guard let document = try? JSONValue(data: Data(text.utf8)), document.objectValue != nil else {
                 throw InputError(description: "input JSON is not an object")
             }
-            if let code = obj["code"] as? String {
+            if let code = document["code"]?.stringValue {
                 text = code
-            } else if let request = obj["request"] as? [String: Any], let code = request["code"] as? String {
+            } else if let code = document["request"]?["code"]?.stringValue {
                 text = code
             } else {
                 throw InputError(description: "input JSON has no \"code\" or \"request.code\" field")

@@ -83,7 +83,7 @@ struct CredentialChainTests {
     @Test func aRoleProfileWithCredentialSourceEcsContainerAssumesWithTheContainersCredentials() async throws {
         let endpoint = try await LoopbackHTTPStandIn { _ in
             .json(["AccessKeyId": "ASIATASK", "SecretAccessKey": "task-secret", "Token": "task-session",
-                   "Expiration": CredentialChainTests.iso8601(Date().addingTimeInterval(3600))])
+                   "Expiration": .string(CredentialChainTests.iso8601(Date().addingTimeInterval(3600)))])
         }
         defer { Task { try await endpoint.shutdown() } }
         let home = try Home(config: "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deployer\ncredential_source = EcsContainer\nrole_session_name = from-task\n",
@@ -190,7 +190,7 @@ struct CredentialChainTests {
             guard request.method == "GET", request.path == "/federation/credentials" else { return .text("not found", status: 404) }
             guard request.header("x-amz-sso_bearer_token") == "cached-sso-token" else { return .json(["message": "Session token not found or invalid"], status: 401) }
             return .json(["roleCredentials": ["accessKeyId": "ASIASSO", "secretAccessKey": "sso-secret", "sessionToken": "sso-session",
-                                              "expiration": expiresMillis]])
+                                              "expiration": .double(expiresMillis)]])
         }
         defer { Task { try await portal.shutdown() } }
         var home = try Home(config: """
@@ -203,7 +203,7 @@ struct CredentialChainTests {
             sso_start_url = https://example.awsapps.com/start
             """, environment: ["AWS_PROFILE": "dev"])
         home.environment["AWS_ENDPOINT_URL_SSO"] = portal.url
-        let cacheName = Insecure.SHA1.hash(data: Data("my-sso".utf8)).map { String(format: "%02x", $0) }.joined()
+        let cacheName = Insecure.SHA1.hash(data: Data("my-sso".utf8)).hexString
         let cacheFile = "\(home.path)/.aws/sso/cache/\(cacheName).json"
         let expired = Self.iso8601(Date().addingTimeInterval(-60))
         try #"{"accessToken": "cached-sso-token", "expiresAt": "\#(expired)", "region": "eu-west-1"}"#.write(toFile: cacheFile, atomically: true, encoding: .utf8)
@@ -231,7 +231,7 @@ struct CredentialChainTests {
         let endpoint = try await LoopbackHTTPStandIn { request in
             guard request.header("Authorization") == "container-token-from-file" else { return .text("unauthorized", status: 401) }
             return .json(["AccessKeyId": "ASIACONTAINER", "SecretAccessKey": "container-secret", "Token": "container-session",
-                          "Expiration": CredentialChainTests.iso8601(Date().addingTimeInterval(expiresIn.value))])
+                          "Expiration": .string(CredentialChainTests.iso8601(Date().addingTimeInterval(expiresIn.value)))])
         }
         defer { Task { try await endpoint.shutdown() } }
         let home = try Home(credentials: "[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = other-secret\n")
@@ -270,7 +270,7 @@ struct CredentialChainTests {
             case "/latest/meta-data/iam/security-credentials/": return .text("instance-role")
             case "/latest/meta-data/iam/security-credentials/instance-role":
                 return .json(["Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "ASIAINSTANCE", "SecretAccessKey": "instance-secret",
-                              "Token": "instance-session", "Expiration": CredentialChainTests.iso8601(Date().addingTimeInterval(21600))])
+                              "Token": "instance-session", "Expiration": .string(CredentialChainTests.iso8601(Date().addingTimeInterval(21600)))])
             default: return .text("", status: 404)
             }
         }

@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -20,9 +21,7 @@ public final class LoopbackHTTPStandIn: Sendable {
             guard let components = URLComponents(string: "http://x" + target) else { return [:] }
             return Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
         }
-        public func header(_ name: String) -> String? {
-            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
-        }
+        public func header(_ name: String) -> String? { HTTPHeaderLookup.first(name, in: headers) }
     }
 
     public struct Response: Sendable {
@@ -37,8 +36,8 @@ public final class LoopbackHTTPStandIn: Sendable {
         }
 
         public static func text(_ text: String, status: Int = 200) -> Response { Response(status: status, body: Data(text.utf8)) }
-        public static func json(_ object: [String: Any], status: Int = 200) -> Response {
-            Response(status: status, body: (try? JSONSerialization.data(withJSONObject: object)) ?? Data(), contentType: "application/json")
+        public static func json(_ document: JSONValue, status: Int = 200) -> Response {
+            Response(status: status, body: (try? document.data()) ?? Data(), contentType: "application/json")
         }
     }
 
