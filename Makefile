@@ -2,21 +2,35 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test deps build help pool-model package install deploy destroy cfn-json
+.PHONY: demo test unit deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo
 
 help:
-	@echo "make demo        run the whole flow against a local moto server (no AWS account)"
-	@echo "make test        install test dependencies, start moto on loopback, build once, run every test"
-	@echo "make package     dist/sender.zip, dist/helper.zip, dist/encryption-sdk-layer.zip, dist/smsredirect-<version>-linux-x86_64.tar.gz (release builds)"
-	@echo "make install     PREFIX=… (default /usr/local): package, then install the static smsredirect CLI under PREFIX/bin"
-	@echo "make deploy      STACK=… EMAIL=… [USER_POOL_ID=… SMS_ROLE_ARN=…] [DRY_RUN=1]: check the input, package, upload and deploy with the AWS CLI"
-	@echo "make destroy     STACK=…: delete the stack (an existing pool is restored by the helper)"
-	@echo "make bench-esdk  Encryption SDK decrypt: against the primitives floor and the Python SDK"
-	@echo "make bench-helper  the helper's Create + Delete on moto: against the AWS sample's pip-a-layer flow"
-	@echo "make fuzz        fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
-	@echo "make cfn-json    regenerate cfn/*.json from cfn/*.yaml (the TemplateTests check they match)"
-	@echo "make bench-sender  sender cold start, warm latency, peak RSS: Swift bootstrap vs the sample's Python sender"
-	@echo "make bench-inbox   20 parallel waiters, shared and per-run inboxes: wait-code vs the boto3 example (publish → code)"
+	@echo "The README's first two commands:"
+	@echo "  make demo          run the whole flow against a local moto server (no AWS account)"
+	@echo "  make test          everything below marked (test), in order; what CI runs"
+	@echo "Tests, each step on its own:"
+	@echo "  make unit          the suites tagged .unit: no moto, no Python, no packaging (the edit-compile-test loop)"
+	@echo "  make deps          (test) install the pinned apt and pip packages the tests and benchmarks use"
+	@echo "  make build         (test) build the package and its tests once, in .build"
+	@echo "  make test-package  (test) the Lambda zips and the CLI archive from a debug build, checked for glibc 2.34"
+	@echo "  make test-moto     (test) the whole suite on moto servers on loopback (the shipped zips run in a bare root there)"
+	@echo "  make test-requests (test) every awsJson request test-moto sent, through botocore's parameter validator"
+	@echo "  make test-secrets  (test) no code, password, ciphertext or ResponseURL signature in the output or the logs"
+	@echo "  make test-demo     (test) the demo on the same build"
+	@echo "Shipping:"
+	@echo "  make package       dist/sender.zip, dist/helper.zip, dist/encryption-sdk-layer.zip, dist/smsredirect-<version>-linux-x86_64.tar.gz (release builds)"
+	@echo "  make install       PREFIX=… (default /usr/local): package, then install the static smsredirect CLI under PREFIX/bin"
+	@echo "  make deploy        STACK=… EMAIL=… [USER_POOL_ID=… SMS_ROLE_ARN=…] [DRY_RUN=1]: check the input, package, upload and deploy with the AWS CLI"
+	@echo "  make destroy       STACK=…: delete the stack (an existing pool is restored by the helper)"
+	@echo "Generated files:"
+	@echo "  make pool-model    regenerate the UpdateUserPool allowlist from the pinned botocore"
+	@echo "  make cfn-json      regenerate cfn/*.json from cfn/*.yaml (the TemplateTests check they match)"
+	@echo "Benchmarks (ratios against a peer measured in the same run):"
+	@echo "  make bench-esdk    Encryption SDK decrypt: against the primitives floor and the Python SDK"
+	@echo "  make bench-sender  sender cold start, warm latency, peak RSS: Swift bootstrap vs the sample's Python sender"
+	@echo "  make bench-helper  the helper's Create + Delete on moto: against the AWS sample's pip-a-layer flow"
+	@echo "  make bench-inbox   20 parallel waiters, shared and per-run inboxes: wait-code vs the boto3 example (publish → code)"
+	@echo "  make fuzz          fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
 
 # The whole flow on this machine: moto on a free loopback port, no AWS account.
 demo: deps
@@ -79,20 +93,38 @@ destroy:
 	aws cloudformation wait stack-delete-complete --stack-name "$$STACK"
 	@echo "destroy: $$STACK deleted. Its journal bucket is kept on purpose (the audit outlives the stack): empty and delete it when you no longer need it."
 
-# One build, then the whole suite against moto servers that live exactly as long as the run;
-# then every awsJson request the run sent must pass botocore's parameter validator (moto takes
-# what AWS refuses), and no code, password, ciphertext or ResponseURL signature the tests made may
-# appear in the run's output or in any log the tests wrote. The recording holds request bodies,
-# codes among them: it is deleted once checked.
-test: deps build
+# `make test` is these steps, in order; each runs alone too (with what it needs before it).
+test: test-requests test-secrets test-demo
+
+# The packaging a shipped zip goes through, on the debug build: the layout and the runtime closure
+# are checked on every run.
+test-package: deps
 	$(MAKE) --no-print-directory package PACKAGE_CONFIG=debug
+
+# The whole suite against moto servers that live exactly as long as the run. It records the
+# secrets it makes (the ledger), keeps its logs, and keeps moto's recording of every request.
+test-moto: deps build test-package
 	@rm -rf .build/test-secrets.txt .build/test-logs .build/moto-recording.jsonl
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
 	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log
+
+# moto takes requests AWS refuses: every awsJson request of the run must pass botocore's
+# parameter validator. The recording holds request bodies, codes among them: deleted once checked.
+test-requests: test-moto
 	@scripts/validate-aws-requests.py .build/moto-recording.jsonl; status=$$?; rm -f .build/moto-recording.jsonl; exit $$status
+
+# No code, password, ciphertext or ResponseURL signature the tests made may appear in the run's
+# output or in any log the tests wrote.
+test-secrets: test-moto
 	@scripts/check-secrets-not-logged.py .build/test-secrets.txt .build/test-output.log .build/test-logs
-	@echo "demo (the README's first command, on the same build):"
+
+# The README's first command, on the same build.
+test-demo: deps build
 	scripts/with-moto.sh .build/debug/smsredirect demo
+
+# The pure unit tests only (Swift Testing's `.unit` tag), for the edit-compile-test loop.
+unit:
+	SWIFT=$(SWIFT) scripts/unit-tests.sh
 
 # Regenerates the UpdateUserPool allowlist from the installed botocore (pinned in scripts/pins.sh).
 pool-model: deps

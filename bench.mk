@@ -20,8 +20,8 @@ BENCH_SHIPPED_ROOT ?= .build/bench-shipped-root
 .PHONY: bench-sender
 
 bench-sender: deps
-	swift build -c release --product sender && swift build -c release --product SenderBench
-	$(if $(BENCH_STATIC),swift build -c release --product sender --static-swift-stdlib --scratch-path $(BENCH_STATIC_SCRATCH))
+	$(SWIFT) build -c release --product sender && $(SWIFT) build -c release --product SenderBench
+	$(if $(BENCH_STATIC),$(SWIFT) build -c release --product sender --static-swift-stdlib --scratch-path $(BENCH_STATIC_SCRATCH))
 	$(MAKE) --no-print-directory package PACKAGE_CONFIG=release
 	scripts/lambda-root.sh $(BENCH_SHIPPED_ROOT) dist/sender.zip dist/encryption-sdk-layer.zip
 	@for zip in dist/sender.zip dist/encryption-sdk-layer.zip dist/helper.zip; do \

@@ -11,11 +11,11 @@ FUZZ_CORPUS       ?= $(FUZZ_SCRATCH)/corpus
 .PHONY: bench-esdk fuzz
 
 bench-esdk: deps
-	swift build -c release --product ESDKBench
+	$(SWIFT) build -c release --product ESDKBench
 	@/usr/bin/time -v -o .build/esdk-bench.time .build/release/ESDKBench
 	@grep "Maximum resident set size" .build/esdk-bench.time | sed 's/^[[:space:]]*/peak memory (\/usr\/bin\/time -v): /'
 fuzz:
-	swift build --scratch-path $(FUZZ_SCRATCH) -c release --product ESDKFuzz \
+	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) -c release --product ESDKFuzz \
 	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DESDK_FUZZING
 	@mkdir -p $(FUZZ_CORPUS)
 	@cp -n $(ESDK_VECTORS)/*/ciphertexts/* $(FUZZ_CORPUS)/ 2>/dev/null || true

@@ -1,8 +1,10 @@
 import AWSCore
 import Testing
+import TestSupport
 
 /// The predicates feature modules ask instead of matching error codes: each service's spelling of
 /// "not found", "access denied" and a lost conditional write, and never a transport failure.
+@Suite(.tags(.unit))
 struct AWSErrorPredicateTests {
     static func error(_ code: String, status: Int = 400, kind: AWSError.Kind = .service) -> AWSError {
         AWSError(kind: kind, service: "Test", operation: "Call", statusCode: status, code: code, message: "", endpoint: "http://127.0.0.1")

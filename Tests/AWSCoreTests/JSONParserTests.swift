@@ -5,6 +5,7 @@ import TestSupport
 
 /// `JSONValue(data:)` parses by itself; Foundation's `JSONDecoder` (through JSONValue's Codable
 /// conformance) is the reference it must agree with, on every JSON file the repository carries.
+@Suite(.tags(.unit))
 struct JSONParserTests {
     static func reference(_ data: Data) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: data) }
 

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import AWSCore
 
 /// The official SigV4 suite (aws-c-auth's copy, under fixtures/vectors/sigv4/v4): every case in
 /// header form and in query form, compared byte for byte.
+@Suite(.tags(.unit))
 struct SigV4SuiteTests {
     static let suiteDirectory = TestPaths.vectors.appendingPathComponent("sigv4/v4")
 

@@ -1,6 +1,8 @@
 import AWSCore
 import Testing
+import TestSupport
 
+@Suite(.tags(.unit))
 struct XMLTests {
     @Test func parsesAnAWSQueryResponse() throws {
         let document = try XMLDocument.parse("""

@@ -5,10 +5,12 @@ import Logging
 import PoolJournal
 import PropertyBased
 import Testing
+import TestSupport
 
 /// Random sequences of attach, re-attach, failed and repeated calls, detaches and outside changes
 /// to the pool, run through the real attacher and journal against in-memory Cognito and Lambda,
 /// and checked after every step against a small reference model of what the pool must be.
+@Suite(.tags(.unit))
 struct AttacherModelTests {
     static let poolId = "us-east-1_Model"
     static let layer = "arn:aws:lambda:us-east-1:123456789012:layer:smsredirect-esdk:1"

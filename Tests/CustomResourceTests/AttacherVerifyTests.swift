@@ -4,10 +4,12 @@ import Foundation
 import Logging
 import PoolJournal
 import Testing
+import TestSupport
 
 /// The attacher's plan, verify and roll back paths against in-memory services that misbehave in
 /// the ways moto can't: reset a member they were sent, reject an update, refuse it as concurrent,
 /// change the pool between the describe and the update.
+@Suite(.tags(.unit))
 struct AttacherVerifyTests {
     typealias Model = AttacherModelTests
 

@@ -1,8 +1,10 @@
 import AWSCore
 import CustomResource
 import Testing
+import TestSupport
 
 /// The attachment's properties: what makes an Update re-run it, and what keeps its id.
+@Suite(.tags(.unit))
 struct AttachmentSpecTests {
     let base: [String: JSONValue] = [
         "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:helper", "UserPoolId": "us-east-1_Spec",

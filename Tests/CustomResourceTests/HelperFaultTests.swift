@@ -233,31 +233,6 @@ struct HelperFaultTests {
         let succeeded = try await harness.journalEntries().filter { $0.status == .succeeded }.map(\.poolId)
         #expect(Set(succeeded) == [first.poolId, second.poolId])
     }
-}
-
-struct ResponseShapeTests {
-    static let event = CustomResourceEvent(requestType: .create, responseURL: "https://example.com/r?X-Amz-Signature=secret", stackId: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
-                                           requestId: "r1", resourceType: "Custom::SMSRedirectAttachment", logicalResourceId: "Attachment", resourceProperties: [:])
-
-    @Test func bodyStaysWithinTheLimitWithTheReasonCut() throws {
-        let response = CustomResourceResponse(status: .failed, reason: String(repeating: "é long reason ", count: 800), physicalResourceId: "p", event: Self.event)
-        let body = response.body()
-        #expect(body.count <= 4096)
-        let parsed = try JSONValue(data: body)
-        #expect(parsed["Reason"]?.stringValue?.hasSuffix("(cut)") == true)
-        #expect(parsed["Status"]?.stringValue == "FAILED")
-        #expect(parsed["PhysicalResourceId"]?.stringValue == "p")
-    }
-
-    @Test func eventsDecodeAndNameWhatIsMissing() throws {
-        let decoded = try JSONDecoder().decode(CustomResourceEvent.self, from: Self.event.jsonValue.data())
-        #expect(decoded == Self.event)
-        #expect(decoded.stackName == "s")
-        #expect(decoded.account == "123456789012")
-        var broken = Self.event.jsonValue
-        broken["ResponseURL"] = nil
-        #expect(throws: MalformedCustomResourceEvent.self) { try JSONDecoder().decode(CustomResourceEvent.self, from: broken.data()) }
-    }
 
     /// The response PUT to the presigned S3 URL: S3's 503s are retried, a 403 (an expired or
     /// altered URL) is not, and the failure names the host only, never the signed URL.
@@ -283,5 +258,31 @@ struct ResponseShapeTests {
         let text = failure.map { "\($0)" } ?? ""
         #expect(text.contains("HTTP 403") && !text.contains("X-Amz-Signature") && !text.contains("?"), "\(text)")
         await #expect(throws: (any Error).self) { _ = try await harness.inbox.rawResponse(for: delete.requestId) }
+    }
+}
+
+@Suite(.tags(.unit))
+struct ResponseShapeTests {
+    static let event = CustomResourceEvent(requestType: .create, responseURL: "https://example.com/r?X-Amz-Signature=secret", stackId: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+                                           requestId: "r1", resourceType: "Custom::SMSRedirectAttachment", logicalResourceId: "Attachment", resourceProperties: [:])
+
+    @Test func bodyStaysWithinTheLimitWithTheReasonCut() throws {
+        let response = CustomResourceResponse(status: .failed, reason: String(repeating: "é long reason ", count: 800), physicalResourceId: "p", event: Self.event)
+        let body = response.body()
+        #expect(body.count <= 4096)
+        let parsed = try JSONValue(data: body)
+        #expect(parsed["Reason"]?.stringValue?.hasSuffix("(cut)") == true)
+        #expect(parsed["Status"]?.stringValue == "FAILED")
+        #expect(parsed["PhysicalResourceId"]?.stringValue == "p")
+    }
+
+    @Test func eventsDecodeAndNameWhatIsMissing() throws {
+        let decoded = try JSONDecoder().decode(CustomResourceEvent.self, from: Self.event.jsonValue.data())
+        #expect(decoded == Self.event)
+        #expect(decoded.stackName == "s")
+        #expect(decoded.account == "123456789012")
+        var broken = Self.event.jsonValue
+        broken["ResponseURL"] = nil
+        #expect(throws: MalformedCustomResourceEvent.self) { try JSONDecoder().decode(CustomResourceEvent.self, from: broken.data()) }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import EncryptionSDK
 @testable import smsredirect
 
 /// The real (incomplete) Cognito ciphertexts: their headers must parse to exactly what
 /// vectors/cognito/expected-headers.json records, through the API and through the CLI formatter.
-@Suite("Cognito ciphertext headers")
+@Suite("Cognito ciphertext headers", .tags(.unit))
 struct CognitoHeaderTests {
     static var expected: [String: [String: Any]] {
         let url = TestPaths.cognitoVectors.appendingPathComponent("expected-headers.json")

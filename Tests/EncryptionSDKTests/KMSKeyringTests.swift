@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
 import Testing
+import TestSupport
 @testable import EncryptionSDK
 
-@Suite("AWS KMS strict keyring")
+@Suite("AWS KMS strict keyring", .tags(.unit))
 struct KMSKeyringTests {
     static let arnA = "arn:aws:kms:us-east-1:111122223333:key/aaaaaaaa-0000-0000-0000-000000000001"
     static let arnB = "arn:aws:kms:us-east-1:111122223333:key/bbbbbbbb-0000-0000-0000-000000000002"

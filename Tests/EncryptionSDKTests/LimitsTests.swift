@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import EncryptionSDK
 
-@Suite("Limits and hostile input")
+@Suite("Limits and hostile input", .tags(.unit))
 struct LimitsTests {
     func cognitoLike() async throws -> [UInt8] {
         [UInt8](try await EncryptionSDKClient(commitmentPolicy: .forbidEncryptAllowDecrypt)

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import TestSupport
 @testable import EncryptionSDK
 
 func policy(for suite: AlgorithmSuite) -> CommitmentPolicy {
@@ -17,7 +18,7 @@ func vectorRSAKeyring(_ padding: RawRSAKeyring.Padding) throws -> RawRSAKeyring 
                              privateKeyPEM: keys.keys["rsa-4096-private"]!.material)
 }
 
-@Suite("Encrypt/decrypt round trips")
+@Suite("Encrypt/decrypt round trips", .tags(.unit))
 struct RoundTripTests {
     @Test("every suite, framed (several sizes) and non-framed, raw AES", arguments: AlgorithmSuite.all)
     func everySuite(suite: AlgorithmSuite) async throws {

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import EncryptionSDK
 
 /// Runs every decrypt vector in fixtures/vectors/esdk. Positive vectors must decrypt to the
 /// exact plaintext; negative ones must fail. Failures are reported with the vector id.
-@Suite("ESDK decrypt vectors")
+@Suite("ESDK decrypt vectors", .tags(.unit))
 struct VectorTests {
     static let folders = ["net-4.0.1", "net-4.0.0-valid", "net-4.0.0-invalid", "python-generated"]
 

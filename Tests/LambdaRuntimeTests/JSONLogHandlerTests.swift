@@ -1,10 +1,11 @@
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 @testable import LambdaRuntime
 
-@Suite struct JSONLogHandlerTests {
+@Suite(.tags(.unit)) struct JSONLogHandlerTests {
     static func parse(_ line: [UInt8]) throws -> [String: Any] {
         #expect(line.last == UInt8(ascii: "\n"))
         #expect(line.dropLast().contains(UInt8(ascii: "\n")) == false, "one object per line")

@@ -2,12 +2,13 @@ import Foundation
 import Logging
 import NIOPosix
 import Testing
+import TestSupport
 
 @testable import LambdaLocal
 @testable import LambdaRuntime
 
 /// The runtime client loop, in process, against the loopback Runtime API.
-@Suite struct RuntimeLoopTests {
+@Suite(.tags(.unit)) struct RuntimeLoopTests {
     struct Greeting: Codable, Equatable {
         var name: String
     }

@@ -6,6 +6,7 @@ import GRDB
 import Testing
 import TestSupport
 
+@Suite(.tags(.unit))
 struct JournalDatabaseTests {
     static func scratchPath() -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journal-test-\(UUID().uuidString)")

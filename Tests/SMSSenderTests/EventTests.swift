@@ -4,6 +4,7 @@ import SMSSender
 import Testing
 import TestSupport
 
+@Suite(.tags(.unit))
 struct EventTests {
     static let fixtures = BuiltProducts.packageRoot.appendingPathComponent("fixtures/events")
     static let smsSources = TriggerSource.allCases.filter(\.isSMS)

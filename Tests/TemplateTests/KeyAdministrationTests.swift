@@ -1,10 +1,12 @@
 import AWSCore
 import Foundation
 import Testing
+import TestSupport
 
 /// The keys' administration statements name their actions: no wildcard that would let an IAM
 /// policy give someone a grant (kms:Create* includes kms:CreateGrant); only the helper, and the
 /// deployer of a stack whose pool names the key, may create one, and only for an AWS service (Cognito). The IAM contract (IAMContractTests) checks use.
+@Suite(.tags(.unit))
 struct KeyAdministrationTests {
     @Test(arguments: Template.names) func administrationListsItsActionsAndGrantsNoGrant(name: String) throws {
         let template = try Template(name)
