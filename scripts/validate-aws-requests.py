@@ -43,6 +43,28 @@ def validate_documents(service, operation, paths):
     sys.exit(1 if failed else 0)
 
 
+def read_recording(path):
+    """The recorded requests. moto's threads append each entry and its newline in separate
+    writes, so two entries can share a line: each line is read as a run of JSON objects. What
+    still cannot be read (writes interleaved inside an entry) is counted, not guessed at."""
+    decoder = json.JSONDecoder()
+    entries, unreadable = [], 0
+    with open(path) as recording:
+        for line in recording:
+            position, line = 0, line.strip()
+            while position < len(line):
+                try:
+                    entry, end = decoder.raw_decode(line, position)
+                except ValueError:
+                    unreadable += 1
+                    break
+                entries.append(entry)
+                position = end
+                while position < len(line) and line[position].isspace():
+                    position += 1
+    return entries, unreadable
+
+
 def main():
     if len(sys.argv) >= 5 and sys.argv[1] == "--documents":
         validate_documents(sys.argv[2], sys.argv[3], sys.argv[4:])
@@ -56,36 +78,36 @@ def main():
     validator = ParamValidator()
     counts = collections.Counter()
     failures = []
-    with open(sys.argv[1]) as recording:
-        for number, line in enumerate(recording, 1):
-            entry = json.loads(line)
-            headers = {key.lower(): value for key, value in entry.get("headers", {}).items()}
-            target = headers.get("x-amz-target", "")
-            prefix, _, operation = target.partition(".")
-            model = models.get(prefix)
-            if model is None:
-                continue
-            body = entry.get("body") or ""
-            if entry.get("body_encoded"):
-                body = base64.b64decode(body).decode("utf-8")
-            try:
-                params = json.loads(body) if body else {}
-            except ValueError:
-                failures.append(f"request {number}: {model.service_name} {operation}: the body is not JSON")
-                continue
-            counts[f"{model.service_name} {operation}"] += 1
-            try:
-                shape = model.operation_model(operation).input_shape
-            except botocore.model.OperationNotFoundError:
-                failures.append(f"request {number}: {model.service_name} has no operation {operation!r}")
-                continue
-            if shape is None:
-                continue
-            report = validator.validate(params, shape)
-            if report.has_errors():
-                failures.append(f"request {number}: {model.service_name} {operation}:\n  " + report.generate_report().replace("\n", "\n  "))
+    entries, unreadable = read_recording(sys.argv[1])
+    for number, entry in enumerate(entries, 1):
+        headers = {key.lower(): value for key, value in entry.get("headers", {}).items()}
+        target = headers.get("x-amz-target", "")
+        prefix, _, operation = target.partition(".")
+        model = models.get(prefix)
+        if model is None:
+            continue
+        body = entry.get("body") or ""
+        if entry.get("body_encoded"):
+            body = base64.b64decode(body).decode("utf-8")
+        try:
+            params = json.loads(body) if body else {}
+        except ValueError:
+            failures.append(f"request {number}: {model.service_name} {operation}: the body is not JSON")
+            continue
+        counts[f"{model.service_name} {operation}"] += 1
+        try:
+            shape = model.operation_model(operation).input_shape
+        except botocore.model.OperationNotFoundError:
+            failures.append(f"request {number}: {model.service_name} has no operation {operation!r}")
+            continue
+        if shape is None:
+            continue
+        report = validator.validate(params, shape)
+        if report.has_errors():
+            failures.append(f"request {number}: {model.service_name} {operation}:\n  " + report.generate_report().replace("\n", "\n  "))
     total = sum(counts.values())
-    print(f"botocore {botocore.__version__} validated {total} awsJson requests the tests sent to moto:")
+    print(f"botocore {botocore.__version__} validated {total} awsJson requests the tests sent to moto"
+          + (f" ({unreadable} recorded line(s) interleaved by moto's threads could not be read)" if unreadable else "") + ":")
     for operation, count in sorted(counts.items()):
         print(f"  {count:6d}  {operation}")
     if not counts.get("cognito-idp UpdateUserPool"):
