@@ -197,7 +197,7 @@ public struct Attacher: Sendable {
             failed.layerVersionArn = published?.layerVersionArn
             failed.publishedLayer = published != nil
             _ = try? await journal.append(failed)
-            throw ProviderFailure(detail, physicalResourceId: attachmentId)
+            throw ProviderFailure(detail, physicalResourceId: attachmentId, underlying: Self.cause(of: error))
         }
     }
 
@@ -266,7 +266,7 @@ public struct Attacher: Sendable {
         } catch {
             let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
             _ = try? await journal.append(entry.next(.failed, detail: reason))
-            throw ProviderFailure(reason, physicalResourceId: attachmentId)
+            throw ProviderFailure(reason, physicalResourceId: attachmentId, underlying: Self.cause(of: error))
         }
     }
 
@@ -320,7 +320,7 @@ public struct Attacher: Sendable {
         } catch {
             let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
             _ = try? await journal.append(entry.next(.failed, detail: reason))
-            throw ProviderFailure(reason, physicalResourceId: begun.attachmentId)
+            throw ProviderFailure(reason, physicalResourceId: begun.attachmentId, underlying: Self.cause(of: error))
         }
     }
 
@@ -347,7 +347,7 @@ public struct Attacher: Sendable {
         } catch {
             let unknown = UpdateUserPoolRequest.unknownMembers(in: current)
             guard !unknown.isEmpty else { throw error }
-            throw ProviderFailure("\(error). The restore carried, verbatim, members this tool's Cognito model (botocore \(CognitoPoolModel.botocoreVersion)) does not know: \(unknown.joined(separator: ", ")). Update the model (`make pool-model`) and delete again, or put LambdaConfig back by hand from `smsredirect journal show`")
+            throw ProviderFailure("\(error). The restore carried, verbatim, members this tool's Cognito model (botocore \(CognitoPoolModel.botocoreVersion)) does not know: \(unknown.joined(separator: ", ")). Update the model (`make pool-model`) and delete again, or put LambdaConfig back by hand from `smsredirect journal show`", underlying: error)
         }
         let differences = try await verify(poolId: active.poolId, holds: request)
         if !differences.isEmpty {
@@ -494,7 +494,13 @@ public struct Attacher: Sendable {
         do {
             return try await body()
         } catch {
-            throw ProviderFailure("\(error); nothing was changed", physicalResourceId: attachmentId)
+            throw ProviderFailure("\(error); nothing was changed", physicalResourceId: attachmentId, underlying: error)
         }
+    }
+
+    /// The error at the root of a failure: a ProviderFailure's own cause, or the error itself.
+    static func cause(of error: any Error) -> (any Error)? {
+        guard let failure = error as? ProviderFailure else { return error }
+        return failure.underlying
     }
 }

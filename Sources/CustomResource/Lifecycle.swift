@@ -13,14 +13,19 @@ public struct ProviderResult: Sendable, Equatable {
     }
 }
 
-/// A failure the provider knows how to name, with the PhysicalResourceId to answer with.
+/// A failure the provider knows how to name, with the PhysicalResourceId to answer with, and
+/// the error it came from (an `AWSError`, a `PoolConfigError`…) for callers that act on the cause.
 public struct ProviderFailure: Error, CustomStringConvertible {
+    /// The words CloudFormation shows: what failed, what was undone, what to do.
     public var reason: String
     public var physicalResourceId: String?
+    /// The error behind the reason, when there was one; the reason already says it in words.
+    public var underlying: (any Error)?
 
-    public init(_ reason: String, physicalResourceId: String? = nil) {
+    public init(_ reason: String, physicalResourceId: String? = nil, underlying: (any Error)? = nil) {
         self.reason = reason
         self.physicalResourceId = physicalResourceId
+        self.underlying = underlying
     }
 
     public var description: String { reason }

@@ -44,8 +44,9 @@ public enum ESDKError: Error, Equatable, Sendable, CustomStringConvertible {
     case encryptionContextMismatch(key: String)
     /// A caller-supplied encryption context uses the reserved `aws-crypto-` prefix.
     case reservedEncryptionContextKey(String)
-    /// No keyring could decrypt any EDK; `attempts` lists what was tried and why it failed.
-    case noKeyringCouldDecrypt(attempts: [String])
+    /// No keyring could decrypt any EDK; `attempts` lists what was tried, why it failed, and the
+    /// error behind each failure (a KMS client's, say), so a caller can act on the cause.
+    case noKeyringCouldDecrypt(attempts: [KeyringAttempt])
     case keyringFailure(String)
     case invalidDataKeyLength(expected: Int, found: Int)
     case invalidKeyringConfiguration(String)
@@ -95,7 +96,7 @@ public enum ESDKError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .encryptionContextMismatch(k): return "reproduced encryption context disagrees on key \"\(k)\""
         case let .reservedEncryptionContextKey(k): return "encryption context key \"\(k)\" uses the reserved aws-crypto- prefix"
         case let .noKeyringCouldDecrypt(a):
-            return "no keyring could decrypt any data key" + (a.isEmpty ? "" : " (" + a.joined(separator: "; ") + ")")
+            return "no keyring could decrypt any data key" + (a.isEmpty ? "" : " (" + a.map(\.description).joined(separator: "; ") + ")")
         case let .keyringFailure(r): return "keyring failure: \(r)"
         case let .invalidDataKeyLength(e, f): return "data key length \(f), suite requires \(e)"
         case let .invalidKeyringConfiguration(r): return "invalid keyring configuration: \(r)"
@@ -114,4 +115,24 @@ public enum ESDKError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 @inline(__always) func hex16(_ v: UInt16) -> String {
     let s = String(v, radix: 16); return String(repeating: "0", count: 4 - s.count) + s
+}
+
+/// One keyring's failed try at a data key: what it tried and why, in words, and the error that
+/// made it fail when there was one.
+public struct KeyringAttempt: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringInterpolation {
+    public var description: String
+    /// The error behind the failure (the KMS client's, for the KMS keyring), kept as it was thrown.
+    public var underlying: (any Error)?
+
+    public init(_ description: String, underlying: (any Error)? = nil) {
+        self.description = description
+        self.underlying = underlying
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+
+    /// Equal when they read the same: an error value has no equality of its own.
+    public static func == (lhs: KeyringAttempt, rhs: KeyringAttempt) -> Bool {
+        lhs.description == rhs.description && (lhs.underlying == nil) == (rhs.underlying == nil)
+    }
 }

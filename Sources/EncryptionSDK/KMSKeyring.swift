@@ -61,7 +61,7 @@ public struct AWSKMSKeyring: Keyring {
         guard materials.plaintextDataKey == nil else {
             throw ESDKError.invalidKeyringConfiguration("decryption materials already hold a data key")
         }
-        var attempts: [String] = []
+        var attempts: [KeyringAttempt] = []
         let configured = Data(keyId.utf8)
         for edk in encryptedDataKeys where edk.providerID == Self.providerID {
             // Only an EDK naming exactly our key is sent to KMS; anything else is skipped.
@@ -81,7 +81,7 @@ public struct AWSKMSKeyring: Keyring {
                 m.plaintextDataKey = SymmetricKey(data: r.plaintext)
                 return m
             } catch {
-                attempts.append("aws-kms \(keyId): \(error)")
+                attempts.append(KeyringAttempt("aws-kms \(keyId): \(error)", underlying: error))
             }
         }
         if attempts.isEmpty { attempts.append("aws-kms \(keyId): no EDK for this key") }

@@ -92,14 +92,14 @@ public struct MultiKeyring: Keyring {
     }
 
     public func onDecrypt(_ materials: DecryptionMaterials, encryptedDataKeys: [EncryptedDataKey]) async throws -> DecryptionMaterials {
-        var attempts: [String] = []
+        var attempts: [KeyringAttempt] = []
         for keyring in ([generator].compactMap { $0 } + children) {
             do {
                 return try await keyring.onDecrypt(materials, encryptedDataKeys: encryptedDataKeys)
             } catch let ESDKError.noKeyringCouldDecrypt(inner) {
                 attempts += inner
             } catch {
-                attempts.append(String(describing: error))
+                attempts.append(KeyringAttempt(String(describing: error), underlying: error))
             }
         }
         throw ESDKError.noKeyringCouldDecrypt(attempts: attempts)

@@ -51,7 +51,7 @@ public struct RawAESKeyring: Keyring, @unchecked Sendable {
         guard materials.plaintextDataKey == nil else {
             throw ESDKError.invalidKeyringConfiguration("decryption materials already hold a data key")
         }
-        var attempts: [String] = []
+        var attempts: [KeyringAttempt] = []
         let expectedInfoLength = keyNameBytes.count + 8 + AlgorithmSuite.ivLength
         for edk in encryptedDataKeys where edk.providerID == keyNamespace {
             let info = [UInt8](edk.providerInfo)

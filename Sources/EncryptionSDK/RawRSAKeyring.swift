@@ -105,7 +105,7 @@ public struct RawRSAKeyring: Keyring, @unchecked Sendable {
         guard privateKey != nil else {
             throw ESDKError.noKeyringCouldDecrypt(attempts: ["\(label): no private key"])
         }
-        var attempts: [String] = []
+        var attempts: [KeyringAttempt] = []
         let nameBytes = Data(keyName.utf8)
         for edk in encryptedDataKeys where edk.providerID == keyNamespace && edk.providerInfo == nameBytes {
             if let key = try? unwrap([UInt8](edk.ciphertext), keyLength: materials.suite.keyLength),

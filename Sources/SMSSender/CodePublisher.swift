@@ -38,13 +38,13 @@ public struct SNSCodePublisher: CodePublishing {
         do {
             return try await sns.publish(topicArn: topicArn, message: message, subject: Self.subject, messageStructure: "json", messageAttributes: attributes)
         } catch let error as AWSError where error.isAccessDenied {
-            throw SenderError.topicAccessDenied(topic: topicArn, detail: error.description)
+            throw SenderError.topicAccessDenied(topic: topicArn, cause: error)
         } catch let error as AWSError where error.isNotFound {
             throw SenderError.topicNotFound(topic: topicArn)
         } catch let error as AWSError where error.isInvalidParameter {
-            throw SenderError.topicRejectedMessage(topic: topicArn, detail: error.message)
+            throw SenderError.topicRejectedMessage(topic: topicArn, cause: error)
         } catch let error as AWSError {
-            throw SenderError.publishFailed(topic: topicArn, detail: error.description)
+            throw SenderError.publishFailed(topic: topicArn, cause: error)
         }
     }
 }

@@ -1,21 +1,24 @@
 import AWSCore
+import EncryptionSDK
 import LambdaRuntime
 
 /// Why a code was not delivered, written so that the log line says what to fix.
 /// Cognito invokes the sender asynchronously and ignores its result: these messages are
-/// what a developer finds in the function's logs.
+/// what a developer finds in the function's logs. Each case keeps the error behind it.
 public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReportableError {
     case invalidEvent(String)
     /// The message's data key is for another KMS key than the one configured.
     case encryptedUnderAnotherKey(configured: String, found: [String])
-    case kmsAccessDenied(key: String, detail: String)
-    case kmsFailed(key: String, detail: String)
+    case kmsAccessDenied(key: String, cause: AWSError)
+    case kmsFailed(key: String, cause: AWSError)
+    /// `request.code` is not base64 at all.
+    case codeNotBase64
     /// The code is not a valid Encryption SDK message, or failed a check (tampered, truncated…).
-    case undecryptableCode(String)
-    case topicAccessDenied(topic: String, detail: String)
+    case undecryptableCode(ESDKError)
+    case topicAccessDenied(topic: String, cause: AWSError)
     case topicNotFound(topic: String)
-    case topicRejectedMessage(topic: String, detail: String)
-    case publishFailed(topic: String, detail: String)
+    case topicRejectedMessage(topic: String, cause: AWSError)
+    case publishFailed(topic: String, cause: AWSError)
 
     public var description: String {
         switch self {
@@ -23,20 +26,22 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
             "Not a CustomSMSSender/CustomEmailSender event: \(detail)."
         case let .encryptedUnderAnotherKey(configured, found):
             "The code was encrypted under \(found.isEmpty ? "no KMS key" : found.joined(separator: ", ")), not KMS_KEY_ARN (\(configured)). Set KMS_KEY_ARN to the user pool's LambdaConfig.KMSKeyID."
-        case let .kmsAccessDenied(key, detail):
-            "KMS denied Decrypt on \(key): the sender's execution role needs kms:Decrypt on this key, and the key policy must allow it (\(detail))."
-        case let .kmsFailed(key, detail):
-            "KMS Decrypt on \(key) failed: \(detail)"
-        case let .undecryptableCode(detail):
-            "The code could not be decrypted: \(detail). Was request.code changed on the way?"
-        case let .topicAccessDenied(topic, detail):
-            "SNS refused Publish to \(topic): the sender's execution role needs sns:Publish on this topic (and kms:GenerateDataKey and kms:Decrypt on the topic's key if it is encrypted) (\(detail))."
+        case let .kmsAccessDenied(key, cause):
+            "KMS denied Decrypt on \(key): the sender's execution role needs kms:Decrypt on this key, and the key policy must allow it (\(cause))."
+        case let .kmsFailed(key, cause):
+            "KMS Decrypt on \(key) failed: \(cause)"
+        case .codeNotBase64:
+            "The code could not be decrypted: request.code is not base64. Was request.code changed on the way?"
+        case let .undecryptableCode(cause):
+            "The code could not be decrypted: \(cause). Was request.code changed on the way?"
+        case let .topicAccessDenied(topic, cause):
+            "SNS refused Publish to \(topic): the sender's execution role needs sns:Publish on this topic (and kms:GenerateDataKey and kms:Decrypt on the topic's key if it is encrypted) (\(cause))."
         case let .topicNotFound(topic):
             "The SNS topic \(topic) does not exist: set SNS_TOPIC_ARN to the stack's topic, in the function's region."
-        case let .topicRejectedMessage(topic, detail):
-            "SNS rejected the message for \(topic): \(detail). Check that SNS_TOPIC_ARN is a topic ARN."
-        case let .publishFailed(topic, detail):
-            "Publishing to \(topic) failed: \(detail)"
+        case let .topicRejectedMessage(topic, cause):
+            "SNS rejected the message for \(topic): \(cause.message). Check that SNS_TOPIC_ARN is a topic ARN."
+        case let .publishFailed(topic, cause):
+            "Publishing to \(topic) failed: \(cause)"
         }
     }
 
@@ -46,7 +51,7 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
         case .encryptedUnderAnotherKey: "Sender.WrongKMSKey"
         case .kmsAccessDenied: "Sender.KMSAccessDenied"
         case .kmsFailed: "Sender.KMSFailed"
-        case .undecryptableCode: "Sender.UndecryptableCode"
+        case .codeNotBase64, .undecryptableCode: "Sender.UndecryptableCode"
         case .topicAccessDenied: "Sender.SNSAuthorizationError"
         case .topicNotFound: "Sender.SNSTopicNotFound"
         case .topicRejectedMessage: "Sender.SNSInvalidParameter"

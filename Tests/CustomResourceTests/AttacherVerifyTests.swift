@@ -154,6 +154,7 @@ struct AttacherVerifyTests {
         await setup.pools.reject(next: 1)
         let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
         #expect(failure?.reason.contains("InvalidParameterException") == true, "\(failure?.reason ?? "")")
+        #expect((failure?.underlying as? AWSError)?.isInvalidParameter == true, "the AWS error is kept as the cause, not only as words")
         #expect(try await setup.pool() == setup.initial)
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
         #expect(await setup.pools.applied.isEmpty)

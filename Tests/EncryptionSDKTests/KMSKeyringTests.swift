@@ -47,7 +47,7 @@ struct KMSKeyringTests {
             try await EncryptionSDKClient().decrypt(message, keyring: onlyA)
         } throws: { error in
             guard case ESDKError.noKeyringCouldDecrypt(let attempts) = error else { return false }
-            return attempts.contains { $0.contains("no EDK for this key") }
+            return attempts.contains { $0.description.contains("no EDK for this key") }
         }
         #expect(await kms.recordedCalls().count == before, "no KMS call for a foreign EDK")
     }

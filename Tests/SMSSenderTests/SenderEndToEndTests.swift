@@ -111,6 +111,22 @@ struct SenderEndToEndTests {
         }
     }
 
+    /// KMS refuses the Decrypt (a key policy without the sender's role): the error names the
+    /// grant to add, and keeps KMS's own error as its cause, not only its words.
+    @Test func aDeniedDecryptKeepsKMSsErrorAsItsCause() async throws {
+        let stack = try await makeStack()
+        let code = "denied-\(UUID().uuidString.prefix(12))"
+        let event = try await event(.smsSignUp, code: code, keyArn: stack.keyArn, userName: "denied")
+        let denying = FaultInjectingTransport(faults: [.status(400, body: #"{"__type":"AccessDeniedException","message":"User is not authorized to perform: kms:Decrypt"}"#)],
+                                              matching: FaultInjectingTransport.operation("Decrypt"))
+        let decryptor = KMSCodeDecryptor(kmsKeyArn: stack.keyArn, kms: try KMSClient(configuration: Moto.configuration(transport: denying, retry: .none)))
+        let error = await #expect(throws: SenderError.self) { _ = try await decryptor.decrypt(event) }
+        guard case let .kmsAccessDenied(key, cause)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(key == stack.keyArn)
+        #expect(cause.code == "AccessDeniedException" && cause.operation == "Decrypt" && cause.isAccessDenied)
+        #expect(error?.errorType == "Sender.KMSAccessDenied" && error?.description.contains("needs kms:Decrypt") == true)
+    }
+
     @Test func failuresEndInClearRuntimeErrors() async throws {
         let stack = try await makeStack()
         let otherKey = try await kms.createKey(description: "someone else's")
