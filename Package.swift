@@ -145,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", "LambdaLocal", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: ["LambdaRuntime", "LambdaLocal", "AWSCore", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "RedirectClient", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(

@@ -122,7 +122,7 @@ struct PythonPeerTests {
         var swiftMessages: [Data] = []
         for (i, c) in cases.enumerated() {
             let sdk = EncryptionSDKClient(commitmentPolicy: policy(for: c.1))
-            let ctx = try JSONSerialization.jsonObject(with: Data(context.utf8)) as! [String: String]
+            let ctx = try JSONDecoder().decode([String: String].self, from: Data(context.utf8))
             swiftMessages.append(try await sdk.encrypt(plaintexts[i], keyring: try keyring(c), encryptionContext: ctx,
                                                        suite: c.1, frameLength: c.2))
         }

@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import Testing
 
@@ -12,12 +13,12 @@ import Testing
             .invoke(event: json(#"{"echo":{"to":"+15550100","n":[1,2,3]}}"#))
 
         let object = try report.outcome.jsonObject()
-        let echo = try #require(object["echo"] as? [String: Any])
-        #expect(echo["to"] as? String == "+15550100")
-        #expect(echo["n"] as? [Int] == [1, 2, 3])
-        #expect(object["greeting"] as? String == "hello")
-        #expect(object["requestId"] as? String == report.posts.first?.requestID)
-        #expect((object["invokedFunctionArn"] as? String)?.hasSuffix(":function:smsredirect-local") == true)
+        let echo = try #require(object["echo"]?.objectValue)
+        #expect(echo["to"]?.stringValue == "+15550100")
+        #expect(echo["n"]?.arrayValue?.compactMap(\.intValue) == [1, 2, 3])
+        #expect(object["greeting"]?.stringValue == "hello")
+        #expect(object["requestId"]?.stringValue == report.posts.first?.requestID)
+        #expect(object["invokedFunctionArn"]?.stringValue?.hasSuffix(":function:smsredirect-local") == true)
         #expect(report.posts.map(\.kind) == [.response])
         #expect(report.timeToFirstAnswer != nil)
         #expect(report.durations.count == report.outcomes.count)
@@ -59,11 +60,11 @@ import Testing
         try await withSpawnedRuntime(executable: try Paths.product("EchoLambda"), environment: ["ECHO_GREETING": "x"]) { api in
             let outcome = await api.invoke(event: json("{}"), deadline: deadline, traceID: traceID, requestID: "fixed-request-id")
             let object = try outcome.jsonObject()
-            #expect(object["requestId"] as? String == "fixed-request-id")
-            #expect(object["traceId"] as? String == traceID)
-            #expect(object["traceIdEnvironment"] as? String == traceID)
-            #expect((object["deadlineMs"] as? NSNumber)?.int64Value == Int64((deadline.timeIntervalSince1970 * 1000).rounded()))
-            let remaining = try #require((object["remainingMs"] as? NSNumber)?.int64Value)
+            #expect(object["requestId"]?.stringValue == "fixed-request-id")
+            #expect(object["traceId"]?.stringValue == traceID)
+            #expect(object["traceIdEnvironment"]?.stringValue == traceID)
+            #expect(object["deadlineMs"]?.intValue.map(Int64.init) == Int64((deadline.timeIntervalSince1970 * 1000).rounded()))
+            let remaining = try #require(object["remainingMs"]?.intValue.map(Int64.init))
             #expect(remaining > 0 && remaining <= 600_000)
         }
     }
@@ -77,13 +78,13 @@ import Testing
         #expect(report.outcomes.count == 6)
         #expect(report.outcomes[3] == .error(type: "EchoFailure", message: "third"))
         let replies = try report.outcomes.enumerated().filter { $0.offset != 3 }.map { try $0.element.jsonObject() }
-        #expect(replies.map { ($0["echo"] as? NSNumber)?.intValue } == [0, 1, 2, 4, 5])
-        #expect(Set(replies.compactMap { $0["pid"] as? Int }).count == 1)
-        #expect(Set(replies.compactMap { $0["requestId"] as? String }).count == 5)
+        #expect(replies.map { $0["echo"]?.intValue } == [0, 1, 2, 4, 5])
+        #expect(Set(replies.compactMap { $0["pid"]?.intValue }).count == 1)
+        #expect(Set(replies.compactMap { $0["requestId"]?.stringValue }).count == 5)
         // Each invocation sees its own trace header in the environment.
-        let traces = replies.compactMap { $0["traceIdEnvironment"] as? String }
+        let traces = replies.compactMap { $0["traceIdEnvironment"]?.stringValue }
         #expect(traces.count == 5 && Set(traces).count == 5)
-        #expect(replies.allSatisfy { $0["traceIdEnvironment"] as? String == $0["traceId"] as? String })
+        #expect(replies.allSatisfy { $0["traceIdEnvironment"]?.stringValue == $0["traceId"]?.stringValue })
     }
 
     @Test func concurrentlyQueuedInvocationsAreServedInTurn() async throws {
@@ -95,8 +96,8 @@ import Testing
                 return await group.reduce(into: []) { $0.append($1) }
             }
             let replies = try outcomes.map { try $0.jsonObject() }
-            #expect(Set(replies.compactMap { ($0["echo"] as? NSNumber)?.intValue }) == Set(0..<8))
-            #expect(Set(replies.compactMap { $0["pid"] as? Int }).count == 1)
+            #expect(Set(replies.compactMap { $0["echo"]?.intValue }) == Set(0..<8))
+            #expect(Set(replies.compactMap { $0["pid"]?.intValue }).count == 1)
         }
     }
 
@@ -127,11 +128,11 @@ import Testing
         #expect(lines.count >= 3)
         var requestIDsLogged: [String] = []
         for line in lines {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
-            #expect(object["timestamp"] is String)
-            #expect(["INFO", "ERROR"].contains(object["level"] as? String))
-            #expect(object["message"] is String)
-            if let id = object["requestId"] as? String { requestIDsLogged.append(id) }
+            let object = try #require(try JSONValue(data: Data(line.utf8)).objectValue, "not JSON: \(line)")
+            #expect(object["timestamp"]?.stringValue != nil)
+            #expect(["INFO", "ERROR"].contains(object["level"]?.stringValue ?? ""))
+            #expect(object["message"]?.stringValue != nil)
+            if let id = object["requestId"]?.stringValue { requestIDsLogged.append(id) }
         }
         #expect(Set(requestIDsLogged) == Set(requestIDs))
         #expect(lines.contains { $0.contains(#""level":"ERROR""#) && $0.contains(#""errorType":"EchoFailure""#) })

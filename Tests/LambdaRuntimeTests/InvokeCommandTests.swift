@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import Testing
 import TestSupport
@@ -31,10 +32,10 @@ import TestSupport
             "--env", "ECHO_GREETING=from-cli", "--function-name", "cli-test", "--region", "eu-west-2",
         ])
         #expect(run.status == 0, "stderr: \(run.stderr)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        #expect(object["echo"] as? String == "ping")
-        #expect(object["greeting"] as? String == "from-cli")
-        #expect(object["invokedFunctionArn"] as? String == "arn:aws:lambda:eu-west-2:000000000000:function:cli-test")
+        let object = try #require(try JSONValue(data: Data(run.stdout.utf8)).objectValue)
+        #expect(object["echo"]?.stringValue == "ping")
+        #expect(object["greeting"]?.stringValue == "from-cli")
+        #expect(object["invokedFunctionArn"]?.stringValue == "arn:aws:lambda:eu-west-2:000000000000:function:cli-test")
         // The child's logs are passed through, on stderr, keeping stdout for the result.
         #expect(run.stderr.contains(#""message":"echo invoked""#))
         #expect(!run.stdout.contains("echo invoked"))

@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import Logging
 import Testing
@@ -6,10 +7,10 @@ import TestSupport
 @testable import LambdaRuntime
 
 @Suite(.tags(.unit)) struct JSONLogHandlerTests {
-    static func parse(_ line: [UInt8]) throws -> [String: Any] {
+    static func parse(_ line: [UInt8]) throws -> [String: JSONValue] {
         #expect(line.last == UInt8(ascii: "\n"))
         #expect(line.dropLast().contains(UInt8(ascii: "\n")) == false, "one object per line")
-        return try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        return try #require(try JSONValue(data: Data(line)).objectValue)
     }
 
     @Test func lineCarriesTheFixedFieldsAndFlattenedMetadata() throws {
@@ -20,13 +21,13 @@ import TestSupport
             timestamp: "2024-01-02T03:04:05.678Z"
         )
         let object = try Self.parse(line)
-        #expect(object["timestamp"] as? String == "2024-01-02T03:04:05.678Z")
-        #expect(object["level"] as? String == "WARN")
-        #expect(object["message"] as? String == "quote \" backslash \\ newline \n tab \t bell \u{07} é")
-        #expect(object["requestId"] as? String == "r-1")
-        #expect(object["count"] as? String == "3")
-        #expect(object["list"] as? [String] == ["a", "b"])
-        #expect(object["map"] as? [String: String] == ["k": "v"])
+        #expect(object["timestamp"]?.stringValue == "2024-01-02T03:04:05.678Z")
+        #expect(object["level"]?.stringValue == "WARN")
+        #expect(object["message"]?.stringValue == "quote \" backslash \\ newline \n tab \t bell \u{07} é")
+        #expect(object["requestId"]?.stringValue == "r-1")
+        #expect(object["count"]?.stringValue == "3")
+        #expect(object["list"]?.arrayValue?.compactMap(\.stringValue) == ["a", "b"])
+        #expect(object["map"]?.objectValue?.compactMapValues(\.stringValue) == ["k": "v"])
         // requestId leads the metadata, right after the fixed fields.
         let text = String(decoding: line, as: UTF8.self)
         let requestIDAt = try #require(text.range(of: #""requestId""#)).lowerBound
@@ -36,8 +37,8 @@ import TestSupport
 
     @Test func metadataCannotOverwriteTheFixedFields() throws {
         let object = try Self.parse(JSONLogHandler.line(level: .info, message: "real", metadata: ["message": "fake", "level": "x"]))
-        #expect(object["message"] as? String == "real")
-        #expect(object["level"] as? String == "INFO")
+        #expect(object["message"]?.stringValue == "real")
+        #expect(object["level"]?.stringValue == "INFO")
     }
 
     @Test func timestampIsISO8601UTCWithMilliseconds() throws {

@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import Logging
 import NIOPosix
@@ -96,10 +97,10 @@ import TestSupport
             let post = try #require(api.posts.first)
             #expect(post.kind == .error)
             #expect(post.errorTypeHeader == "Greeting.Refused")
-            let document = try #require(try JSONSerialization.jsonObject(with: post.body) as? [String: Any])
+            let document = try #require(try JSONValue(data: post.body).objectValue)
             #expect(Set(document.keys) == ["errorMessage", "errorType", "stackTrace"])
-            #expect(document["errorType"] as? String == "Greeting.Refused")
-            #expect(document["stackTrace"] as? [String] == [])
+            #expect(document["errorType"]?.stringValue == "Greeting.Refused")
+            #expect(document["stackTrace"]?.arrayValue?.compactMap(\.stringValue) == [])
         }
     }
 

@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import Testing
 import TestSupport
@@ -33,11 +34,11 @@ struct TemporaryFile: ~Copyable {
 
 extension InvocationOutcome {
     /// The response body parsed as a JSON object, or a test failure.
-    func jsonObject(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    func jsonObject(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: JSONValue] {
         guard case .response(let body) = self else {
             throw TestFailure("expected a response, got \(self)")
         }
-        guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+        guard let object = (try? JSONValue(data: body))?.objectValue else {
             throw TestFailure("response is not a JSON object: \(String(decoding: body, as: UTF8.self))")
         }
         return object
