@@ -206,7 +206,7 @@ public struct Attacher: Sendable {
     public func detach(attachmentId: String, context: ChangeContext) async throws -> DetachResult {
         // One read of the journal for everything the detach needs from it: the started entry it
         // appends below changes none of these answers.
-        let poolId = attachmentId.split(separator: "|").first.map(String.init) ?? attachmentId
+        let poolId = AttachmentID(rawValue: attachmentId)?.poolId ?? attachmentId
         let (previous, active, activeOnPool, interrupted) = try await journal.read { database in
             (try database.entries(requestId: context.requestId).filter { $0.action == .detach }, try database.activeAttach(attachmentId: attachmentId),
              try database.activeAttaches(poolId: poolId), try database.interruptedAttach(attachmentId: attachmentId))

@@ -84,12 +84,41 @@ public struct AttachmentSpec: Sendable, Equatable {
 
     /// Stable and meaningful: the same properties give the same id, other properties another one
     /// (so that CloudFormation sends Delete for the old one after an Update). Well under 1 KB.
-    public var attachmentId: String {
+    public var id: AttachmentID {
         let layerText = switch layer {
         case let .existing(arn): arn
         case let .publish(name, bucket, key): "\(name)|s3://\(bucket)/\(key)"
         case .none: "-"
         }
-        return "\(userPoolId)|\(senderFunctionName)|\(StableDigest.hex([userPoolId, senderFunctionArn, kmsKeyArn, layerText].joined(separator: "\n"), length: 12))"
+        return AttachmentID(poolId: userPoolId, senderFunctionName: senderFunctionName,
+                            digest: StableDigest.hex([userPoolId, senderFunctionArn, kmsKeyArn, layerText].joined(separator: "\n"), length: 12))
     }
+
+    /// ``id`` as the journal and CloudFormation write it.
+    public var attachmentId: String { id.rawValue }
+}
+
+/// What an attachment is known by, as its PhysicalResourceId: `POOL|FUNCTION|DIGEST`. The pool
+/// and the sender's name make it readable in the console; the digest of the whole target tells
+/// two targets apart.
+public struct AttachmentID: Sendable, Hashable, CustomStringConvertible {
+    public var poolId: String
+    public var senderFunctionName: String
+    public var digest: String
+
+    public init(poolId: String, senderFunctionName: String, digest: String) {
+        self.poolId = poolId
+        self.senderFunctionName = senderFunctionName
+        self.digest = digest
+    }
+
+    /// Reads an id this tool wrote; nil for anything else (a `failed-…` id of a Create that never began).
+    public init?(rawValue: String) {
+        let fields = rawValue.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count == 3, !fields.contains(where: \.isEmpty) else { return nil }
+        self.init(poolId: fields[0], senderFunctionName: fields[1], digest: fields[2])
+    }
+
+    public var rawValue: String { "\(poolId)|\(senderFunctionName)|\(digest)" }
+    public var description: String { rawValue }
 }

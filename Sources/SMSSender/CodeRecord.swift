@@ -8,8 +8,13 @@ public struct CodeRecord: Codable, Sendable, Equatable {
     /// In words: "sign-up verification code", "MFA sign-in code", …
     public var purpose: String
     public var triggerSource: String
-    /// `sms` or `email`: the channel Cognito would have used.
-    public var channel: String
+    /// The channel Cognito would have used; `sms` or `email` on the wire.
+    public var channel: Channel
+
+    public enum Channel: String, Codable, Sendable, Equatable {
+        case sms
+        case email
+    }
     public var userPoolId: String
     public var userName: String
     public var phoneNumber: String?
@@ -24,7 +29,7 @@ public struct CodeRecord: Codable, Sendable, Equatable {
         self.code = code
         purpose = event.triggerSource.purpose
         triggerSource = event.triggerSource.rawValue
-        channel = event.triggerSource.isSMS ? "sms" : "email"
+        channel = event.triggerSource.isSMS ? .sms : .email
         userPoolId = event.userPoolId
         userName = event.userName
         phoneNumber = event.phoneNumber
@@ -63,13 +68,13 @@ public struct CodeRecord: Codable, Sendable, Equatable {
             "User: \(userName)",
         ]
         if let phoneNumber { lines.append("Phone number: \(phoneNumber)") }
-        if let email, channel == "email" || phoneNumber == nil { lines.append("Email: \(email)") }
+        if let email, channel == .email || phoneNumber == nil { lines.append("Email: \(email)") }
         lines += [
             "User pool: \(userPoolId) (\(region))",
             "Trigger: \(triggerSource)",
             "Time: \(time)",
             "",
-            "Cognito would have sent this by \(channel == "sms" ? "SMS" : "email"); CognitoSMSRedirect delivered it here instead.",
+            "Cognito would have sent this by \(channel == .sms ? "SMS" : "email"); CognitoSMSRedirect delivered it here instead.",
         ]
         return lines.joined(separator: "\n")
     }

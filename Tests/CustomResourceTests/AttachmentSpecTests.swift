@@ -37,3 +37,15 @@ struct AttachmentSpecTests {
         }
     }
 }
+
+extension AttachmentSpecTests {
+    @Test func theAttachmentIdReadsBackIntoItsParts() throws {
+        let spec = AttachmentSpec(userPoolId: "us-east-1_Abc", senderFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:sender",
+                                  kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1", layer: .none)
+        let parsed = try #require(AttachmentID(rawValue: spec.attachmentId))
+        #expect(parsed == spec.id)
+        #expect(parsed.poolId == "us-east-1_Abc" && parsed.senderFunctionName == "sender" && parsed.digest.count == 12)
+        #expect(AttachmentID(rawValue: "failed-6f1c") == nil)
+        #expect(AttachmentID(rawValue: "a|b|c|d") == nil && AttachmentID(rawValue: "a||c") == nil)
+    }
+}

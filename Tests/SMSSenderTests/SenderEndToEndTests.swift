@@ -100,7 +100,7 @@ struct SenderEndToEndTests {
             #expect(record.userName == event.userName)
             #expect(record.phoneNumber == event.phoneNumber)
             #expect(record.userPoolId == "us-east-1_E2E")
-            #expect(record.channel == "sms")
+            #expect(record.channel == .sms)
         }
         // The function's own output never carries a code or a ciphertext.
         let output = log.contents
