@@ -6,7 +6,7 @@ import GRDB
 ///
 /// An attach is journaled `started` (with the pool's full original document and the function's
 /// original layers) before anything changes, then `succeeded` or `failed`; a detach likewise.
-public struct JournalEntry: Codable, Sendable, Equatable, Identifiable {
+public struct JournalEntry: Codable, Sendable, Equatable {
     public enum Action: String, Codable, Sendable, CaseIterable {
         case attach
         case detach
@@ -91,8 +91,11 @@ public struct JournalEntry: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
-/// The row mapping is written out: documents are stored as JSON text (sorted keys, so equal
-/// documents are equal bytes) and times as ISO 8601 with milliseconds.
+/// The row mapping is written out rather than derived from Codable, as GRDB's Codable records
+/// would: documents are parsed by `JSONValue`'s own parser (GRDB's JSON columns go through
+/// `JSONDecoder`, and `JSONValue`'s Decodable guesses each value's kind, paying a thrown error per
+/// wrong guess), stored as JSON text with sorted keys (equal documents are
+/// equal bytes), and times as ISO 8601 with milliseconds. The `id` is the row id, nil until inserted.
 extension JournalEntry: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "entries"
 
