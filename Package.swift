@@ -100,7 +100,7 @@ let package = Package(
         // inboxes, sender-failure reports, and the Cognito simulator (encrypts and invokes as Cognito does).
         .target(
             name: "RedirectClient",
-            dependencies: ["SMSSender", "AWSCore", "AWSServices", "EncryptionSDK"]
+            dependencies: ["SMSSender", "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS"]
         ),
         // Defines the glibc functions newer than 2.34 that the statically linked runtimes call, so the
         // Lambdas start on provided.al2023 (glibc 2.34).
@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "EncryptionSDKTests",
             dependencies: [
-                "EncryptionSDK", "EncryptionSDKKMS", "smsredirect", "AWSServices", "AWSCore", "TestSupport",
+                "EncryptionSDK", "EncryptionSDKKMS", "RedirectClient", "AWSServices", "AWSCore", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

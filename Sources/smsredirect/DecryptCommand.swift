@@ -4,6 +4,7 @@ import AWSServices
 import EncryptionSDK
 import EncryptionSDKKMS
 import Foundation
+import RedirectClient
 
 /// `smsredirect decrypt`: decrypt an ESDK message, or print its header without a key.
 struct Decrypt: AsyncParsableCommand {
@@ -72,20 +73,20 @@ struct Decrypt: AsyncParsableCommand {
         guard !text.allSatisfy(\.isWhitespace) else {
             throw CLIFailure("no message to decrypt: \(message != nil ? "the argument is empty" : file.map { "\($0) is empty" } ?? "stdin was empty"). Give the base64 message (or a Cognito event's JSON) as an argument, with --file, or on stdin.")
         }
-        let bytes = try DecryptCLI.decodeInput(text)
+        let bytes = try CodeMessage.decodeInput(text)
 
         if showHeader {
-            print(try DecryptCLI.renderHeader(of: bytes, json: json))
+            print(try CodeMessage.renderHeader(of: bytes, json: json))
             return
         }
         let client = EncryptionSDKClient(commitmentPolicy: .requireEncryptAllowDecrypt, maxEncryptedDataKeys: maxEncryptedDataKeys)
         let result: DecryptResult
         if let aesKeyFile, let keyNamespace, let keyName {
             let keyring = try RawAESKeyring(keyNamespace: keyNamespace, keyName: keyName,
-                                            wrappingKey: try DecryptCLI.readAESKey(path: aesKeyFile))
+                                            wrappingKey: try CodeMessage.readAESKey(path: aesKeyFile))
             result = try await client.decrypt(bytes, keyring: keyring)
         } else {
-            result = try await DecryptCLI.decryptWithKMS(bytes, keyArns: kmsKeyArns, client: try DecryptCLI.makeKMSClient(),
+            result = try await CodeMessage.decryptWithKMS(bytes, keyArns: kmsKeyArns, client: try CodeMessage.makeKMSClient(),
                                                          sdk: client)
         }
         // The user explicitly asked for the plaintext: this is the one place it is printed.
@@ -93,66 +94,5 @@ struct Decrypt: AsyncParsableCommand {
         if !result.plaintext.isEmpty, result.plaintext.last != UInt8(ascii: "\n"), isatty(STDOUT_FILENO) == 1 {
             FileHandle.standardOutput.write(Data("\n".utf8))
         }
-    }
-}
-
-/// The logic behind `decrypt`, kept apart from argument parsing so tests can call it.
-enum DecryptCLI {
-    struct InputError: Error, CustomStringConvertible { let description: String }
-
-    /// Base64 text (whitespace ignored), or a JSON object with `code` / `request.code`.
-    static func decodeInput(_ raw: String) throws -> [UInt8] {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.hasPrefix("{") {
-            guard let document = try? JSONValue(data: Data(text.utf8)), document.objectValue != nil else {
-                throw InputError(description: "input JSON is not an object")
-            }
-            if let code = document["code"]?.stringValue {
-                text = code
-            } else if let code = document["request"]?["code"]?.stringValue {
-                text = code
-            } else {
-                throw InputError(description: "input JSON has no \"code\" or \"request.code\" field")
-            }
-        }
-        var compact = String(text.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })
-        // Published Cognito samples are sometimes cut mid-string: decode the whole base64
-        // quanta that are there (a lone trailing character carries no full byte), so the
-        // header can still be shown; decryption of such input fails later on its own.
-        if !compact.hasSuffix("=") {
-            if compact.count % 4 == 1 { compact.removeLast() }
-            compact += String(repeating: "=", count: (4 - compact.count % 4) % 4)
-        }
-        guard let data = Data(base64Encoded: compact) else { throw InputError(description: "input is not valid base64") }
-        return [UInt8](data)
-    }
-
-    /// The `--show-header` output: parse the header only (the rest may be missing) and format it.
-    static func renderHeader(of message: [UInt8], json: Bool) throws -> String {
-        let summary = HeaderSummary(try MessageHeader.parse(message))
-        return json ? try summary.renderJSON() : summary.renderText()
-    }
-
-    /// Reads a raw AES key: exactly 16, 24 or 32 bytes, or base64 text of such a key.
-    static func readAESKey(path: String) throws -> Data {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        if [16, 24, 32].contains(data.count) { return data }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let key = Data(base64Encoded: text), [16, 24, 32].contains(key.count) else {
-            throw InputError(description: "AES key file must hold 16, 24 or 32 raw bytes or their base64")
-        }
-        return key
-    }
-
-    /// Decrypts with a strict AWS KMS keyring over the given client.
-    static func decryptWithKMS(_ message: [UInt8], keyArns: [String], client: any KMSKeyringClient,
-                               sdk: EncryptionSDKClient) async throws -> DecryptResult {
-        let keyring = try AWSKMSKeyring.strict(keyIds: keyArns, client: client)
-        return try await sdk.decrypt(message, keyring: keyring)
-    }
-
-    /// KMS with the AWS CLI's configuration (credentials, region, `AWS_ENDPOINT_URL…`).
-    static func makeKMSClient() throws -> any KMSKeyringClient {
-        try KMSClient(configuration: AWSClientConfiguration.fromEnvironment())
     }
 }

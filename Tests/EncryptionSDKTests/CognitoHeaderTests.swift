@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import EncryptionSDK
-@testable import smsredirect
+import RedirectClient
 
 /// The real (incomplete) Cognito ciphertexts: their headers must parse to exactly what
 /// vectors/cognito/expected-headers.json records, through the API and through the CLI formatter.
@@ -15,7 +15,7 @@ struct CognitoHeaderTests {
 
     static func message(_ file: String) throws -> [UInt8] {
         let text = String(decoding: try Data(contentsOf: TestPaths.cognitoVectors.appendingPathComponent(file)), as: UTF8.self)
-        return try DecryptCLI.decodeInput(text)
+        return try CodeMessage.decodeInput(text)
     }
 
     @Test("header fields match expected-headers.json", arguments: [
@@ -58,7 +58,7 @@ struct CognitoHeaderTests {
     ])
     func cliJSON(file: String) throws {
         let exp = try #require(Self.expected[file])
-        let out = try DecryptCLI.renderHeader(of: try Self.message(file), json: true)
+        let out = try CodeMessage.renderHeader(of: try Self.message(file), json: true)
         let got = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
         for key in ["message_format_version", "algorithm_suite_id", "message_id_hex", "content_type",
                     "frame_length", "header_body_len", "header_len_incl_auth", "header_auth_tag_hex"] {
@@ -74,7 +74,7 @@ struct CognitoHeaderTests {
 
     @Test("CLI --show-header text names suite, version, context and key ARN")
     func cliText() throws {
-        let out = try DecryptCLI.renderHeader(of: try Self.message("aws-sdk-rust-1250.code-prefix.json"), json: false)
+        let out = try CodeMessage.renderHeader(of: try Self.message("aws-sdk-rust-1250.code-prefix.json"), json: false)
         #expect(out.contains("algorithm suite: 0x0378 AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384"))
         #expect(out.contains("message format version: 1"))
         #expect(out.contains("message id: e98596e6e67b2b658921e1dd43c2e831"))
