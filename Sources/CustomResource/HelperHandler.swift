@@ -23,10 +23,10 @@ public struct HelperHandler: LambdaHandler {
     }
 
     /// Wires the handler from the function's environment: `JOURNAL_URI` (required in Lambda,
-    /// where /tmp does not outlive the instance) and the AWS configuration.
+    /// where /tmp does not outlive the instance) and, from the same environment, the AWS configuration.
     public static func make(environment: LambdaEnvironment, logger: Logger) throws -> HelperHandler {
         let journalURI = try environment.required("JOURNAL_URI")
-        let aws = try AWSClientConfiguration.fromEnvironment(logger: logger)
+        let aws = try AWSClientConfiguration.fromEnvironment(environment.values, logger: logger)
         let journal = try JournalStores.store(for: journalURI, s3: try S3Client(configuration: aws))
         let attacher = Attacher(cognito: try CognitoIdentityProviderClient(configuration: aws), lambda: try LambdaClient(configuration: aws),
                                 journal: journal, region: aws.region, logger: logger)

@@ -5,18 +5,26 @@
 /// that is misconfigured fails at cold start, visibly, instead of on some later path.
 public struct LambdaEnvironment: Sendable {
     private let lookup: @Sendable (String) -> String?
+    private let listing: @Sendable () -> [String: String]
 
     /// The process environment.
-    public static let process = LambdaEnvironment { Platform.environment($0) }
+    public static let process = LambdaEnvironment(lookup: { Platform.environment($0) }, listing: { Platform.allEnvironment() })
 
     /// A fixed environment, for tests.
     public init(_ values: [String: String]) {
         self.lookup = { values[$0] }
+        self.listing = { values }
     }
 
-    public init(lookup: @escaping @Sendable (String) -> String?) {
+    public init(lookup: @escaping @Sendable (String) -> String?, listing: @escaping @Sendable () -> [String: String] = { [:] }) {
         self.lookup = lookup
+        self.listing = listing
     }
+
+    /// Every variable, as a dictionary: what a library that reads its own settings from an
+    /// environment (the AWS configuration) is given, so that one environment value feeds the
+    /// function's settings and its AWS clients alike.
+    public var values: [String: String] { listing() }
 
     /// The value of `name`, or nil when unset.
     public subscript(_ name: String) -> String? { lookup(name) }

@@ -23,6 +23,20 @@ package enum Platform {
         return String(cString: value)
     }
 
+    /// Every variable of the process environment (`environ`), as `NAME=value` splits.
+    package static func allEnvironment() -> [String: String] {
+        var values: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") {
+                values[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return values
+    }
+
     package static func setEnvironment(_ name: String, _ value: String?) {
         if let value {
             setenv(name, value, 1)

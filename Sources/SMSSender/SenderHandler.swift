@@ -1,4 +1,6 @@
 import AWSCore
+import AWSServices
+import EncryptionSDKKMS
 import Foundation
 import LambdaRuntime
 import Logging
@@ -63,5 +65,16 @@ public struct SenderConfiguration: Sendable, Equatable {
     /// Reads `KMS_KEY_ARN` and `SNS_TOPIC_ARN`; a missing one fails the function's init.
     public init(environment: LambdaEnvironment) throws {
         self.init(kmsKeyArn: try environment.required("KMS_KEY_ARN"), topicArn: try environment.required("SNS_TOPIC_ARN"))
+    }
+}
+
+extension CustomSenderHandler {
+    /// Wires the sender from the function's environment: its settings and, from the same
+    /// environment, the AWS configuration its KMS and SNS clients use.
+    public static func make(environment: LambdaEnvironment, logger: Logger) throws -> CustomSenderHandler {
+        let settings = try SenderConfiguration(environment: environment)
+        let aws = try AWSClientConfiguration.fromEnvironment(environment.values, logger: logger)
+        return CustomSenderHandler(decryptor: KMSCodeDecryptor(kmsKeyArn: settings.kmsKeyArn, kms: try KMSClient(configuration: aws)),
+                                   publisher: SNSCodePublisher(topicArn: settings.topicArn, sns: try SNSClient(configuration: aws)))
     }
 }

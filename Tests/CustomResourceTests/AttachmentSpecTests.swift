@@ -1,5 +1,8 @@
 import AWSCore
 import CustomResource
+import Foundation
+import LambdaRuntime
+import Logging
 import Testing
 import TestSupport
 
@@ -47,5 +50,24 @@ extension AttachmentSpecTests {
         #expect(parsed.poolId == "us-east-1_Abc" && parsed.senderFunctionName == "sender" && parsed.digest.count == 12)
         #expect(AttachmentID(rawValue: "failed-6f1c") == nil)
         #expect(AttachmentID(rawValue: "a|b|c|d") == nil && AttachmentID(rawValue: "a||c") == nil)
+    }
+}
+
+/// One environment value wires a Lambda: its settings and its AWS configuration come from it,
+/// not the AWS configuration from the process behind the handler's back.
+struct HandlerWiringTests {
+    @Test func theHelperTakesItsAWSConfigurationFromTheEnvironmentItIsGiven() throws {
+        let environment = LambdaEnvironment(["JOURNAL_URI": NSTemporaryDirectory() + "wiring-\(UUID().uuidString).sqlite", "AWS_REGION": "eu-west-3",
+                                             "AWS_ACCESS_KEY_ID": "AKIAWIRING", "AWS_SECRET_ACCESS_KEY": "wiring-secret"])
+        let handler = try HelperHandler.make(environment: environment, logger: Logger(label: "test"))
+        let provider = try #require(handler.lifecycle.provider as? SMSRedirectProvider)
+        #expect(provider.attacher.region == "eu-west-3", "the process runs in us-east-1; the function's environment says eu-west-3")
+        #expect(throws: MissingEnvironmentVariable(name: "JOURNAL_URI")) { _ = try HelperHandler.make(environment: LambdaEnvironment(["AWS_REGION": "eu-west-3"]), logger: Logger(label: "test")) }
+    }
+
+    @Test func theProcessEnvironmentListsEveryVariable() {
+        let values = LambdaEnvironment.process.values
+        #expect(values["PATH"] == ProcessInfo.processInfo.environment["PATH"] && values["PATH"] != nil)
+        #expect(values.count == ProcessInfo.processInfo.environment.count)
     }
 }
