@@ -22,7 +22,7 @@ struct Journal: AsyncParsableCommand {
         func run() async throws {
             let entries = try await journal.existingStore(aws: try CLI.aws()).read { try $0.all() }
             if output.json {
-                try CLI.printJSON(entries.map(Summary.init))
+                try CLI.printJSON(entries.map(JournalEntrySummary.init))
                 return
             }
             print(entries.isEmpty ? "the journal \(journal.location) is empty" : JournalTable.render(entries))
@@ -87,49 +87,4 @@ struct Journal: AsyncParsableCommand {
             }
         }
     }
-}
-
-/// `journal list`'s table.
-enum JournalTable {
-    /// Columns as wide as their widest value, so a long pool id never pushes DETAIL out of line.
-    static func render(_ entries: [JournalEntry]) -> String {
-        let rows = entries.map { entry in
-            [String(entry.id ?? 0), JournalTime.format(entry.createdAt), entry.action.rawValue, entry.status.rawValue, entry.poolId,
-             String((entry.detail.flatMap { $0.isEmpty ? nil : $0 } ?? entry.attachmentId).replacingOccurrences(of: "\n", with: " ").prefix(100))]
-        }
-        let header = ["ID", "TIME", "ACTION", "STATUS", "POOL", "DETAIL"]
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.enumerated().map { column, value in column == row.count - 1 ? value : value.padding(widths[column]) }.joined(separator: "  ")
-        }.joined(separator: "\n")
-    }
-}
-
-/// A journal entry without its documents, for `journal list --json`.
-struct Summary: Encodable {
-    var id: Int64?
-    var time: String
-    var action: String
-    var status: String
-    var poolId: String
-    var attachmentId: String
-    var requestId: String
-    var stackId: String?
-    var detail: String?
-
-    init(_ entry: JournalEntry) {
-        id = entry.id
-        time = JournalTime.format(entry.createdAt)
-        action = entry.action.rawValue
-        status = entry.status.rawValue
-        poolId = entry.poolId
-        attachmentId = entry.attachmentId
-        requestId = entry.requestId
-        stackId = entry.stackId
-        detail = entry.detail
-    }
-}
-
-extension String {
-    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }
