@@ -100,7 +100,7 @@ let package = Package(
         // inboxes, sender-failure reports, and the Cognito simulator (encrypts and invokes as Cognito does).
         .target(
             name: "RedirectClient",
-            dependencies: ["SMSSender", "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS"]
+            dependencies: ["SMSSender", "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaLocal"]
         ),
         // Defines the glibc functions newer than 2.34 that the statically linked runtimes call, so the
         // Lambdas start on provided.al2023 (glibc 2.34).

@@ -83,18 +83,12 @@ struct Demo: AsyncParsableCommand {
         step.say("the pool's CustomSMSSender is \(function.functionName), KMSKeyID \(key.arn); every other setting carried over")
 
         // Cognito's part, then the inbox.
-        let simulator = CognitoSimulator(kmsKeyArn: key.arn, kms: kms)
         let triggers: [TriggerSource] = [.smsSignUp, .smsAuthentication, .smsForgotPassword]
-        var events: [Data] = []
-        for source in triggers {
-            events.append(try await simulator.event(triggerSource: source, code: CognitoSimulator.makeCode(), userPoolId: poolId, userName: "demo-user",
-                                                    phoneNumber: phone, region: aws.region).jsonValue.data())
-        }
-        let senderReport = try await LocalInvoker(.init(executable: senderPath, environment: CLI.lambdaEnvironment(["KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic]),
-                                                        functionName: function.functionName, region: aws.region, timeout: .seconds(30), output: .standardError))
-            .invoke(events: events)
-        guard senderReport.outcomes.count == triggers.count, senderReport.outcomes.allSatisfy({ if case .response = $0 { true } else { false } }) else {
-            throw CLIFailure("the sender failed: \(senderReport.outcomes)")
+        let send = SimulatedSend(simulator: CognitoSimulator(kmsKeyArn: key.arn, kms: kms), senderBootstrap: senderPath,
+                                 environment: CLI.lambdaEnvironment(["KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic]), functionName: function.functionName, region: aws.region)
+        let sent = try await send.run(triggers.map { .init(triggerSource: $0, code: CognitoSimulator.makeCode(), userPoolId: poolId, userName: "demo-user", phoneNumber: phone) })
+        guard sent.count == triggers.count, sent.allSatisfy({ if case .response = $0.outcome { true } else { false } }) else {
+            throw CLIFailure("the sender failed: \(sent.map(\.outcome))")
         }
         step.say("simulated Cognito: sign-up, MFA sign-in and password reset codes encrypted as Cognito does (suite 0x0378) → the sender published all three")
 

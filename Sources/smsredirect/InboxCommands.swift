@@ -286,25 +286,19 @@ struct Simulate: AsyncParsableCommand {
         if pool["LambdaConfig"]["CustomSMSSender"] == nil {
             print("note: \(userPoolId) has no CustomSMSSender yet; Cognito itself would not call the sender")
         }
-        let simulator = CognitoSimulator(kmsKeyArn: keyArn, kms: kms)
-        var events: [Data] = []
-        for name in trigger {
-            let source = Simulate.source(named: name)!
-            let code = source == .smsAdminCreateUser ? "Tmp-\(UUID().uuidString.prefix(8))!" : CognitoSimulator.makeCode()
-            let event = try await simulator.event(triggerSource: source, code: code, userPoolId: userPoolId, userName: username, phoneNumber: phone, region: aws.region)
-            events.append(try event.jsonValue.data())
-        }
         var environment = CLI.lambdaEnvironment(["KMS_KEY_ARN": keyArn, "SNS_TOPIC_ARN": snsTopicArn])
         environment["AWS_REGION"] = aws.region
-        let report = try await LocalInvoker(.init(executable: bootstrap, environment: environment, functionName: "sms-sender", region: aws.region,
-                                                  timeout: .seconds(30), output: .standardError)).invoke(events: events)
+        let send = SimulatedSend(simulator: CognitoSimulator(kmsKeyArn: keyArn, kms: kms), senderBootstrap: bootstrap, environment: environment,
+                                 functionName: "sms-sender", region: aws.region)
+        let sources = trigger.map { Simulate.source(named: $0)! }
+        let sent = try await send.run(sources.map { .init(triggerSource: $0, code: SimulatedSend.code(for: $0), userPoolId: userPoolId, userName: username, phoneNumber: phone) })
         var failed = false
-        for (name, outcome) in zip(trigger, report.outcomes) {
+        for (request, outcome) in sent {
             switch outcome {
-            case .response: print("\(Simulate.source(named: name)!.rawValue): the sender published the code for \(username) (\(phone))")
-            default: print("\(Simulate.source(named: name)!.rawValue): the sender failed: \(outcome)"); failed = true
+            case .response: print("\(request.triggerSource.rawValue): the sender published the code for \(username) (\(phone))")
+            default: print("\(request.triggerSource.rawValue): the sender failed: \(outcome)"); failed = true
             }
         }
-        if failed || report.outcomes.count < trigger.count { throw ExitCode.failure }
+        if failed || sent.count < trigger.count { throw ExitCode.failure }
     }
 }
