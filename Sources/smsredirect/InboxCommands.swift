@@ -263,18 +263,8 @@ struct Simulate: AsyncParsableCommand {
     @Option(name: .long, help: "The KMS key (default: the pool's LambdaConfig.KMSKeyID).") var kmsKeyArn: String?
     @Option(name: .long, help: "The user's phone number.") var phone = "+15555550100"
     @Option(name: .long, help: "The user name.") var username = "demo-user"
-    @Option(name: .long, parsing: .upToNextOption, help: "Triggers to simulate: \(TriggerSource.allCases.filter(\.isSMS).map(\.event).joined(separator: ", ")).")
-    var trigger: [String] = ["SignUp", "Authentication", "ForgotPassword"]
-
-    func validate() throws {
-        for name in trigger where Simulate.source(named: name) == nil {
-            throw ValidationError("unknown trigger '\(name)': use one of \(TriggerSource.allCases.filter(\.isSMS).map(\.event).joined(separator: ", "))")
-        }
-    }
-
-    static func source(named name: String) -> TriggerSource? {
-        TriggerSource.allCases.first { $0.isSMS && ($0.event == name || $0.rawValue == name) }
-    }
+    @Option(name: .long, parsing: .upToNextOption, help: "Triggers to simulate: \(SMSTrigger.allValueStrings.joined(separator: ", ")).")
+    var trigger: [SMSTrigger] = [.init(.smsSignUp), .init(.smsAuthentication), .init(.smsForgotPassword)]
 
     func run() async throws {
         let aws = try CLI.aws()
@@ -290,7 +280,7 @@ struct Simulate: AsyncParsableCommand {
         environment["AWS_REGION"] = aws.region
         let send = SimulatedSend(simulator: CognitoSimulator(kmsKeyArn: keyArn, kms: kms), senderBootstrap: bootstrap, environment: environment,
                                  functionName: "sms-sender", region: aws.region)
-        let sources = trigger.map { Simulate.source(named: $0)! }
+        let sources = trigger.map(\.source)
         let sent = try await send.run(sources.map { .init(triggerSource: $0, code: SimulatedSend.code(for: $0), userPoolId: userPoolId, userName: username, phoneNumber: phone) })
         var failed = false
         for (request, outcome) in sent {
@@ -301,4 +291,20 @@ struct Simulate: AsyncParsableCommand {
         }
         if failed || sent.count < trigger.count { throw ExitCode.failure }
     }
+}
+
+/// A CustomSMSSender trigger as the command line names it: its event (`SignUp`) or its full
+/// source (`CustomSMSSender_SignUp`). A name that is neither is refused with the list.
+struct SMSTrigger: ExpressibleByArgument {
+    let source: TriggerSource
+
+    init(_ source: TriggerSource) { self.source = source }
+
+    init?(argument: String) {
+        guard let source = TriggerSource.allCases.first(where: { $0.isSMS && ($0.event == argument || $0.rawValue == argument) }) else { return nil }
+        self.source = source
+    }
+
+    static var allValueStrings: [String] { TriggerSource.allCases.filter(\.isSMS).map(\.event) }
+    var defaultValueDescription: String { source.event }
 }
