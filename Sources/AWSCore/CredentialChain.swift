@@ -20,6 +20,7 @@ public actor DefaultCredentialsChain: CredentialsProvider {
     private var chosen: (any CredentialSource)?
     private let cache: RefreshingCredentials
 
+    /// The standard chain over this environment (the process's by default).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = AsyncHTTPClientTransport(),
                 logger: Logger = Logger(label: "aws.credentials")) {
         self.init(sources: Self.standardSources(CredentialContext(environment: environment, transport: transport, logger: logger)))
@@ -31,6 +32,7 @@ public actor DefaultCredentialsChain: CredentialsProvider {
         cache = RefreshingCredentials(window: refreshWindow)
     }
 
+    /// The eight sources, in the order above.
     public static func standardSources(_ context: CredentialContext) -> [any CredentialSource] {
         [
             EnvironmentSource(context: context),
@@ -47,6 +49,8 @@ public actor DefaultCredentialsChain: CredentialsProvider {
     /// The name of the source in use, once one has answered.
     public var sourceName: String? { chosen?.name }
 
+    /// Credentials from the source in use, fetched again when they near their expiry; the first
+    /// call picks the source, or throws ``AWSConfigurationError`` naming every place it looked.
     public func credentials() async throws -> AWSCredentials {
         try await cache.get { try await self.fetch() }
     }
@@ -76,6 +80,7 @@ public actor RefreshingCredentials {
     /// credentials that lapse in flight.
     public static let defaultWindow: Duration = .seconds(300)
 
+    /// How long before the expiry new credentials are fetched.
     public let window: Duration
     private var current: AWSCredentials?
     private var inFlight: Task<AWSCredentials, any Error>?
@@ -84,6 +89,8 @@ public actor RefreshingCredentials {
         self.window = window
     }
 
+    /// The current credentials, or `fetch`'s answer when there are none or they are within
+    /// ``window`` of expiring.
     public func get(_ fetch: @escaping @Sendable () async throws -> AWSCredentials) async throws -> AWSCredentials {
         let now = Date()
         if let current, !needsRefresh(current, now: now) { return current }

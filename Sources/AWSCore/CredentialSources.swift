@@ -5,8 +5,11 @@ import Logging
 /// What every credential source reads from: the environment, the shared files, and the network
 /// (for STS, the SSO portal, the container endpoint and IMDS).
 public struct CredentialContext: Sendable {
+    /// The variables each source reads (`AWS_PROFILE`, `AWS_ROLE_ARN`, `AWS_CONTAINER_…`, endpoints).
     public var environment: [String: String]
+    /// `~/.aws/config` and `~/.aws/credentials`, as `environment` locates them.
     public var files: SharedConfigFiles
+    /// How STS, the SSO portal, the container endpoint and IMDS are reached.
     public var transport: any HTTPTransport
     public var retry: RetryPolicy
     public var logger: Logger

@@ -9,8 +9,10 @@ import PoolJournal
 public struct ChangeContext: Sendable, Equatable {
     /// CloudFormation's RequestId, or a fresh id per CLI call: repeated deliveries are found by it.
     public var requestId: String
+    /// The stack and the resource's logical id, when CloudFormation asked; nil from the CLI.
     public var stackId: String?
     public var logicalId: String?
+    /// The account the change is made in, as CloudFormation's event names it.
     public var account: String?
 
     public init(requestId: String, stackId: String? = nil, logicalId: String? = nil, account: String? = nil) {
@@ -31,9 +33,13 @@ public struct ChangeContext: Sendable, Equatable {
 /// check the restore the same way (a difference is journaled and reported: there is nothing
 /// older to roll back to).
 public struct Attacher: Sendable {
+    /// The pool's Cognito calls (DescribeUserPool, GetUserPoolMfaConfig, UpdateUserPool).
     public let cognito: any UserPoolService
+    /// The sender's Lambda calls (its configuration and layers, layer versions).
     public let lambda: any SenderFunctionService
+    /// Where every change is recorded first, durably, with what it changes from.
     public let journal: any JournalStore
+    /// The region the pool is in, for the journal.
     public let region: String
     public let logger: Logger
     /// The waits before each retry of an UpdateUserPool that Cognito refused because another
@@ -51,8 +57,10 @@ public struct Attacher: Sendable {
         self.logger = logger
     }
 
+    /// What an attach did: the attachment's id (the PhysicalResourceId) and the layer it put on.
     public struct AttachResult: Sendable, Equatable {
         public var attachmentId: String
+        /// The Encryption SDK layer version on the sender, when the attach handles the layer.
         public var layerVersionArn: String?
         /// True when this request had already been handled and its answer was replayed.
         public var replayed: Bool
@@ -61,12 +69,14 @@ public struct Attacher: Sendable {
         public var replacedSender: String? = nil
     }
 
+    /// What a detach did, and what it left alone.
     public struct DetachResult: Sendable, Equatable {
         public var attachmentId: String
         /// What was left alone because someone else changed it.
         public var drift: [String]
         /// Why nothing was done, when nothing was.
         public var skipped: String?
+        /// True when this request had already been handled and its answer was replayed.
         public var replayed: Bool
         /// The pool had been deleted: there was nothing to restore (the layers still were).
         public var poolMissing = false
@@ -74,6 +84,13 @@ public struct Attacher: Sendable {
 
     // MARK: Attach
 
+    /// Puts the redirect on the pool `spec` names: journals the original pool, its MFA factors
+    /// and the sender's layers first; attaches the layer; sends UpdateUserPool with our
+    /// CustomSMSSender and KMSKeyID and every other setting carried over; reads the pool back and
+    /// fails, rolling back, when it differs from what was sent or its MFA factors changed.
+    ///
+    /// A repeated request (same `context.requestId`) is answered from the journal without changing
+    /// anything again. Throws ``ProviderFailure`` with a reason fit for CloudFormation.
     public func attach(_ spec: AttachmentSpec, context: ChangeContext) async throws -> AttachResult {
         let attachmentId = spec.attachmentId
         // One read of the journal (an S3 GET in Lambda) for everything the attach needs from it.
@@ -203,6 +220,11 @@ public struct Attacher: Sendable {
 
     // MARK: Detach
 
+    /// Takes the attachment off: puts back the CustomSMSSender and KMSKeyID the journal recorded
+    /// (leaving alone what someone else changed since, and saying so), takes the layer off, and
+    /// checks the pool and its MFA factors afterwards. An attach cut off mid-change is undone from
+    /// its journaled start; a Delete with nothing in force is journaled as skipped. Never fails
+    /// for a model gap or a missing pool: only a change Cognito or Lambda refuses fails it.
     public func detach(attachmentId: String, context: ChangeContext) async throws -> DetachResult {
         // One read of the journal for everything the detach needs from it: the started entry it
         // appends below changes none of these answers.
