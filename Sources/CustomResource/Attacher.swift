@@ -329,9 +329,9 @@ public struct Attacher: Sendable {
                 } catch let error as AWSError where error.isNotFound {
                     notes.append("the sender \(sender) no longer exists")
                 }
-                if begun.publishedLayer, let version = Int(layer.split(separator: ":").last ?? "") {
+                if begun.publishedLayer, let published = ARN(layer)?.lambdaLayerVersion {
                     do {
-                        try await lambda.deleteLayerVersion(layerName: Self.layerName(ofArn: layer), version: version)
+                        try await lambda.deleteLayerVersion(layerName: published.name, version: published.version)
                     } catch let error as AWSError where error.isNotFound {}
                 }
             }
@@ -473,9 +473,9 @@ public struct Attacher: Sendable {
         } catch let error as AWSError where error.isNotFound {
             notes.append("the sender \(sender) no longer exists")
         }
-        if active.publishedLayer, let version = Int(layerArn.split(separator: ":").last ?? "") {
+        if active.publishedLayer, let published = ARN(layerArn)?.lambdaLayerVersion {
             do {
-                try await lambda.deleteLayerVersion(layerName: Self.layerName(ofArn: layerArn), version: version)
+                try await lambda.deleteLayerVersion(layerName: published.name, version: published.version)
             } catch let error as AWSError where error.isNotFound {
                 notes.append("layer version \(layerArn) was already deleted")
             }
@@ -506,8 +506,7 @@ public struct Attacher: Sendable {
 
     /// `arn:aws:lambda:region:account:layer:NAME:VERSION` → NAME.
     static func layerName(ofArn arn: String) -> String {
-        let fields = arn.split(separator: ":")
-        return fields.count >= 7 ? String(fields[6]) : arn
+        ARN(arn)?.lambdaLayerVersion?.name ?? arn
     }
 
     /// Runs a read before anything changed; its failure is journaled nowhere (nothing to undo)

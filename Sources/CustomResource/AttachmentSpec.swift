@@ -78,8 +78,7 @@ public struct AttachmentSpec: Sendable, Equatable {
 
     /// The function's name, from its ARN.
     public var senderFunctionName: String {
-        let fields = senderFunctionArn.split(separator: ":")
-        return fields.count >= 7 ? String(fields[6]) : senderFunctionArn
+        ARN(senderFunctionArn)?.lambdaFunctionName ?? senderFunctionArn
     }
 
     /// Stable and meaningful: the same properties give the same id, other properties another one

@@ -143,7 +143,7 @@ struct Inbox: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard topicArn.hasPrefix("arn:"), topicArn.split(separator: ":").count == 6 else { throw ValidationError("--topic-arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)") }
+            guard let arn = ARN(topicArn), arn.service == "sns", !arn.resource.contains(":") else { throw ValidationError("--topic-arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)") }
             do { _ = try CodeInbox.Filter.validated(phoneNumber: phone) } catch { throw ValidationError("\(error)") }
             _ = try Self.duration(ttl)
         }
