@@ -7,6 +7,32 @@ import TestSupport
 
 /// `smsredirect simulate` makes the codes Cognito would; `smsredirect wait-code` reads them back.
 struct InboxCLITests {
+    /// The CLI on a CI runner with OIDC: no keys anywhere, only AWS_ROLE_ARN and a token file. The
+    /// wait reaches SQS (and times out, exit 2) only if the chain got credentials from STS (moto);
+    /// without the role it stops at once, naming every place it looked.
+    @Test func onARunnerWithOIDCTheCLIAssumesTheRole() async throws {
+        let sqs = try SQSClient(configuration: Moto.configuration())
+        let queue = try await sqs.createQueue(name: Moto.uniqueName("oidc-inbox"))
+        let home = NSTemporaryDirectory() + "oidc-home-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let tokenFile = home + "/token"
+        try "eyJhbGciOiJSUzI1NiJ9.runner-oidc.sig".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        // No keys, profile or instance metadata: each is emptied, which the chain reads as unset.
+        let bare = ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "HOME": home,
+                    "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": ""]
+        let smsredirect = try BuiltProducts.path("smsredirect")
+        let wait = ["wait-code", "--queue-url", queue, "--phone", "+15555550199", "--timeout", "2"]
+
+        let withRole = try await CommandRunner.run(smsredirect, wait, environment: bare.merging([
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci-runner", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_SESSION_NAME": "run-42"]) { $1 })
+        #expect(withRole.status == 2, "a timeout, after the calls went through: \(withRole.standardError)")
+        #expect(withRole.standardError.contains("no matching code arrived"), "\(withRole.standardError)")
+
+        let withoutRole = try await CommandRunner.run(smsredirect, wait, environment: bare.merging(["AWS_ROLE_ARN": "", "AWS_WEB_IDENTITY_TOKEN_FILE": ""]) { $1 })
+        #expect(withoutRole.status == 1)
+        #expect(withoutRole.standardError.contains("No AWS credentials found") && withoutRole.standardError.contains("web identity"), "\(withoutRole.standardError)")
+    }
+
     @Test func simulatedCodesArriveAndAreTakenOneByOne() async throws {
         let kms = try KMSClient(configuration: Moto.configuration())
         let sns = try SNSClient(configuration: Moto.configuration())
