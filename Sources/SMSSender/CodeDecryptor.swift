@@ -3,7 +3,7 @@ import AWSServices
 import EncryptionSDK
 import Foundation
 
-/// Turns `request.code` back into the code.
+/// Turns `request.code` back into the code (called only for an event that has one).
 public protocol CodeDecrypting: Sendable {
     func decrypt(_ event: CustomSenderEvent) async throws -> String
 }
@@ -24,7 +24,7 @@ public struct KMSCodeDecryptor: CodeDecrypting {
     }
 
     public func decrypt(_ event: CustomSenderEvent) async throws -> String {
-        guard let message = Data(base64Encoded: event.request.code) else {
+        guard let message = event.request.code.flatMap({ Data(base64Encoded: $0) }) else {
             throw SenderError.codeNotBase64
         }
         let bytes = [UInt8](message)

@@ -4,7 +4,8 @@ import Foundation
 /// What the inbox receives for each code: the SQS (and default) message body, and what
 /// `smsredirect wait-code` reads back. The plaintext code travels only here, to the inbox.
 public struct CodeRecord: Codable, Sendable, Equatable {
-    public var code: String
+    /// The plaintext code; absent for a notification Cognito sends without one.
+    public var code: String?
     /// In words: "sign-up verification code", "MFA sign-in code", …
     public var purpose: String
     public var triggerSource: String
@@ -25,7 +26,7 @@ public struct CodeRecord: Codable, Sendable, Equatable {
     /// When the sender handled it, ISO 8601 UTC.
     public var time: String
 
-    public init(event: CustomSenderEvent, code: String, time: Date = Date()) {
+    public init(event: CustomSenderEvent, code: String?, time: Date = Date()) {
         self.code = code
         purpose = event.triggerSource.purpose
         triggerSource = event.triggerSource.rawValue
@@ -63,7 +64,7 @@ public struct CodeRecord: Codable, Sendable, Equatable {
     /// The short message a person reads in the email.
     public var emailText: String {
         var lines = [
-            "\(purpose.prefix(1).uppercased() + purpose.dropFirst()): \(code)",
+            code.map { "\(purpose.prefix(1).uppercased() + purpose.dropFirst()): \($0)" } ?? "\(purpose.prefix(1).uppercased() + purpose.dropFirst()) (no code)",
             "",
             "User: \(userName)",
         ]

@@ -87,12 +87,13 @@ public struct CustomSenderEvent: Sendable, Equatable {
 
     public struct Request: Sendable, Equatable {
         public var type: String
-        /// The base64 Encryption SDK message holding the code. Secret: never log it.
-        public var code: String
+        /// The base64 Encryption SDK message holding the code. Secret: never log it. Absent for a
+        /// notification without a code (`…_AccountTakeOverNotification`).
+        public var code: String?
         public var userAttributes: [String: String]
         public var clientMetadata: [String: String]
 
-        public init(type: String, code: String, userAttributes: [String: String], clientMetadata: [String: String]) {
+        public init(type: String, code: String?, userAttributes: [String: String], clientMetadata: [String: String]) {
             self.type = type
             self.code = code
             self.userAttributes = userAttributes
@@ -124,7 +125,7 @@ public struct CustomSenderEvent: Sendable, Equatable {
             version: try fields.string("version"), triggerSource: triggerSource, region: try fields.string("region"),
             userPoolId: try fields.string("userPoolId"), userName: try fields.string("userName"),
             callerContext: CallerContext(awsSdkVersion: try callerContext.optionalString("awsSdkVersion"), clientId: try callerContext.optionalString("clientId")),
-            request: Request(type: type, code: try request.string("code"), userAttributes: try request.stringMap("userAttributes") ?? [:],
+            request: Request(type: type, code: try request.optionalString("code"), userAttributes: try request.stringMap("userAttributes") ?? [:],
                              clientMetadata: try request.stringMap("clientMetadata") ?? [:]))
     }
 
@@ -140,12 +141,14 @@ public struct CustomSenderEvent: Sendable, Equatable {
 
     /// The event as Cognito writes it (for the simulator and fixtures).
     public var jsonValue: JSONValue {
-        [
+        var request: [String: JSONValue] = ["type": .string(self.request.type), "userAttributes": self.request.userAttributes.jsonValue,
+                                            "clientMetadata": self.request.clientMetadata.isEmpty ? .null : self.request.clientMetadata.jsonValue]
+        if let code = self.request.code { request["code"] = .string(code) }
+        return [
             "version": .string(version), "triggerSource": .string(triggerSource.rawValue), "region": .string(region),
             "userPoolId": .string(userPoolId), "userName": .string(userName),
             "callerContext": ["awsSdkVersion": callerContext.awsSdkVersion.map { .string($0) } ?? .null, "clientId": callerContext.clientId.map { .string($0) } ?? .null],
-            "request": ["type": .string(request.type), "code": .string(request.code), "userAttributes": request.userAttributes.jsonValue,
-                        "clientMetadata": request.clientMetadata.isEmpty ? .null : request.clientMetadata.jsonValue],
+            "request": .object(request),
         ]
     }
 

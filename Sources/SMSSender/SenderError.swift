@@ -11,7 +11,7 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
     case encryptedUnderAnotherKey(configured: String, found: [String])
     case kmsAccessDenied(key: String, cause: AWSError)
     case kmsFailed(key: String, cause: AWSError)
-    /// `request.code` is not base64 at all.
+    /// `request.code` is not base64 at all (or, asked to decrypt, absent).
     case codeNotBase64
     /// The code is not a valid Encryption SDK message, or failed a check (tampered, truncated…).
     case undecryptableCode(ESDKError)

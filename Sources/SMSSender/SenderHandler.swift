@@ -23,7 +23,9 @@ public struct SenderResult: Codable, Sendable, Equatable {
     public var triggerSource: String
 }
 
-/// The CustomSMSSender (and CustomEmailSender) Lambda: decrypt the code, publish it.
+/// The CustomSMSSender (and CustomEmailSender) Lambda: decrypt the code, publish it. An event
+/// without a code (an account takeover notification) is published as a record without one, so a
+/// test can still see that it happened.
 public struct CustomSenderHandler: LambdaHandler {
     public let decryptor: any CodeDecrypting
     public let publisher: any CodePublishing
@@ -38,7 +40,7 @@ public struct CustomSenderHandler: LambdaHandler {
         logger[metadataKey: "triggerSource"] = "\(event.triggerSource.rawValue)"
         logger[metadataKey: "userPoolId"] = "\(event.userPoolId)"
         do {
-            let code = try await decryptor.decrypt(event)
+            let code: String? = event.request.code == nil ? nil : try await decryptor.decrypt(event)
             let messageId = try await publisher.publish(CodeRecord(event: event, code: code))
             // Never the code, the ciphertext or a key: only that it went, and where.
             logger.info("code delivered", metadata: ["messageId": "\(messageId)", "userName": "\(event.userName)"])

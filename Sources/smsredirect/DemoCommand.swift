@@ -96,7 +96,7 @@ struct Demo: AsyncParsableCommand {
         var lines: [String] = []
         for source in triggers {
             let record = try await codeInbox.waitForCode(matching: .init(phoneNumber: phone, trigger: source.event), timeout: .seconds(30))
-            lines.append("    \(record.purpose): \(record.code)")
+            lines.append("    \(record.purpose): \(record.code ?? "(no code)")")
         }
         step.say("codes in the inbox (smsredirect wait-code --queue-url \(inbox) --phone \(phone)):\n" + lines.joined(separator: "\n"))
 

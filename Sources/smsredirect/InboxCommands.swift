@@ -92,7 +92,7 @@ struct WaitCode: AsyncParsableCommand {
         let filter = try self.filter.filter()
         do {
             let record = try await inbox.waitForCode(matching: filter, timeout: .seconds(timeout))
-            if output.json { try CLI.printJSON(record) } else { print(record.code) }
+            if output.json { try CLI.printJSON(record) } else { print(record.code ?? "(\(record.purpose), no code)") }
         } catch var timedOut as CodeInbox.TimedOut {
             var hint = ""
             if let failuresQueue {

@@ -167,7 +167,7 @@ struct PackagingTests {
         let event = try await CognitoSimulator(kmsKeyArn: key.arn, kms: kms).event(triggerSource: .smsSignUp, code: code, userPoolId: "us-east-1_Packaged",
                                                                                      userName: "packaged", phoneNumber: "+15555550142", region: "us-east-1")
         SecretLedger.record(.code, code)
-        SecretLedger.record(.ciphertext, String(event.request.code.prefix(40)))
+        SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
 
         func invoke(_ sandbox: LambdaSandbox) async throws -> (LocalInvoker.Report, String) {
             let log = TestLogs.path("\(sandbox.root.lastPathComponent).log")

@@ -62,20 +62,24 @@ struct InboxContractTests {
             documents[source.rawValue] = try record(source, code: CognitoSimulator.makeCode()).jsonString()
         }
         documents["no-phone"] = try record(.smsSignUp, code: CognitoSimulator.makeCode(), phone: nil).jsonString()
+        // A notification Cognito sends without a code is a record without one.
+        var notification = try CustomSenderEvent(json: Data(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("fixtures/events/CustomSMSSender_AccountTakeOverNotification.json")))
+        notification.request.code = nil
+        documents["no-code"] = try CodeRecord(event: notification, code: nil).jsonString()
         // The validator is not vacuous: a record that breaks the contract is refused.
         var broken = try JSONValue(data: Data(try record(.smsSignUp, code: "000000").jsonString().utf8))
         broken["phoneNumber"] = "15555550100"
         documents["broken-phone"] = broken.jsonString
         broken["phoneNumber"] = nil
-        broken["code"] = nil
-        documents["broken-no-code"] = broken.jsonString
+        broken["time"] = nil
+        documents["broken-no-time"] = broken.jsonString
 
         let verdicts = try await validate(documents, against: "code-record.schema.json")
         for name in documents.keys where !name.hasPrefix("broken") {
             #expect(verdicts[name]?.hasPrefix("ok ") == true, "\(name): \(verdicts[name] ?? "no verdict")")
         }
         #expect(verdicts["broken-phone"]?.contains("phoneNumber") == true, "\(verdicts["broken-phone"] ?? "")")
-        #expect(verdicts["broken-no-code"]?.contains("'code' is a required property") == true, "\(verdicts["broken-no-code"] ?? "")")
+        #expect(verdicts["broken-no-time"]?.contains("'time' is a required property") == true, "\(verdicts["broken-no-time"] ?? "")")
     }
 
     /// The SQS body as the inbox really receives it: SNS's envelope around the record, with the

@@ -55,7 +55,7 @@ struct SenderEndToEndTests {
                                               phoneNumber: "+1555555\(String(format: "%04d", Int.random(in: 0...9999)))", region: "us-east-1")
         SecretLedger.record(source == .smsAdminCreateUser ? .password : .code, code)
         if source == .smsAdminCreateUser { SecretLedger.record(.password, code.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")) }
-        SecretLedger.record(.ciphertext, String(event.request.code.prefix(40)))
+        SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
         return event
     }
 
@@ -107,8 +107,31 @@ struct SenderEndToEndTests {
         #expect(output.contains("code delivered"))
         for (code, event) in expected.values {
             #expect(!output.contains(code), "the sender logged a plaintext code")
-            #expect(!output.contains(event.request.code.prefix(40)), "the sender logged a ciphertext")
+            #expect(!output.contains((event.request.code ?? "").prefix(40)), "the sender logged a ciphertext")
         }
+    }
+
+    /// An account takeover notification comes without a code, by SMS or by email: the sender
+    /// publishes a record that says it happened, with no code field, and nothing fails.
+    @Test func aNotificationWithoutACodeReachesTheInboxAsARecordWithoutOne() async throws {
+        let stack = try await makeStack()
+        let simulator = CognitoSimulator(kmsKeyArn: stack.keyArn, kms: kms)
+        var events: [CustomSenderEvent] = []
+        for source in [TriggerSource.smsAccountTakeOverNotification, .emailAccountTakeOverNotification] {
+            var event = try await simulator.event(triggerSource: source, code: "unused", userPoolId: "us-east-1_E2E", userName: "ato-\(source.isSMS ? "sms" : "email")",
+                                                  phoneNumber: source.isSMS ? "+15555550166" : nil, email: source.isSMS ? nil : "ato@example.com", region: "us-east-1")
+            event.request.code = nil
+            events.append(event)
+        }
+        let log = TemporaryPath("sender.log")
+        let report = try await invoker(environment: ["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": stack.topicArn], log: log.path)
+            .invoke(events: try events.map { try $0.jsonValue.data() })
+        #expect(report.outcomes.allSatisfy { if case .response = $0 { true } else { false } }, "\(report.outcomes)")
+        let inbox = CodeInbox(sqs: sqs, queueUrl: stack.queueUrl)
+        let bySMS = try await inbox.waitForCode(matching: .init(userName: "ato-sms"), timeout: .seconds(20))
+        let byEmail = try await inbox.waitForCode(matching: .init(userName: "ato-email"), timeout: .seconds(20))
+        #expect(bySMS.code == nil && bySMS.channel == .sms && bySMS.purpose == "account takeover notification")
+        #expect(byEmail.code == nil && byEmail.channel == .email && byEmail.email == "ato@example.com")
     }
 
     /// KMS refuses the Decrypt (a key policy without the sender's role): the error names the
@@ -134,7 +157,7 @@ struct SenderEndToEndTests {
         let code = "failing-\(UUID().uuidString.prefix(12))"
         let wrongKey = try await event(.smsSignUp, code: code, keyArn: otherKey.arn, userName: "wrong-key")
         var tampered = try await event(.smsSignUp, code: code, keyArn: stack.keyArn, userName: "tampered")
-        var bytes = try #require(Data(base64Encoded: tampered.request.code))
+        var bytes = try #require(Data(base64Encoded: tampered.request.code ?? ""))
         bytes[bytes.count - 120] ^= 0x01 // inside the final frame's ciphertext
         tampered.request.code = bytes.base64EncodedString()
 

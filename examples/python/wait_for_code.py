@@ -50,7 +50,7 @@ def record_of(body):
         document = json.loads(body)
         if document.get("Type") == "Notification":
             document = json.loads(document["Message"])
-        return document if isinstance(document, dict) and "code" in document else None
+        return document if isinstance(document, dict) and "triggerSource" in document else None
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -155,7 +155,7 @@ def main():
     except NoCodeArrived as error:
         print(f"wait_for_code: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(record, sort_keys=True) if arguments.json else record["code"])
+    print(json.dumps(record, sort_keys=True) if arguments.json else record.get("code", f"({record['purpose']}, no code)"))
     return 0
 
 
