@@ -13,6 +13,21 @@ struct EventTests {
         try Data(contentsOf: fixtures.appendingPathComponent("\(source.rawValue).json"))
     }
 
+    /// One fixture per trigger source of both senders, no more: a folder missing one fails here.
+    @Test func thereIsAFixtureForEverySourceOfBothSenders() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter { $0.hasSuffix(".json") }
+        #expect(Set(files) == Set(TriggerSource.allCases.map { "\($0.rawValue).json" }))
+    }
+
+    @Test(arguments: TriggerSource.allCases.filter { !$0.isSMS })
+    func everyEmailFixtureParses(_ source: TriggerSource) throws {
+        let event = try CustomSenderEvent(json: Self.fixture(source))
+        #expect(event.triggerSource == source)
+        #expect(event.request.type == "customEmailSenderRequestV1")
+        #expect(event.email == "user@example.com" && event.phoneNumber == nil)
+        #expect((event.request.code == nil) == (source == .emailAccountTakeOverNotification), "only the notification comes without a code")
+    }
+
     @Test(arguments: smsSources)
     func everyFixtureParses(_ source: TriggerSource) throws {
         let event = try CustomSenderEvent(json: Self.fixture(source))

@@ -111,6 +111,35 @@ struct SenderEndToEndTests {
         }
     }
 
+    /// The email sender's codes too, one per CustomEmailSender trigger that carries a code: each
+    /// reaches the inbox with `channel: email` and the address, through the shipped sender.
+    @Test func everyEmailTriggerSourceReachesTheInbox() async throws {
+        let stack = try await makeStack()
+        let simulator = CognitoSimulator(kmsKeyArn: stack.keyArn, kms: kms)
+        var expected: [String: String] = [:]
+        var payloads: [Data] = []
+        for source in TriggerSource.allCases where !source.isSMS && source != .emailAccountTakeOverNotification {
+            let code = source == .emailAdminCreateUser ? "Tmp&<P4ss>'\(Int.random(in: 10...99))" : CognitoSimulator.makeCode()
+            SecretLedger.record(source == .emailAdminCreateUser ? .password : .code, code)
+            let event = try await simulator.event(triggerSource: source, code: code, userPoolId: "us-east-1_E2E", userName: "mail-\(source.event)",
+                                                  phoneNumber: nil, email: "mail-\(source.event.lowercased())@example.com", region: "us-east-1")
+            SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
+            expected[source.rawValue] = code
+            payloads.append(try event.jsonValue.data())
+        }
+        let log = TemporaryPath("sender.log")
+        let report = try await invoker(environment: ["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": stack.topicArn], log: log.path).invoke(events: payloads)
+        #expect(report.outcomes.count == payloads.count && report.outcomes.allSatisfy { if case .response = $0 { true } else { false } }, "\(report.outcomes)")
+        let inbox = CodeInbox(sqs: sqs, queueUrl: stack.queueUrl)
+        for source in TriggerSource.allCases where expected[source.rawValue] != nil {
+            let record = try await inbox.waitForCode(matching: .init(userName: "mail-\(source.event)"), timeout: .seconds(20))
+            #expect(record.code == expected[source.rawValue], "\(source)")
+            #expect(record.channel == .email && record.email == "mail-\(source.event.lowercased())@example.com" && record.phoneNumber == nil)
+            #expect(record.triggerSource == source.rawValue)
+        }
+        #expect(!log.contents.contains(expected.values.first ?? "unset"), "the sender logged a plaintext code")
+    }
+
     /// An account takeover notification comes without a code, by SMS or by email: the sender
     /// publishes a record that says it happened, with no code field, and nothing fails.
     @Test func aNotificationWithoutACodeReachesTheInboxAsARecordWithoutOne() async throws {
