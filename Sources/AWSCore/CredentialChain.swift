@@ -8,10 +8,11 @@ import Logging
 /// 3. web identity: `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`, or the profile's `role_arn` +
 ///    `web_identity_token_file` (STS AssumeRoleWithWebIdentity);
 /// 4. the profile's IAM Identity Center settings (`sso_session`, and the token `aws sso login` cached);
-/// 5. the profile's keys in `credentials` or `config`;
+/// 5. the profile's keys in `credentials`;
 /// 6. the profile's `credential_process`;
-/// 7. the container endpoint (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` / `_FULL_URI`);
-/// 8. EC2 instance metadata (IMDSv2).
+/// 7. the profile's keys in `config`;
+/// 8. the container endpoint (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` / `_FULL_URI`);
+/// 9. EC2 instance metadata (IMDSv2).
 ///
 /// The first source that is configured decides: it is kept for the process's life, and its
 /// temporary credentials are fetched again before they expire.
@@ -32,15 +33,16 @@ public actor DefaultCredentialsChain: CredentialsProvider {
         cache = RefreshingCredentials(window: refreshWindow)
     }
 
-    /// The eight sources, in the order above.
+    /// The nine sources, in the order above.
     public static func standardSources(_ context: CredentialContext) -> [any CredentialSource] {
         [
             EnvironmentSource(context: context),
             ProfileSource(context: context, stage: .assumeRole),
             WebIdentitySource(context: context),
             ProfileSource(context: context, stage: .sso),
-            ProfileSource(context: context, stage: .staticKeys),
+            ProfileSource(context: context, stage: .credentialsFileKeys),
             ProfileSource(context: context, stage: .process),
+            ProfileSource(context: context, stage: .configFileKeys),
             ContainerSource(context: context),
             InstanceMetadataSource(context: context),
         ]

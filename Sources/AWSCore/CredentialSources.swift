@@ -48,7 +48,7 @@ struct EnvironmentSource: CredentialSource {
 
 /// The selected profile, resolved as the SDKs do, one stage of it per place in the chain.
 struct ProfileSource: CredentialSource {
-    enum Stage: Sendable { case assumeRole, sso, staticKeys, process }
+    enum Stage: Sendable { case assumeRole, sso, credentialsFileKeys, process, configFileKeys }
     let context: CredentialContext
     let stage: Stage
 
@@ -57,8 +57,9 @@ struct ProfileSource: CredentialSource {
         switch stage {
         case .assumeRole: "profile \(profile): role_arn with source_profile or credential_source"
         case .sso: "profile \(profile): sso_session"
-        case .staticKeys: "profile \(profile): keys in \(context.files.credentialsPath) and \(context.files.configPath)"
+        case .credentialsFileKeys: "profile \(profile): keys in \(context.files.credentialsPath)"
         case .process: "profile \(profile): credential_process"
+        case .configFileKeys: "profile \(profile): keys in \(context.files.configPath)"
         }
     }
 
@@ -67,13 +68,17 @@ struct ProfileSource: CredentialSource {
         let resolver = ProfileResolver(context: context)
         switch stage {
         case .assumeRole:
-            guard settings["role_arn"].nonEmpty != nil, settings["source_profile"].nonEmpty != nil || settings["credential_source"].nonEmpty != nil else { return nil }
+            guard settings["role_arn"].nonEmpty != nil, settings["web_identity_token_file"].nonEmpty == nil else { return nil }
+            // A role_arn with neither source is a broken profile, reported here rather than
+            // passed over for the container or the instance's identity.
             return try await resolver.credentials(profile: profile, visited: [])
         case .sso:
             guard settings["sso_session"].nonEmpty != nil || settings["sso_start_url"].nonEmpty != nil else { return nil }
             return try await SSOSource(context: context).credentials(profile: profile, settings: settings)
-        case .staticKeys:
-            return try ProfileCredentialsProvider.staticKeys(in: settings, profile: profile)
+        case .credentialsFileKeys:
+            return try ProfileCredentialsProvider.staticKeys(in: context.files.settings(forProfile: profile, from: .credentials), profile: profile)
+        case .configFileKeys:
+            return try ProfileCredentialsProvider.staticKeys(in: context.files.settings(forProfile: profile, from: .config), profile: profile)
         case .process:
             guard let command = settings["credential_process"].nonEmpty else { return nil }
             return try await CredentialProcess(command: command, source: "profile \(profile)").run()
@@ -91,10 +96,13 @@ struct ProfileResolver: Sendable {
             throw AWSConfigurationError.credentialSourceFailed(source: visited.last.map { "profile \($0)" } ?? source,
                                                                problem: "source_profile '\(profile)' is in neither \(context.files.configPath) nor \(context.files.credentialsPath)")
         }
+        let settings = context.files.settings(forProfile: profile)
+        // As a source, a profile's own keys come first (botocore's order): a role it also names
+        // is not assumed on top, and a chain that comes back to it ends there.
+        if !visited.isEmpty, let keys = try ProfileCredentialsProvider.staticKeys(in: settings, profile: profile) { return keys }
         guard !visited.contains(profile) else {
             throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "source_profile loops back: \((visited + [profile]).joined(separator: " → ")). Break the loop with a profile that has keys.")
         }
-        let settings = context.files.settings(forProfile: profile)
         if let roleArn = settings["role_arn"].nonEmpty {
             if settings["mfa_serial"].nonEmpty != nil {
                 throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "mfa_serial needs an MFA code typed at a prompt, which this tool does not ask for. Run `aws sts assume-role` yourself and export its keys, or use a profile without mfa_serial.")
@@ -263,7 +271,8 @@ struct CredentialProcess: Sendable {
     }
 
     /// Runs through `/bin/sh -c`, so the setting may quote its arguments as a shell line does.
-    /// Returns a nil status when the command outlived the timeout (it is then terminated).
+    /// Returns a nil status when the command outlived the timeout: it is terminated, and the wait
+    /// ends then even if a process it started still holds the pipes open.
     static func execute(_ command: String, timeout: Duration) async throws -> (Int32?, Data, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -273,21 +282,59 @@ struct CredentialProcess: Sendable {
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let watchdog = Task {
-            try await Task.sleep(for: timeout)
-            process.terminate()
-        }
-        defer { watchdog.cancel() }
+        let finished = ExecutionResult()
         return await withCheckedContinuation { continuation in
+            finished.onFinish { continuation.resume(returning: $0) }
+            // Both pipes at once: a command that fills one while the other is being read would stall.
+            let collected = DispatchGroup()
+            let out = LockedData(), err = LockedData()
+            for (pipe, sink) in [(output, out), (errors, err)] {
+                collected.enter()
+                Thread.detachNewThread {
+                    sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
+                    collected.leave()
+                }
+            }
             Thread.detachNewThread {
-                let out = output.fileHandleForReading.readDataToEndOfFile()
-                let err = errors.fileHandleForReading.readDataToEndOfFile()
+                collected.wait()
                 process.waitUntilExit()
-                let timedOut = process.terminationReason == .uncaughtSignal
-                continuation.resume(returning: (timedOut ? nil : process.terminationStatus, out, String(decoding: err, as: UTF8.self)))
+                finished.finish((process.terminationStatus, out.value, String(decoding: err.value, as: UTF8.self)))
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                guard !finished.isFinished else { return }
+                process.terminate()
+                finished.finish((nil, Data(), ""))
             }
         }
     }
+}
+
+/// The one answer of a credential process run: the first of its end and its timeout.
+private final class ExecutionResult: @unchecked Sendable {
+    private let lock = NSLock()
+    private var resume: ((Int32?, Data, String)) -> Void = { _ in }
+    private var done = false
+
+    var isFinished: Bool { lock.withLock { done } }
+
+    func onFinish(_ body: @escaping ((Int32?, Data, String)) -> Void) { lock.withLock { resume = body } }
+
+    func finish(_ result: (Int32?, Data, String)) {
+        let body: (((Int32?, Data, String)) -> Void)? = lock.withLock {
+            guard !done else { return nil }
+            done = true
+            return resume
+        }
+        body?(result)
+    }
+}
+
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    var value: Data { lock.withLock { data } }
+    func set(_ new: Data) { lock.withLock { data = new } }
 }
 
 /// The ECS/EKS Pod Identity/Lambda-style container endpoint: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
@@ -319,6 +366,12 @@ struct ContainerSource: CredentialSource {
         return try MetadataCredentials.decode(response, source: source)
     }
 
+    /// `127.x.y.z` as four decimal octets: a name that merely starts with `127.` is not loopback.
+    static func isLoopbackIPv4(_ host: String) -> Bool {
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) && (Int($0) ?? 256) <= 255 }
+    }
+
     /// The endpoint, or nil when neither variable is set; throws for a full URI the SDKs would refuse.
     static func url(environment: [String: String]) throws -> (origin: String, path: String)? {
         if let relative = environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"].nonEmpty {
@@ -329,7 +382,7 @@ struct ContainerSource: CredentialSource {
             throw AWSConfigurationError.invalidEndpoint(variable: "AWS_CONTAINER_CREDENTIALS_FULL_URI", value: full)
         }
         let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        guard scheme == "https" || (scheme == "http" && (bracketed.hasPrefix("127.") || allowedHTTPHosts.contains(bracketed))) else {
+        guard scheme == "https" || (scheme == "http" && (isLoopbackIPv4(bracketed) || allowedHTTPHosts.contains(bracketed))) else {
             throw AWSConfigurationError.credentialSourceFailed(source: "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                                                                problem: "\(full) is plain HTTP to a host that is neither loopback nor a container credentials host; use HTTPS")
         }

@@ -35,6 +35,21 @@ public struct SharedConfigFiles: Sendable {
         return merged
     }
 
+    /// Which of the two files.
+    public enum File: Sendable { case credentials, config }
+
+    /// A profile's settings in one of the files alone.
+    public func settings(forProfile name: String, from file: File) -> [String: String] {
+        switch file {
+        case .credentials:
+            return Self.parse(contentsOf: credentialsPath)[name] ?? [:]
+        case .config:
+            let config = Self.parse(contentsOf: configPath)
+            let section = config[name == "default" ? "default" : "profile \(name)"] ?? [:]
+            return name == "default" && section.isEmpty ? config["profile default"] ?? [:] : section
+        }
+    }
+
     /// Whether either file has a section for the profile.
     public func hasProfile(_ name: String) -> Bool {
         let config = Self.parse(contentsOf: configPath)

@@ -119,10 +119,11 @@ public struct Attacher: Sendable {
         let repeated = activeOnPool.last { $0.attachmentId == attachmentId }
         var originalPool = previous.first?.originalPool ?? repeated?.originalPool ?? replaced?.originalPool ?? described
         var originalLayers = previous.first?.originalLayers ?? repeated?.originalLayers ?? function.layers
-        var originalMfaConfig = previous.first.map(\.originalMfaConfig) ?? repeated.map(\.originalMfaConfig) ?? replaced.map(\.originalMfaConfig) ?? mfaBefore
+        // A journal from before the MFA column has no factors for an attachment: the factors now stand in.
+        var originalMfaConfig = previous.first?.originalMfaConfig ?? repeated?.originalMfaConfig ?? replaced?.originalMfaConfig ?? mfaBefore
         if let replaced, previous.isEmpty, repeated == nil {
             originalPool = replaced.originalPool ?? described
-            originalMfaConfig = replaced.originalMfaConfig
+            originalMfaConfig = replaced.originalMfaConfig ?? mfaBefore
             originalLayers = replaced.senderArn == spec.senderFunctionArn ? (replaced.originalLayers ?? function.layers) : function.layers
         }
 
@@ -306,11 +307,14 @@ public struct Attacher: Sendable {
             var notes = ["undid the attach interrupted after its start at \(JournalTime.format(begun.createdAt)) (request \(begun.requestId))"]
             var poolMissing = false
             var appliedRequest: JSONValue?
-            if let sender = begun.senderArn, othersOnPool.isEmpty {
+            if let sender = begun.senderArn {
                 do {
                     let current = try await cognito.describeUserPool(id: begun.poolId)
                     if current["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == sender {
-                        appliedRequest = try await restorePool(begun, to: begun.originalPool, notes: &notes, poolMissing: &poolMissing)
+                        // The update went through: the pool goes back to the attachment still in
+                        // force on it, if there is one, else to the journaled original.
+                        let target = othersOnPool.last.map { $0.appliedRequest ?? $0.originalPool } ?? begun.originalPool
+                        appliedRequest = try await restorePool(begun, to: target, notes: &notes, poolMissing: &poolMissing)
                     } else {
                         notes.append("it had not changed the pool")
                     }
@@ -335,6 +339,9 @@ public struct Attacher: Sendable {
                     } catch let error as AWSError where error.isNotFound {}
                 }
             }
+            // The attach's own story ends too, under its request id: a late redelivery of that
+            // Create finds it failed and changes nothing, instead of attaching again.
+            _ = try await journal.append(begun.next(.failed, detail: "cut off mid-change; undone by the Delete \(context.requestId)"))
             let done = entry.next(.succeeded, detail: notes.joined(separator: "; "), appliedRequest: appliedRequest)
             _ = try await journal.append(done)
             logger.warning("undid an interrupted attach", metadata: ["attachmentId": "\(begun.attachmentId)", "startedBy": "\(begun.requestId)"])

@@ -26,10 +26,11 @@ package enum Platform {
     /// Every variable of the process environment (`environ`), as `NAME=value` splits.
     package static func allEnvironment() -> [String: String] {
         var values: [String: String] = [:]
-        var entry = environ
+        guard var entry = Optional(environ) else { return values }
         while let pointer = entry.pointee {
             let text = String(cString: pointer)
-            if let equals = text.firstIndex(of: "=") {
+            // The first of a repeated name wins, as getenv's answer does.
+            if let equals = text.firstIndex(of: "="), values[String(text[..<equals])] == nil {
                 values[String(text[..<equals])] = String(text[text.index(after: equals)...])
             }
             entry += 1

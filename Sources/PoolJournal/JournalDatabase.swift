@@ -173,11 +173,14 @@ public struct JournalDatabase: Sendable {
         return active
     }
 
-    /// An attach of `attachmentId` that journaled its start and nothing after it: the helper
-    /// timed out or was stopped mid-change. Its rows hold what to put back.
+    /// An attach of `attachmentId` that journaled its start and no end (the helper timed out or
+    /// was stopped mid-change), and that no detach has undone yet: a detach that failed undoing it
+    /// leaves it interrupted, so the next Delete tries again. Its rows hold what to put back.
     public func interruptedAttach(attachmentId: String) throws -> JournalEntry? {
-        guard let last = try entries(attachmentId: attachmentId).last, last.action == .attach, last.status == .started else { return nil }
-        return last
+        let rows = try entries(attachmentId: attachmentId)
+        guard let index = rows.lastIndex(where: { $0.action == .attach }), rows[index].status == .started else { return nil }
+        let undone = rows[(index + 1)...].contains { $0.action == .detach && ($0.status == .succeeded || $0.status == .skipped) }
+        return undone ? nil : rows[index]
     }
 
     /// The attaches in force on a pool, oldest first (more than one only mid-Update).

@@ -138,8 +138,11 @@ public struct CodeInbox: Sendable {
         let deadline = ContinuousClock.now + timeout
         var matched: [(record: CodeRecord, receiptHandle: String, sent: Int, order: Int)] = []
         var seen = Seen()
+        // A record of the user this wait is for, from before `since`, is theirs to see again (and
+        // purge's to find); a filter with no user or trigger has no such records of its own.
         var filterWithoutSince = filter
         filterWithoutSince.since = nil
+        let namesItsUser = filter.phoneNumber != nil || filter.userName != nil || filter.trigger != nil
         let sqs = self.sqs, queueUrl = self.queueUrl
         // A long poll that outlives the deadline would be abandoned while SQS can still hand it
         // messages, hiding them from every reader for the visibility timeout: each poll ends this
@@ -159,7 +162,7 @@ public struct CodeInbox: Sendable {
                 let record = Self.record(fromBody: message.body)
                 guard let record, filter.matches(record) else {
                     seen.note(record)
-                    guard let record, filterWithoutSince.matches(record) || !isStale(record) else { continue }
+                    guard let record, (namesItsUser && filterWithoutSince.matches(record)) || !isStale(record) else { continue }
                     // Best effort: its own waiter may have taken and deleted it meanwhile
                     // (ReceiptHandleIsInvalid), and a failed release only delays it by the visibility timeout.
                     try? await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: message.receiptHandle, visibilityTimeout: 0)

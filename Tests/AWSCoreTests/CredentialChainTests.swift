@@ -119,9 +119,12 @@ struct CredentialChainTests {
             [profile bad-source]
             role_arn = arn:aws:iam::123456789012:role/x
             credential_source = Laptop
+            [profile role-only]
+            role_arn = arn:aws:iam::123456789012:role/r
             """, credentials: "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = default-secret\n")
         let cases = [("loop-a", "loops back: loop-a → loop-b → loop-a"), ("orphan", "source_profile 'nowhere' is in neither"),
-                     ("mfa", "mfa_serial needs an MFA code"), ("bad-source", "credential_source 'Laptop' is not one of")]
+                     ("mfa", "mfa_serial needs an MFA code"), ("bad-source", "credential_source 'Laptop' is not one of"),
+                     ("role-only", "role_arn needs source_profile, credential_source or web_identity_token_file")]
         for (profile, expected) in cases {
             let error = await #expect(throws: AWSConfigurationError.self) { try await home.chain(["AWS_PROFILE": profile]).credentials() }
             let text = error.map { "\($0)" } ?? ""
@@ -130,11 +133,40 @@ struct CredentialChainTests {
         }
     }
 
+    /// A source profile's own keys come before a role it also names, as in botocore: the role
+    /// is assumed once, signed by those keys, and a chain that returns to a profile with keys ends there.
+    @Test func aSourceProfileWithKeysIsUsedForItsKeys() async throws {
+        let home = try Home(config: """
+            [profile app]
+            role_arn = arn:aws:iam::123456789012:role/app-role
+            source_profile = base
+            role_session_name = app
+            [profile base]
+            role_arn = arn:aws:iam::123456789012:role/never-assumed
+            source_profile = app
+            """, credentials: "[base]\naws_access_key_id = AKIABASEKEYS\naws_secret_access_key = base-secret\n")
+        let credentials = try await home.chain(["AWS_PROFILE": "app"]).credentials()
+        #expect(try await Self.caller(signedWith: credentials) == "arn:aws:sts::123456789012:assumed-role/app-role/app")
+    }
+
+    /// Keys in `config` come after credential_process (botocore's order); keys in `credentials` before it.
+    @Test func configFileKeysComeAfterTheProcessAndCredentialsFileKeysBefore() async throws {
+        let home = try Home(config: """
+            [default]
+            credential_process = printf '{"Version": 1, "AccessKeyId": "AKIAFROMPROCESS", "SecretAccessKey": "process-secret"}'
+            aws_access_key_id = AKIAFROMCONFIG
+            aws_secret_access_key = config-secret
+            """)
+        #expect(try await home.chain().credentials().accessKeyId == "AKIAFROMPROCESS")
+        try "[default]\naws_access_key_id = AKIAFROMCREDENTIALS\naws_secret_access_key = credentials-secret\n".write(toFile: home.path + "/.aws/credentials", atomically: true, encoding: .utf8)
+        #expect(try await home.chain().credentials().accessKeyId == "AKIAFROMCREDENTIALS")
+    }
+
     @Test func noSourceAtAllNamesEveryPlaceItLooked() async throws {
         let home = try Home()
         let error = await #expect(throws: AWSConfigurationError.self) { try await home.chain().credentials() }
         guard case let .missingCredentials(tried)? = error else { Issue.record("\(String(describing: error))"); return }
-        #expect(tried.count == 8)
+        #expect(tried.count == 9)
         #expect(tried.first?.hasPrefix("environment") == true)
         #expect(tried.last?.hasPrefix("EC2 instance metadata") == true)
     }
@@ -255,6 +287,10 @@ struct CredentialChainTests {
             try await home.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://credentials.example.com/creds"]).credentials()
         }
         #expect("\(error.map { "\($0)" } ?? "")".contains("use HTTPS"))
+        // A name that only starts like a loopback address is not one.
+        await #expect(throws: AWSConfigurationError.self) {
+            try await home.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.attacker.example/creds"]).credentials()
+        }
     }
 
     @Test func instanceMetadataIsReadWithAnIMDSv2SessionToken() async throws {

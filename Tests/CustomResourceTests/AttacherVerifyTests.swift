@@ -120,14 +120,26 @@ struct AttacherVerifyTests {
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer, Model.layer])
         #expect(try await setup.statuses() == [.started], "the start is all the journal holds")
 
-        let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
+        // The first Delete's undo fails (Cognito refuses every update): the attach stays
+        // interrupted, so the retried Delete undoes it instead of finding nothing.
+        await setup.pools.failEveryUpdate(afterApplying: 0)
+        await #expect(throws: ProviderFailure.self) {
+            try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
+        }
+        await setup.pools.endOutage()
+        let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-2"))
         #expect(detach.skipped == nil)
         #expect(detach.drift.first?.hasPrefix("undid the attach interrupted") == true, "\(detach.drift)")
         #expect(try await setup.pool() == setup.initial)
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
-        #expect(try await setup.statuses() == [.started, .started, .succeeded])
-        // And a second Delete finds nothing left to undo.
-        let again = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-2"))
+        #expect(try await setup.statuses() == [.started, .started, .failed, .started, .failed, .succeeded],
+                "the attach's start, the failed undo, the retried undo that also closes the attach")
+        // A late redelivery of the cut-off Create changes nothing: its story ended with the undo.
+        let redelivered = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        #expect(redelivered?.reason.contains("undone by the Delete delete-2") == true, "\(redelivered?.reason ?? "")")
+        #expect(try await setup.pool() == setup.initial)
+        // And a further Delete finds nothing left to undo.
+        let again = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-3"))
         #expect(again.skipped != nil)
     }
 

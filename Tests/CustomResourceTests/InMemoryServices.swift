@@ -55,6 +55,7 @@ actor InMemoryUserPools: UserPoolService {
     func resetOnNextUpdate(_ member: String) { resetOnNextUpdate = member }
     func reject(next count: Int) { rejections = count }
     func failEveryUpdate(afterApplying count: Int) { appliedBeforeOutage = count }
+    func endOutage() { appliedBeforeOutage = nil }
     /// UpdateUserPool refuses a request that sends this member (one newer than the test's model, say).
     func refuse(member: String) { refusedMembers.insert(member) }
     private var refusedMembers: Set<String> = []
