@@ -250,12 +250,7 @@ public struct Attacher: Sendable {
                                                       logicalId: context.logicalId, detail: reason))
             return DetachResult(attachmentId: attachmentId, drift: [], skipped: reason, replayed: false)
         }
-        var entry = active.next(.started, detail: "")
-        entry.action = .detach
-        entry.requestId = context.requestId
-        entry.stackId = context.stackId ?? active.stackId
-        entry.appliedRequest = nil
-        entry = try await journal.append(entry)
+        let entry = try await journal.append(Self.detachStart(undoing: active, context: context))
 
         do {
             // A newer attachment (CloudFormation's replacement, whose Delete of the old one comes
@@ -297,12 +292,7 @@ public struct Attacher: Sendable {
     /// helper): the pool is put back if the update went through, the layer taken off if it went
     /// on, a version we published deleted. An attachment in force on the pool keeps the pool.
     private func undoInterrupted(_ begun: JournalEntry, context: ChangeContext, othersOnPool: [JournalEntry]) async throws -> DetachResult {
-        var entry = begun.next(.started, detail: "")
-        entry.action = .detach
-        entry.requestId = context.requestId
-        entry.stackId = context.stackId ?? begun.stackId
-        entry.appliedRequest = nil
-        entry = try await journal.append(entry)
+        let entry = try await journal.append(Self.detachStart(undoing: begun, context: context))
         do {
             var notes = ["undid the attach interrupted after its start at \(JournalTime.format(begun.createdAt)) (request \(begun.requestId))"]
             var poolMissing = false
@@ -314,7 +304,7 @@ public struct Attacher: Sendable {
                         // The update went through: the pool goes back to the attachment still in
                         // force on it, if there is one, else to the journaled original.
                         let target = othersOnPool.last.map { $0.appliedRequest ?? $0.originalPool } ?? begun.originalPool
-                        appliedRequest = try await restorePool(begun, to: target, notes: &notes, poolMissing: &poolMissing)
+                        appliedRequest = try await restorePool(begun, to: target, current: current, notes: &notes, poolMissing: &poolMissing)
                     } else {
                         notes.append("it had not changed the pool")
                     }
@@ -323,21 +313,8 @@ public struct Attacher: Sendable {
                     poolMissing = true
                 }
             }
-            if let layer = begun.layerVersionArn, let sender = begun.senderArn,
-               !othersOnPool.contains(where: { $0.senderArn == sender && $0.layerVersionArn == layer }) {
-                do {
-                    let function = try await lambda.getFunctionConfiguration(functionName: sender)
-                    if function.layers.contains(layer), !(begun.originalLayers ?? []).contains(layer) {
-                        try await lambda.setLayers(function.layers.filter { $0 != layer }, functionName: sender)
-                    }
-                } catch let error as AWSError where error.isNotFound {
-                    notes.append("the sender \(sender) no longer exists")
-                }
-                if begun.publishedLayer, let published = ARN(layer)?.lambdaLayerVersion {
-                    do {
-                        try await lambda.deleteLayerVersion(layerName: published.name, version: published.version)
-                    } catch let error as AWSError where error.isNotFound {}
-                }
+            if !othersOnPool.contains(where: { $0.senderArn == begun.senderArn && $0.layerVersionArn == begun.layerVersionArn }) {
+                try await restoreLayers(begun, notes: &notes, cutOff: true)
             }
             // The attach's own story ends too, under its request id: a late redelivery of that
             // Create finds it failed and changes nothing, instead of attaching again.
@@ -356,10 +333,11 @@ public struct Attacher: Sendable {
     /// Puts back the pool's CustomSMSSender and KMSKeyID as `target` has them (the journaled
     /// original, or the attach of an older attachment); returns the request sent. A pool that
     /// does not come out as sent is reported in `notes`.
-    private func restorePool(_ active: JournalEntry, to target: JSONValue?, notes: inout [String], poolMissing: inout Bool) async throws -> JSONValue? {
+    private func restorePool(_ active: JournalEntry, to target: JSONValue?, current described: JSONValue? = nil,
+                             notes: inout [String], poolMissing: inout Bool) async throws -> JSONValue? {
         let current: JSONValue
         do {
-            current = try await cognito.describeUserPool(id: active.poolId)
+            if let described { current = described } else { current = try await cognito.describeUserPool(id: active.poolId) }
         } catch let error as AWSError where error.isNotFound {
             notes.append("the user pool \(active.poolId) no longer exists")
             poolMissing = true
@@ -468,13 +446,15 @@ public struct Attacher: Sendable {
     }
 
     /// Takes our layer off the sender (keeping any other change) and deletes a version we published.
-    private func restoreLayers(_ active: JournalEntry, notes: inout [String]) async throws {
+    /// For an attach cut off mid-change (`cutOff`), a layer that is not there was never put on, and
+    /// one the sender had before the attach stays: neither is worth a note.
+    private func restoreLayers(_ active: JournalEntry, notes: inout [String], cutOff: Bool = false) async throws {
         guard let layerArn = active.layerVersionArn, let sender = active.senderArn else { return }
         do {
             let function = try await lambda.getFunctionConfiguration(functionName: sender)
-            if function.layers.contains(layerArn) {
+            if function.layers.contains(layerArn), !(cutOff && (active.originalLayers ?? []).contains(layerArn)) {
                 try await lambda.setLayers(function.layers.filter { $0 != layerArn }, functionName: sender)
-            } else {
+            } else if !cutOff {
                 notes.append("the sender no longer has layer \(layerArn)")
             }
         } catch let error as AWSError where error.isNotFound {
@@ -484,9 +464,20 @@ public struct Attacher: Sendable {
             do {
                 try await lambda.deleteLayerVersion(layerName: published.name, version: published.version)
             } catch let error as AWSError where error.isNotFound {
-                notes.append("layer version \(layerArn) was already deleted")
+                if !cutOff { notes.append("layer version \(layerArn) was already deleted") }
             }
         }
+    }
+
+    /// The `started` row of a detach that undoes `attach`: its pool, sender and originals, under
+    /// this request.
+    static func detachStart(undoing attach: JournalEntry, context: ChangeContext) -> JournalEntry {
+        var entry = attach.next(.started, detail: "")
+        entry.action = .detach
+        entry.requestId = context.requestId
+        entry.stackId = context.stackId ?? attach.stackId
+        entry.appliedRequest = nil
+        return entry
     }
 
     // MARK: Helpers
