@@ -27,12 +27,7 @@ public struct SharedConfigFiles: Sendable {
 
     /// A profile's settings from both files merged (a key in `credentials` wins).
     public func settings(forProfile name: String) -> [String: String] {
-        let config = Self.parse(contentsOf: configPath)
-        var merged = config[name == "default" ? "default" : "profile \(name)"] ?? [:]
-        // A `[default]` section that a hand-edited config names `[profile default]` still counts.
-        if name == "default", merged.isEmpty { merged = config["profile default"] ?? [:] }
-        for (key, value) in Self.parse(contentsOf: credentialsPath)[name] ?? [:] { merged[key] = value }
-        return merged
+        settings(forProfile: name, from: .config).merging(settings(forProfile: name, from: .credentials)) { $1 }
     }
 
     /// Which of the two files.
@@ -41,20 +36,22 @@ public struct SharedConfigFiles: Sendable {
     /// A profile's settings in one of the files alone.
     public func settings(forProfile name: String, from file: File) -> [String: String] {
         switch file {
-        case .credentials:
-            return Self.parse(contentsOf: credentialsPath)[name] ?? [:]
-        case .config:
-            let config = Self.parse(contentsOf: configPath)
-            let section = config[name == "default" ? "default" : "profile \(name)"] ?? [:]
-            return name == "default" && section.isEmpty ? config["profile default"] ?? [:] : section
+        case .credentials: Self.parse(contentsOf: credentialsPath)[name] ?? [:]
+        case .config: Self.configSection(name, in: Self.parse(contentsOf: configPath)) ?? [:]
         }
     }
 
     /// Whether either file has a section for the profile.
     public func hasProfile(_ name: String) -> Bool {
-        let config = Self.parse(contentsOf: configPath)
-        return config[name == "default" ? "default" : "profile \(name)"] != nil || (name == "default" && config["profile default"] != nil)
-            || Self.parse(contentsOf: credentialsPath)[name] != nil
+        Self.configSection(name, in: Self.parse(contentsOf: configPath)) != nil || Self.parse(contentsOf: credentialsPath)[name] != nil
+    }
+
+    /// A profile's section of `config`: `[profile NAME]`, or `[default]` for the default profile,
+    /// which a hand-edited config may also name `[profile default]` (used when `[default]` is empty).
+    static func configSection(_ name: String, in config: [String: [String: String]]) -> [String: String]? {
+        guard name == "default" else { return config["profile \(name)"] }
+        if let section = config["default"], !section.isEmpty { return section }
+        return config["profile default"] ?? config["default"]
     }
 
     /// An `[sso-session NAME]` section of `config`, as `aws configure sso` writes it.
