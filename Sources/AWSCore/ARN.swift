@@ -1,12 +1,15 @@
 /// An Amazon Resource Name, parsed once: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
 /// The resource keeps its own separators (`function:NAME`, `layer:NAME:VERSION`, `key/ID`).
 public struct ARN: Sendable, Hashable, CustomStringConvertible {
+    /// The partition, e.g. `aws` or `aws-cn`.
     public var partition: String
+    /// The service namespace, e.g. `lambda` or `kms`.
     public var service: String
     /// Empty for global resources (IAM, S3 buckets).
     public var region: String
     /// Empty for resources without an account in their name (S3 buckets).
     public var account: String
+    /// Everything after the account field, its `:` and `/` separators kept.
     public var resource: String
 
     /// Nil for text that is not `arn:` and five more fields with a non-empty partition, service and resource.
@@ -19,6 +22,7 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
     /// The resource's parts split at `:` (`["function", "NAME"]`, `["layer", "NAME", "3"]`).
     public var resourceParts: [String] { resource.split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
 
+    /// The ARN as text again: `arn` and the five fields joined by `:`.
     public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
 }
 

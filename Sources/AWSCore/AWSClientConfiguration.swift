@@ -3,16 +3,22 @@ import Logging
 
 /// What every service client shares: region, credentials, endpoints, transport, retries, logger.
 public struct AWSClientConfiguration: Sendable {
+    /// The region requests are signed for and whose default endpoints are used, e.g. `eu-west-1`.
     public var region: String
+    /// Where signing credentials come from; asked again for each request, so it should cache.
     public var credentials: any CredentialsProvider
     /// Where endpoint overrides (`AWS_ENDPOINT_URL…`) are read from.
     public var environment: [String: String]
+    /// How requests reach the network; a test can substitute its own.
     public var transport: any HTTPTransport
+    /// Which failures are retried and how long to back off between attempts.
     public var retry: RetryPolicy
     /// The time one attempt may take, connection included.
     public var timeout: Duration
+    /// Receives debug lines such as retries.
     public var logger: Logger
 
+    /// Creates a configuration; everything but region and credentials has a production default.
     public init(region: String, credentials: any CredentialsProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
                 transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = .standard,
                 timeout: Duration = .seconds(30), logger: Logger = Logger(label: "aws")) {

@@ -4,6 +4,7 @@
 /// Its description is written for a log line and for a CloudFormation failure reason:
 /// `KMS Decrypt failed: AccessDeniedException: … (HTTP 400, request id 1a2b…)`.
 public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Where the failure happened: at the service, on the way there, or in reading the answer.
     public enum Kind: Sendable, Equatable {
         /// The service answered with an error response.
         case service
@@ -13,20 +14,25 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformedResponse
     }
 
+    /// Which of the three failures this is; the retry and `is…` checks depend on it.
     public var kind: Kind
     /// The service's name as AWS writes it, e.g. `KMS` or `Cognito Identity Provider`.
     public var service: String
+    /// The API operation (or awsQuery action) that failed, e.g. `Decrypt`.
     public var operation: String
     /// The HTTP status, when a response arrived.
     public var statusCode: Int?
     /// AWS's error code (`ResourceNotFoundException`, `AccessDenied`, …), or one of this client's
     /// codes for the other kinds: `NetworkError`, `RequestTimeout`, `MalformedResponse`.
     public var code: String
+    /// The service's error message, or this client's explanation; may be empty.
     public var message: String
+    /// AWS's request id (from the error body or the `x-amzn-RequestId`/`x-amz-request-id` header), for support cases.
     public var requestId: String?
     /// The endpoint the request went to, so that a refused connection says where.
     public var endpoint: String
 
+    /// Creates an error; `statusCode` is nil when no response arrived.
     public init(kind: Kind = .service, service: String, operation: String, statusCode: Int?, code: String, message: String, requestId: String? = nil, endpoint: String) {
         self.kind = kind
         self.service = service
@@ -38,6 +44,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         self.endpoint = endpoint
     }
 
+    /// One line: service, operation, code and message, then status, request id and (for non-service kinds) endpoint.
     public var description: String {
         var details: [String] = []
         if let statusCode { details.append("HTTP \(statusCode)") }

@@ -5,16 +5,22 @@ import Logging
 /// Sends signed requests to one AWS service: builds the protocol's request, signs it, retries
 /// what may be retried, and turns error responses into ``AWSError``.
 public struct AWSServiceClient: Sendable {
+    /// The service this client talks to: its signing name, endpoint prefix and wire protocol.
     public let service: ServiceDescriptor
+    /// Region, credentials, transport, retry policy and logger shared by every call.
     public let configuration: AWSClientConfiguration
+    /// Where requests go unless a call passes its own endpoint; resolved once at creation.
     public let endpoint: ResolvedEndpoint
 
+    /// Creates a client, resolving the endpoint from the configuration's region and environment.
+    /// - Throws: `AWSConfigurationError.invalidEndpoint` when an `AWS_ENDPOINT_URL*` variable is not a usable URL.
     public init(service: ServiceDescriptor, configuration: AWSClientConfiguration) throws {
         self.service = service
         self.configuration = configuration
         endpoint = try ResolvedEndpoint.resolve(service: service, region: configuration.region, environment: configuration.environment)
     }
 
+    /// The region requests are signed for.
     public var region: String { configuration.region }
 
     // MARK: Protocols

@@ -7,6 +7,7 @@ public enum AWSConfigurationError: Error, Equatable, CustomStringConvertible {
     /// A configured credential source could not give credentials: which one, why, and what to do.
     case credentialSourceFailed(source: String, problem: String)
 
+    /// A message that says what is wrong and which setting to change.
     public var description: String {
         switch self {
         case let .missingCredentials(tried):

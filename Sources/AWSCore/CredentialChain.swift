@@ -87,6 +87,7 @@ public actor RefreshingCredentials {
     private var current: AWSCredentials?
     private var inFlight: Task<AWSCredentials, any Error>?
 
+    /// Creates an empty cache; the first ``get(_:)`` fetches.
     public init(window: Duration = RefreshingCredentials.defaultWindow) {
         self.window = window
     }

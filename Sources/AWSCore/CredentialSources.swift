@@ -11,9 +11,12 @@ public struct CredentialContext: Sendable {
     public var files: SharedConfigFiles
     /// How STS, the SSO portal, the container endpoint and IMDS are reached.
     public var transport: any HTTPTransport
+    /// The retry policy of the STS calls that sources make.
     public var retry: RetryPolicy
+    /// The logger handed to the STS clients that sources create.
     public var logger: Logger
 
+    /// Creates a context, locating the shared files from `environment`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = AsyncHTTPClientTransport(),
                 retry: RetryPolicy = .standard, logger: Logger = Logger(label: "aws.credentials")) {
         self.environment = environment

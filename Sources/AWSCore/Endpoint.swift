@@ -8,8 +8,10 @@ public struct ServiceDescriptor: Sendable {
     public var signingName: String
     /// The host prefix of the default endpoint, e.g. `cognito-idp` in `cognito-idp.eu-west-1.amazonaws.com`.
     public var endpointPrefix: String
+    /// How requests to the service are serialized and routed.
     public var wireProtocol: WireProtocol
 
+    /// Creates a descriptor from the values in the service's AWS API model.
     public init(serviceId: String, signingName: String, endpointPrefix: String, wireProtocol: WireProtocol) {
         self.serviceId = serviceId
         self.signingName = signingName
@@ -45,18 +47,23 @@ public struct ResolvedEndpoint: Sendable, Equatable {
     /// True when the endpoint came from configuration: S3 then uses path-style addressing.
     public var isCustom: Bool
 
+    /// Creates an endpoint; `origin` must already be `scheme://host[:port]` without a trailing slash.
     public init(origin: String, basePath: String = "", isCustom: Bool) {
         self.origin = origin
         self.basePath = basePath
         self.isCustom = isCustom
     }
 
+    /// The origin without its scheme (`host[:port]`), as sent and signed in the `Host` header.
     public var host: String {
         var rest = origin
         if let schemeEnd = rest.range(of: "://") { rest = String(rest[schemeEnd.upperBound...]) }
         return rest
     }
 
+    /// Picks the endpoint for `service` in `region`: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`,
+    /// then the AWS default `https://<prefix>.<region>.<dns suffix>`.
+    /// - Throws: `AWSConfigurationError.invalidEndpoint` when a set variable is not an http(s) URL with a host.
     public static func resolve(service: ServiceDescriptor, region: String, environment: [String: String]) throws -> ResolvedEndpoint {
         for variable in [service.endpointVariable, "AWS_ENDPOINT_URL"] {
             if let value = environment[variable].nonEmpty {
@@ -85,6 +92,9 @@ public struct ResolvedEndpoint: Sendable, Equatable {
         return "aws"
     }
 
+    /// Parses a configured endpoint URL into a custom endpoint; its path, trailing slashes dropped, is the base path.
+    /// - Parameter variable: The setting `value` came from, named in the error.
+    /// - Throws: `AWSConfigurationError.invalidEndpoint` unless `value` is an http(s) URL with a host.
     public static func parse(_ value: String, variable: String) throws -> ResolvedEndpoint {
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
@@ -99,6 +109,8 @@ public struct ResolvedEndpoint: Sendable, Equatable {
 
 /// The region: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region`.
 public enum RegionResolver {
+    /// Returns the first non-empty region from the environment or the shared config profile.
+    /// - Throws: `AWSConfigurationError.missingRegion` when none of them sets one.
     public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         if let region = environment["AWS_REGION"].nonEmpty ?? environment["AWS_DEFAULT_REGION"].nonEmpty { return region }
         if let region = SharedConfigFiles(environment: environment).profileSettings()["region"].nonEmpty { return region }

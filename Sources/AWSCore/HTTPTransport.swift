@@ -5,15 +5,20 @@ import NIOHTTP1
 
 /// An HTTP request as it goes on the wire.
 public struct HTTPRequest: Sendable {
+    /// The HTTP method in upper case, e.g. `POST`.
     public var method: String
     /// `scheme://host[:port]` with no trailing slash.
     public var origin: String
     /// The encoded path, beginning with `/`.
     public var path: String
+    /// Query parameters, unencoded and in order; ``url`` encodes them.
     public var query: [(name: String, value: String)]
+    /// Headers in order, repeats allowed; `Host` and the signature headers included once signed.
     public var headers: [(name: String, value: String)]
+    /// The request body; empty for none.
     public var body: Data
 
+    /// Creates a request; `path` must already be encoded.
     public init(method: String, origin: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: Data = Data()) {
         self.method = method
         self.origin = origin
@@ -31,16 +36,21 @@ public struct HTTPRequest: Sendable {
 
 /// An HTTP response, read whole: AWS control-plane responses are small.
 public struct HTTPResponse: Sendable {
+    /// The HTTP status code.
     public var status: Int
+    /// The response headers in the order received.
     public var headers: [(name: String, value: String)]
+    /// The whole body; empty for `HEAD` requests.
     public var body: Data
 
+    /// Creates a response, e.g. a canned one from a test transport.
     public init(status: Int, headers: [(name: String, value: String)] = [], body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
+    /// The first value of the header `name`, compared case-insensitively; nil when absent.
     public func header(_ name: String) -> String? { HTTPHeaderLookup.first(name, in: headers) }
 }
 
@@ -84,15 +94,20 @@ extension HTTPClient {
 
 /// The transport over async-http-client, on the process's shared client by default.
 public struct AsyncHTTPClientTransport: HTTPTransport {
+    /// The async-http-client instance requests go through; the transport never shuts it down.
     public let client: HTTPClient
     /// Responses larger than this are refused rather than buffered.
     public let maxResponseBytes: Int
 
+    /// Creates a transport over `client`, refusing bodies above `maxResponseBytes` (64 MiB by default).
     public init(client: HTTPClient = .aws, maxResponseBytes: Int = 64 * 1024 * 1024) {
         self.client = client
         self.maxResponseBytes = maxResponseBytes
     }
 
+    /// Sends the request and reads the whole response, whatever its status.
+    /// - Parameter timeout: The deadline for the whole exchange, body included.
+    /// - Throws: ``HTTPTransportError`` when no complete response arrived; `CancellationError` when cancelled.
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)

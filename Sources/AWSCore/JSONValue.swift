@@ -15,6 +15,7 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 extension JSONValue: Codable {
+    /// Decodes any JSON value; a number that decodes as `Int64` becomes `.integer`, any other `.double`.
     public init(from decoder: any Decoder) throws {
         // Each wrong guess costs a thrown error (and, under Swift Testing, a captured backtrace),
         // so the common kinds in AWS documents come first: strings, then objects and arrays.
@@ -29,6 +30,7 @@ extension JSONValue: Codable {
         else { self = .double(try container.decode(Double.self)) }
     }
 
+    /// Encodes the value as the JSON of the same kind.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -45,12 +47,19 @@ extension JSONValue: Codable {
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral, ExpressibleByNilLiteral {
+    /// Creates a `.string` from a string literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// Creates an `.integer` from an integer literal.
     public init(integerLiteral value: Int64) { self = .integer(value) }
+    /// Creates a `.bool` from a boolean literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// Creates a `.double` from a floating-point literal.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// Creates `.null` from `nil`.
     public init(nilLiteral: ()) { self = .null }
+    /// Creates an `.array` from an array literal.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// Creates an `.object` from a dictionary literal; of repeated keys the last wins.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
@@ -85,10 +94,15 @@ extension JSONValue {
         }
     }
 
+    /// The string, or nil for any other kind (no conversion from numbers or bools).
     public var stringValue: String? { if case let .string(value) = self { value } else { nil } }
+    /// The bool, or nil for any other kind.
     public var boolValue: Bool? { if case let .bool(value) = self { value } else { nil } }
+    /// The elements of an array, or nil for any other kind.
     public var arrayValue: [JSONValue]? { if case let .array(value) = self { value } else { nil } }
+    /// The members of an object, or nil for any other kind.
     public var objectValue: [String: JSONValue]? { if case let .object(value) = self { value } else { nil } }
+    /// A number that is exactly an `Int` (so `3.0` counts, `3.5` does not); nil otherwise.
     public var intValue: Int? {
         switch self {
         case let .integer(value): Int(exactly: value)
@@ -96,6 +110,7 @@ extension JSONValue {
         default: nil
         }
     }
+    /// Any number as a `Double` (integers converted); nil for other kinds.
     public var doubleValue: Double? {
         switch self {
         case let .integer(value): Double(value)
@@ -107,8 +122,11 @@ extension JSONValue {
 
 /// Reading a required field out of a response, with an error that names the field.
 public struct MissingFieldError: Error, CustomStringConvertible {
+    /// The name of the field that was missing or of the wrong kind.
     public let field: String
+    /// Creates the error for `field`.
     public init(field: String) { self.field = field }
+    /// A message naming the field.
     public var description: String { "the response has no usable '\(field)'" }
 }
 
@@ -124,6 +142,8 @@ extension Optional where Wrapped == JSONValue {
         }
     }
 
+    /// The value as a string.
+    /// - Throws: ``MissingFieldError`` naming `field` when the value is missing or not a string.
     public func requiredString(_ field: String) throws -> String {
         guard let value = self?.stringValue else { throw MissingFieldError(field: field) }
         return value

@@ -5,8 +5,10 @@ public struct RetryPolicy: Sendable {
     public var maxAttempts: Int
     /// The backoff ceiling of the first retry; doubles each retry.
     public var baseDelay: Duration
+    /// The cap on any one retry's backoff ceiling.
     public var maxDelay: Duration
 
+    /// Creates a policy; a `maxAttempts` below 1 counts as 1 (no retries).
     public init(maxAttempts: Int = 3, baseDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(20)) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay

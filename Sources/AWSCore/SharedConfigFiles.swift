@@ -6,12 +6,16 @@ import Foundation
 /// `AWS_PROFILE` (else `default`). In `config`, sections other than `default` are written
 /// `[profile NAME]`; in `credentials` they are `[NAME]`. A key in `credentials` wins.
 public struct SharedConfigFiles: Sendable {
+    /// The selected profile: `AWS_PROFILE`, or `default` when unset or empty.
     public let profile: String
+    /// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
     public let credentialsPath: String
+    /// `AWS_CONFIG_FILE`, else `~/.aws/config`.
     public let configPath: String
     /// Where `aws sso login` caches its tokens: `~/.aws/sso/cache`.
     public let ssoCachePath: String
 
+    /// Locates the files and the profile from `environment` (`HOME` included); nothing is read yet.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let home = environment["HOME"].nonEmpty ?? NSHomeDirectory()
         ssoCachePath = "\(home)/.aws/sso/cache"

@@ -4,12 +4,18 @@ import Foundation
 /// A request as SigV4 sees it: method, the path as it goes on the wire (already percent-encoded),
 /// decoded query parameters, headers in order, and the body.
 public struct SignableRequest: Sendable, Equatable {
+    /// The HTTP method in upper case.
     public var method: String
+    /// The percent-encoded path, base path included; signing leaves it as it is.
     public var path: String
+    /// Decoded query parameters; presigning appends the `X-Amz-…` parameters here.
     public var query: [(name: String, value: String)]
+    /// Headers in order, `Host` among them; signing appends `X-Amz-Date`, `Authorization` and the rest.
     public var headers: [(name: String, value: String)]
+    /// The body, hashed into the signature unless the payload is unsigned.
     public var body: Data
 
+    /// Creates a request to sign; include the `Host` header before signing.
     public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: Data = Data()) {
         self.method = method
         self.path = path
@@ -18,6 +24,7 @@ public struct SignableRequest: Sendable, Equatable {
         self.body = body
     }
 
+    /// Equal when every field matches, query and headers compared in order.
     public static func == (lhs: SignableRequest, rhs: SignableRequest) -> Bool {
         lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body
             && lhs.query.elementsEqual(rhs.query, by: ==) && lhs.headers.elementsEqual(rhs.headers, by: ==)
@@ -29,9 +36,13 @@ public struct SignableRequest: Sendable, Equatable {
 
 /// The intermediate products of a signature, kept so tests can compare them byte for byte.
 public struct SigningResult: Sendable, Equatable {
+    /// The canonical request (method, path, query, headers, signed header list, payload hash).
     public var canonicalRequest: String
+    /// The string to sign: algorithm, timestamp, credential scope and the canonical request's hash.
     public var stringToSign: String
+    /// The signature in lower-case hex.
     public var signature: String
+    /// The signed header names, lower-cased, sorted and joined by `;`.
     public var signedHeaders: String
 }
 
@@ -53,10 +64,12 @@ public struct SigV4Signer: Sendable {
         public var normalizePath: Bool
         /// Send and sign `x-amz-content-sha256`. S3 requires it.
         public var addContentSHA256Header: Bool
+        /// Whether the body's hash or `UNSIGNED-PAYLOAD` enters the canonical request.
         public var payload: Payload
         /// Add the session token after signing, unsigned (a few services want that).
         public var omitSessionTokenFromSignature: Bool
 
+        /// Creates options; the defaults are the rules of every service but S3.
         public init(doubleURIEncode: Bool = true, normalizePath: Bool = true, addContentSHA256Header: Bool = false, payload: Payload = .signed, omitSessionTokenFromSignature: Bool = false) {
             self.doubleURIEncode = doubleURIEncode
             self.normalizePath = normalizePath
@@ -74,11 +87,16 @@ public struct SigV4Signer: Sendable {
     static let algorithm = "AWS4-HMAC-SHA256"
     static let unsignedPayload = "UNSIGNED-PAYLOAD"
 
+    /// The key pair (and session token) that signs.
     public var credentials: AWSCredentials
+    /// The region of the credential scope.
     public var region: String
+    /// The signing name of the credential scope, e.g. `kms` or `s3`.
     public var service: String
+    /// The service's signing rules.
     public var options: Options
 
+    /// Creates a signer for one region and service.
     public init(credentials: AWSCredentials, region: String, service: String, options: Options = .standard) {
         self.credentials = credentials
         self.region = region
@@ -219,6 +237,7 @@ public struct SigV4Signer: Sendable {
 /// Percent-encoding as SigV4 defines it: everything but `A-Z a-z 0-9 - _ . ~` becomes `%XX`
 /// (upper-case hex) of its UTF-8 bytes.
 public enum AWSURIEncoding {
+    /// Percent-encodes `string`; with `keepSlash`, `/` stays as it is (for path segments).
     public static func encode(_ string: String, keepSlash: Bool = false) -> String {
         var out = ""
         out.reserveCapacity(string.utf8.count)

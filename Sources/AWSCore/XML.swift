@@ -1,11 +1,15 @@
 /// A parsed XML element: enough of XML for AWS's query and REST-XML responses.
 public struct XMLElement: Sendable, Equatable {
+    /// The tag name as written, prefix included (namespaces are not resolved).
     public var name: String
+    /// The attributes by name, values entity-decoded.
     public var attributes: [String: String]
+    /// The child elements in document order.
     public var children: [XMLElement]
     /// The element's own character data, entity-decoded (text of children not included).
     public var text: String
 
+    /// Creates an element, e.g. an empty result for an operation without output.
     public init(name: String, attributes: [String: String] = [:], children: [XMLElement] = [], text: String = "") {
         self.name = name
         self.attributes = attributes
@@ -16,6 +20,7 @@ public struct XMLElement: Sendable, Equatable {
     /// The first child with this name.
     public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
 
+    /// Every direct child with this name, in order (e.g. the `member` items of a list).
     public func children(named name: String) -> [XMLElement] { children.filter { $0.name == name } }
 
     /// The first descendant with this name, depth first.
@@ -33,8 +38,11 @@ public struct XMLElement: Sendable, Equatable {
 
 /// Why a document is not XML this parser reads.
 public struct XMLParseError: Error, Equatable, CustomStringConvertible {
+    /// The byte offset in the input where parsing stopped.
     public let offset: Int
+    /// What the parser expected or refused there.
     public let reason: String
+    /// A message with the offset and the reason.
     public var description: String { "invalid XML at byte \(offset): \(reason)" }
 }
 
@@ -42,11 +50,14 @@ public struct XMLParseError: Error, Equatable, CustomStringConvertible {
 /// declaration and processing instructions, and the five named and numeric entities.
 /// No DTDs: AWS does not send them, and refusing them keeps entity expansion attacks out.
 public enum XMLDocument {
+    /// Parses a whole document from UTF-8 bytes and returns its root element.
+    /// - Throws: ``XMLParseError`` for malformed input, a DTD, or content after the root element.
     public static func parse(_ bytes: some Collection<UInt8>) throws -> XMLElement {
         var parser = Parser(bytes: Array(bytes))
         return try parser.parseDocument()
     }
 
+    /// Parses a whole document from a string's UTF-8, with the same rules and errors as the byte form.
     public static func parse(_ string: String) throws -> XMLElement { try parse(Array(string.utf8)) }
 
     /// Escapes text for inclusion in an element.

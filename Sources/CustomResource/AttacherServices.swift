@@ -26,10 +26,12 @@ public protocol SenderFunctionService: Sendable {
 extension CognitoIdentityProviderClient: UserPoolService {}
 
 extension LambdaClient: SenderFunctionService {
+    /// UpdateFunctionConfiguration with only `Layers`, which replaces the function's whole layer list.
     public func setLayers(_ layers: [String], functionName: String) async throws {
         _ = try await updateFunctionConfiguration(functionName: functionName, layers: layers)
     }
 
+    /// PublishLayerVersion compatible with `provided.al2023`, the sender's runtime.
     public func publishLayer(name: String, content: LayerContent, description: String) async throws -> LayerVersion {
         try await publishLayerVersion(layerName: name, content: content, description: description, compatibleRuntimes: ["provided.al2023"])
     }

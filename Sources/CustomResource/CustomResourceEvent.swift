@@ -3,24 +3,33 @@ import Foundation
 
 /// A CloudFormation custom resource request, as CloudFormation sends it to the helper Lambda.
 public struct CustomResourceEvent: Sendable, Equatable {
+    /// The event's `RequestType`: which lifecycle step of the resource CloudFormation asks for.
     public enum RequestType: String, Sendable, Codable {
         case create = "Create"
         case update = "Update"
         case delete = "Delete"
     }
 
+    /// Create, Update or Delete (`RequestType`).
     public var requestType: RequestType
     /// The presigned S3 URL the one response goes to. A secret: never logged.
     public var responseURL: String
+    /// The stack's ARN (`StackId`); the response must echo it.
     public var stackId: String
+    /// CloudFormation's id for this request (`RequestId`); a redelivery carries the same one.
     public var requestId: String
+    /// The template's resource type (`ResourceType`), e.g. `Custom::SMSRedirectAttachment`; empty when absent.
     public var resourceType: String
+    /// The resource's logical id in the template (`LogicalResourceId`); the response must echo it.
     public var logicalResourceId: String
     /// Absent on Create; what we answered before on Update and Delete.
     public var physicalResourceId: String?
+    /// The resource's properties from the template (`ResourceProperties`); scalars arrive as strings.
     public var resourceProperties: [String: JSONValue]
+    /// On Update only, the properties before the change (`OldResourceProperties`); nil otherwise.
     public var oldResourceProperties: [String: JSONValue]?
 
+    /// An event from its fields (tests and `smsredirect` build events this way).
     public init(requestType: RequestType, responseURL: String, stackId: String, requestId: String, resourceType: String,
                 logicalResourceId: String, physicalResourceId: String? = nil, resourceProperties: [String: JSONValue],
                 oldResourceProperties: [String: JSONValue]? = nil) {
@@ -62,11 +71,15 @@ public struct CustomResourceEvent: Sendable, Equatable {
 
 /// Why an event could not even be read. Without a ResponseURL nobody can be told.
 public struct MalformedCustomResourceEvent: Error, CustomStringConvertible {
+    /// The field that is absent or not as expected, e.g. `ResponseURL`.
     public let missing: String
+    /// Says the event is not a custom resource event and which field it lacks.
     public var description: String { "not a CloudFormation custom resource event: no '\(missing)'" }
 }
 
 extension CustomResourceEvent: Decodable {
+    /// Decodes CloudFormation's JSON event.
+    /// - Throws: ``MalformedCustomResourceEvent`` naming the first required field that is missing.
     public init(from decoder: any Decoder) throws {
         let document = try JSONValue(from: decoder)
         func string(_ key: String) throws -> String {

@@ -3,6 +3,7 @@ import Foundation
 
 /// The one answer to a custom resource event.
 public struct CustomResourceResponse: Sendable, Equatable {
+    /// The response's `Status`: whether CloudFormation goes on with the stack or rolls it back.
     public enum Status: String, Sendable {
         case success = "SUCCESS"
         case failed = "FAILED"
@@ -13,14 +14,22 @@ public struct CustomResourceResponse: Sendable, Equatable {
     /// And a PhysicalResourceId over 1 KB.
     public static let maxPhysicalResourceIdBytes = 1024
 
+    /// SUCCESS or FAILED (`Status`).
     public var status: Status
+    /// Why it failed, shown in the stack's events (`Reason`); cut to fit the body limit.
     public var reason: String?
+    /// The resource's id (`PhysicalResourceId`): a different one on Update makes CloudFormation delete the old.
     public var physicalResourceId: String
+    /// Echoed from the event (`StackId`).
     public var stackId: String
+    /// Echoed from the event (`RequestId`).
     public var requestId: String
+    /// Echoed from the event (`LogicalResourceId`).
     public var logicalResourceId: String
+    /// Values `Fn::GetAtt` can read from the resource (`Data`); left out when empty.
     public var data: [String: String]
 
+    /// A response to `event`, echoing its stack, request and logical resource ids.
     public init(status: Status, reason: String? = nil, physicalResourceId: String, event: CustomResourceEvent, data: [String: String] = [:]) {
         self.status = status
         self.reason = reason
@@ -58,9 +67,12 @@ public protocol ResponseSending: Sendable {
 /// PUTs the response with an empty Content-Type (the presigned URL signs none), retried with
 /// backoff: a lost response leaves the stack waiting for an hour.
 public struct HTTPResponseSender: ResponseSending {
+    /// The HTTP client the PUT goes through.
     public let transport: any HTTPTransport
+    /// How many attempts, and the backoff between them; a 4xx answer is not retried.
     public let retry: RetryPolicy
 
+    /// A sender; by default five attempts, backing off from 200 ms to at most 5 s.
     public init(transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(200), maxDelay: .seconds(5))) {
         self.transport = transport
         self.retry = retry
@@ -68,11 +80,16 @@ public struct HTTPResponseSender: ResponseSending {
 
     /// The response could not be delivered. Names the host only: the URL carries a signature.
     public struct DeliveryFailed: Error, CustomStringConvertible {
+        /// The ResponseURL's host, without the path or query that hold the signature.
         public let host: String
+        /// The last attempt's failure: an HTTP status or the transport's error.
         public let detail: String
+        /// The host and the last failure; never the URL.
         public var description: String { "could not deliver the CloudFormation response to \(host): \(detail)" }
     }
 
+    /// PUTs the response's ``CustomResourceResponse/body()`` to `responseURL`, retrying failures and 5xx answers.
+    /// - Throws: ``DeliveryFailed`` for an unparseable URL, a 4xx answer, or when every attempt failed.
     public func send(_ response: CustomResourceResponse, to responseURL: String) async throws {
         guard let components = URLComponents(string: responseURL), let scheme = components.scheme, let host = components.host else {
             throw DeliveryFailed(host: "(unparseable ResponseURL)", detail: "not a URL")

@@ -7,16 +7,22 @@ import PoolJournal
 
 /// What the helper Lambda returns to the runtime (CloudFormation reads the PUT, not this).
 public struct HelperResult: Codable, Sendable, Equatable {
+    /// The status sent to CloudFormation: `SUCCESS` or `FAILED`.
     public var status: String
+    /// The PhysicalResourceId sent with it.
     public var physicalResourceId: String
 }
 
 /// The helper Lambda's handler: one CloudFormation event in, exactly one response out.
 public struct HelperHandler: LambdaHandler {
+    /// Runs the provider and sends the response for each event.
     public let lifecycle: CustomResourceLifecycle
 
+    /// A handler that hands every event to `lifecycle`.
     public init(lifecycle: CustomResourceLifecycle) { self.lifecycle = lifecycle }
 
+    /// Handles the event within the invocation's remaining time and returns what was sent to CloudFormation.
+    /// - Throws: only when the response could not be delivered (``HTTPResponseSender/DeliveryFailed``).
     public func handle(_ event: CustomResourceEvent, context: LambdaContext) async throws -> HelperResult {
         let response = try await lifecycle.handle(event, remainingTime: context.remainingTime, logger: context.logger)
         return HelperResult(status: response.status.rawValue, physicalResourceId: response.physicalResourceId)

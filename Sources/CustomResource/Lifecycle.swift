@@ -4,9 +4,12 @@ import Logging
 
 /// What a provider did: the id CloudFormation will know the resource by, and its attributes.
 public struct ProviderResult: Sendable, Equatable {
+    /// The PhysicalResourceId to answer with; over 1 KB it is shortened to a head and a digest.
     public var physicalResourceId: String
+    /// The resource's attributes for `Fn::GetAtt` (the response's `Data`).
     public var data: [String: String]
 
+    /// A result answering with `physicalResourceId` and, optionally, attributes.
     public init(physicalResourceId: String, data: [String: String] = [:]) {
         self.physicalResourceId = physicalResourceId
         self.data = data
@@ -18,16 +21,19 @@ public struct ProviderResult: Sendable, Equatable {
 public struct ProviderFailure: Error, CustomStringConvertible {
     /// The words CloudFormation shows: what failed, what was undone, what to do.
     public var reason: String
+    /// The PhysicalResourceId to answer the FAILED response with; nil uses the event's or the provider's expected one.
     public var physicalResourceId: String?
     /// The error behind the reason, when there was one; the reason already says it in words.
     public var underlying: (any Error)?
 
+    /// A failure CloudFormation shows as `reason`.
     public init(_ reason: String, physicalResourceId: String? = nil, underlying: (any Error)? = nil) {
         self.reason = reason
         self.physicalResourceId = physicalResourceId
         self.underlying = underlying
     }
 
+    /// The ``reason``.
     public var description: String { reason }
 }
 
@@ -42,6 +48,7 @@ public protocol CustomResourceProvider: Sendable {
 }
 
 extension CustomResourceProvider {
+    /// No expected id: an unanswered Create falls back to `failed-<RequestId>`.
     public func expectedPhysicalResourceId(for event: CustomResourceEvent) -> String? { nil }
 }
 
@@ -50,11 +57,14 @@ extension CustomResourceProvider {
 /// (A Swift trap ends the process and cannot be caught; the resource's ServiceTimeout bounds
 /// CloudFormation's wait then.)
 public struct CustomResourceLifecycle: Sendable {
+    /// The work each event is handed to.
     public let provider: any CustomResourceProvider
+    /// Delivers the one response to the event's ResponseURL.
     public let sender: any ResponseSending
     /// How long before the deadline the watchdog answers FAILED: time for the PUT itself.
     public let watchdogMargin: Duration
 
+    /// A lifecycle for `provider`, answering over HTTPS by default, the watchdog 10 s before the deadline.
     public init(provider: any CustomResourceProvider, sender: any ResponseSending = HTTPResponseSender(), watchdogMargin: Duration = .seconds(10)) {
         self.provider = provider
         self.sender = sender

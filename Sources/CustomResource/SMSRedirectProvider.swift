@@ -4,13 +4,18 @@ import Foundation
 /// The custom resource `Custom::SMSRedirectAttachment`: Create attaches, Update re-attaches when
 /// a property changed, Delete restores.
 public struct SMSRedirectProvider: CustomResourceProvider {
+    /// Does the attaching and restoring, journal first.
     public let attacher: Attacher
 
     /// Names the templates derive from the stack name stay within AWS limits up to this length.
     public static let maxStackNameLength = 48
 
+    /// A provider that attaches and restores through `attacher`.
     public init(attacher: Attacher) { self.attacher = attacher }
 
+    /// Attaches the redirect the properties describe; the result's `Data` has `AttachmentId`, and
+    /// `LayerVersionArn` and `ReplacedSender` when they apply.
+    /// - Throws: ``ProviderFailure`` for a stack name over ``maxStackNameLength``, bad properties, or a failed attach.
     public func create(_ event: CustomResourceEvent) async throws -> ProviderResult {
         guard event.stackName.count <= Self.maxStackNameLength else {
             throw ProviderFailure("the stack name \(event.stackName) has \(event.stackName.count) characters; CognitoSMSRedirect stacks allow at most \(Self.maxStackNameLength). Deploy it under a shorter name.")
@@ -18,6 +23,9 @@ public struct SMSRedirectProvider: CustomResourceProvider {
         return try await attach(event)
     }
 
+    /// Keeps the id and changes nothing when no property that matters changed; otherwise attaches
+    /// under a new id, and CloudFormation's Delete of the old id restores the old target.
+    /// - Throws: ``ProviderFailure`` for bad properties or a failed attach.
     public func update(_ event: CustomResourceEvent) async throws -> ProviderResult {
         let spec = try AttachmentSpec(properties: event.resourceProperties)
         let old = try? AttachmentSpec(properties: event.oldResourceProperties ?? [:])
@@ -30,6 +38,9 @@ public struct SMSRedirectProvider: CustomResourceProvider {
         return try await attach(event)
     }
 
+    /// Detaches the attachment the PhysicalResourceId names (nothing to do without one); what was left
+    /// alone because someone else changed it is in `Data`'s `LeftAlone`.
+    /// - Throws: ``ProviderFailure`` when the detach failed.
     public func delete(_ event: CustomResourceEvent) async throws -> ProviderResult {
         guard let physicalId = event.physicalResourceId else { return ProviderResult(physicalResourceId: "failed-\(event.requestId)") }
         let result = try await attacher.detach(attachmentId: physicalId, context: context(event))

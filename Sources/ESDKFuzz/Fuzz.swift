@@ -31,6 +31,7 @@ func fuzzOne(_ bytes: [UInt8]) {
     done.wait()
 }
 
+/// libFuzzer's per-input callback: runs `size` bytes at `data` through ``fuzzOne(_:)``; always returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     fuzzOne(Array(UnsafeBufferPointer(start: data, count: size)))
@@ -47,6 +48,8 @@ func LLVMFuzzerRunDriver(
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 ) -> CInt
 
+/// The executable's `main` in a fuzzing build: passes the command line to libFuzzer's driver and
+/// returns its exit status.
 @_cdecl("ESDKFuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     var count = argc

@@ -13,6 +13,7 @@ public struct EncryptionSDKClient: Sendable {
     /// limit (the spec's default). Set it when the input is untrusted — Cognito sends 1.
     public var maxEncryptedDataKeys: Int?
 
+    /// A client; the default policy decrypts Cognito's non-committing messages but encrypts only committing suites.
     public init(commitmentPolicy: CommitmentPolicy = .requireEncryptAllowDecrypt, maxEncryptedDataKeys: Int? = nil) {
         self.commitmentPolicy = commitmentPolicy
         self.maxEncryptedDataKeys = maxEncryptedDataKeys
@@ -23,6 +24,7 @@ public struct EncryptionSDKClient: Sendable {
 public struct DecryptResult: Sendable {
     /// The authenticated (and, for signed suites, signature-verified) plaintext.
     public let plaintext: Data
+    /// The message's header, authenticated with the data key.
     public let header: MessageHeader
     /// The message context plus any reproduced pairs that were only authenticated.
     public let encryptionContext: EncryptionContext

@@ -63,6 +63,7 @@ public enum ESDKError: Error, Equatable, Sendable, CustomStringConvertible {
     case plaintextTooLarge(length: Int, limit: UInt64)
     case notAvailableInThisBuild(String)
 
+    /// A one-line message naming the field, value, suite or keyring that failed.
     public var description: String {
         switch self {
         case let .truncatedHeader(field, offset, needed):
@@ -120,15 +121,18 @@ public enum ESDKError: Error, Equatable, Sendable, CustomStringConvertible {
 /// One keyring's failed try at a data key: what it tried and why, in words, and the error that
 /// made it fail when there was one.
 public struct KeyringAttempt: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringInterpolation {
+    /// The keyring and the reason, e.g. which key was tried and why it did not unwrap.
     public var description: String
     /// The error behind the failure (the KMS client's, for the KMS keyring), kept as it was thrown.
     public var underlying: (any Error)?
 
+    /// An attempt described in words, with the error that caused it when there is one.
     public init(_ description: String, underlying: (any Error)? = nil) {
         self.description = description
         self.underlying = underlying
     }
 
+    /// An attempt from a string literal or interpolation, with no underlying error.
     public init(stringLiteral value: String) { self.init(value) }
 
     /// Equal when they read the same: an error value has no equality of its own.

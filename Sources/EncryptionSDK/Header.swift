@@ -9,6 +9,7 @@ public struct EncryptedDataKey: Sendable, Hashable {
     /// The wrapped data key.
     public var ciphertext: Data
 
+    /// An EDK from its three header fields.
     public init(providerID: String, providerInfo: Data, ciphertext: Data) {
         self.providerID = providerID
         self.providerInfo = providerInfo
@@ -21,6 +22,7 @@ public enum ContentType: UInt8, Sendable {
     case nonFramed = 1
     case framed = 2
 
+    /// `framed` or `non-framed`, as shown in a header summary.
     public var name: String { self == .framed ? "framed" : "non-framed" }
 }
 
@@ -29,6 +31,7 @@ public enum ContentType: UInt8, Sendable {
 /// The header keeps byte ranges into the message it was parsed from, so header
 /// authentication and the signature can run over the original bytes without copying.
 public struct MessageHeader: Sendable {
+    /// The Type byte that follows the version byte in a v1 header (customer authenticated encrypted data).
     public static let messageTypeV1: UInt8 = 0x80
     /// The largest frame count a message may have (sequence numbers are UInt32, 0xFFFFFFFF is the end marker).
     public static let maxFrames: UInt64 = 0xFFFF_FFFF
@@ -37,12 +40,15 @@ public struct MessageHeader: Sendable {
 
     /// Message format version: 1 or 2.
     public let version: UInt8
+    /// The algorithm suite named by the header's Algorithm Suite ID.
     public let suite: AlgorithmSuite
     /// 16 bytes (v1) or 32 bytes (v2).
     public let messageID: [UInt8]
     /// The stored encryption context.
     public let encryptionContext: EncryptionContext
+    /// The EDKs in header order (at least one): the message's data key, wrapped once per key provider.
     public let encryptedDataKeys: [EncryptedDataKey]
+    /// Whether the body that follows is framed or a single non-framed block.
     public let contentType: ContentType
     /// 0 for non-framed content.
     public let frameLength: UInt32

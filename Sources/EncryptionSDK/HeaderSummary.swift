@@ -5,11 +5,15 @@ import Foundation
 /// a header shown this way is *unauthenticated*: it has not been checked against any key.
 /// JSON field names follow `vectors/cognito/expected-headers.json`.
 public struct HeaderSummary: Codable, Sendable, Equatable {
+    /// One encrypted data key, without its ciphertext.
     public struct EDK: Codable, Sendable, Equatable {
+        /// The key provider ID (`provider_id`), e.g. `aws-kms`.
         public var providerID: String
         /// The provider info as text when it is printable UTF-8 (KMS ARNs, RSA key names).
         public var providerInfo: String?
+        /// The provider info as lowercase hex (`provider_info_hex`), always present.
         public var providerInfoHex: String
+        /// The wrapped data key's length in bytes (`ciphertext_len`); the bytes themselves are not shown.
         public var ciphertextLength: Int
 
         enum CodingKeys: String, CodingKey {
@@ -18,18 +22,31 @@ public struct HeaderSummary: Codable, Sendable, Equatable {
         }
     }
 
+    /// The message format version, 1 or 2 (`message_format_version`).
     public var messageFormatVersion: Int
+    /// The suite ID as `0x` and four hex digits, e.g. `0x0378` (`algorithm_suite_id`).
     public var algorithmSuiteID: String
+    /// The suite's spec name (`algorithm_suite_name`).
     public var algorithmSuiteName: String
+    /// The Message ID as lowercase hex: 16 bytes in v1, 32 in v2 (`message_id_hex`).
     public var messageIDHex: String
+    /// The encryption context stored in the header (`encryption_context`).
     public var encryptionContext: [String: String]
+    /// The EDKs in header order (`encrypted_data_keys`).
     public var encryptedDataKeys: [EDK]
+    /// `framed` or `non-framed` (`content_type`).
     public var contentType: String
+    /// The frame length in bytes; 0 for non-framed content (`frame_length`).
     public var frameLength: Int
+    /// Bytes of the header body, the header-authentication AAD (`header_body_len`).
     public var headerBodyLength: Int
+    /// Bytes of the whole header including the IV and tag (`header_len_incl_auth`).
     public var headerLength: Int
+    /// The v1 header-authentication IV as hex; `nil` in v2 (`header_iv_hex`).
     public var headerIVHex: String?
+    /// The header authentication tag as hex (`header_auth_tag_hex`).
     public var headerAuthTagHex: String
+    /// The v2 commit key (algorithm suite data) as hex; `nil` in v1 (`suite_data_commitment_hex`).
     public var commitKeyHex: String?
 
     enum CodingKeys: String, CodingKey {
@@ -41,6 +58,7 @@ public struct HeaderSummary: Codable, Sendable, Equatable {
         case headerAuthTagHex = "header_auth_tag_hex", commitKeyHex = "suite_data_commitment_hex"
     }
 
+    /// Summarizes a parsed (not yet authenticated) header; provider info that is not printable shows as hex only.
     public init(_ h: MessageHeader) {
         messageFormatVersion = Int(h.version)
         algorithmSuiteID = "0x" + hex16(h.suite.id)

@@ -15,11 +15,15 @@ public protocol KMSKeyringClient: Sendable {
 /// is exactly its configured key ARN; any other EDK is skipped without a KMS call. KMS
 /// Decrypt is always called with the configured `KeyId` and the message's encryption context.
 public struct AWSKMSKeyring: Keyring {
+    /// The EDK provider ID this keyring writes and is the only one it decrypts.
     public static let providerID = "aws-kms"
 
+    /// The KMS key ARN this keyring wraps with and the exact EDK provider info it accepts on decrypt.
     public let keyId: String
     private let client: any KMSKeyringClient
 
+    /// A keyring for one KMS key, calling KMS through `client`.
+    /// - Throws: `ESDKError.invalidKeyringConfiguration` for an empty key ID or one over 2048 bytes.
     public init(keyId: String, client: any KMSKeyringClient) throws {
         guard !keyId.isEmpty, keyId.utf8.count <= 2048 else {
             throw ESDKError.invalidKeyringConfiguration("AWS KMS key identifier must be non-empty")
@@ -38,6 +42,10 @@ public struct AWSKMSKeyring: Keyring {
                             children: try keyIds.dropFirst().map { try AWSKMSKeyring(keyId: $0, client: client) })
     }
 
+    /// Calls KMS GenerateDataKey when the materials have no data key yet, otherwise KMS Encrypt on it,
+    /// and adds an `aws-kms` EDK naming the key ARN KMS answered with.
+    /// - Throws: `ESDKError.keyringFailure` when KMS returns an invalid key ARN,
+    ///   `ESDKError.invalidDataKeyLength` for a generated key of the wrong length, or the client's error.
     public func onEncrypt(_ materials: EncryptionMaterials) async throws -> EncryptionMaterials {
         var m = materials
         let keyLength = m.suite.keyLength
@@ -57,6 +65,10 @@ public struct AWSKMSKeyring: Keyring {
         return m
     }
 
+    /// Calls KMS Decrypt for each `aws-kms` EDK naming exactly ``keyId`` until one yields a data key of the
+    /// suite's length from that same key.
+    /// - Throws: `ESDKError.noKeyringCouldDecrypt` with each attempt when no EDK unwraps, or
+    ///   `ESDKError.invalidKeyringConfiguration` when the materials already hold a data key.
     public func onDecrypt(_ materials: DecryptionMaterials, encryptedDataKeys: [EncryptedDataKey]) async throws -> DecryptionMaterials {
         guard materials.plaintextDataKey == nil else {
             throw ESDKError.invalidKeyringConfiguration("decryption materials already hold a data key")

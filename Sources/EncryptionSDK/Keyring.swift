@@ -2,8 +2,10 @@ import Crypto
 import Foundation
 
 /// The materials a keyring fills in when a message is encrypted (framework/structures.md).
-// @unchecked: SymmetricKey is an immutable value; swift-crypto 3 just does not mark it Sendable on Linux.
+///
+/// `@unchecked`: SymmetricKey is an immutable value; swift-crypto 3 just does not mark it Sendable on Linux.
 public struct EncryptionMaterials: @unchecked Sendable {
+    /// The algorithm suite the message is encrypted with; it fixes the data key length.
     public let suite: AlgorithmSuite
     /// The full context, including `aws-crypto-public-key` for signed suites.
     public let encryptionContext: EncryptionContext
@@ -12,6 +14,7 @@ public struct EncryptionMaterials: @unchecked Sendable {
     /// EDKs added so far.
     public var encryptedDataKeys: [EncryptedDataKey]
 
+    /// Materials for `suite`; pass `plaintextDataKey` only to supply the data key instead of a generator keyring.
     public init(suite: AlgorithmSuite, encryptionContext: EncryptionContext,
                 plaintextDataKey: SymmetricKey? = nil, encryptedDataKeys: [EncryptedDataKey] = []) {
         self.suite = suite
@@ -27,8 +30,10 @@ public struct EncryptionMaterials: @unchecked Sendable {
 }
 
 /// The materials a keyring fills in when a message is decrypted.
-// @unchecked: SymmetricKey is an immutable value; swift-crypto 3 just does not mark it Sendable on Linux.
+///
+/// `@unchecked`: SymmetricKey is an immutable value; swift-crypto 3 just does not mark it Sendable on Linux.
 public struct DecryptionMaterials: @unchecked Sendable {
+    /// The message's algorithm suite (from its header); an unwrapped data key must have its key length.
     public let suite: AlgorithmSuite
     /// The message's context plus any reproduced pairs that were not stored in it.
     public let encryptionContext: EncryptionContext
@@ -39,6 +44,8 @@ public struct DecryptionMaterials: @unchecked Sendable {
     /// Serialized `encryptionContext`; computed once (from the header bytes when possible).
     public let serializedEncryptionContext: [UInt8]
 
+    /// Materials for decrypting under `suite`, serializing `encryptionContext` once here.
+    /// - Throws: `ESDKError.invalidEncryptionContext` when the context exceeds the format's 65535-byte limits.
     public init(suite: AlgorithmSuite, encryptionContext: EncryptionContext,
                 requiredEncryptionContextKeys: [String] = [], plaintextDataKey: SymmetricKey? = nil) throws {
         self.init(suite: suite, encryptionContext: encryptionContext,
@@ -73,14 +80,20 @@ public protocol Keyring: Sendable {
 /// Tries several keyrings: the first one generates the data key on encrypt and every
 /// other one wraps it too; on decrypt the first keyring that succeeds wins (framework/multi-keyring.md).
 public struct MultiKeyring: Keyring {
+    /// The keyring that generates the data key on encrypt; `nil` requires the materials to bring one.
     public let generator: (any Keyring)?
+    /// Keyrings that each add their own EDK for the data key; tried after the generator on decrypt.
     public let children: [any Keyring]
 
+    /// A multi-keyring; give a `generator`, or supply the data key in the encryption materials.
     public init(generator: (any Keyring)?, children: [any Keyring] = []) {
         self.generator = generator
         self.children = children
     }
 
+    /// Runs the generator (if any), then every child, so each keyring adds an EDK for the same data key.
+    /// - Throws: `ESDKError.invalidKeyringConfiguration` when there is no generator and no data key was
+    ///   supplied, or the first error a keyring throws.
     public func onEncrypt(_ materials: EncryptionMaterials) async throws -> EncryptionMaterials {
         var m = materials
         if let generator { m = try await generator.onEncrypt(m) }
@@ -91,6 +104,8 @@ public struct MultiKeyring: Keyring {
         return m
     }
 
+    /// Tries the generator, then each child, and returns the first keyring's result that unwraps a data key.
+    /// - Throws: `ESDKError.noKeyringCouldDecrypt` with every keyring's attempts when none succeeds.
     public func onDecrypt(_ materials: DecryptionMaterials, encryptedDataKeys: [EncryptedDataKey]) async throws -> DecryptionMaterials {
         var attempts: [KeyringAttempt] = []
         for keyring in ([generator].compactMap { $0 } + children) {

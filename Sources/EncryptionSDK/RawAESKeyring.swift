@@ -6,9 +6,12 @@ import Foundation
 /// EDK layout: provider ID = key namespace; provider info = key name ‖ tag length in bits
 /// (UInt32, 128) ‖ IV length (UInt32, 12) ‖ IV; ciphertext = wrapped key ‖ 16-byte tag.
 /// The GCM AAD is the serialized encryption context.
-// @unchecked: SymmetricKey is an immutable value; swift-crypto 3 just does not mark it Sendable on Linux.
+///
+/// `@unchecked`: SymmetricKey is an immutable value; swift-crypto 3 just does not mark it Sendable on Linux.
 public struct RawAESKeyring: Keyring, @unchecked Sendable {
+    /// The EDK provider ID this keyring writes and matches; must not start with `aws-kms`.
     public let keyNamespace: String
+    /// The key name that starts the EDK provider info this keyring writes and matches.
     public let keyName: String
     private let wrappingKey: SymmetricKey
     private let keyNameBytes: [UInt8]
@@ -29,6 +32,8 @@ public struct RawAESKeyring: Keyring, @unchecked Sendable {
 
     private static let tagBits: UInt32 = 128
 
+    /// Generates a data key if the materials have none, and adds an EDK with it sealed under the wrapping key
+    /// (a fresh random IV, the serialized encryption context as AAD).
     public func onEncrypt(_ materials: EncryptionMaterials) async throws -> EncryptionMaterials {
         var m = materials
         let dataKey = m.plaintextDataKey ?? SymmetricKey(size: .init(bitCount: m.suite.keyLength * 8))
@@ -47,6 +52,8 @@ public struct RawAESKeyring: Keyring, @unchecked Sendable {
         return m
     }
 
+    /// Unwraps the first EDK for this namespace and name whose GCM tag verifies with the message's context as AAD.
+    /// - Throws: `ESDKError.noKeyringCouldDecrypt` with each attempt when no matching EDK unwraps.
     public func onDecrypt(_ materials: DecryptionMaterials, encryptedDataKeys: [EncryptedDataKey]) async throws -> DecryptionMaterials {
         guard materials.plaintextDataKey == nil else {
             throw ESDKError.invalidKeyringConfiguration("decryption materials already hold a data key")

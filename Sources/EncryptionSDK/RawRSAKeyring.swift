@@ -6,8 +6,9 @@ import Foundation
 ///
 /// EDK layout: provider ID = key namespace, provider info = key name, ciphertext = the
 /// RSA-encrypted data key. A keyring with only a public key can encrypt but not decrypt.
-// @unchecked: the RSA key types are immutable wrappers over BoringSSL keys, whose
-// operations are thread-safe; swift-crypto 3 does not mark them Sendable.
+///
+/// `@unchecked`: the RSA key types are immutable wrappers over BoringSSL keys, whose
+/// operations are thread-safe; swift-crypto 3 does not mark them Sendable.
 public struct RawRSAKeyring: Keyring, @unchecked Sendable {
     /// The RSA encryption padding schemes the ESDK supports.
     public enum Padding: String, Sendable, CaseIterable {
@@ -18,8 +19,11 @@ public struct RawRSAKeyring: Keyring, @unchecked Sendable {
         case oaepSHA512 = "oaep-sha512"
     }
 
+    /// The EDK provider ID this keyring writes and matches; must not start with `aws-kms`.
     public let keyNamespace: String
+    /// The EDK provider info (as UTF-8) this keyring writes and matches.
     public let keyName: String
+    /// The RSA padding used to wrap and unwrap; it must match the one the message was encrypted with.
     public let padding: Padding
     private let publicKey: _RSA.Encryption.PublicKey?
     private let privateKey: _RSA.Encryption.PrivateKey?
@@ -65,6 +69,9 @@ public struct RawRSAKeyring: Keyring, @unchecked Sendable {
         }
     }
 
+    /// Generates a data key if the materials have none, and adds an EDK with it RSA-encrypted under the public key.
+    /// - Throws: `ESDKError.invalidKeyringConfiguration` without a public key; `ESDKError.keyringFailure`
+    ///   when RSA encryption fails.
     public func onEncrypt(_ materials: EncryptionMaterials) async throws -> EncryptionMaterials {
         guard let publicKey else { throw ESDKError.invalidKeyringConfiguration("raw RSA keyring has no public key") }
         var m = materials
@@ -97,6 +104,8 @@ public struct RawRSAKeyring: Keyring, @unchecked Sendable {
         return m
     }
 
+    /// Decrypts the first EDK with this keyring's namespace and name that unwraps to a key of the suite's length.
+    /// - Throws: `ESDKError.noKeyringCouldDecrypt` without a private key or when no matching EDK unwraps.
     public func onDecrypt(_ materials: DecryptionMaterials, encryptedDataKeys: [EncryptedDataKey]) async throws -> DecryptionMaterials {
         guard materials.plaintextDataKey == nil else {
             throw ESDKError.invalidKeyringConfiguration("decryption materials already hold a data key")

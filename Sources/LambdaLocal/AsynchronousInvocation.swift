@@ -17,18 +17,22 @@ public struct AsynchronousInvocation: Sendable {
     /// Lambda's default: two retries, after one and then two minutes.
     public static let lambdaRetryDelays: [Duration] = [.seconds(60), .seconds(120)]
 
+    /// Runs each attempt in a fresh child process.
     public let invoker: LocalInvoker
     /// One delay per retry; the event is tried `retryDelays.count + 1` times at most.
     public let retryDelays: [Duration]
 
+    /// Creates a runner; pass short `retryDelays` in tests instead of Lambda's minutes.
     public init(invoker: LocalInvoker, retryDelays: [Duration] = Self.lambdaRetryDelays) {
         self.invoker = invoker
         self.retryDelays = retryDelays
     }
 
+    /// What the attempts came to.
     public struct Result: Sendable {
         /// Every attempt's outcome, in order; the last is a success or the final failure.
         public var outcomes: [InvocationOutcome]
+        /// Whether the last attempt got a response; false when every attempt failed.
         public var succeeded: Bool { outcomes.last?.isSuccess ?? false }
         /// Lambda's `approximateInvokeCount`.
         public var attempts: Int { outcomes.count }

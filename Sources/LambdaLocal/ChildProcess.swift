@@ -20,6 +20,7 @@ public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `exited with status N` or `killed by signal N`.
     public var description: String {
         switch self {
         case .exited(let code): "exited with status \(code)"
@@ -40,8 +41,11 @@ public enum ChildOutput: Sendable, Equatable {
 
 /// The bootstrap could not be started at all (no such file, not executable): no invocation ran.
 public struct BootstrapSpawnError: Error, CustomStringConvertible {
+    /// The executable as configured, or the output file that could not be opened.
     public var executable: String
+    /// The `errno` value from `posix_spawn` (or `open`), e.g. `ENOENT`.
     public var code: Int32
+    /// The executable and the system's message for ``code``.
     public var description: String { "cannot start \(executable): \(String(cString: strerror(code)))" }
 }
 

@@ -37,15 +37,18 @@ public enum InvocationOutcome: Sendable, Equatable {
 
 /// A request the runtime posted to the loopback server, kept for inspection by tests.
 public struct RecordedPost: Sendable, Equatable {
+    /// Which Runtime API endpoint was posted to: `…/response`, `…/error` or `init/error`.
     public enum Kind: String, Sendable, Equatable {
         case response, error, initError
     }
 
+    /// Which endpoint the post went to.
     public var kind: Kind
     /// nil for `init/error`.
     public var requestID: String?
     /// The `Lambda-Runtime-Function-Error-Type` header, when sent.
     public var errorTypeHeader: String?
+    /// The request body as received: the response payload or the error report JSON.
     public var body: Data
     /// When the request (its body complete) reached the server.
     public var receivedAt: ContinuousClock.Instant

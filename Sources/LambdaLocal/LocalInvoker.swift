@@ -20,17 +20,23 @@ import LambdaRuntime
 /// environment (unless ``Configuration/inheritEnvironment`` is false) and the
 /// configured extra variables. It is always terminated before `invoke` returns.
 public struct LocalInvoker: Sendable {
+    /// How the child is started and what Lambda environment it sees.
     public struct Configuration: Sendable {
         /// The bootstrap executable (a path, or a name looked up in PATH).
         public var executable: String
+        /// Command-line arguments after the executable.
         public var arguments: [String]
         /// Extra variables (`--env K=V`), applied last, so they win.
         public var environment: [String: String]
         /// Start from this process's environment (PATH, credentials, endpoints …).
         public var inheritEnvironment: Bool
+        /// `AWS_LAMBDA_FUNCTION_NAME`; also names the log group and ends the function ARN.
         public var functionName: String
+        /// `AWS_LAMBDA_FUNCTION_VERSION`, `$LATEST` by default.
         public var functionVersion: String
+        /// `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, in megabytes; reported only, not enforced.
         public var memorySizeMB: Int
+        /// `AWS_REGION` and `AWS_DEFAULT_REGION`; nil leaves them as inherited (the ARN then says `us-east-1`).
         public var region: String?
         /// `_HANDLER`; custom runtimes may ignore it, awslambdaric needs it.
         public var handler: String?
@@ -38,8 +44,10 @@ public struct LocalInvoker: Sendable {
         public var taskRoot: String?
         /// The function timeout: each invocation's deadline is this long after it is queued.
         public var timeout: Duration
+        /// Where the child's stdout and stderr go.
         public var output: ChildOutput
 
+        /// Creates a configuration; the defaults match a small `$LATEST` function with a 3 s timeout.
         public init(
             executable: String,
             arguments: [String] = [],
@@ -113,8 +121,10 @@ public struct LocalInvoker: Sendable {
         public var outcome: InvocationOutcome { outcomes.first ?? .aborted("no event was sent") }
     }
 
+    /// The settings every run of this invoker uses.
     public let configuration: Configuration
 
+    /// Creates an invoker; nothing starts until ``invoke(event:)`` or ``invoke(events:)``.
     public init(_ configuration: Configuration) {
         self.configuration = configuration
     }

@@ -3,10 +3,14 @@
 /// The field names are the documented ones; `errorType` is also sent as the
 /// `Lambda-Runtime-Function-Error-Type` header.
 public struct ErrorReport: Codable, Sendable, Equatable {
+    /// `errorMessage`: what a caller of `Invoke` sees as the error's text; keep secrets out of it.
     public var errorMessage: String
+    /// `errorType`: a short class name, e.g. `Runtime.UnmarshalError`.
     public var errorType: String
+    /// `stackTrace`: trace lines as Lambda shows them; empty unless the creator passes some.
     public var stackTrace: [String]
 
+    /// Creates a report with the given fields.
     public init(errorType: String, errorMessage: String, stackTrace: [String] = []) {
         self.errorType = errorType
         self.errorMessage = errorMessage
@@ -37,9 +41,12 @@ public protocol LambdaReportableError: Error {
 /// Errors the runtime itself reports, named after the `Runtime.*` types Lambda's own
 /// runtimes use so that dashboards and alarms read the same.
 public struct RuntimeError: LambdaReportableError, Equatable, CustomStringConvertible {
+    /// The `Runtime.*` type reported to Lambda.
     public var errorType: String
+    /// The message reported to Lambda.
     public var errorMessage: String
 
+    /// Creates an error reported with exactly this type and message.
     public init(errorType: String, errorMessage: String) {
         self.errorType = errorType
         self.errorMessage = errorMessage
@@ -56,5 +63,6 @@ public struct RuntimeError: LambdaReportableError, Equatable, CustomStringConver
         RuntimeError(errorType: "Runtime.MarshalError", errorMessage: "Unable to encode the response: \(error)")
     }
 
+    /// `TYPE: MESSAGE`, as logged.
     public var description: String { "\(errorType): \(errorMessage)" }
 }

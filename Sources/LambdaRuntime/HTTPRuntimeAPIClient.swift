@@ -62,6 +62,9 @@ public struct HTTPRuntimeAPIClient: RuntimeAPIClient {
         self.hostHeader = hostHeader
     }
 
+    /// Long-polls `GET …/invocation/next` and reads the event and its `Lambda-Runtime-*` headers.
+    /// - Throws: ``RuntimeAPIClientError`` for a non-200 answer, a missing request id or deadline,
+    ///   or a closed connection.
     public mutating func nextInvocation() async throws -> Invocation {
         let response = try await exchange(.GET, RuntimeAPI.nextPath)
         guard response.status == .ok else {
@@ -85,16 +88,19 @@ public struct HTTPRuntimeAPIClient: RuntimeAPIClient {
         )
     }
 
+    /// Posts the handler's encoded output for `requestID`; any 2xx counts as accepted.
     public mutating func postResponse(requestID: String, body: Data) async throws {
         let path = RuntimeAPI.responsePath(requestID)
         let response = try await exchange(.POST, path, body: ByteBuffer(bytes: body))
         try Self.expectAccepted(response, path: path)
     }
 
+    /// Posts `report` as the invocation's failure, its type also in `Lambda-Runtime-Function-Error-Type`.
     public mutating func postError(requestID: String, report: ErrorReport) async throws {
         try await postReport(report, path: RuntimeAPI.errorPath(requestID))
     }
 
+    /// Posts `report` as the failure of set-up, before any invocation was fetched.
     public mutating func postInitError(_ report: ErrorReport) async throws {
         try await postReport(report, path: RuntimeAPI.initErrorPath)
     }

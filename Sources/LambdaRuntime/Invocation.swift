@@ -21,6 +21,7 @@ public struct Invocation: Sendable, Equatable {
     /// The raw event payload (a JSON document).
     public var event: Data
 
+    /// Creates an invocation, e.g. for a test client; the optional headers default to absent.
     public init(
         requestID: String,
         deadlineMilliseconds: Int64,

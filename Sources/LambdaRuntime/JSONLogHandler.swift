@@ -17,8 +17,11 @@ import NIOConcurrencyHelpers
 /// flattened into top-level fields; `requestId` comes from metadata, so it appears on
 /// every line logged through a ``LambdaContext/logger``.
 public struct JSONLogHandler: LogHandler {
+    /// The minimum level written; lower levels are dropped by swift-log before ``log(event:)``.
     public var logLevel: Logger.Level
+    /// The handler's own metadata, the lowest-priority fields of every line.
     public var metadata: Logger.Metadata = [:]
+    /// Metadata read at each log call (e.g. from task-local context), overriding ``metadata``.
     public var metadataProvider: Logger.MetadataProvider?
     private let sink: JSONLogSink
 
@@ -31,11 +34,13 @@ public struct JSONLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
     }
 
+    /// Reads or sets one entry of the handler's ``metadata``.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Merges the metadata (handler, provider, call) and writes the event as one JSON line.
     public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() {

@@ -22,6 +22,7 @@ public struct LambdaContext: Sendable {
     /// A logger whose metadata carries `requestId`.
     public let logger: Logger
 
+    /// Creates the context of `invocation`, adding its request id to `logger`'s metadata as `requestId`.
     public init(invocation: Invocation, logger: Logger) {
         self.requestID = invocation.requestID
         self.deadlineMilliseconds = invocation.deadlineMilliseconds

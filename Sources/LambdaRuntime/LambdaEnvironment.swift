@@ -16,6 +16,7 @@ public struct LambdaEnvironment: Sendable {
         self.listing = { values }
     }
 
+    /// An environment read through `lookup`; `listing` backs ``values`` and gives nothing by default.
     public init(lookup: @escaping @Sendable (String) -> String?, listing: @escaping @Sendable () -> [String: String] = { [:] }) {
         self.lookup = lookup
         self.listing = listing
@@ -40,11 +41,16 @@ public struct LambdaEnvironment: Sendable {
 
 /// A required environment variable is not set.
 public struct MissingEnvironmentVariable: LambdaReportableError, Equatable, CustomStringConvertible {
+    /// The variable's name.
     public let name: String
 
+    /// Creates the error for the variable `name`.
     public init(name: String) { self.name = name }
 
+    /// `Runtime.MissingEnvironmentVariable`, as reported to `…/init/error`.
     public var errorType: String { "Runtime.MissingEnvironmentVariable" }
+    /// Names the variable only: no values of the environment are reported.
     public var errorMessage: String { "Required environment variable \(name) is not set" }
+    /// The same text as ``errorMessage``.
     public var description: String { errorMessage }
 }

@@ -20,6 +20,7 @@ public struct InitializationContext: Sendable {
     /// A logger for set-up messages (no request id yet).
     public let logger: Logger
 
+    /// Creates a set-up context; the runtime makes one per process, tests their own.
     public init(environment: LambdaEnvironment, logger: Logger) {
         self.environment = environment
         self.logger = logger
@@ -30,10 +31,12 @@ public struct InitializationContext: Sendable {
 public struct ClosureHandler<Event: Decodable, Output: Encodable>: LambdaHandler {
     private let body: @Sendable (Event, LambdaContext) async throws -> Output
 
+    /// Creates a handler that runs `body` for each invocation.
     public init(_ body: @escaping @Sendable (Event, LambdaContext) async throws -> Output) {
         self.body = body
     }
 
+    /// Runs the closure; what it throws is reported as the invocation's error.
     public func handle(_ event: Event, context: LambdaContext) async throws -> Output {
         try await body(event, context)
     }

@@ -22,9 +22,12 @@ public protocol RuntimeAPIClient {
 
 /// The Runtime API endpoint, parsed from `AWS_LAMBDA_RUNTIME_API` (`host:port`).
 public struct RuntimeAPIEndpoint: Sendable, Equatable, CustomStringConvertible {
+    /// A host name or IP address; an IPv6 address without brackets.
     public var host: String
+    /// The TCP port, 1–65535.
     public var port: Int
 
+    /// Creates an endpoint from its parts, unchecked.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -40,6 +43,7 @@ public struct RuntimeAPIEndpoint: Sendable, Equatable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
+    /// `host:port`, an IPv6 host in brackets; also the `Host` header the client sends.
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
@@ -58,6 +62,7 @@ public enum RuntimeAPIClientError: Error, Equatable, CustomStringConvertible {
         return false
     }
 
+    /// A one-line message naming the path, status or header concerned.
     public var description: String {
         switch self {
         case .connectionClosed: "Runtime API closed the connection"

@@ -8,9 +8,12 @@ import Logging
 /// Drives a ``LambdaHandler`` over a ``RuntimeAPIClient``: set-up once, then
 /// next → handle → response/error, forever (or `maxInvocations` times, for tests).
 public struct RuntimeLoop<Handler: LambdaHandler> {
+    /// The handler every invocation is served by.
     public let handler: Handler
+    /// The base logger; each invocation's context adds its `requestId`.
     public let logger: Logger
 
+    /// Creates a loop over a handler that is already set up (``initialize(client:context:setUp:)`` does that).
     public init(handler: Handler, logger: Logger) {
         self.handler = handler
         self.logger = logger
@@ -90,6 +93,7 @@ public struct RuntimeLoop<Handler: LambdaHandler> {
 
 /// Set-up failed and was reported to `…/init/error`.
 public struct InitializationFailed: Error, Equatable {
+    /// The report that was posted.
     public let report: ErrorReport
 }
 

@@ -10,6 +10,7 @@ public enum CognitoPoolModel {
         case map(Shape)
         case structure([String: Shape])
 
+        /// A structure's members by name; nil for scalars, lists and maps.
         public var members: [String: Shape]? {
             if case let .structure(members) = self { members } else { nil }
         }

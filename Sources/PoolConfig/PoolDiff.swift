@@ -2,9 +2,13 @@ import AWSCore
 
 /// The differences between two pool documents, member by member (for `journal diff` and drift reports).
 public enum PoolDiff {
+    /// One member whose value differs; arrays and scalars are compared whole.
     public struct Difference: Sendable, Equatable, Codable {
+        /// The member's dotted path, e.g. `LambdaConfig.CustomSMSSender`; empty for the document itself.
         public var path: String
+        /// The value in the first document; nil when the member is absent there.
         public var before: JSONValue?
+        /// The value in the second document; nil when the member was removed.
         public var after: JSONValue?
     }
 

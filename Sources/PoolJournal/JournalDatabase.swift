@@ -10,6 +10,7 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
     case concurrentWriters(attempts: Int)
     case noJournal(path: String)
 
+    /// What went wrong and what to do about it, naming the path, URI or entry id.
     public var description: String {
         switch self {
         case let .cannotOpen(path, reason): "cannot open the journal at \(path): \(reason)"
@@ -25,9 +26,12 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
 ///
 /// WAL mode, and triggers that make `entries` append-only: an UPDATE or DELETE aborts.
 public struct JournalDatabase: Sendable {
+    /// The SQLite file's path (`:memory:` for ``empty()``).
     public let path: String
     let queue: DatabaseQueue
 
+    /// Opens the journal at `path` for writing, creating it and migrating its schema as needed.
+    /// - Throws: `JournalError.cannotOpen` with SQLite's reason.
     public init(path: String) throws {
         self.path = path
         do {
@@ -144,6 +148,8 @@ public struct JournalDatabase: Sendable {
         try queue.read { db in try JournalEntry.order(JournalEntry.StoredColumns.id).fetchAll(db) }
     }
 
+    /// The row with this id.
+    /// - Throws: `JournalError.entryNotFound` when there is none.
     public func entry(id: Int64) throws -> JournalEntry {
         guard let found = try queue.read({ db in try JournalEntry.fetchOne(db, key: id) }) else { throw JournalError.entryNotFound(id) }
         return found

@@ -7,11 +7,13 @@ import GRDB
 /// An attach is journaled `started` (with the pool's full original document and the function's
 /// original layers) before anything changes, then `succeeded` or `failed`; a detach likewise.
 public struct JournalEntry: Codable, Sendable, Equatable {
+    /// The change a row belongs to: putting the redirect on a pool, or taking it off.
     public enum Action: String, Codable, Sendable, CaseIterable {
         case attach
         case detach
     }
 
+    /// Where the change stood when the row was written; the latest row of a change is its outcome.
     public enum Status: String, Codable, Sendable, CaseIterable {
         /// Recorded before the first change: what is about to be changed, and from what.
         case started
@@ -21,19 +23,29 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         case skipped
     }
 
+    /// The row id, assigned by the journal on append; nil for an entry not yet appended.
     public var id: Int64?
     /// What the change is known by: the custom resource's PhysicalResourceId (pool and function).
     public var attachmentId: String
     /// CloudFormation's RequestId, or a fresh id for a CLI call: a repeated delivery finds its rows by it.
     public var requestId: String
+    /// Whether the row is part of an attach or a detach.
     public var action: Action
+    /// How far the change had got when this row was written.
     public var status: Status
+    /// The Cognito user pool being changed.
     public var poolId: String
+    /// The AWS Region of the pool.
     public var region: String
+    /// The AWS account of the change, as CloudFormation's event names it; nil from the CLI.
     public var account: String?
+    /// The CloudFormation stack that asked for the change; nil from the CLI.
     public var stackId: String?
+    /// The custom resource's logical id in that stack; nil from the CLI.
     public var logicalId: String?
+    /// The ARN of the sender function set as the pool's CustomSMSSender; nil when a row does not name one.
     public var senderArn: String?
+    /// The KMS key set as the pool's `LambdaConfig.KMSKeyID`; nil when a row does not name one.
     public var kmsKeyArn: String?
     /// The DescribeUserPool document before the change.
     public var originalPool: JSONValue?
@@ -50,8 +62,10 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var publishedLayer: Bool
     /// A failure's reason, or what was left alone because someone else changed it.
     public var detail: String?
+    /// When the row was written, to the millisecond (the precision the journal stores).
     public var createdAt: Date
 
+    /// An entry; `createdAt` is rounded to the millisecond so it reads back equal from the journal.
     public init(id: Int64? = nil, attachmentId: String, requestId: String, action: Action, status: Status, poolId: String, region: String,
                 account: String? = nil, stackId: String? = nil, logicalId: String? = nil, senderArn: String? = nil, kmsKeyArn: String? = nil,
                 originalPool: JSONValue? = nil, originalMfaConfig: JSONValue? = nil, originalLayers: [String]? = nil, appliedRequest: JSONValue? = nil,
@@ -97,6 +111,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
 /// wrong guess), stored as JSON text with sorted keys (equal documents are
 /// equal bytes), and times as ISO 8601 with milliseconds. The `id` is the row id, nil until inserted.
 extension JournalEntry: FetchableRecord, MutablePersistableRecord {
+    /// The SQLite table the rows live in.
     public static let databaseTableName = "entries"
 
     enum StoredColumns {
@@ -106,6 +121,8 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         static let poolId = Column("pool_id")
     }
 
+    /// Reads a stored row, parsing its JSON documents.
+    /// - Throws: `JournalError.cannotOpen` for an unknown action or status, or the JSON parser's error.
     public init(row: Row) throws {
         func document(_ column: String) throws -> JSONValue? {
             guard let text: String = row[column] else { return nil }
@@ -124,6 +141,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
                   publishedLayer: row["published_layer"], detail: row["detail"], createdAt: JournalTime.parse(createdAt) ?? Date(timeIntervalSince1970: 0))
     }
 
+    /// Writes the entry's columns: documents as sorted-key JSON text, the time as ISO 8601 with milliseconds.
     public func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id
         container["attachment_id"] = attachmentId
@@ -147,6 +165,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         container["created_at"] = JournalTime.format(createdAt)
     }
 
+    /// Takes the row id SQLite assigned as the entry's ``id``.
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
@@ -157,6 +176,7 @@ public enum JournalTime {
     /// The time to the nearest millisecond (the style cuts, and a parsed .038 is a hair under it).
     public static func format(_ date: Date) -> String { date.addingTimeInterval(0.0005).formatted(style) }
 
+    /// A stored timestamp as a date; nil when it is not ISO 8601 with fractional seconds.
     public static func parse(_ text: String) -> Date? { try? Date(text, strategy: style) }
 
     // A Sendable value style, not ISO8601DateFormatter: that one builds an ICU calendar each time

@@ -18,16 +18,26 @@ public enum JournalTable {
 
 /// A journal entry without its documents, for `journal list --json`.
 public struct JournalEntrySummary: Encodable, Sendable {
+    /// The entry's row id.
     public var id: Int64?
+    /// When the row was written: UTC ISO 8601 with milliseconds.
     public var time: String
+    /// `attach` or `detach`.
     public var action: String
+    /// `started`, `succeeded`, `failed` or `skipped`.
     public var status: String
+    /// The user pool the change is on.
     public var poolId: String
+    /// The attachment (PhysicalResourceId) the row belongs to.
     public var attachmentId: String
+    /// The CloudFormation RequestId or CLI call id that wrote the row.
     public var requestId: String
+    /// The CloudFormation stack that asked; nil from the CLI.
     public var stackId: String?
+    /// A failure's reason or what was left alone, when there is one.
     public var detail: String?
 
+    /// The entry's summary, leaving out the pool and request documents.
     public init(_ entry: JournalEntry) {
         id = entry.id
         time = JournalTime.format(entry.createdAt)

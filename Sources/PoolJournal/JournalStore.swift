@@ -13,12 +13,17 @@ public protocol JournalStore: Sendable {
 
 /// A journal file on local disk (the default for the CLI).
 public struct LocalJournalStore: JournalStore {
+    /// The SQLite file's path.
     public let path: String
 
+    /// A store for the file at `path`; nothing is created until the first append.
     public init(path: String) { self.path = path }
 
+    /// The file path itself.
     public var location: String { path }
 
+    /// Appends to the file, creating it (and its directory) on first use; committed when this returns.
+    /// - Throws: `JournalError.cannotOpen` when the file cannot be opened or migrated.
     public func append(_ entry: JournalEntry) async throws -> JournalEntry {
         try open().append(entry)
     }
@@ -51,6 +56,7 @@ public protocol JournalObjectStorage: Sendable {
 
 /// Someone else wrote the journal object since we read it.
 public struct JournalPreconditionFailed: Error {
+    /// The error a storage throws for a lost conditional write (S3's 412).
     public init() {}
 }
 
@@ -59,12 +65,18 @@ public struct JournalPreconditionFailed: Error {
 /// and uploads it with a conditional write. A lost race (412) re-reads and tries again, so no
 /// entry is lost to a cold start or a concurrent writer.
 public struct RemoteJournalStore: JournalStore {
+    /// The bucket holding the journal object.
     public let bucket: String
+    /// The journal object's key.
     public let key: String
+    /// The object store the conditional reads and writes go to.
     public let storage: any JournalObjectStorage
+    /// Where each append and read downloads the journal to (a fresh subdirectory each time, removed after).
     public let scratchDirectory: String
+    /// How many conditional writes an append tries before giving up on concurrent writers.
     public let maxAttempts: Int
 
+    /// A store for `s3://bucket/key` through `storage`.
     public init(bucket: String, key: String, storage: any JournalObjectStorage, scratchDirectory: String = NSTemporaryDirectory(), maxAttempts: Int = 5) {
         self.bucket = bucket
         self.key = key
@@ -73,8 +85,12 @@ public struct RemoteJournalStore: JournalStore {
         self.maxAttempts = maxAttempts
     }
 
+    /// The object's `s3://bucket/key` URI.
     public var location: String { "s3://\(bucket)/\(key)" }
 
+    /// Downloads the journal, appends the entry and uploads it only if the object is unchanged,
+    /// starting over when another writer got there first.
+    /// - Throws: `JournalError.concurrentWriters` when every one of ``maxAttempts`` conditional writes lost.
     public func append(_ entry: JournalEntry) async throws -> JournalEntry {
         for _ in 1...maxAttempts {
             let (database, eTag, scratch) = try await download()
@@ -92,6 +108,7 @@ public struct RemoteJournalStore: JournalStore {
         throw JournalError.concurrentWriters(attempts: maxAttempts)
     }
 
+    /// Runs `body` on a fresh download of the journal (an empty one when the object does not exist yet).
     public func read<T: Sendable>(_ body: @Sendable (JournalDatabase) throws -> T) async throws -> T {
         let (database, _, scratch) = try await download()
         defer { try? FileManager.default.removeItem(atPath: scratch) }

@@ -4,10 +4,13 @@ import Foundation
 
 /// S3 as the journal's object storage: conditional writes by ETag.
 public struct S3JournalStorage: JournalObjectStorage {
+    /// The S3 client the journal object is read and written with.
     public let s3: S3Client
 
+    /// Storage in S3 through `s3`.
     public init(s3: S3Client) { self.s3 = s3 }
 
+    /// GetObject; nil when the object (or bucket) is not found. A missing ETag reads as empty.
     public func get(bucket: String, key: String) async throws -> (data: Data, eTag: String)? {
         do {
             let object = try await s3.getObject(bucket: bucket, key: key)
@@ -17,6 +20,8 @@ public struct S3JournalStorage: JournalObjectStorage {
         }
     }
 
+    /// PutObject with `If-Match: ifMatch`, or `If-None-Match: *` to create; returns the new ETag.
+    /// - Throws: ``JournalPreconditionFailed`` when the write lost (S3's 412, or 409 during another conditional write).
     public func put(bucket: String, key: String, data: Data, ifMatch: String?) async throws -> String {
         do {
             let eTag = try await s3.putObject(bucket: bucket, key: key, body: data, contentType: "application/vnd.sqlite3",

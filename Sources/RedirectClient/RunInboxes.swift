@@ -8,7 +8,9 @@ import Foundation
 /// `user_pool_id`), and tagged with when it expires, so that parallel CI runs never see each
 /// other's codes and a forgotten inbox is pruned.
 public struct RunInboxes: Sendable {
+    /// The SQS client the inbox queues are created, tagged and deleted with.
     public let sqs: SQSClient
+    /// The SNS client that subscribes each inbox to the codes topic.
     public let sns: SNSClient
 
     /// Every per-run inbox's queue name starts with this; `prune` looks at no other queue.
@@ -17,6 +19,7 @@ public struct RunInboxes: Sendable {
     static let subscriptionTag = "smsredirect:subscription"
     static let topicTag = "smsredirect:topic"
 
+    /// Per-run inboxes managed through `sqs` and `sns`.
     public init(sqs: SQSClient, sns: SNSClient) {
         self.sqs = sqs
         self.sns = sns
@@ -24,10 +27,14 @@ public struct RunInboxes: Sendable {
 
     /// Which codes an inbox receives; nil members do not narrow it.
     public struct Selection: Sendable, Equatable {
+        /// Only codes for this E.164 phone number (the `phone_number` message attribute).
         public var phoneNumber: String?
+        /// Only codes for this Cognito user name (the `username` message attribute).
         public var userName: String?
+        /// Only codes from this user pool (the `user_pool_id` message attribute).
         public var userPoolId: String?
 
+        /// A selection; leave every member nil for an inbox that receives all codes.
         public init(phoneNumber: String? = nil, userName: String? = nil, userPoolId: String? = nil) {
             self.phoneNumber = phoneNumber
             self.userName = userName
@@ -47,16 +54,21 @@ public struct RunInboxes: Sendable {
 
     /// A created inbox, as `inbox create --json` prints it.
     public struct Created: Sendable, Codable, Equatable {
+        /// The new queue's URL: what ``CodeInbox`` and `wait-code --queue-url` read from.
         public var queueUrl: String
+        /// The new queue's ARN, the subscription's endpoint.
         public var queueArn: String
+        /// The SNS subscription of the queue to the codes topic; `inbox delete` unsubscribes it.
         public var subscriptionArn: String
         /// ISO 8601 UTC.
         public var expires: String
+        /// The subscription's filter policy JSON; nil when the inbox receives every code.
         public var filterPolicy: String?
     }
 
     /// The queue isn't a per-run inbox (or is gone): named, with what to do.
     public struct NotARunInbox: Error, CustomStringConvertible {
+        /// The queue, what is wrong with it, and what to do instead.
         public let description: String
     }
 

@@ -11,18 +11,24 @@ public protocol CodeDecrypting: Sendable {
 /// Decrypts with the strict KMS keyring bound to one key ARN, under
 /// `requireEncryptAllowDecrypt` (Cognito's suite 0x0378 is not committing).
 public struct KMSCodeDecryptor: CodeDecrypting {
+    /// The only key a code may be encrypted under: the pool's `LambdaConfig.KMSKeyID` (`KMS_KEY_ARN`).
     public let kmsKeyArn: String
+    /// The client the keyring calls KMS Decrypt with.
     public let kms: any KMSKeyringClient
     let sdk = EncryptionSDKClient(commitmentPolicy: .requireEncryptAllowDecrypt, maxEncryptedDataKeys: maxEncryptedDataKeys)
 
     /// Cognito sends one data key; a few more is tolerated, hundreds is an attack on the parser.
     public static let maxEncryptedDataKeys = 8
 
+    /// A decryptor for codes encrypted under `kmsKeyArn`, calling KMS through `kms`.
     public init(kmsKeyArn: String, kms: any KMSKeyringClient) {
         self.kmsKeyArn = kmsKeyArn
         self.kms = kms
     }
 
+    /// Decrypts `request.code` and returns the plaintext code, HTML-unescaped for an invitation.
+    /// - Throws: ``SenderError``: `codeNotBase64` or `undecryptableCode` for a bad message,
+    ///   `encryptedUnderAnotherKey` before any KMS call, `kmsAccessDenied` or `kmsFailed` for KMS's answer.
     public func decrypt(_ event: CustomSenderEvent) async throws -> String {
         guard let message = event.request.code.flatMap({ Data(base64Encoded: $0) }) else {
             throw SenderError.codeNotBase64

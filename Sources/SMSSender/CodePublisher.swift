@@ -13,9 +13,12 @@ public struct SNSCodePublisher: CodePublishing {
     /// The AWS sample's subject, so that mail filters set up for it keep working.
     public static let subject = "Cognito Lambda-based SMS messaging testing stack"
 
+    /// The topic every record is published to (the sender's `SNS_TOPIC_ARN`).
     public let topicArn: String
+    /// The SNS client the sender publishes with.
     public let sns: SNSClient
 
+    /// A publisher to `topicArn` through `sns`.
     public init(topicArn: String, sns: SNSClient) {
         self.topicArn = topicArn
         self.sns = sns
@@ -33,6 +36,9 @@ public struct SNSCodePublisher: CodePublishing {
         return (perProtocol.jsonString, attributes)
     }
 
+    /// Publishes the record with ``message(for:)`` and returns SNS's `MessageId`.
+    /// - Throws: ``SenderError/topicAccessDenied(topic:cause:)``, ``SenderError/topicNotFound(topic:)``,
+    ///   ``SenderError/topicRejectedMessage(topic:cause:)`` or ``SenderError/publishFailed(topic:cause:)``.
     public func publish(_ record: CodeRecord) async throws -> String {
         let (message, attributes) = try Self.message(for: record)
         do {

@@ -20,6 +20,7 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
     case topicRejectedMessage(topic: String, cause: AWSError)
     case publishFailed(topic: String, cause: AWSError)
 
+    /// The log line: what failed, on which key or topic, and what to change; never the code itself.
     public var description: String {
         switch self {
         case let .invalidEvent(detail):
@@ -45,6 +46,7 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
         }
     }
 
+    /// The `Sender.*` error type reported to Lambda (an invoker's `errorType`), one per thing to fix.
     public var errorType: String {
         switch self {
         case .invalidEvent: "Sender.InvalidEvent"
@@ -59,5 +61,6 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
         }
     }
 
+    /// The message reported to Lambda: the same text as ``description``.
     public var errorMessage: String { description }
 }

@@ -19,7 +19,9 @@ extension CustomSenderEvent: Decodable {
 
 /// What the handler returns. Cognito ignores it; `smsredirect invoke` shows it.
 public struct SenderResult: Codable, Sendable, Equatable {
+    /// The delivery's message id: SNS's `MessageId` for the published record.
     public var messageId: String
+    /// The event's `triggerSource`, as Cognito spells it.
     public var triggerSource: String
 }
 
@@ -27,14 +29,19 @@ public struct SenderResult: Codable, Sendable, Equatable {
 /// without a code (an account takeover notification) is published as a record without one, so a
 /// test can still see that it happened.
 public struct CustomSenderHandler: LambdaHandler {
+    /// Turns an event's `request.code` into the plaintext code.
     public let decryptor: any CodeDecrypting
+    /// Delivers the resulting ``CodeRecord`` to the inbox.
     public let publisher: any CodePublishing
 
+    /// A handler that decrypts with `decryptor` and delivers with `publisher`.
     public init(decryptor: any CodeDecrypting, publisher: any CodePublishing) {
         self.decryptor = decryptor
         self.publisher = publisher
     }
 
+    /// Decrypts the event's code (if it has one), publishes its record, and logs where it went, never the code.
+    /// - Throws: a ``SenderError`` when the code was not delivered, logged with its `errorType` first.
     public func handle(_ event: CustomSenderEvent, context: LambdaContext) async throws -> SenderResult {
         var logger = context.logger
         logger[metadataKey: "triggerSource"] = "\(event.triggerSource.rawValue)"
@@ -57,8 +64,10 @@ public struct CustomSenderHandler: LambdaHandler {
 public struct SenderConfiguration: Sendable, Equatable {
     /// The key the pool encrypts codes with (its LambdaConfig.KMSKeyID).
     public var kmsKeyArn: String
+    /// The SNS topic that feeds the inbox and the email subscription (`SNS_TOPIC_ARN`).
     public var topicArn: String
 
+    /// Settings given directly rather than read from the environment.
     public init(kmsKeyArn: String, topicArn: String) {
         self.kmsKeyArn = kmsKeyArn
         self.topicArn = topicArn
