@@ -6,9 +6,12 @@ import Foundation
 /// Does Cognito's part of a custom sender trigger: makes a code, encrypts it exactly as Cognito
 /// does, and wraps it in the event Cognito would send. For `smsredirect simulate` and the tests.
 public struct CognitoSimulator: Sendable {
+    /// The KMS key codes are encrypted under: the pool's `LambdaConfig.KMSKeyID`, as the sender expects it.
     public let kmsKeyArn: String
+    /// The client the encryption's GenerateDataKey call goes to.
     public let kms: any KMSKeyringClient
 
+    /// A simulator encrypting under `kmsKeyArn` through `kms`.
     public init(kmsKeyArn: String, kms: any KMSKeyringClient) {
         self.kmsKeyArn = kmsKeyArn
         self.kms = kms
@@ -34,7 +37,7 @@ public struct CognitoSimulator: Sendable {
     public func event(triggerSource: TriggerSource, code: String, userPoolId: String, userName: String, phoneNumber: String?,
                       email: String? = nil, clientId: String? = "simulatedclientid", region: String, clientMetadata: [String: String] = [:]) async throws -> CustomSenderEvent {
         let sent = triggerSource.codeIsHTMLEscaped ? Self.htmlEscape(code) : code
-        var attributes: [String: String] = ["sub": UUID().uuidString.lowercased(), "cognito:user_status": triggerSource.event == "AdminCreateUser" ? "FORCE_CHANGE_PASSWORD" : "CONFIRMED"]
+        var attributes: [String: String] = ["sub": UUID().uuidString.lowercased(), "cognito:user_status": triggerSource.kind == .adminCreateUser ? "FORCE_CHANGE_PASSWORD" : "CONFIRMED"]
         if let phoneNumber { attributes["phone_number"] = phoneNumber; attributes["phone_number_verified"] = "false" }
         if let email { attributes["email"] = email }
         return CustomSenderEvent(

@@ -8,29 +8,37 @@ public struct CodeRecord: Codable, Sendable, Equatable {
     public var code: String?
     /// In words: "sign-up verification code", "MFA sign-in code", …
     public var purpose: String
+    /// The event's `triggerSource` as Cognito spells it, e.g. `CustomSMSSender_SignUp`.
     public var triggerSource: String
     /// The channel Cognito would have used; `sms` or `email` on the wire.
     public var channel: Channel
 
-    public enum Channel: String, Codable, Sendable, Equatable {
-        case sms
-        case email
-    }
+    /// `sms` or `email`: the trigger source's channel.
+    public typealias Channel = TriggerSource.Channel
+
+    /// The user pool the code belongs to.
     public var userPoolId: String
+    /// The user's Cognito user name, as in the event's `userName`.
     public var userName: String
+    /// The user's `phone_number` attribute: where the SMS would have gone; nil when the user has none.
     public var phoneNumber: String?
+    /// The user's `email` attribute: where the email would have gone; nil when the user has none.
     public var email: String?
+    /// The app client from the event's `callerContext.clientId`; nil for some server-side flows.
     public var clientId: String?
+    /// The event's `request.clientMetadata`, so a test can tell its own codes apart; empty when none.
     public var clientMetadata: [String: String]
+    /// The AWS Region of the user pool.
     public var region: String
     /// When the sender handled it, ISO 8601 UTC.
     public var time: String
 
+    /// The record for `event` with its decrypted `code` (nil when the event carries none), stamped with `time`.
     public init(event: CustomSenderEvent, code: String?, time: Date = Date()) {
         self.code = code
         purpose = event.triggerSource.purpose
         triggerSource = event.triggerSource.rawValue
-        channel = event.triggerSource.isSMS ? .sms : .email
+        channel = event.triggerSource.channel
         userPoolId = event.userPoolId
         userName = event.userName
         phoneNumber = event.phoneNumber
@@ -83,6 +91,8 @@ public struct CodeRecord: Codable, Sendable, Equatable {
 
 /// Cognito HTML-escapes the temporary password of an AdminCreateUser invitation.
 public enum HTMLEntities {
+    /// Decodes the named entities `&amp; &lt; &gt; &quot; &apos;` and numeric ones (`&#39;`, `&#x27;`);
+    /// anything else, including an unknown entity, is left as it is.
     public static func unescape(_ text: String) -> String {
         guard text.contains("&") else { return text }
         var out = ""

@@ -9,6 +9,7 @@ public enum SenderEventError: Error, Equatable, CustomStringConvertible {
     case unknownTriggerSource(String)
     case unexpectedRequestType(String)
 
+    /// A sentence naming the offending field and what was expected there.
     public var description: String {
         switch self {
         case let .notJSON(detail): "the event is not a JSON object: \(detail)"
@@ -20,79 +21,178 @@ public enum SenderEventError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Every trigger source Cognito sends to a custom SMS or email sender.
-public enum TriggerSource: String, CaseIterable, Sendable, Codable {
-    case smsSignUp = "CustomSMSSender_SignUp"
-    case smsResendCode = "CustomSMSSender_ResendCode"
-    case smsForgotPassword = "CustomSMSSender_ForgotPassword"
-    case smsUpdateUserAttribute = "CustomSMSSender_UpdateUserAttribute"
-    case smsVerifyUserAttribute = "CustomSMSSender_VerifyUserAttribute"
-    case smsAdminCreateUser = "CustomSMSSender_AdminCreateUser"
-    case smsAuthentication = "CustomSMSSender_Authentication"
-    /// Sent by older pools with advanced security.
-    case smsAccountTakeOverNotification = "CustomSMSSender_AccountTakeOverNotification"
-    case emailSignUp = "CustomEmailSender_SignUp"
-    case emailResendCode = "CustomEmailSender_ResendCode"
-    case emailForgotPassword = "CustomEmailSender_ForgotPassword"
-    case emailUpdateUserAttribute = "CustomEmailSender_UpdateUserAttribute"
-    case emailVerifyUserAttribute = "CustomEmailSender_VerifyUserAttribute"
-    case emailAdminCreateUser = "CustomEmailSender_AdminCreateUser"
-    case emailAuthentication = "CustomEmailSender_Authentication"
-    case emailAccountTakeOverNotification = "CustomEmailSender_AccountTakeOverNotification"
+/// Every trigger source Cognito sends to a custom SMS or email sender: a channel (the sender it
+/// goes to) and a kind (the flow), spelled `CustomSMSSender_SignUp`, `CustomEmailSender_Authentication`, …
+///
+/// The sixteen sources are the ones the Custom SMS sender and Custom email sender Lambda trigger
+/// pages of the Cognito developer guide list.
+public struct TriggerSource: Hashable, Sendable, CaseIterable, RawRepresentable, Codable, CustomStringConvertible {
+    /// Which custom sender Cognito invokes: the trigger's prefix.
+    public enum Channel: String, Codable, Sendable, CaseIterable {
+        case sms
+        case email
 
-    public var isSMS: Bool { rawValue.hasPrefix("CustomSMSSender_") }
-
-    /// The part after the prefix: `SignUp`, `Authentication`, …
-    public var event: String { String(rawValue.split(separator: "_", maxSplits: 1).last ?? "") }
-
-    /// What the code is for, in words a person reads in the inbox.
-    public var purpose: String {
-        switch event {
-        case "SignUp": "sign-up verification code"
-        case "ResendCode": "sign-up verification code (resent)"
-        case "ForgotPassword": "password reset code"
-        case "UpdateUserAttribute": "code to confirm a changed attribute"
-        case "VerifyUserAttribute": "attribute verification code"
-        case "AdminCreateUser": "temporary password"
-        case "Authentication": "MFA sign-in code"
-        case "AccountTakeOverNotification": "account takeover notification"
-        default: "code"
+        /// The trigger source's prefix for this channel, before the `_`.
+        public var triggerPrefix: String {
+            switch self {
+            case .sms: "CustomSMSSender"
+            case .email: "CustomEmailSender"
+            }
         }
     }
 
+    /// The flow that sends the message: the part after the prefix.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case signUp = "SignUp"
+        case resendCode = "ResendCode"
+        case forgotPassword = "ForgotPassword"
+        case updateUserAttribute = "UpdateUserAttribute"
+        case verifyUserAttribute = "VerifyUserAttribute"
+        /// An invitation: the code is a temporary password, HTML-escaped.
+        case adminCreateUser = "AdminCreateUser"
+        /// MFA codes, and the one-time passwords of choice-based (passwordless) sign-in.
+        case authentication = "Authentication"
+        /// A notification with no code (sent by pools with threat protection).
+        case accountTakeOverNotification = "AccountTakeOverNotification"
+
+        /// What the message is for, in words a person reads in the inbox.
+        public var purpose: String {
+            switch self {
+            case .signUp: "sign-up verification code"
+            case .resendCode: "sign-up verification code (resent)"
+            case .forgotPassword: "password reset code"
+            case .updateUserAttribute: "code to confirm a changed attribute"
+            case .verifyUserAttribute: "attribute verification code"
+            case .adminCreateUser: "temporary password"
+            case .authentication: "MFA sign-in code"
+            case .accountTakeOverNotification: "account takeover notification"
+            }
+        }
+    }
+
+    /// The sender Cognito invokes.
+    public var channel: Channel
+    /// The flow.
+    public var kind: Kind
+
+    /// The trigger source of `kind` on `channel`.
+    public init(_ channel: Channel, _ kind: Kind) {
+        self.channel = channel
+        self.kind = kind
+    }
+
+    /// Reads Cognito's spelling (`CustomSMSSender_SignUp`); nil for anything else.
+    public init?(rawValue: String) {
+        let parts = rawValue.split(separator: "_", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let channel = Channel.allCases.first(where: { $0.triggerPrefix == parts[0] }),
+              let kind = Kind(rawValue: parts[1]) else { return nil }
+        self.init(channel, kind)
+    }
+
+    /// Cognito's spelling, as the event's `triggerSource` carries it.
+    public var rawValue: String { "\(channel.triggerPrefix)_\(kind.rawValue)" }
+    /// The raw value.
+    public var description: String { rawValue }
+
+    /// Every source of both senders, SMS first, each in the order of ``Kind``.
+    public static var allCases: [TriggerSource] {
+        Channel.allCases.flatMap { channel in Kind.allCases.map { TriggerSource(channel, $0) } }
+    }
+
+    /// Every source of one sender.
+    public static func allCases(on channel: Channel) -> [TriggerSource] { Kind.allCases.map { TriggerSource(channel, $0) } }
+
+    /// True for the Custom SMS sender's sources.
+    public var isSMS: Bool { channel == .sms }
+
+    /// The part after the prefix: `SignUp`, `Authentication`, …
+    public var event: String { kind.rawValue }
+
+    /// What the code is for, in words a person reads in the inbox.
+    public var purpose: String { kind.purpose }
+
     /// Cognito HTML-escapes the temporary password of an invitation.
-    public var codeIsHTMLEscaped: Bool { event == "AdminCreateUser" }
+    public var codeIsHTMLEscaped: Bool { kind == .adminCreateUser }
+
+    // The sources by name, for call sites and tests that name one.
+    /// `CustomSMSSender_SignUp`.
+    public static let smsSignUp = TriggerSource(.sms, .signUp)
+    /// `CustomSMSSender_ResendCode`.
+    public static let smsResendCode = TriggerSource(.sms, .resendCode)
+    /// `CustomSMSSender_ForgotPassword`.
+    public static let smsForgotPassword = TriggerSource(.sms, .forgotPassword)
+    /// `CustomSMSSender_UpdateUserAttribute`.
+    public static let smsUpdateUserAttribute = TriggerSource(.sms, .updateUserAttribute)
+    /// `CustomSMSSender_VerifyUserAttribute`.
+    public static let smsVerifyUserAttribute = TriggerSource(.sms, .verifyUserAttribute)
+    /// `CustomSMSSender_AdminCreateUser`.
+    public static let smsAdminCreateUser = TriggerSource(.sms, .adminCreateUser)
+    /// `CustomSMSSender_Authentication`.
+    public static let smsAuthentication = TriggerSource(.sms, .authentication)
+    /// `CustomSMSSender_AccountTakeOverNotification`, sent by older pools with advanced security.
+    public static let smsAccountTakeOverNotification = TriggerSource(.sms, .accountTakeOverNotification)
+    /// `CustomEmailSender_SignUp`.
+    public static let emailSignUp = TriggerSource(.email, .signUp)
+    /// `CustomEmailSender_ResendCode`.
+    public static let emailResendCode = TriggerSource(.email, .resendCode)
+    /// `CustomEmailSender_ForgotPassword`.
+    public static let emailForgotPassword = TriggerSource(.email, .forgotPassword)
+    /// `CustomEmailSender_UpdateUserAttribute`.
+    public static let emailUpdateUserAttribute = TriggerSource(.email, .updateUserAttribute)
+    /// `CustomEmailSender_VerifyUserAttribute`.
+    public static let emailVerifyUserAttribute = TriggerSource(.email, .verifyUserAttribute)
+    /// `CustomEmailSender_AdminCreateUser`.
+    public static let emailAdminCreateUser = TriggerSource(.email, .adminCreateUser)
+    /// `CustomEmailSender_Authentication`.
+    public static let emailAuthentication = TriggerSource(.email, .authentication)
+    /// `CustomEmailSender_AccountTakeOverNotification`.
+    public static let emailAccountTakeOverNotification = TriggerSource(.email, .accountTakeOverNotification)
 }
 
 /// A CustomSMSSender / CustomEmailSender event, in the shape Cognito sends.
 public struct CustomSenderEvent: Sendable, Equatable {
+    /// The event format version Cognito writes (`version`), e.g. `1`.
     public var version: String
+    /// Which flow sent the code (`triggerSource`), and so whether it is an SMS or an email.
     public var triggerSource: TriggerSource
+    /// The AWS Region of the user pool (`region`).
     public var region: String
+    /// The user pool the code belongs to (`userPoolId`).
     public var userPoolId: String
+    /// The user's Cognito user name (`userName`), which is not necessarily what they sign in with.
     public var userName: String
+    /// The SDK and app client that triggered the flow (`callerContext`).
     public var callerContext: CallerContext
+    /// The code, the user's attributes and the client metadata (`request`).
     public var request: Request
 
+    /// The event's `callerContext`: who called Cognito.
     public struct CallerContext: Sendable, Equatable {
+        /// The caller's AWS SDK version string (`awsSdkVersion`), when Cognito reports one.
         public var awsSdkVersion: String?
         /// Null for some server-side flows (e.g. AdminCreateUser from the console).
         public var clientId: String?
 
+        /// A caller context from its two fields; `nil` is written as JSON null.
         public init(awsSdkVersion: String?, clientId: String?) {
             self.awsSdkVersion = awsSdkVersion
             self.clientId = clientId
         }
     }
 
+    /// The event's `request`: what to send, and to whom.
     public struct Request: Sendable, Equatable {
+        /// `customSMSSenderRequestV1` or `customEmailSenderRequestV1` (`request.type`).
         public var type: String
         /// The base64 Encryption SDK message holding the code. Secret: never log it. Absent for a
         /// notification without a code (`…_AccountTakeOverNotification`).
         public var code: String?
+        /// The user's attributes (`request.userAttributes`), e.g. `phone_number`, `email`; empty when absent.
         public var userAttributes: [String: String]
+        /// The app's `ClientMetadata` passed through by Cognito (`request.clientMetadata`); empty when null.
         public var clientMetadata: [String: String]
 
+        /// A request from its fields; pass `code` as the base64 ESDK message, or `nil` for a notification.
         public init(type: String, code: String?, userAttributes: [String: String], clientMetadata: [String: String]) {
             self.type = type
             self.code = code
@@ -103,6 +203,7 @@ public struct CustomSenderEvent: Sendable, Equatable {
 
     /// The phone number the SMS would have gone to.
     public var phoneNumber: String? { request.userAttributes["phone_number"] }
+    /// The address the email would have gone to (the `email` attribute); `nil` when the user has none.
     public var email: String? { request.userAttributes["email"] }
 
     /// Parses and validates an event; every problem names its field.
@@ -129,6 +230,7 @@ public struct CustomSenderEvent: Sendable, Equatable {
                              clientMetadata: try request.stringMap("clientMetadata") ?? [:]))
     }
 
+    /// An event from its fields, without validation (tests and the simulator build events this way).
     public init(version: String, triggerSource: TriggerSource, region: String, userPoolId: String, userName: String, callerContext: CallerContext, request: Request) {
         self.version = version
         self.triggerSource = triggerSource
