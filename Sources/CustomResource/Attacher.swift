@@ -11,10 +11,12 @@ public struct ChangeContext: Sendable, Equatable {
     public var requestId: String
     /// The stack and the resource's logical id, when CloudFormation asked; nil from the CLI.
     public var stackId: String?
+    /// The custom resource's logical id in the stack (`LogicalResourceId`); nil from the CLI.
     public var logicalId: String?
     /// The account the change is made in, as CloudFormation's event names it.
     public var account: String?
 
+    /// A context; from the CLI only `requestId` is given.
     public init(requestId: String, stackId: String? = nil, logicalId: String? = nil, account: String? = nil) {
         self.requestId = requestId
         self.stackId = stackId
@@ -41,6 +43,7 @@ public struct Attacher: Sendable {
     public let journal: any JournalStore
     /// The region the pool is in, for the journal.
     public let region: String
+    /// Where attaches, replaced senders, drift left alone and retried updates are logged.
     public let logger: Logger
     /// The waits before each retry of an UpdateUserPool that Cognito refused because another
     /// update of the pool was in progress (`ConcurrentModificationException`).
@@ -49,6 +52,7 @@ public struct Attacher: Sendable {
     /// Lambda's limit on layers per function.
     public static let maxLayers = 5
 
+    /// An attacher for pools in `region`, journaling every change to `journal` before making it.
     public init(cognito: any UserPoolService, lambda: any SenderFunctionService, journal: any JournalStore, region: String, logger: Logger) {
         self.cognito = cognito
         self.lambda = lambda
@@ -59,6 +63,7 @@ public struct Attacher: Sendable {
 
     /// What an attach did: the attachment's id (the PhysicalResourceId) and the layer it put on.
     public struct AttachResult: Sendable, Equatable {
+        /// The attachment's id, the PhysicalResourceId CloudFormation will know it by.
         public var attachmentId: String
         /// The Encryption SDK layer version on the sender, when the attach handles the layer.
         public var layerVersionArn: String?
@@ -71,6 +76,7 @@ public struct Attacher: Sendable {
 
     /// What a detach did, and what it left alone.
     public struct DetachResult: Sendable, Equatable {
+        /// The attachment that was detached (or skipped).
         public var attachmentId: String
         /// What was left alone because someone else changed it.
         public var drift: [String]
@@ -90,7 +96,12 @@ public struct Attacher: Sendable {
     /// fails, rolling back, when it differs from what was sent or its MFA factors changed.
     ///
     /// A repeated request (same `context.requestId`) is answered from the journal without changing
-    /// anything again. Throws ``ProviderFailure`` with a reason fit for CloudFormation.
+    /// anything again.
+    ///
+    /// - Throws: ``ProviderFailure`` with a reason fit for CloudFormation: what failed and what was
+    ///   rolled back, journaled as `failed` (a repeated request that failed throws its journaled
+    ///   reason again). The journal's own error when it cannot be read or take the `started` entry,
+    ///   before anything is changed.
     public func attach(_ spec: AttachmentSpec, context: ChangeContext) async throws -> AttachResult {
         let attachmentId = spec.attachmentId
         // One read of the journal (an S3 GET in Lambda) for everything the attach needs from it.
@@ -140,7 +151,7 @@ public struct Attacher: Sendable {
         var layersChanged = false
         var poolChanged = false
         do {
-            let request = try LambdaConfigEditor.attachRequest(described: described, attachment: attachment(spec))
+            let request = try LambdaConfigEditor.attachRequest(described: described, original: originalPool, attachment: attachment(spec))
             var layerArn: String?
             switch spec.layer {
             case let .existing(arn): layerArn = arn
@@ -181,8 +192,10 @@ public struct Attacher: Sendable {
                 throw ProviderFailure("the pool's MFA factors changed with the update: \(Self.describe(mfaDifferences, verb: "was")). Check them with `aws cognito-idp get-user-pool-mfa-config`")
             }
             let replacedSender = Self.replacedSender(in: originalPool, by: spec.senderFunctionArn)
+            let replacedEmailSender = spec.redirectEmail ? Self.replacedSender(in: originalPool, by: spec.senderFunctionArn, trigger: "CustomEmailSender") : nil
             let details = [replaced.map { "replaces attachment \($0.attachmentId)" },
-                           replacedSender.map { "replaces the pool's own CustomSMSSender \($0) until the detach puts it back" }].compactMap { $0 }
+                           replacedSender.map { "replaces the pool's own CustomSMSSender \($0) until the detach puts it back" },
+                           replacedEmailSender.map { "replaces the pool's own CustomEmailSender \($0) until the detach puts it back" }].compactMap { $0 }
             var succeeded = entry.next(.succeeded, detail: details.isEmpty ? nil : details.joined(separator: "; "), appliedRequest: request)
             succeeded.layerVersionArn = layerArn
             succeeded.publishedLayer = published != nil
@@ -226,6 +239,13 @@ public struct Attacher: Sendable {
     /// checks the pool and its MFA factors afterwards. An attach cut off mid-change is undone from
     /// its journaled start; a Delete with nothing in force is journaled as skipped. Never fails
     /// for a model gap or a missing pool: only a change Cognito or Lambda refuses fails it.
+    ///
+    /// A `started` detach entry is journaled, durably, before anything is changed, then `succeeded`
+    /// with its notes (what was left alone, what did not read back as sent) or `failed` with the reason.
+    /// A repeated request (same `context.requestId`) is answered from the journal.
+    ///
+    /// - Throws: ``ProviderFailure`` with the reason Cognito or Lambda refused a change, journaled as
+    ///   `failed`; the journal's own error when it cannot be read or take the `started` entry.
     public func detach(attachmentId: String, context: ChangeContext) async throws -> DetachResult {
         // One read of the journal for everything the detach needs from it: the started entry it
         // appends below changes none of these answers.
@@ -346,7 +366,11 @@ public struct Attacher: Sendable {
         guard let original = target, let sender = active.senderArn, let key = active.kmsKeyArn else {
             throw ProviderFailure("the journal's attach entry \(active.id ?? 0) lacks the original pool; restore by hand from `smsredirect journal show`")
         }
-        let plan = try LambdaConfigEditor.restorePlan(current: current, original: original, attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key))
+        // Whether the attach redirected email is in the request it journaled (an attach cut off
+        // before it has none: a CustomEmailSender pointing at the sender is put back all the same).
+        let redirectedEmail = active.appliedRequest?["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue == sender
+        let plan = try LambdaConfigEditor.restorePlan(current: current, original: original,
+                                                      attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key, redirectsEmail: redirectedEmail))
         notes += plan.drift
         guard let request = plan.request else { return nil }
         do {
@@ -482,14 +506,14 @@ public struct Attacher: Sendable {
 
     // MARK: Helpers
 
-    /// The CustomSMSSender of a journaled original, unless it is the one being attached.
-    static func replacedSender(in original: JSONValue?, by sender: String) -> String? {
-        guard let previous = original?["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue, previous != sender else { return nil }
+    /// The CustomSMSSender (or `trigger`) of a journaled original, unless it is the one being attached.
+    static func replacedSender(in original: JSONValue?, by sender: String, trigger: String = "CustomSMSSender") -> String? {
+        guard let previous = original?["LambdaConfig"][trigger]["LambdaArn"]?.stringValue, previous != sender else { return nil }
         return previous
     }
 
     func attachment(_ spec: AttachmentSpec) -> SMSSenderAttachment {
-        SMSSenderAttachment(lambdaArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn)
+        SMSSenderAttachment(lambdaArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn, redirectsEmail: spec.redirectEmail)
     }
 
     /// The function's layers with ours: the current ones (keeping others' changes), less the layer

@@ -13,9 +13,13 @@ public struct AttachmentSpec: Sendable, Equatable {
         case none
     }
 
+    /// The user pool to redirect (`UserPoolId`).
     public var userPoolId: String
+    /// The sender function's ARN (`SenderFunctionArn`), set as the pool's CustomSMSSender `LambdaArn`.
     public var senderFunctionArn: String
+    /// The key ARN set as the pool's `LambdaConfig.KMSKeyID` (`KmsKeyArn`): Cognito encrypts codes under it.
     public var kmsKeyArn: String
+    /// The Encryption SDK layer to put on the sender (`LayerVersionArn`, or `LayerName` with `LayerContent`).
     public var layer: Layer
     /// The SMS role the stack lets the helper pass to Cognito (`SMSRoleArn`; empty: none). nil (the
     /// CLI, which runs with its user's own permissions) checks nothing. See `refuseUndeclaredSMSRole`.
@@ -25,7 +29,11 @@ public struct AttachmentSpec: Sendable, Equatable {
     /// resets its Layers, and the Update it then sends here puts the layer back. Not part of
     /// ``attachmentId``: the target is the same, so the attachment keeps its id.
     public var senderConfiguration: JSONValue? = nil
+    /// Whether the sender also becomes the pool's CustomEmailSender (`RedirectEmail`, default
+    /// false). Part of ``id`` only when true, so the ids of attachments made before it stay.
+    public var redirectEmail = false
 
+    /// A spec from its required parts, unvalidated; the optional members keep their defaults.
     public init(userPoolId: String, senderFunctionArn: String, kmsKeyArn: String, layer: Layer) {
         self.userPoolId = userPoolId
         self.senderFunctionArn = senderFunctionArn
@@ -35,7 +43,7 @@ public struct AttachmentSpec: Sendable, Equatable {
 
     /// Properties CloudFormation adds itself.
     static let cloudFormationProperties: Set<String> = ["ServiceToken", "ServiceTimeout"]
-    static let knownProperties: Set<String> = ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "LayerName", "LayerContent", "SMSRoleArn", "SenderConfiguration"]
+    static let knownProperties: Set<String> = ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "LayerName", "LayerContent", "SMSRoleArn", "SenderConfiguration", "RedirectEmail"]
 
     /// Reads the custom resource's properties; any unknown, missing or malformed one is named.
     public init(properties: [String: JSONValue]) throws {
@@ -69,11 +77,19 @@ public struct AttachmentSpec: Sendable, Equatable {
         if let configuration = properties["SenderConfiguration"], configuration.objectValue == nil {
             problems.append("SenderConfiguration must be an object holding the sender function's properties, got \(configuration.jsonString)")
         }
+        // CloudFormation passes a template's parameters as strings: "true"/"false" as well as booleans.
+        var redirectEmail = false
+        switch properties["RedirectEmail"] {
+        case nil, .bool(false), .string("false"), .string(""): break
+        case .bool(true), .string("true"): redirectEmail = true
+        case let value?: problems.append("RedirectEmail must be true or false, got \(value.jsonString)")
+        }
         if !sender.isEmpty, !sender.hasPrefix("arn:") { problems.append("SenderFunctionArn must be a function ARN, got \(sender)") }
         guard problems.isEmpty else { throw ProviderFailure("invalid properties: \(problems.joined(separator: "; "))") }
         self.init(userPoolId: poolId, senderFunctionArn: sender, kmsKeyArn: key, layer: layer)
         smsRoleArn = properties["SMSRoleArn"]?.stringValue
         senderConfiguration = properties["SenderConfiguration"]
+        self.redirectEmail = redirectEmail
     }
 
     /// The function's name, from its ARN.
@@ -90,7 +106,8 @@ public struct AttachmentSpec: Sendable, Equatable {
         case .none: "-"
         }
         return AttachmentID(poolId: userPoolId, senderFunctionName: senderFunctionName,
-                            digest: StableDigest.hex([userPoolId, senderFunctionArn, kmsKeyArn, layerText].joined(separator: "\n"), length: 12))
+                            digest: StableDigest.hex(([userPoolId, senderFunctionArn, kmsKeyArn, layerText] + (redirectEmail ? ["email"] : []))
+                                                        .joined(separator: "\n"), length: 12))
     }
 
     /// ``id`` as the journal and CloudFormation write it.
@@ -101,10 +118,14 @@ public struct AttachmentSpec: Sendable, Equatable {
 /// and the sender's name make it readable in the console; the digest of the whole target tells
 /// two targets apart.
 public struct AttachmentID: Sendable, Hashable, CustomStringConvertible {
+    /// The user pool the attachment is on.
     public var poolId: String
+    /// The sender function's name (not its ARN).
     public var senderFunctionName: String
+    /// A short hex digest of the whole target: pool, sender ARN, KMS key, layer (and email redirect).
     public var digest: String
 
+    /// An id from its three fields, none of which may contain `|`.
     public init(poolId: String, senderFunctionName: String, digest: String) {
         self.poolId = poolId
         self.senderFunctionName = senderFunctionName
@@ -118,6 +139,8 @@ public struct AttachmentID: Sendable, Hashable, CustomStringConvertible {
         self.init(poolId: fields[0], senderFunctionName: fields[1], digest: fields[2])
     }
 
+    /// `POOL|FUNCTION|DIGEST`: the PhysicalResourceId and the journal's attachment id.
     public var rawValue: String { "\(poolId)|\(senderFunctionName)|\(digest)" }
+    /// The ``rawValue``.
     public var description: String { rawValue }
 }

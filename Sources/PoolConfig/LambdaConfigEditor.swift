@@ -2,12 +2,18 @@ import AWSCore
 
 /// What the helper attaches to a pool: the sender's ARN and the KMS key Cognito encrypts codes with.
 public struct SMSSenderAttachment: Sendable, Equatable, Codable {
+    /// The sender function's ARN, set as `CustomSMSSender.LambdaArn` (and `CustomEmailSender.LambdaArn`).
     public var lambdaArn: String
+    /// The key Cognito encrypts codes with: `LambdaConfig.KMSKeyID`, shared by both custom senders.
     public var kmsKeyArn: String
+    /// Whether the sender also becomes the pool's CustomEmailSender (the `RedirectEmail` property).
+    public var redirectsEmail: Bool
 
-    public init(lambdaArn: String, kmsKeyArn: String) {
+    /// Creates an attachment; by default only SMS codes are redirected.
+    public init(lambdaArn: String, kmsKeyArn: String, redirectsEmail: Bool = false) {
         self.lambdaArn = lambdaArn
         self.kmsKeyArn = kmsKeyArn
+        self.redirectsEmail = redirectsEmail
     }
 }
 
@@ -19,24 +25,43 @@ public struct RestorePlan: Sendable, Equatable {
     public var drift: [String]
 }
 
-/// Edits of `LambdaConfig`: attach the CustomSMSSender, and undo exactly that.
+/// Edits of `LambdaConfig`: attach the custom senders, and undo exactly that.
 public enum LambdaConfigEditor {
-    /// The request that points the pool's CustomSMSSender at the sender, every other setting kept.
-    public static func attachRequest(described: JSONValue, attachment: SMSSenderAttachment) throws -> JSONValue {
+    /// The request that points the pool's CustomSMSSender (and, when `attachment.redirectsEmail`,
+    /// its CustomEmailSender) at the sender, every other setting kept.
+    ///
+    /// `original` is the pool before the first attach in force: an attach that no longer redirects
+    /// email (a stack Update that turned it off) puts back the CustomEmailSender the pool had then.
+    /// Throws ``PoolConfigError/kmsKeyInUseByCustomEmailSender(currentKey:requestedKey:emailSender:)``
+    /// when an email sender that stays needs another key: Cognito has one `KMSKeyID` for both.
+    public static func attachRequest(described: JSONValue, original: JSONValue? = nil, attachment: SMSSenderAttachment) throws -> JSONValue {
         var request = try UpdateUserPoolRequest.carryingOver(described)
         var lambdaConfig = request["LambdaConfig"] ?? .object([:])
-        if let currentKey = lambdaConfig["KMSKeyID"]?.stringValue, currentKey != attachment.kmsKeyArn,
-           let emailSender = lambdaConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue {
-            throw PoolConfigError.kmsKeyInUseByCustomEmailSender(currentKey: currentKey, requestedKey: attachment.kmsKeyArn, emailSender: emailSender)
+        let ours: JSONValue = ["LambdaArn": .string(attachment.lambdaArn), "LambdaVersion": "V1_0"]
+        if attachment.redirectsEmail {
+            lambdaConfig["CustomEmailSender"] = ours
+        } else {
+            // The key the email sender left on the pool relies on: the original's, when it is the
+            // original's sender that comes back.
+            var emailSenderKey = lambdaConfig["KMSKeyID"]?.stringValue
+            if lambdaConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue == attachment.lambdaArn {
+                let originalConfig = original?["LambdaConfig"] ?? .object([:])
+                lambdaConfig["CustomEmailSender"] = originalConfig["CustomEmailSender"]
+                emailSenderKey = originalConfig["KMSKeyID"]?.stringValue
+            }
+            if let emailSender = lambdaConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue, emailSender != attachment.lambdaArn,
+               let currentKey = emailSenderKey, currentKey != attachment.kmsKeyArn {
+                throw PoolConfigError.kmsKeyInUseByCustomEmailSender(currentKey: currentKey, requestedKey: attachment.kmsKeyArn, emailSender: emailSender)
+            }
         }
-        lambdaConfig["CustomSMSSender"] = ["LambdaArn": .string(attachment.lambdaArn), "LambdaVersion": "V1_0"]
+        lambdaConfig["CustomSMSSender"] = ours
         lambdaConfig["KMSKeyID"] = .string(attachment.kmsKeyArn)
         request["LambdaConfig"] = lambdaConfig
         return request
     }
 
-    /// Puts back the original CustomSMSSender and KMSKeyID where they still hold what we set;
-    /// anything changed by someone else since is left alone and reported.
+    /// Puts back the original CustomSMSSender, CustomEmailSender and KMSKeyID where they still hold
+    /// what we set; anything changed by someone else since is left alone and reported.
     public static func restorePlan(current: JSONValue, original: JSONValue, attachment: SMSSenderAttachment) throws -> RestorePlan {
         // A member the model does not know must not block putting the pool back: it goes verbatim.
         var request = try UpdateUserPoolRequest.carryingOver(current, unknownMembers: .carryVerbatim)
@@ -51,6 +76,23 @@ public enum LambdaConfigEditor {
             changed = true
         } else {
             drift.append("LambdaConfig.CustomSMSSender is \(currentSender ?? "not set") instead of \(attachment.lambdaArn): left as it is")
+        }
+
+        // A CustomEmailSender pointing at our sender is ours to put back, whether this attach set
+        // it (RedirectEmail) or an attach it replaced did.
+        let currentEmailSender = lambdaConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue
+        if currentEmailSender == attachment.lambdaArn {
+            if lambdaConfig["CustomEmailSender"] != originalConfig["CustomEmailSender"] {
+                lambdaConfig["CustomEmailSender"] = originalConfig["CustomEmailSender"]
+                changed = true
+            }
+        } else if originalConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue == attachment.lambdaArn {
+            // Handing the pool back to an older attachment that redirected email, after a newer
+            // one that did not put the pool's own email sender back.
+            lambdaConfig["CustomEmailSender"] = originalConfig["CustomEmailSender"]
+            changed = true
+        } else if attachment.redirectsEmail {
+            drift.append("LambdaConfig.CustomEmailSender is \(currentEmailSender ?? "not set") instead of \(attachment.lambdaArn): left as it is")
         }
 
         let currentKey = lambdaConfig["KMSKeyID"]?.stringValue

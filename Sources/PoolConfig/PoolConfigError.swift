@@ -8,6 +8,7 @@ public enum PoolConfigError: Error, Equatable, CustomStringConvertible {
     /// `KMSKeyID` is shared with a CustomEmailSender that uses another key.
     case kmsKeyInUseByCustomEmailSender(currentKey: String, requestedKey: String, emailSender: String)
 
+    /// The problem and what to do about it, in words for a log line or a failure reason.
     public var description: String {
         switch self {
         case let .unknownMember(path, version):
@@ -15,7 +16,7 @@ public enum PoolConfigError: Error, Equatable, CustomStringConvertible {
         case let .notAUserPoolDocument(reason):
             "not a DescribeUserPool UserPool document: \(reason)"
         case let .kmsKeyInUseByCustomEmailSender(currentKey, requestedKey, emailSender):
-            "the pool's LambdaConfig.KMSKeyID is \(currentKey), which its CustomEmailSender (\(emailSender)) needs; CustomSMSSender would need \(requestedKey). Cognito has one KMSKeyID for both senders: pass KmsKeyArn=\(currentKey) (and let the sender decrypt with it), or move the email sender to \(requestedKey) first."
+            "the pool's LambdaConfig.KMSKeyID is \(currentKey), which its CustomEmailSender (\(emailSender)) needs; CustomSMSSender would need \(requestedKey). Cognito has one KMSKeyID for both senders: pass KmsKeyArn=\(currentKey) (and let the sender decrypt with it), or move the email sender to \(requestedKey) first, or redirect email codes too (RedirectEmail=true, `attach --redirect-email`)."
         }
     }
 }

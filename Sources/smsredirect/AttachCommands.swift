@@ -7,11 +7,12 @@ import PoolJournal
 /// `smsredirect attach`: what the helper's Create does, without CloudFormation.
 struct Attach: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Point a user pool's CustomSMSSender at the sender, journal first.",
+        abstract: "Point a user pool's CustomSMSSender (and with --redirect-email its CustomEmailSender) at the sender, journal first.",
         discussion: """
         Records the pool's full configuration and the sender's layers in the journal, then attaches \
         the layer (if given) and sets LambdaConfig.CustomSMSSender and KMSKeyID with every other \
-        setting carried over. `smsredirect detach` puts everything back.
+        setting carried over; --redirect-email sets LambdaConfig.CustomEmailSender to the same sender \
+        (Cognito's one KMSKeyID serves both). `smsredirect detach` puts everything back.
 
         Example:
           smsredirect attach --user-pool-id eu-west-1_AbCdEf123 \\
@@ -23,6 +24,8 @@ struct Attach: AsyncParsableCommand {
     @Option(name: .long, help: "The sender Lambda's ARN.") var senderArn: String
     @Option(name: .long, help: "The KMS key ARN Cognito encrypts codes with (the sender's KMS_KEY_ARN).") var kmsKeyArn: String
     @Option(name: .long, help: "A layer version ARN to attach to the sender (the Encryption SDK layer).") var layerArn: String?
+    @Flag(name: .long, help: "Redirect email codes too: the sender also becomes the CustomEmailSender (the pool's own comes back on detach).")
+    var redirectEmail = false
     @OptionGroup var journal: JournalOptions
     @OptionGroup var output: OutputOptions
 
@@ -32,15 +35,16 @@ struct Attach: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let spec = AttachmentSpec(userPoolId: userPoolId, senderFunctionArn: senderArn, kmsKeyArn: kmsKeyArn,
+        var spec = AttachmentSpec(userPoolId: userPoolId, senderFunctionArn: senderArn, kmsKeyArn: kmsKeyArn,
                                   layer: layerArn.map { .existing(arn: $0) } ?? .none)
+        spec.redirectEmail = redirectEmail
         let result = try await CLI.attacher(journal: journal).attach(spec, context: ChangeContext(requestId: "cli-\(UUID().uuidString.lowercased())"))
         if output.json {
             try CLI.printJSON(["attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId), "journal": .string(journal.location),
                                "layerVersionArn": result.layerVersionArn.map { .string($0) } ?? .null,
-                               "replacedSender": result.replacedSender.map { .string($0) } ?? .null])
+                               "replacedSender": result.replacedSender.map { .string($0) } ?? .null, "redirectEmail": .bool(redirectEmail)])
         } else {
-            print("attached \(senderArn) as the CustomSMSSender of \(userPoolId)")
+            print("attached \(senderArn) as the \(redirectEmail ? "CustomSMSSender and CustomEmailSender" : "CustomSMSSender") of \(userPoolId)")
             print("attachment \(result.attachmentId), journal \(journal.location)")
             if let replaced = result.replacedSender {
                 print("replaced: the pool's own CustomSMSSender \(replaced), until `smsredirect detach` puts it back")

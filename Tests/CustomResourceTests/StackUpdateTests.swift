@@ -99,9 +99,11 @@ struct StackUpdateTests {
     /// sender as Lambda would run the function that trigger names: its environment, and in /opt
     /// exactly the layers its configuration lists. Returns the code it put in the inbox, or the
     /// outcome when it delivered none.
-    func deliverACode(_ stack: Stack, poolId: String) async throws -> Result<String, DeliveryFailure> {
+    func deliverACode(_ stack: Stack, poolId: String, channel: TriggerSource.Channel = .sms) async throws -> Result<String, DeliveryFailure> {
         let pool = try await stack.harness.cognito.describeUserPool(id: poolId)
-        let senderArn = try #require(pool["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue, "the pool has no CustomSMSSender: Cognito would send no code to the sender")
+        guard let senderArn = pool["LambdaConfig"][channel.triggerPrefix]["LambdaArn"]?.stringValue else {
+            return .failure(DeliveryFailure(description: "the pool has no \(channel.triggerPrefix): Cognito would send no code to the sender"))
+        }
         let keyArn = try #require(pool["LambdaConfig"]["KMSKeyID"]?.stringValue)
         let function = try await stack.harness.lambda.getFunctionConfiguration(functionName: senderArn)
         let layers = try function.layers.map { arn in
@@ -113,8 +115,10 @@ struct StackUpdateTests {
 
         let code = "update-\(UUID().uuidString.prefix(10))"
         let phone = "+1555555\(String(format: "%04d", Int.random(in: 0...9999)))"
-        let event = try await CognitoSimulator(kmsKeyArn: keyArn, kms: kms).event(triggerSource: .smsAuthentication, code: code, userPoolId: poolId,
-                                                                                userName: "updated", phoneNumber: phone, region: "us-east-1")
+        let address = "updated-\(UUID().uuidString.prefix(6).lowercased())@example.com"
+        let event = try await CognitoSimulator(kmsKeyArn: keyArn, kms: kms).event(triggerSource: TriggerSource(channel, .authentication), code: code, userPoolId: poolId,
+                                                                                userName: "updated", phoneNumber: channel == .sms ? phone : nil,
+                                                                                email: channel == .email ? address : nil, region: "us-east-1")
         SecretLedger.record(.code, code)
         SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
         var environment = function.environment
@@ -122,7 +126,8 @@ struct StackUpdateTests {
         let report = try await LocalInvoker(sandbox.invoker(environment: environment, functionName: function.functionName, timeout: .seconds(60), output: .standardError))
             .invoke(event: try event.jsonValue.data())
         guard case .response = report.outcome else { return .failure(DeliveryFailure(description: "\(report.outcome)")) }
-        let record = try await CodeInbox(sqs: sqs, queueUrl: stack.queueUrl).waitForCode(matching: .init(phoneNumber: phone), timeout: .seconds(20))
+        let filter: CodeInbox.Filter = channel == .sms ? .init(phoneNumber: phone) : .init(email: address)
+        let record = try await CodeInbox(sqs: sqs, queueUrl: stack.queueUrl).waitForCode(matching: filter, timeout: .seconds(20))
         return .success(record.code == code ? code : "a different code")
     }
 
@@ -188,6 +193,65 @@ struct StackUpdateTests {
         let restored = try await harness.cognito.describeUserPool(id: poolId)
         #expect(PoolFixtures.comparable(restored) == PoolFixtures.comparable(original), "the pool was not restored exactly")
         #expect(try await harness.lambda.getFunctionConfiguration(functionName: stack.senderArn).layers.isEmpty)
+    }
+
+    /// RedirectEmail is a stack parameter: turning it on and off again is a stack Update, which
+    /// changes the attachment's id, so CloudFormation creates the new attachment and then deletes
+    /// the old one. Email codes arrive only while it is on; the pool's own CustomEmailSender is back
+    /// while it is off; the last Delete restores the pool exactly.
+    @Test func redirectEmailIsTurnedOnAndOffByAStackUpdate() async throws {
+        let cognito = try CognitoIdentityProviderClient(configuration: Moto.configuration())
+        var poolId = "", original: JSONValue = nil
+        let stack = try await makeStack(template: "existing-user-pool", parameters: ["UserPoolId": "pending", "SMSRoleArn": ""]) { bindings in
+            // The pool's own email sender uses the stack's key, as Cognito's one KMSKeyID demands of both senders.
+            let created = try await cognito.createUserPool(try PoolFixtures.createRequest("14-custom-email-sender-sharing-the-key",
+                                                                                           kmsKeyArn: try #require(bindings.attributes["CodeKey.Arn"])))
+            poolId = try #require(created["Id"]?.stringValue)
+            original = try await cognito.describeUserPool(id: poolId)
+            bindings.parameters["UserPoolId"] = poolId
+            bindings.parameters["SMSRoleArn"] = original["SmsConfiguration"]["SnsCallerArn"]?.stringValue ?? ""
+        }
+        let harness = stack.harness
+        let ownEmailSender = original["LambdaConfig"]["CustomEmailSender"]
+        #expect(ownEmailSender?["LambdaArn"] != nil, "the fixture has its own CustomEmailSender")
+        var withEmail = stack
+        withEmail.bindings.parameters["RedirectEmail"] = "true"
+
+        let off = try stack.attachmentProperties()
+        let on = try withEmail.attachmentProperties()
+        #expect(off["RedirectEmail"] == "false" && on["RedirectEmail"] == "true")
+        let create = try await harness.event(.create, properties: off)
+        try await harness.run([create])
+        let offId = try #require(try await response(stack, create)["PhysicalResourceId"]?.stringValue)
+        #expect(try await cognito.describeUserPool(id: poolId)["LambdaConfig"]["CustomEmailSender"] == ownEmailSender)
+
+        // On: a new id; the Delete of the old one that follows leaves the pool to the new one.
+        let turnOn = try await harness.event(.update, properties: on, physicalId: offId, old: off)
+        try await harness.run([turnOn])
+        let onId = try #require(try await response(stack, turnOn)["PhysicalResourceId"]?.stringValue)
+        #expect(onId != offId)
+        let cleanUpOff = try await harness.event(.delete, properties: off, physicalId: offId)
+        try await harness.run([cleanUpOff])
+        _ = try await response(stack, cleanUpOff)
+        let redirected = try await cognito.describeUserPool(id: poolId)
+        #expect(redirected["LambdaConfig"]["CustomEmailSender"] == ["LambdaArn": .string(stack.senderArn), "LambdaVersion": "V1_0"])
+        if case let .failure(failure) = try await deliverACode(stack, poolId: poolId, channel: .email) { Issue.record("an email code with RedirectEmail on: \(failure)") }
+        if case let .failure(failure) = try await deliverACode(stack, poolId: poolId, channel: .sms) { Issue.record("an SMS code with RedirectEmail on: \(failure)") }
+
+        // Off again: the pool's own email sender is back, SMS codes still arrive.
+        let turnOff = try await harness.event(.update, properties: off, physicalId: onId, old: on)
+        try await harness.run([turnOff])
+        #expect(try await response(stack, turnOff)["PhysicalResourceId"]?.stringValue == offId)
+        let cleanUpOn = try await harness.event(.delete, properties: on, physicalId: onId)
+        try await harness.run([cleanUpOn])
+        _ = try await response(stack, cleanUpOn)
+        #expect(try await cognito.describeUserPool(id: poolId)["LambdaConfig"]["CustomEmailSender"] == ownEmailSender)
+        if case let .failure(failure) = try await deliverACode(stack, poolId: poolId, channel: .sms) { Issue.record("an SMS code with RedirectEmail off: \(failure)") }
+
+        let delete = try await harness.event(.delete, properties: off, physicalId: offId)
+        try await harness.run([delete])
+        _ = try await response(stack, delete)
+        #expect(PoolFixtures.comparable(try await cognito.describeUserPool(id: poolId)) == PoolFixtures.comparable(original), "the pool was not restored exactly")
     }
 
     /// The new-pool template declares the pool's LambdaConfig, so CloudFormation's UpdateUserPool for

@@ -22,13 +22,15 @@ struct PoolRoundTripTests {
         #expect(PoolFixtures.names.count == files.count)
     }
 
-    @Test(arguments: PoolFixtures.names)
-    func attachThenRestoreLeavesThePoolAsItWas(_ fixture: String) async throws {
+    /// With `redirectEmail` the sender is the CustomEmailSender too, in place of any the pool had.
+    @Test(arguments: PoolFixtures.names, [false, true])
+    func attachThenRestoreLeavesThePoolAsItWas(_ fixture: String, redirectEmail: Bool) async throws {
         let key = try await kms.createKey(description: fixture)
         let created = try await cognito.createUserPool(try PoolFixtures.createRequest(fixture, kmsKeyArn: key.arn))
         let poolId = try #require(created["Id"]?.stringValue)
         let original = try await cognito.describeUserPool(id: poolId)
-        let attachment = SMSSenderAttachment(lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:sms-sender", kmsKeyArn: key.arn)
+        let attachment = SMSSenderAttachment(lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:sms-sender", kmsKeyArn: key.arn,
+                                             redirectsEmail: redirectEmail)
 
         let attach = try LambdaConfigEditor.attachRequest(described: original, attachment: attachment)
         expectAllowlisted(attach, described: original)
@@ -36,6 +38,12 @@ struct PoolRoundTripTests {
         let attached = try await cognito.describeUserPool(id: poolId)
         #expect(attached["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == attachment.lambdaArn)
         #expect(attached["LambdaConfig"]["KMSKeyID"]?.stringValue == key.arn)
+        let emailSender = attached["LambdaConfig"]["CustomEmailSender"]
+        if redirectEmail {
+            #expect(emailSender == ["LambdaArn": .string(attachment.lambdaArn), "LambdaVersion": "V1_0"])
+        } else {
+            #expect(emailSender == original["LambdaConfig"]["CustomEmailSender"])
+        }
 
         let plan = try LambdaConfigEditor.restorePlan(current: attached, original: original, attachment: attachment)
         #expect(plan.drift.isEmpty)

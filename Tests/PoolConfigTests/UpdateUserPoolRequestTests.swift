@@ -114,6 +114,63 @@ struct UpdateUserPoolRequestTests {
         #expect(plan.drift.contains { $0.contains("arn:email-added-later") }, "\(plan.drift)")
     }
 
+    /// RedirectEmail takes over the pool's own CustomEmailSender and its key; the restore puts both back.
+    @Test func redirectingEmailReplacesTheEmailSenderAndItsKeyUntilTheRestore() throws {
+        let attachment = SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours", redirectsEmail: true)
+        var original = Self.described
+        original["LambdaConfig"] = ["CustomEmailSender": ["LambdaArn": "arn:email", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/theirs"]
+        let request = try LambdaConfigEditor.attachRequest(described: original, attachment: attachment)
+        let ours: JSONValue = ["LambdaArn": "arn:ours", "LambdaVersion": "V1_0"]
+        #expect(request["LambdaConfig"]["CustomEmailSender"] == ours)
+        #expect(request["LambdaConfig"]["CustomSMSSender"] == ours)
+        #expect(request["LambdaConfig"]["KMSKeyID"] == "arn:key/ours")
+
+        var current = original
+        current["LambdaConfig"] = request["LambdaConfig"]
+        let plan = try LambdaConfigEditor.restorePlan(current: current, original: original, attachment: attachment)
+        #expect(plan.drift.isEmpty, "\(plan.drift)")
+        #expect(plan.request?["LambdaConfig"] == original["LambdaConfig"])
+    }
+
+    /// A stack Update that turns RedirectEmail off puts the pool's own email sender back, and is
+    /// refused when that sender needs another key than the SMS sender's.
+    @Test func turningEmailRedirectOffPutsTheOriginalEmailSenderBack() throws {
+        var original = Self.described
+        original["LambdaConfig"] = ["CustomEmailSender": ["LambdaArn": "arn:email", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/ours"]
+        var redirected = original
+        redirected["LambdaConfig"] = try LambdaConfigEditor.attachRequest(described: original, attachment: SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours", redirectsEmail: true))["LambdaConfig"]
+        let smsOnly = SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours")
+        let request = try LambdaConfigEditor.attachRequest(described: redirected, original: original, attachment: smsOnly)
+        #expect(request["LambdaConfig"]["CustomEmailSender"]["LambdaArn"] == "arn:email")
+        #expect(request["LambdaConfig"]["CustomSMSSender"]["LambdaArn"] == "arn:ours")
+
+        // Without an email sender of its own, the pool gets none back.
+        var noEmailSender = Self.described
+        noEmailSender["LambdaConfig"] = ["KMSKeyID": "arn:key/ours"]
+        let withoutEmail = try LambdaConfigEditor.attachRequest(described: redirected, original: noEmailSender, attachment: smsOnly)
+        #expect(withoutEmail["LambdaConfig"]["CustomEmailSender"] == nil)
+
+        var otherKey = original
+        otherKey["LambdaConfig"]["KMSKeyID"] = "arn:key/theirs"
+        let error = try #require(throws: PoolConfigError.self) {
+            try LambdaConfigEditor.attachRequest(described: redirected, original: otherKey, attachment: smsOnly)
+        }
+        #expect(error == .kmsKeyInUseByCustomEmailSender(currentKey: "arn:key/theirs", requestedKey: "arn:key/ours", emailSender: "arn:email"))
+        #expect(error.description.contains("RedirectEmail=true"))
+    }
+
+    /// An email sender someone set over ours stays, and is named; the SMS side still comes back.
+    @Test func anEmailSenderSetOverOursIsLeftAlone() throws {
+        let attachment = SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours", redirectsEmail: true)
+        var current = Self.described
+        current["LambdaConfig"] = ["CustomSMSSender": ["LambdaArn": "arn:ours", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/ours",
+                                   "CustomEmailSender": ["LambdaArn": "arn:someone-else", "LambdaVersion": "V1_0"]]
+        let plan = try LambdaConfigEditor.restorePlan(current: current, original: Self.described, attachment: attachment)
+        #expect(plan.drift.contains { $0.contains("CustomEmailSender is arn:someone-else") }, "\(plan.drift)")
+        #expect(plan.request?["LambdaConfig"]["CustomEmailSender"]["LambdaArn"] == "arn:someone-else")
+        #expect(plan.request?["LambdaConfig"]["CustomSMSSender"] == Self.described["LambdaConfig"]["CustomSMSSender"])
+    }
+
     @Test func unknownMembersGoVerbatimWhenCarried() throws {
         var described = Self.described
         described["SettingFromNextYear"] = ["Enabled": true]

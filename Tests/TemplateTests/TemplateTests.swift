@@ -133,14 +133,15 @@ struct TemplateSecurityTests {
                 == ["Fn::Sub": .string("s3://${\(bucketID)}/journal/${AWS::StackName}.sqlite")])
     }
 
-    @Test(arguments: Template.names) func theAttachmentTakesExactlyItsFourPropertiesAndDependsOnWhatItUses(name: String) throws {
+    @Test(arguments: Template.names) func theAttachmentTakesExactlyItsPropertiesAndDependsOnWhatItUses(name: String) throws {
         let template = try Template(name)
         let attachment = template.attachment
         let properties = try #require(attachment["Properties"]?.objectValue)
         let timeout = try #require(properties["ServiceTimeout"]?.intValue, "no ServiceTimeout")
         #expect((1...3600).contains(timeout))
         #expect(Set(properties.keys).subtracting(["ServiceToken", "ServiceTimeout"])
-                == ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "SMSRoleArn", "SenderConfiguration"])
+                == ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "SMSRoleArn", "SenderConfiguration", "RedirectEmail"])
+        #expect(properties["RedirectEmail"] == ["Ref": "RedirectEmail"])
         #expect(properties["ServiceToken"] == ["Fn::GetAtt": [.string(template.helperID), "Arn"]])
         #expect(properties["SenderFunctionArn"] == ["Fn::GetAtt": [.string(template.senderID), "Arn"]])
         let layers = template.resources(ofType: "AWS::Lambda::LayerVersion")
@@ -235,7 +236,7 @@ struct TemplateSecurityTests {
         let template = try Template(name)
         let parameters = Set(template.document["Parameters"]?.objectValue?.keys.map { $0 } ?? [])
         let outputs = Set(template.document["Outputs"]?.objectValue?.keys.map { $0 } ?? [])
-        let common: Set = ["EmailAddress", "OptInSNSTopicEncryptionInput", "CreateCodeInbox", "LogRetentionInDays"]
+        let common: Set = ["EmailAddress", "OptInSNSTopicEncryptionInput", "CreateCodeInbox", "RedirectEmail", "LogRetentionInDays"]
         let commonOutputs: Set = ["UserPoolId", "UserPoolArn", "SNSTopicArn", "CodeInboxQueueUrl", "JournalBucketName", "SenderFunctionName", "KmsKeyArn", "SenderFailuresQueueUrl"]
         if name == "new-user-pool" {
             #expect(parameters == common)
@@ -247,6 +248,8 @@ struct TemplateSecurityTests {
         let p = template.document["Parameters"]
         #expect(p["OptInSNSTopicEncryptionInput"]["AllowedValues"] == ["true", "false"])
         #expect(p["CreateCodeInbox"]["Default"] == "true")
+        // Email redirect is opt-in: a stack deployed before it keeps its email sender.
+        #expect(p["RedirectEmail"]["Default"] == "false" && p["RedirectEmail"]["AllowedValues"] == ["true", "false"])
         #expect(p["LogRetentionInDays"]["Default"] == 14)
         #expect(try fullMatch(p["EmailAddress"]["AllowedPattern"], "dev+sms@example.com"))
         #expect(try !fullMatch(p["EmailAddress"]["AllowedPattern"], "not an address"))
@@ -279,7 +282,10 @@ struct TemplateSecurityTests {
         let pool = pools[0].1["Properties"]
         #expect(pool["LambdaConfig"]["CustomSMSSender"] == ["LambdaArn": ["Fn::GetAtt": [.string(template.senderID), "Arn"]], "LambdaVersion": "V1_0"])
         #expect(pool["LambdaConfig"]["KMSKeyID"] == template.attachment["Properties"]["KmsKeyArn"])
-        #expect(pool["LambdaConfig"]?.objectValue?.count == 2, "the pool declares other triggers: \(pool["LambdaConfig"]?.jsonString ?? "")")
+        // With RedirectEmail the sender is the CustomEmailSender too, declared here for the same reason.
+        #expect(pool["LambdaConfig"]["CustomEmailSender"] == ["Fn::If": ["RedirectEmail", ["LambdaArn": ["Fn::GetAtt": [.string(template.senderID), "Arn"]], "LambdaVersion": "V1_0"],
+                                                                    ["Ref": "AWS::NoValue"]]])
+        #expect(pool["LambdaConfig"]?.objectValue?.count == 3, "the pool declares other triggers: \(pool["LambdaConfig"]?.jsonString ?? "")")
         #expect(pool["UsernameAttributes"] == ["phone_number"])
         #expect(pool["AutoVerifiedAttributes"] == ["phone_number"])
         #expect(pool["MfaConfiguration"] == "ON")
