@@ -5,7 +5,9 @@ import Foundation
 
 /// Reads codes from the SQS code inbox: what an end-to-end test of an app calls to finish a sign-up.
 public struct CodeInbox: Sendable {
+    /// The SQS client the inbox is read with.
     public let sqs: SQSClient
+    /// The inbox queue's URL (the stack's code queue, or a run's own inbox).
     public let queueUrl: String
     /// Another user's record older than this is left hidden for the receive's visibility timeout
     /// instead of being released: nobody is waiting for it now, and released at once it would come
@@ -14,6 +16,7 @@ public struct CodeInbox: Sendable {
     /// holds a day of such codes.
     public let staleAfter: Duration
 
+    /// An inbox on `queueUrl`; others' records older than `staleAfter` (five minutes by default) stay hidden.
     public init(sqs: SQSClient, queueUrl: String, staleAfter: Duration = .seconds(300)) {
         self.sqs = sqs
         self.queueUrl = queueUrl
@@ -22,15 +25,22 @@ public struct CodeInbox: Sendable {
 
     /// Which codes to take.
     public struct Filter: Sendable, Equatable {
+        /// A code texted to this phone: SMS records whose `phoneNumber` is this one.
         public var phoneNumber: String?
+        /// A code emailed to this address: email records whose `email` is this one (any case).
+        public var email: String?
+        /// Only records for this Cognito user name (exact match).
         public var userName: String?
         /// A trigger source, or its event name (`SignUp`, `Authentication`, …).
         public var trigger: String?
         /// Only records the sender handled at or after this time (their `time`).
         public var since: Date?
 
-        public init(phoneNumber: String? = nil, userName: String? = nil, trigger: String? = nil, since: Date? = nil) {
+        /// A filter taken as given; a nil field matches anything. For what a user typed, use
+        /// ``validated(phoneNumber:email:userName:trigger:since:)``.
+        public init(phoneNumber: String? = nil, email: String? = nil, userName: String? = nil, trigger: String? = nil, since: Date? = nil) {
             self.phoneNumber = phoneNumber
+            self.email = email
             self.userName = userName
             self.trigger = trigger
             self.since = since
@@ -38,7 +48,14 @@ public struct CodeInbox: Sendable {
 
         /// A filter from what a user typed: the phone must be E.164 and the trigger a known one
         /// (any case; it is stored as Cognito spells it), or the wait could only time out.
-        public static func validated(phoneNumber: String? = nil, userName: String? = nil, trigger: String? = nil, since: Date? = nil) throws -> Filter {
+        public static func validated(phoneNumber: String? = nil, email: String? = nil, userName: String? = nil, trigger: String? = nil,
+                                     since: Date? = nil) throws -> Filter {
+            if phoneNumber != nil, email != nil {
+                throw InvalidFilter("a code goes either to a phone or to an address: give --phone or --email, not both")
+            }
+            if let email, email.wholeMatch(of: /[^\s@]+@[^\s@]+/) == nil {
+                throw InvalidFilter("'\(email)' is not an email address: give the address as the user's email attribute holds it")
+            }
             if let phoneNumber, phoneNumber.wholeMatch(of: /\+[1-9][0-9]{1,14}/) == nil {
                 throw InvalidFilter("the phone number '\(phoneNumber)' is not E.164: write it as Cognito stores it, '+' and the country code first (e.g. +15555550100)")
             }
@@ -51,16 +68,21 @@ public struct CodeInbox: Sendable {
                 }
                 canonical = source.rawValue.lowercased() == trigger.lowercased() ? source.rawValue : source.event
             }
-            return Filter(phoneNumber: phoneNumber, userName: userName, trigger: canonical, since: since)
+            return Filter(phoneNumber: phoneNumber, email: email, userName: userName, trigger: canonical, since: since)
         }
 
+        /// Whether a code record passes every field this filter sets.
         public func matches(_ record: CodeRecord) -> Bool {
-            matches(phoneNumber: record.phoneNumber, userName: record.userName, triggerSource: record.triggerSource, time: record.date)
+            matches(phoneNumber: record.phoneNumber, email: record.email, userName: record.userName, triggerSource: record.triggerSource, time: record.date)
         }
 
         /// The test on the fields a code record and a sender failure share.
-        public func matches(phoneNumber: String?, userName: String?, triggerSource: String?, time: Date?) -> Bool {
-            if let wanted = self.phoneNumber, phoneNumber != wanted { return false }
+        /// A phone or an address names the channel too: Cognito sends every attribute with each
+        /// event, so an email record also carries the user's phone number.
+        public func matches(phoneNumber: String?, email: String? = nil, userName: String?, triggerSource: String?, time: Date?) -> Bool {
+            let channel = triggerSource.flatMap(TriggerSource.init(rawValue:))?.channel
+            if let wanted = self.phoneNumber, phoneNumber != wanted || channel == .email { return false }
+            if let wanted = self.email, email?.lowercased() != wanted.lowercased() || channel == .sms { return false }
             if let wanted = self.userName, userName != wanted { return false }
             if let trigger {
                 guard let triggerSource, triggerSource == trigger || triggerSource.hasSuffix("_\(trigger)") else { return false }
@@ -72,17 +94,20 @@ public struct CodeInbox: Sendable {
 
     /// A filter that can match nothing, with what to write instead.
     public struct InvalidFilter: Error, CustomStringConvertible {
+        /// What is wrong with the filter and how to write it instead.
         public let description: String
         init(_ description: String) { self.description = description }
     }
 
     /// The inbox had nothing matching before the deadline; says what it did hold.
     public struct TimedOut: Error, CustomStringConvertible {
+        /// The wait's timeout, in whole seconds.
         public let seconds: Int
         /// The records seen that did not match, and the unreadable messages.
         public let seen: Seen
         /// What the sender-failures queue held for this filter, when the wait was given one.
         public var failures: SenderFailureReport?
+        /// The timeout, what the inbox held instead, and any sender failures on a line of their own.
         public var description: String {
             "no matching code arrived in \(seconds) s; \(seen)" + (failures.map { "\n\($0)" } ?? "")
         }
@@ -90,7 +115,9 @@ public struct CodeInbox: Sendable {
 
     /// What a wait saw that was not for it, for the timeout message.
     public struct Seen: Sendable, CustomStringConvertible {
+        /// The distinct code records received that did not match, in the order first seen.
         public var records: [CodeRecord] = []
+        /// How many messages were not a code record at all.
         public var unreadable = 0
 
         mutating func note(_ record: CodeRecord?) {
@@ -98,6 +125,7 @@ public struct CodeInbox: Sendable {
             if !records.contains(record) { records.append(record) }
         }
 
+        /// Who the other codes were for (up to five), how old the newest is, and the unreadable count.
         public var description: String {
             var parts: [String] = []
             if records.isEmpty {
@@ -210,14 +238,14 @@ public struct CodeInbox: Sendable {
         }
     }
 
-    /// Deletes every matching code in the inbox now, and releases the others: what a test runs
-    /// before it starts, so that no code of an earlier run can answer its wait. Returns how many.
     /// Older than ``staleAfter``, or of no known time.
     func isStale(_ record: CodeRecord) -> Bool {
         guard let date = record.date else { return true }
         return Date().timeIntervalSince(date) >= Double(staleAfter.components.seconds)
     }
 
+    /// Deletes every matching code in the inbox now, and releases the others: what a test runs
+    /// before it starts, so that no code of an earlier run can answer its wait. Returns how many.
     public func purge(matching filter: Filter) async throws -> Int {
         var purged = 0
         // Others' messages stay hidden until the purge ends, so that each receive sees the rest of

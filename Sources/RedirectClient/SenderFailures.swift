@@ -14,14 +14,23 @@ public struct SenderFailure: Sendable, Equatable, Codable {
     public var timestamp: String
     /// `RetriesExhausted`, or `EventAgeExceeded` when the event waited too long.
     public var condition: String
+    /// How many times Lambda ran the sender on the event (`requestContext.approximateInvokeCount`); 0 if absent.
     public var attempts: Int
+    /// The sender function's ARN, with its version or alias (`requestContext.functionArn`).
     public var functionArn: String?
+    /// The Cognito event's `triggerSource`.
     public var triggerSource: String?
+    /// The Cognito event's `userPoolId`.
     public var userPoolId: String?
+    /// The Cognito event's `userName`.
     public var userName: String?
+    /// The user's `phone_number` attribute from the event.
     public var phoneNumber: String?
+    /// The user's `email` attribute from the event.
     public var email: String?
+    /// The sender's `errorType` (`responsePayload.errorType`), e.g. `Sender.KMSAccessDenied`.
     public var errorType: String?
+    /// The sender's error message (`responsePayload.errorMessage`, or the payload itself when it is a string).
     public var errorMessage: String?
 
     /// Reads an invocation record; nil for anything that is not one.
@@ -47,6 +56,7 @@ public struct SenderFailure: Sendable, Equatable, Codable {
         self.init(invocationRecord: record)
     }
 
+    /// ``timestamp`` as a date; nil when it is not ISO 8601.
     public var date: Date? { CodeRecord.date(fromISO8601: timestamp) }
 
     /// `the sender failed for +15555550100 (CustomSMSSender_SignUp): Sender.WrongKMSKey: …`
@@ -59,7 +69,7 @@ public struct SenderFailure: Sendable, Equatable, Codable {
 
     /// Whether a wait with this filter was waiting for this event's code.
     public func matches(_ filter: CodeInbox.Filter) -> Bool {
-        filter.matches(phoneNumber: phoneNumber, userName: userName, triggerSource: triggerSource, time: date)
+        filter.matches(phoneNumber: phoneNumber, email: email, userName: userName, triggerSource: triggerSource, time: date)
     }
 
     /// What `request.code` is replaced with in a record this project writes.
@@ -86,9 +96,12 @@ public struct SenderFailure: Sendable, Equatable, Codable {
 /// The sender-failures queue (the stacks' `SenderFailuresQueueUrl`), read without consuming it:
 /// each failure stays for every waiter and for `smsredirect inbox failures`.
 public struct SenderFailureQueue: Sendable {
+    /// The SQS client the queue is read with.
     public let sqs: SQSClient
+    /// The sender-failures queue's URL.
     public let queueUrl: String
 
+    /// A reader of the failures queue at `queueUrl`.
     public init(sqs: SQSClient, queueUrl: String) {
         self.sqs = sqs
         self.queueUrl = queueUrl
@@ -115,12 +128,16 @@ public struct SenderFailureQueue: Sendable {
 
 /// What the failures queue held, for a timeout message or `inbox failures`.
 public struct SenderFailureReport: Sendable, Equatable, CustomStringConvertible {
+    /// The failures queue that was read.
     public var queueUrl: String
+    /// The failures for the filter, oldest first.
     public var matching: [SenderFailure]
     /// Every message seen, matching or not.
     public var total: Int
+    /// How many messages were not an invocation record.
     public var unreadable: Int
 
+    /// The newest five matching failures, one per line, or that there was none among ``total``.
     public var description: String {
         guard !matching.isEmpty else {
             return "the sender reported no failure for this filter (\(total) failure record\(total == 1 ? "" : "s") in \(queueUrl))"

@@ -8,28 +8,42 @@ import SMSSender
 public struct SimulatedSend: Sendable {
     /// One code to send: the trigger, the code (``code(for:)`` makes one), and the user.
     public struct Request: Sendable {
+        /// The trigger Cognito would invoke the sender for.
         public var triggerSource: TriggerSource
+        /// The plaintext code to encrypt and send.
         public var code: String
+        /// The user pool the event names, also the `userpool-id` encryption context value.
         public var userPoolId: String
+        /// The Cognito user name the event carries.
         public var userName: String
+        /// The user's `phone_number` attribute; nil for a user without one.
         public var phoneNumber: String?
+        /// The user's `email` attribute, which an email trigger's record carries.
+        public var email: String?
 
-        public init(triggerSource: TriggerSource, code: String, userPoolId: String, userName: String, phoneNumber: String?) {
+        /// A request to send `code` for this user on `triggerSource`.
+        public init(triggerSource: TriggerSource, code: String, userPoolId: String, userName: String, phoneNumber: String?, email: String? = nil) {
             self.triggerSource = triggerSource
             self.code = code
             self.userPoolId = userPoolId
             self.userName = userName
             self.phoneNumber = phoneNumber
+            self.email = email
         }
     }
 
+    /// Makes and encrypts each event as Cognito would.
     public var simulator: CognitoSimulator
     /// The sender's `bootstrap`, and the environment its function would have.
     public var senderBootstrap: String
+    /// The sender's environment variables, e.g. `KMS_KEY_ARN` and `SNS_TOPIC_ARN`.
     public var environment: [String: String]
+    /// The function name the sender sees (`AWS_LAMBDA_FUNCTION_NAME`, and in its invoked function ARN).
     public var functionName: String
+    /// The AWS Region the events name and the sender runs in (its `AWS_REGION`).
     public var region: String
 
+    /// A send that runs `senderBootstrap` with `environment` for the events `simulator` makes.
     public init(simulator: CognitoSimulator, senderBootstrap: String, environment: [String: String], functionName: String, region: String) {
         self.simulator = simulator
         self.senderBootstrap = senderBootstrap
@@ -40,7 +54,7 @@ public struct SimulatedSend: Sendable {
 
     /// A code as Cognito would make it for this trigger: AdminCreateUser's is a temporary password.
     public static func code(for source: TriggerSource) -> String {
-        source.event == "AdminCreateUser" ? "Tmp-\(UUID().uuidString.prefix(8))!" : CognitoSimulator.makeCode()
+        source.kind == .adminCreateUser ? "Tmp-\(UUID().uuidString.prefix(8))!" : CognitoSimulator.makeCode()
     }
 
     /// Each request's outcome, in order (fewer than asked when the sender process died).
@@ -48,7 +62,8 @@ public struct SimulatedSend: Sendable {
         var events: [Data] = []
         for request in requests {
             events.append(try await simulator.event(triggerSource: request.triggerSource, code: request.code, userPoolId: request.userPoolId,
-                                                    userName: request.userName, phoneNumber: request.phoneNumber, region: region).jsonValue.data())
+                                                    userName: request.userName, phoneNumber: request.phoneNumber, email: request.email,
+                                                    region: region).jsonValue.data())
         }
         let report = try await LocalInvoker(.init(executable: senderBootstrap, environment: environment, functionName: functionName, region: region,
                                                   timeout: .seconds(30), output: .standardError)).invoke(events: events)

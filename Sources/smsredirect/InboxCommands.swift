@@ -11,7 +11,9 @@ import SMSSender
 
 /// The filters `wait-code` and `inbox purge` share.
 struct CodeFilterOptions: ParsableArguments {
-    @Option(name: .long, help: "Only a code for this phone number (E.164, e.g. +15555550100).") var phone: String?
+    @Option(name: .long, help: "Only a code texted to this phone number (E.164, e.g. +15555550100).") var phone: String?
+    @Option(name: .long, help: "Only a code emailed to this address (an email trigger, redirected with --redirect-email / RedirectEmail).")
+    var email: String?
     @Option(name: .long, help: "Only a code for this user name.") var username: String?
     @Option(name: .long, help: "Only this trigger (any case): SignUp, Authentication, ForgotPassword, … or a full trigger source.") var trigger: String?
     @Option(name: .long, help: ArgumentHelp("Only codes the sender handled since TIME (ISO 8601) or DURATION ago: --since=-5m (write it with '=': -90s, -5m, -2h, -1d).", valueName: "TIME|-DURATION"))
@@ -21,7 +23,7 @@ struct CodeFilterOptions: ParsableArguments {
 
     func filter(now: Date = Date()) throws -> CodeInbox.Filter {
         do {
-            return try .validated(phoneNumber: phone, userName: username, trigger: trigger, since: try since.map { try Self.time($0, now: now) })
+            return try .validated(phoneNumber: phone, email: email, userName: username, trigger: trigger, since: try since.map { try Self.time($0, now: now) })
         } catch let invalid as CodeInbox.InvalidFilter {
             throw ValidationError(invalid.description)
         }
@@ -62,7 +64,7 @@ struct WaitCode: AsyncParsableCommand {
         output, or SMSREDIRECT_FAILURES_QUEUE_URL), a timeout also says whether the sender failed for \
         this user, and why.
 
-        In a test: give the filter that names your user (--phone or --username) and the step (--trigger). \
+        In a test: give the filter that names your user (--phone, --email or --username) and the step (--trigger). \
         --since with the time the step started ignores a code of an earlier step or run that is still \
         in the inbox; or run `smsredirect inbox purge` with the same filter before the test starts.
 
@@ -254,17 +256,32 @@ struct Inbox: AsyncParsableCommand {
 /// `smsredirect simulate`: Cognito's part, so a sender can be exercised without real SMS flows.
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Do Cognito's part: make codes, encrypt them as Cognito does, and invoke the sender with CustomSMSSender events.",
-        discussion: "Encrypts under the pool's LambdaConfig.KMSKeyID (ESDK suite 0x0378, message format v1, frames of 4096, the pool id in the encryption context) and runs the sender bootstrap locally through the loopback Runtime API. Codes are not printed: read them from the inbox (`smsredirect wait-code`).\n\nExample:\n  smsredirect simulate --user-pool-id eu-west-1_AbCdEf123 --bootstrap .build/debug/sender \\\n    --sns-topic-arn arn:aws:sns:eu-west-1:111122223333:codes --trigger SignUp ForgotPassword")
+        abstract: "Do Cognito's part: make codes, encrypt them as Cognito does, and invoke the sender with CustomSMSSender or CustomEmailSender events.",
+        discussion: """
+        Encrypts under the pool's LambdaConfig.KMSKeyID (ESDK suite 0x0378, message format v1, frames of 4096, the pool id in \
+        the encryption context) and runs the sender bootstrap locally through the loopback Runtime API. Codes are not printed: \
+        read them from the inbox (`smsredirect wait-code`).
 
-    @Option(name: .long, help: "The user pool whose CustomSMSSender is simulated.") var userPoolId: String
+        A trigger is an event name (SignUp, ResendCode, ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, \
+        AdminCreateUser, Authentication, AccountTakeOverNotification) sent on --channel, a full trigger source \
+        (CustomEmailSender_SignUp), or SMS_OTP / EMAIL_OTP: the one-time password of a passwordless sign-in, which \
+        Cognito sends on the Authentication trigger of that channel.
+
+        Example:
+          smsredirect simulate --user-pool-id eu-west-1_AbCdEf123 --bootstrap .build/debug/sender \\
+            --sns-topic-arn arn:aws:sns:eu-west-1:111122223333:codes --trigger SignUp ForgotPassword EMAIL_OTP
+        """)
+
+    @Option(name: .long, help: "The user pool whose custom senders are simulated.") var userPoolId: String
     @Option(name: .long, help: "The sender bootstrap to run.") var bootstrap: String
     @Option(name: .long, help: "The SNS topic the sender publishes to (its SNS_TOPIC_ARN).") var snsTopicArn: String
     @Option(name: .long, help: "The KMS key (default: the pool's LambdaConfig.KMSKeyID).") var kmsKeyArn: String?
     @Option(name: .long, help: "The user's phone number.") var phone = "+15555550100"
+    @Option(name: .long, help: "The user's email address.") var email = "demo-user@example.com"
     @Option(name: .long, help: "The user name.") var username = "demo-user"
-    @Option(name: .long, parsing: .upToNextOption, help: "Triggers to simulate: \(SMSTrigger.allValueStrings.joined(separator: ", ")).")
-    var trigger: [SMSTrigger] = [.init(.smsSignUp), .init(.smsAuthentication), .init(.smsForgotPassword)]
+    @Option(name: .long, help: "The sender an event name goes to: sms or email.") var channel: TriggerSource.Channel = .sms
+    @Option(name: .long, parsing: .upToNextOption, help: "Triggers to simulate: \(TriggerArgument.allValueStrings.joined(separator: ", ")), or a full trigger source.")
+    var trigger: [TriggerArgument] = [.event(.signUp), .event(.authentication), .event(.forgotPassword)]
 
     func run() async throws {
         let aws = try CLI.aws()
@@ -273,19 +290,23 @@ struct Simulate: AsyncParsableCommand {
         guard let keyArn = kmsKeyArn ?? pool["LambdaConfig"]["KMSKeyID"]?.stringValue else {
             throw CLIFailure("\(userPoolId) has no LambdaConfig.KMSKeyID: attach the sender first (`smsredirect attach` or the stack's helper), or pass --kms-key-arn")
         }
-        if pool["LambdaConfig"]["CustomSMSSender"] == nil {
-            print("note: \(userPoolId) has no CustomSMSSender yet; Cognito itself would not call the sender")
+        let sources = trigger.map { $0.source(on: channel) }
+        for channel in Set(sources.map(\.channel)).sorted(by: { $0.rawValue > $1.rawValue }) where pool["LambdaConfig"][channel.triggerPrefix] == nil {
+            print("note: \(userPoolId) has no \(channel.triggerPrefix) yet; Cognito itself would not call the sender for \(channel.rawValue) codes")
         }
         var environment = CLI.lambdaEnvironment(["KMS_KEY_ARN": keyArn, "SNS_TOPIC_ARN": snsTopicArn])
         environment["AWS_REGION"] = aws.region
         let send = SimulatedSend(simulator: CognitoSimulator(kmsKeyArn: keyArn, kms: kms), senderBootstrap: bootstrap, environment: environment,
                                  functionName: "sms-sender", region: aws.region)
-        let sources = trigger.map(\.source)
-        let sent = try await send.run(sources.map { .init(triggerSource: $0, code: SimulatedSend.code(for: $0), userPoolId: userPoolId, userName: username, phoneNumber: phone) })
+        let sent = try await send.run(sources.map { source in
+            .init(triggerSource: source, code: SimulatedSend.code(for: source), userPoolId: userPoolId, userName: username,
+                  phoneNumber: source.isSMS ? phone : nil, email: source.isSMS ? nil : email)
+        })
         var failed = false
         for (request, outcome) in sent {
+            let recipient = request.triggerSource.isSMS ? phone : email
             switch outcome {
-            case .response: print("\(request.triggerSource.rawValue): the sender published the code for \(username) (\(phone))")
+            case .response: print("\(request.triggerSource.rawValue): the sender published the \(request.triggerSource.purpose) for \(username) (\(recipient))")
             default: print("\(request.triggerSource.rawValue): the sender failed: \(outcome)"); failed = true
             }
         }
@@ -293,18 +314,43 @@ struct Simulate: AsyncParsableCommand {
     }
 }
 
-/// A CustomSMSSender trigger as the command line names it: its event (`SignUp`) or its full
-/// source (`CustomSMSSender_SignUp`). A name that is neither is refused with the list.
-struct SMSTrigger: ExpressibleByArgument {
-    let source: TriggerSource
+extension TriggerSource.Channel: ExpressibleByArgument {}
 
-    init(_ source: TriggerSource) { self.source = source }
+/// A trigger as the command line names it: an event (`SignUp`), sent on the command's channel; a
+/// full source (`CustomEmailSender_SignUp`); or a passwordless one-time password (`SMS_OTP`,
+/// `EMAIL_OTP`), which Cognito sends on the Authentication trigger. Anything else is refused with the list.
+enum TriggerArgument: ExpressibleByArgument, Equatable {
+    case event(TriggerSource.Kind)
+    case source(TriggerSource)
 
     init?(argument: String) {
-        guard let source = TriggerSource.allCases.first(where: { $0.isSMS && ($0.event == argument || $0.rawValue == argument) }) else { return nil }
-        self.source = source
+        switch argument.uppercased() {
+        case "SMS_OTP": self = .source(.smsAuthentication)
+        case "EMAIL_OTP": self = .source(.emailAuthentication)
+        default:
+            if let source = TriggerSource(rawValue: argument) {
+                self = .source(source)
+            } else if let kind = TriggerSource.Kind.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) {
+                self = .event(kind)
+            } else {
+                return nil
+            }
+        }
     }
 
-    static var allValueStrings: [String] { TriggerSource.allCases.filter(\.isSMS).map(\.event) }
-    var defaultValueDescription: String { source.event }
+    /// The source this argument names, an event taking `channel`.
+    func source(on channel: TriggerSource.Channel) -> TriggerSource {
+        switch self {
+        case let .event(kind): TriggerSource(channel, kind)
+        case let .source(source): source
+        }
+    }
+
+    static var allValueStrings: [String] { TriggerSource.Kind.allCases.map(\.rawValue) + ["SMS_OTP", "EMAIL_OTP"] }
+    var defaultValueDescription: String {
+        switch self {
+        case let .event(kind): kind.rawValue
+        case let .source(source): source.rawValue
+        }
+    }
 }

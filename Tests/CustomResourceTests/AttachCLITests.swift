@@ -1,4 +1,5 @@
 import AWSCore
+import AWSServices
 import Foundation
 import Testing
 import TestSupport
@@ -59,6 +60,56 @@ struct AttachCLITests {
         let badKey = try await CommandRunner.run(smsredirect, ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn, "--kms-key-arn", "alias/codes"])
         #expect(badKey.status != 0)
         #expect(badKey.standardError.contains("--kms-key-arn must be a key ARN"))
+    }
+
+    /// `attach --redirect-email` on a pool with a CustomEmailSender of its own: the simulated email
+    /// sign-up, password reset and passwordless EMAIL_OTP sign-in each reach the inbox for
+    /// `wait-code --email`, and the detach gives the pool its own email sender back.
+    @Test func emailRedirectFromTheCommandLine() async throws {
+        let harness = try await HelperHarness.make()
+        let target = try await harness.makeTarget(fixture: "14-custom-email-sender-sharing-the-key")
+        let ownEmailSender = try #require(target.original["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue)
+        let sns = try SNSClient(configuration: Moto.configuration()), sqs = try SQSClient(configuration: Moto.configuration())
+        let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
+        let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
+        _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: try #require(try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"]))
+        let smsredirect = try BuiltProducts.path("smsredirect")
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("cli-journal-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+
+        let attach = try await CommandRunner.run(smsredirect, ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
+                                                              "--kms-key-arn", target.keyArn, "--redirect-email", "--journal", journal, "--json"])
+        #expect(attach.status == 0, "\(attach.standardError)")
+        #expect(try JSONValue(data: Data(attach.standardOutput.utf8))["redirectEmail"] == true)
+        let attached = try await harness.cognito.describeUserPool(id: target.poolId)
+        #expect(attached["LambdaConfig"]["CustomEmailSender"] == ["LambdaArn": .string(target.function.functionArn), "LambdaVersion": "V1_0"])
+        #expect(attached["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn)
+
+        let address = "ana-\(UUID().uuidString.prefix(6).lowercased())@example.com"
+        let simulate = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", target.poolId, "--bootstrap", try BuiltProducts.path("sender"),
+                                                                "--sns-topic-arn", topic, "--channel", "email", "--email", address, "--username", "ana",
+                                                                "--trigger", "SignUp", "ForgotPassword", "EMAIL_OTP"])
+        #expect(simulate.status == 0, "\(simulate.standardError)")
+        #expect(simulate.standardOutput.contains("CustomEmailSender_SignUp: the sender published the sign-up verification code for ana (\(address))"), "\(simulate.standardOutput)")
+        for trigger in ["SignUp", "ForgotPassword", "Authentication"] {
+            let wait = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--email", address.uppercased(), "--trigger", trigger,
+                                                                "--timeout", "20", "--json"])
+            #expect(wait.status == 0, "\(trigger): \(wait.standardError)")
+            let record = try JSONValue(data: Data(wait.standardOutput.utf8))
+            #expect(record["triggerSource"]?.stringValue == "CustomEmailSender_\(trigger)" && record["channel"] == "email" && record["email"]?.stringValue == address)
+            #expect(record["code"]?.stringValue?.wholeMatch(of: /[0-9]{6}/) != nil, "\(trigger): a code, not a placeholder")
+        }
+        // An address is a different filter from a phone: the email codes are not the phone's.
+        let byPhone = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--phone", "+15555550100", "--timeout", "1"])
+        #expect(byPhone.status == 2)
+        let both = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--phone", "+15555550100", "--email", address])
+        #expect(both.status != 0 && both.standardError.contains("give --phone or --email, not both"), "\(both.standardError)")
+
+        let detach = try await CommandRunner.run(smsredirect, ["detach", "--user-pool-id", target.poolId, "--journal", journal])
+        #expect(detach.status == 0, "\(detach.standardError)")
+        let restored = try await harness.cognito.describeUserPool(id: target.poolId)
+        #expect(restored["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue == ownEmailSender)
+        #expect(PoolFixtures.comparable(restored) == PoolFixtures.comparable(target.original))
     }
 
     /// A setup script run twice: the second attach must not journal the redirected pool as the

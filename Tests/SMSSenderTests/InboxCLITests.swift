@@ -51,7 +51,7 @@ struct InboxCLITests {
         let simulate = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", poolId, "--bootstrap", try BuiltProducts.path("sender"),
                                                                 "--sns-topic-arn", topic, "--phone", "+15555550123", "--username", "ana"])
         #expect(simulate.status == 0, "\(simulate.standardError)")
-        #expect(simulate.standardOutput.contains("CustomSMSSender_Authentication: the sender published the code for ana"))
+        #expect(simulate.standardOutput.contains("CustomSMSSender_Authentication: the sender published the MFA sign-in code for ana (+15555550123)"))
 
         // Someone else's code is not taken (and stays for them).
         let other = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--phone", "+15555550999", "--timeout", "2"])
