@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "smsredirect",
             dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender", "RedirectClient",
+                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender", "RedirectClient", "Doctor", "DemoScenario",
                 // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
                 "GlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -116,6 +116,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime", "GlibcCompat"]),
+        // `smsredirect demo`'s scenario and the stack it builds (also the doctor tests' healthy setup).
+        .target(name: "DemoScenario", dependencies: ["AWSCore", "AWSServices", "CustomResource", "Doctor", "LambdaLocal", "PoolConfig", "PoolJournal", "RedirectClient", "SMSSender"]),
+        // `smsredirect doctor`: reads the redirect end to end and checks each thing a code needs.
+        .target(name: "Doctor", dependencies: ["AWSCore", "AWSServices", "PoolConfig", "PoolJournal"]),
         .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
         // Shared by the test targets: the moto environment, the fault injectors for what moto can't do,
         // and the bare-root Lambda sandbox the shipped zips run in.
@@ -156,6 +160,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "DemoScenario", "CustomResource", "RedirectClient", "SMSSender", "PoolJournal", "PoolConfig", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
         // The zips `make package` writes: glibc versions, and the sender run from them with and without its layer.
         .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "RedirectClient", "EncryptionSDKKMS", "AWSServices", "AWSCore", "LambdaRuntime", "LambdaLocal", "TestSupport"]),

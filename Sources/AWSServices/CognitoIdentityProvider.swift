@@ -6,12 +6,15 @@ import Foundation
 /// The user pool document is a ``JSONValue`` in and out: UpdateUserPool resets whatever it is not
 /// sent, so a field this client does not know must still travel untouched.
 public struct CognitoIdentityProviderClient: Sendable {
+    /// Cognito user pools on the wire: awsJson 1.1, signed as `cognito-idp`.
     public static let service = ServiceDescriptor(
         serviceId: "Cognito Identity Provider", signingName: "cognito-idp", endpointPrefix: "cognito-idp",
         wireProtocol: .awsJSON(version: "1.1", targetPrefix: "AWSCognitoIdentityProviderService"))
 
+    /// The signing, retrying client every call goes through.
     public let client: AWSServiceClient
 
+    /// Creates a client; `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` or `AWS_ENDPOINT_URL` overrides the endpoint.
     public init(configuration: AWSClientConfiguration) throws {
         client = try AWSServiceClient(service: Self.service, configuration: configuration)
     }
@@ -34,23 +37,34 @@ public struct CognitoIdentityProviderClient: Sendable {
         try await client.json("GetUserPoolMfaConfig", ["UserPoolId": .string(userPoolId)])
     }
 
+    /// SetUserPoolMfaConfig with `request` as the input (UserPoolId, MfaConfiguration, the factors).
+    public func setUserPoolMfaConfig(_ request: JSONValue) async throws {
+        _ = try await client.json("SetUserPoolMfaConfig", request)
+    }
+
     /// UpdateUserPool with `request` as the input document. It must carry every setting to keep:
     /// Cognito resets the ones it is not sent.
     public func updateUserPool(_ request: JSONValue) async throws {
         _ = try await client.json("UpdateUserPool", request)
     }
 
+    /// DeleteUserPool: deletes the pool with its users and app clients.
     public func deleteUserPool(id userPoolId: String) async throws {
         _ = try await client.json("DeleteUserPool", ["UserPoolId": .string(userPoolId)])
     }
 
     /// An app client of a pool.
     public struct UserPoolClient: Sendable, Equatable {
+        /// `ClientId`: the id apps pass to SignUp and InitiateAuth.
         public var clientId: String
+        /// `ClientName`, as created.
         public var clientName: String
+        /// `UserPoolId` of the pool the client belongs to.
         public var userPoolId: String
     }
 
+    /// CreateUserPoolClient; `explicitAuthFlows` takes Cognito's names (e.g. `ALLOW_USER_PASSWORD_AUTH`),
+    /// and none sends Cognito's default.
     public func createUserPoolClient(userPoolId: String, clientName: String, explicitAuthFlows: [String] = [], generateSecret: Bool = false) async throws -> UserPoolClient {
         var input: JSONValue = ["UserPoolId": .string(userPoolId), "ClientName": .string(clientName), "GenerateSecret": .bool(generateSecret)]
         if !explicitAuthFlows.isEmpty { input["ExplicitAuthFlows"] = .array(explicitAuthFlows.map { .string($0) }) }
@@ -63,11 +77,15 @@ public struct CognitoIdentityProviderClient: Sendable {
         }
     }
 
+    /// What SignUp answers about the new user.
     public struct SignUpResult: Sendable, Equatable {
+        /// `UserSub`: the user's immutable `sub` attribute.
         public var userSub: String
+        /// `UserConfirmed`: false (also when absent) while the user still has to confirm a code.
         public var userConfirmed: Bool
     }
 
+    /// SignUp through the app client `clientId`; `clientMetadata` reaches the pool's Lambda triggers.
     public func signUp(clientId: String, username: String, password: String, userAttributes: [String: String] = [:], clientMetadata: [String: String] = [:]) async throws -> SignUpResult {
         var input: JSONValue = ["ClientId": .string(clientId), "Username": .string(username), "Password": .string(password),
                                 "UserAttributes": Self.attributeList(userAttributes)]

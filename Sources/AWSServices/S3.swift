@@ -3,25 +3,36 @@ import Foundation
 
 /// Amazon S3 (restXml): buckets, objects with conditional writes and reads, presigned PUT URLs.
 public struct S3Client: Sendable {
+    /// S3 on the wire: restXml, signed as `s3` with S3's signing rules.
     public static let service = ServiceDescriptor(serviceId: "S3", signingName: "s3", endpointPrefix: "s3", wireProtocol: .restXML)
 
+    /// The signing, retrying client every call goes through.
     public let client: AWSServiceClient
 
+    /// Creates a client; `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL` overrides the endpoint (then path-style).
     public init(configuration: AWSClientConfiguration) throws {
         client = try AWSServiceClient(service: Self.service, configuration: configuration)
     }
 
+    /// An object as GetObject returns it.
     public struct Object: Sendable, Equatable {
+        /// The object's bytes, read whole.
         public var body: Data
+        /// The `ETag` header, quotes included, for a later `ifMatch`; nil if absent.
         public var eTag: String?
+        /// The `Content-Type` header the object was stored with.
         public var contentType: String?
     }
 
+    /// An object's metadata as HeadObject returns it.
     public struct ObjectHead: Sendable, Equatable {
+        /// The `ETag` header, quotes included; nil if absent.
         public var eTag: String?
+        /// The `Content-Length` header: the object's size in bytes.
         public var contentLength: Int?
     }
 
+    /// CreateBucket in the client's region (a `LocationConstraint` outside `us-east-1`).
     public func createBucket(name: String) async throws {
         var body = Data()
         if client.region != "us-east-1" {

@@ -3,23 +3,30 @@ import Foundation
 
 /// Amazon SNS (awsQuery, XML responses).
 public struct SNSClient: Sendable {
+    /// SNS on the wire: awsQuery with API version 2010-03-31, signed as `sns`.
     public static let service = ServiceDescriptor(
         serviceId: "SNS", signingName: "sns", endpointPrefix: "sns", wireProtocol: .awsQuery(apiVersion: "2010-03-31"))
 
+    /// The signing, retrying client every call goes through.
     public let client: AWSServiceClient
 
+    /// Creates a client; `AWS_ENDPOINT_URL_SNS` or `AWS_ENDPOINT_URL` overrides the endpoint.
     public init(configuration: AWSClientConfiguration) throws {
         client = try AWSServiceClient(service: Self.service, configuration: configuration)
     }
 
     /// A message attribute for subscription filter policies.
     public struct MessageAttribute: Sendable, Equatable {
+        /// `DataType`: `String`, `String.Array`, `Number` or `Binary`.
         public var dataType: String
+        /// `StringValue`: the value as text, whatever the data type.
         public var stringValue: String
+        /// Creates an attribute; the data type defaults to `String`.
         public init(dataType: String = "String", stringValue: String) {
             self.dataType = dataType
             self.stringValue = stringValue
         }
+        /// A `String` attribute.
         public static func string(_ value: String) -> MessageAttribute { MessageAttribute(stringValue: value) }
     }
 
@@ -55,8 +62,46 @@ public struct SNSClient: Sendable {
         return try required(result, "MessageId", operation: "Publish")
     }
 
+    /// Unsubscribe: deletes the subscription; the endpoint gets no further messages.
     public func unsubscribe(subscriptionArn: String) async throws {
         _ = try await client.query("Unsubscribe", [("SubscriptionArn", subscriptionArn)])
+    }
+
+    /// One subscription of a topic, as ListSubscriptionsByTopic lists it.
+    public struct Subscription: Sendable, Equatable {
+        /// `SubscriptionArn`; `PendingConfirmation` until the endpoint confirms (an email's link).
+        public var subscriptionArn: String
+        /// `Protocol`: `email`, `sqs`, `https`, …
+        public var transport: String
+        /// `Endpoint`: the address, queue ARN or URL.
+        public var endpoint: String
+
+        /// True while the endpoint has not confirmed the subscription: it receives nothing.
+        public var isPendingConfirmation: Bool { subscriptionArn == "PendingConfirmation" }
+
+        /// A subscription as listed.
+        public init(subscriptionArn: String, transport: String, endpoint: String) {
+            self.subscriptionArn = subscriptionArn
+            self.transport = transport
+            self.endpoint = endpoint
+        }
+    }
+
+    /// ListSubscriptionsByTopic, every page.
+    public func listSubscriptionsByTopic(topicArn: String) async throws -> [Subscription] {
+        var subscriptions: [Subscription] = []
+        var nextToken: String?
+        repeat {
+            var parameters: [(name: String, value: String)] = [("TopicArn", topicArn)]
+            if let nextToken { parameters.append(("NextToken", nextToken)) }
+            let result = try await client.query("ListSubscriptionsByTopic", parameters)
+            for member in result.child("Subscriptions")?.children(named: "member") ?? [] {
+                subscriptions.append(Subscription(subscriptionArn: member.childText("SubscriptionArn") ?? "", transport: member.childText("Protocol") ?? "",
+                                                  endpoint: member.childText("Endpoint") ?? ""))
+            }
+            nextToken = result.childText("NextToken").flatMap { $0.isEmpty ? nil : $0 }
+        } while nextToken != nil
+        return subscriptions
     }
 
     private func required(_ result: XMLElement, _ field: String, operation: String) throws -> String {

@@ -3,23 +3,33 @@ import Foundation
 
 /// Amazon SQS (awsJson 1.0, the protocol current SDKs use).
 public struct SQSClient: Sendable {
+    /// SQS on the wire: awsJson 1.0 with target prefix `AmazonSQS`, signed as `sqs`.
     public static let service = ServiceDescriptor(
         serviceId: "SQS", signingName: "sqs", endpointPrefix: "sqs", wireProtocol: .awsJSON(version: "1.0", targetPrefix: "AmazonSQS"))
 
+    /// The signing, retrying client every call goes through.
     public let client: AWSServiceClient
 
+    /// Creates a client; `AWS_ENDPOINT_URL_SQS` or `AWS_ENDPOINT_URL` overrides the endpoint.
     public init(configuration: AWSClientConfiguration) throws {
         client = try AWSServiceClient(service: Self.service, configuration: configuration)
     }
 
+    /// A message as ReceiveMessage returns it.
     public struct Message: Sendable, Equatable {
+        /// `MessageId`: SQS's id of the message, the same on every delivery.
         public var messageId: String
+        /// `ReceiptHandle`: this delivery's handle, needed to delete the message or change its visibility.
         public var receiptHandle: String
+        /// `Body`; empty when absent.
         public var body: String
+        /// `Attributes`: system attributes such as `ApproximateReceiveCount` and `SentTimestamp`.
         public var attributes: [String: String]
+        /// `MessageAttributes` by name, their `StringValue` only (binary attributes are left out).
         public var messageAttributes: [String: String]
     }
 
+    /// CreateQueue; returns the queue URL. Idempotent when the name and attributes match an existing queue.
     public func createQueue(name: String, attributes: [String: String] = [:], tags: [String: String] = [:]) async throws -> String {
         var input: JSONValue = ["QueueName": .string(name)]
         if !attributes.isEmpty { input["Attributes"] = attributes.jsonValue }
@@ -28,6 +38,7 @@ public struct SQSClient: Sendable {
         return try client.decoding("CreateQueue") { try output["QueueUrl"].requiredString("QueueUrl") }
     }
 
+    /// DeleteQueue; SQS may take up to 60 seconds to finish, and the name is blocked meanwhile.
     public func deleteQueue(queueUrl: String) async throws {
         _ = try await client.json("DeleteQueue", ["QueueUrl": .string(queueUrl)])
     }
@@ -46,25 +57,32 @@ public struct SQSClient: Sendable {
         return urls
     }
 
+    /// TagQueue: adds or overwrites the given tags, leaving others alone.
     public func tagQueue(queueUrl: String, tags: [String: String]) async throws {
         _ = try await client.json("TagQueue", ["QueueUrl": .string(queueUrl), "Tags": tags.jsonValue])
     }
 
+    /// ListQueueTags; empty when the queue has none.
     public func listQueueTags(queueUrl: String) async throws -> [String: String] {
         let output = try await client.json("ListQueueTags", ["QueueUrl": .string(queueUrl)])
         return (output["Tags"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
     }
 
-    public func getQueueUrl(name: String) async throws -> String {
-        let output = try await client.json("GetQueueUrl", ["QueueName": .string(name)])
+    /// GetQueueUrl; a missing queue throws an ``AWSError`` with `isNotFound`.
+    public func getQueueUrl(name: String, ownerAccount: String? = nil) async throws -> String {
+        var input: JSONValue = ["QueueName": .string(name)]
+        if let ownerAccount { input["QueueOwnerAWSAccountId"] = .string(ownerAccount) }
+        let output = try await client.json("GetQueueUrl", input)
         return try client.decoding("GetQueueUrl") { try output["QueueUrl"].requiredString("QueueUrl") }
     }
 
+    /// GetQueueAttributes for `names` (every attribute by default), values as SQS writes them.
     public func getQueueAttributes(queueUrl: String, names: [String] = ["All"]) async throws -> [String: String] {
         let output = try await client.json("GetQueueAttributes", ["QueueUrl": .string(queueUrl), "AttributeNames": .array(names.map { .string($0) })])
         return (output["Attributes"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
     }
 
+    /// SetQueueAttributes for the given attributes only; changes may take a minute to spread.
     public func setQueueAttributes(queueUrl: String, attributes: [String: String]) async throws {
         _ = try await client.json("SetQueueAttributes", ["QueueUrl": .string(queueUrl), "Attributes": attributes.jsonValue])
     }
@@ -102,6 +120,7 @@ public struct SQSClient: Sendable {
         return try client.decoding("SendMessage") { try output["MessageId"].requiredString("MessageId") }
     }
 
+    /// DeleteMessage by the receipt handle of its latest delivery.
     public func deleteMessage(queueUrl: String, receiptHandle: String) async throws {
         _ = try await client.json("DeleteMessage", ["QueueUrl": .string(queueUrl), "ReceiptHandle": .string(receiptHandle)])
     }
