@@ -47,4 +47,16 @@ public struct CloudFormationClient: Sendable {
                      status: member.childText("StackStatus") ?? "", outputs: pairs("Outputs", key: "OutputKey", value: "OutputValue"),
                      parameters: pairs("Parameters", key: "ParameterKey", value: "ParameterValue"))
     }
+
+    /// CreateStack from a template body; returns the stack id. (The doctor tests deploy a stack
+    /// of literal outputs with it; the real stacks are deployed with the AWS CLI.)
+    public func createStack(name: String, templateBody: String, parameters: [String: String] = [:]) async throws -> String {
+        var input: [(String, String)] = [("StackName", name), ("TemplateBody", templateBody)]
+        for (index, parameter) in parameters.sorted(by: { $0.key < $1.key }).enumerated() {
+            input += [("Parameters.member.\(index + 1).ParameterKey", parameter.key), ("Parameters.member.\(index + 1).ParameterValue", parameter.value)]
+        }
+        let result = try await client.query("CreateStack", input)
+        guard let id = result.childText("StackId") else { throw client.malformed(operation: "CreateStack", response: nil, detail: "the response has no StackId") }
+        return id
+    }
 }
