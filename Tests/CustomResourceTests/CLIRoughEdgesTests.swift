@@ -109,7 +109,7 @@ struct CLIRoughEdgesTests {
     }
 
     @Test(arguments: [["demo"], ["simulate"], ["wait-code"], ["inbox", "create"], ["inbox", "delete"], ["inbox", "prune"], ["inbox", "purge"],
-                      ["attach"], ["detach"], ["journal", "list"], ["journal", "show"], ["journal", "diff"], ["decrypt"], ["invoke"]])
+                      ["attach"], ["detach"], ["journal", "list"], ["journal", "show"], ["journal", "diff"], ["decrypt"], ["invoke"], ["doctor"]])
     func everyVerbsHelpHasAnExample(_ verb: [String]) async throws {
         let help = try await CommandRunner.run(smsredirect, verb + ["--help"])
         #expect(help.status == 0)
