@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test unit deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo
+.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo
 
 help:
 	@echo "The README's first two commands:"
@@ -10,6 +10,9 @@ help:
 	@echo "  make test          everything below marked (test), in order; what CI runs"
 	@echo "Tests, each step on its own:"
 	@echo "  make unit          the suites tagged .unit: no moto, no Python, no packaging (the edit-compile-test loop)"
+	@echo "  make format        rewrite Sources, Tests and Package.swift in the project's style (.swift-format)"
+	@echo "  make test-format   (test) fail on any file \`make format\` would change"
+	@echo "  make test-docs     (test) fail on any public declaration without a /// doc comment"
 	@echo "  make deps          (test) install the pinned apt and pip packages the tests and benchmarks use"
 	@echo "  make build         (test) build the package and its tests once, in .build"
 	@echo "  make test-package  (test) the Lambda zips and the CLI archive from a debug build, checked for glibc 2.34"
@@ -94,7 +97,19 @@ destroy:
 	@echo "destroy: $$STACK deleted. Its journal bucket is kept on purpose (the audit outlives the stack): empty and delete it when you no longer need it."
 
 # `make test` is these steps, in order; each runs alone too (with what it needs before it).
-test: test-requests test-secrets test-demo
+test: test-format test-docs test-requests test-secrets test-demo
+
+# The style is swift-format's pretty printer (the toolchain's own `swift format`), configured in
+# .swift-format: 4 spaces, 160 columns, no rewriting rules. Cheap, so `make test` checks it first.
+FORMAT_PATHS := Sources Tests Package.swift
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+test-format:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS) || { echo "test-format: run \`make format\`" >&2; exit 1; }
+
+test-docs:
+	python3 scripts/check-public-docs.py -q
 
 # The packaging a shipped zip goes through, on the debug build: the layout and the runtime closure
 # are checked on every run.
