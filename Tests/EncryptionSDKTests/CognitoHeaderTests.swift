@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import Testing
 import TestSupport
@@ -8,9 +9,16 @@ import RedirectClient
 /// vectors/cognito/expected-headers.json records, through the API and through the CLI formatter.
 @Suite("Cognito ciphertext headers", .tags(.unit))
 struct CognitoHeaderTests {
-    static var expected: [String: [String: Any]] {
+    static var expected: [String: JSONValue] {
         let url = TestPaths.cognitoVectors.appendingPathComponent("expected-headers.json")
-        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: [String: Any]]
+        return (try? JSONValue(data: Data(contentsOf: url)))?.objectValue ?? [:]
+    }
+
+    /// A string-to-string object (an encryption context) as a dictionary; nil when it is not one.
+    static func strings(_ value: JSONValue?) -> [String: String]? {
+        guard let members = value?.objectValue else { return nil }
+        let strings = members.compactMapValues(\.stringValue)
+        return strings.count == members.count ? strings : nil
     }
 
     static func message(_ file: String) throws -> [UInt8] {
@@ -26,26 +34,26 @@ struct CognitoHeaderTests {
     func headerMatches(file: String) throws {
         let exp = try #require(Self.expected[file])
         let bytes = try Self.message(file)
-        #expect(bytes.count == exp["decoded_bytes"] as! Int)
+        #expect(bytes.count == exp["decoded_bytes"]?.intValue)
         let h = try MessageHeader.parse(bytes)
-        #expect(Int(h.version) == exp["message_format_version"] as! Int)
-        #expect("0x" + hex16(h.suite.id) == exp["algorithm_suite_id"] as! String)
-        #expect(hexString(h.messageID) == exp["message_id_hex"] as! String)
-        #expect(h.encryptionContext == exp["encryption_context"] as! [String: String])
-        let edks = exp["encrypted_data_keys"] as! [[String: Any]]
+        #expect(Int(h.version) == exp["message_format_version"]?.intValue)
+        #expect("0x" + hex16(h.suite.id) == exp["algorithm_suite_id"]?.stringValue)
+        #expect(hexString(h.messageID) == exp["message_id_hex"]?.stringValue)
+        #expect(h.encryptionContext == Self.strings(exp["encryption_context"]))
+        let edks = try #require(exp["encrypted_data_keys"]?.arrayValue)
         #expect(h.encryptedDataKeys.count == edks.count)
         for (got, want) in zip(h.encryptedDataKeys, edks) {
-            #expect(got.providerID == want["provider_id"] as! String)
-            #expect(String(decoding: got.providerInfo, as: UTF8.self) == want["provider_info"] as! String)
-            #expect(got.ciphertext.count == want["ciphertext_len"] as! Int)
+            #expect(got.providerID == want["provider_id"]?.stringValue)
+            #expect(String(decoding: got.providerInfo, as: UTF8.self) == want["provider_info"]?.stringValue)
+            #expect(got.ciphertext.count == want["ciphertext_len"]?.intValue)
         }
-        #expect(h.contentType.name == exp["content_type"] as! String)
-        #expect(Int(h.frameLength) == exp["frame_length"] as! Int)
-        #expect(h.headerBodyLength == exp["header_body_len"] as! Int)
-        #expect(h.headerLength == exp["header_len_incl_auth"] as! Int)
-        #expect(hexString(h.authTag) == exp["header_auth_tag_hex"] as! String)
-        #expect(h.headerIV.map(hexString) == exp["header_iv_hex"] as? String)
-        #expect(h.suiteData.map(hexString) == exp["suite_data_commitment_hex"] as? String)
+        #expect(h.contentType.name == exp["content_type"]?.stringValue)
+        #expect(Int(h.frameLength) == exp["frame_length"]?.intValue)
+        #expect(h.headerBodyLength == exp["header_body_len"]?.intValue)
+        #expect(h.headerLength == exp["header_len_incl_auth"]?.intValue)
+        #expect(hexString(h.authTag) == exp["header_auth_tag_hex"]?.stringValue)
+        #expect(h.headerIV.map(hexString) == exp["header_iv_hex"]?.stringValue)
+        #expect(h.suiteData.map(hexString) == exp["suite_data_commitment_hex"]?.stringValue)
         // The signature key in the context is a valid compressed point on the suite's curve.
         _ = try MessageSignature.VerificationKey(algorithm: .ecdsaP384,
                                                  base64: h.encryptionContext["aws-crypto-public-key"]!)
@@ -59,17 +67,17 @@ struct CognitoHeaderTests {
     func cliJSON(file: String) throws {
         let exp = try #require(Self.expected[file])
         let out = try CodeMessage.renderHeader(of: try Self.message(file), json: true)
-        let got = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+        let got = try JSONValue(data: Data(out.utf8))
         for key in ["message_format_version", "algorithm_suite_id", "message_id_hex", "content_type",
                     "frame_length", "header_body_len", "header_len_incl_auth", "header_auth_tag_hex"] {
-            #expect("\(got[key]!)" == "\(exp[key]!)", "field \(key)")
+            #expect(got[key] != nil && got[key] == exp[key], "field \(key)")
         }
-        #expect(got["encryption_context"] as! [String: String] == exp["encryption_context"] as! [String: String])
-        let gotEDKs = got["encrypted_data_keys"] as! [[String: Any]]
-        let expEDKs = exp["encrypted_data_keys"] as! [[String: Any]]
-        #expect(gotEDKs.map { $0["provider_info"] as! String } == expEDKs.map { $0["provider_info"] as! String })
-        #expect(gotEDKs.map { $0["provider_id"] as! String } == expEDKs.map { $0["provider_id"] as! String })
-        #expect(gotEDKs.map { $0["ciphertext_len"] as! Int } == expEDKs.map { $0["ciphertext_len"] as! Int })
+        #expect(Self.strings(got["encryption_context"]) != nil && Self.strings(got["encryption_context"]) == Self.strings(exp["encryption_context"]))
+        let gotEDKs = try #require(got["encrypted_data_keys"]?.arrayValue)
+        let expEDKs = try #require(exp["encrypted_data_keys"]?.arrayValue)
+        #expect(gotEDKs.map { $0["provider_info"]?.stringValue } == expEDKs.map { $0["provider_info"]?.stringValue })
+        #expect(gotEDKs.map { $0["provider_id"]?.stringValue } == expEDKs.map { $0["provider_id"]?.stringValue })
+        #expect(gotEDKs.map { $0["ciphertext_len"]?.intValue } == expEDKs.map { $0["ciphertext_len"]?.intValue })
     }
 
     @Test("CLI --show-header text names suite, version, context and key ARN")

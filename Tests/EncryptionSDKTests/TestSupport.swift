@@ -1,4 +1,6 @@
+import AWSCore
 import Foundation
+import Testing
 import TestSupport
 @testable import EncryptionSDK
 
@@ -22,35 +24,34 @@ struct VectorKeys {
     let keys: [String: Key]
 
     init(url: URL) throws {
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        let json = try JSONValue(data: Data(contentsOf: url))
         var keys: [String: Key] = [:]
-        for (name, raw) in json["keys"] as! [String: Any] {
-            let k = raw as! [String: Any]
+        for (name, k) in try #require(json["keys"]?.objectValue, "keys.json has no keys") {
             let material: String
-            if let s = k["material"] as? String {
+            if let s = k["material"]?.stringValue {
                 material = s
             } else {
-                let lines = k["material"] as? [String] ?? []
-                material = lines.joined(separator: k["line-separator"] as? String ?? "")
+                let lines = k["material"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                material = lines.joined(separator: k["line-separator"]?.stringValue ?? "")
             }
-            keys[name] = Key(type: k["type"] as! String, algorithm: k["algorithm"] as! String,
-                             material: material, decrypt: k["decrypt"] as? Bool ?? true)
+            keys[name] = Key(type: try #require(k["type"]?.stringValue), algorithm: try #require(k["algorithm"]?.stringValue),
+                             material: material, decrypt: k["decrypt"]?.boolValue ?? true)
         }
         self.keys = keys
     }
 
     /// Builds the keyring a manifest master-key entry describes.
-    func keyring(for entry: [String: Any]) throws -> any Keyring {
-        guard entry["type"] as? String == "raw" else { throw VectorError.unsupported("master key type \(entry["type"] ?? "nil")") }
-        let name = entry["key"] as! String
+    func keyring(for entry: JSONValue) throws -> any Keyring {
+        guard entry["type"]?.stringValue == "raw" else { throw VectorError.unsupported("master key type \(entry["type"]?.jsonString ?? "nil")") }
+        let name = try #require(entry["key"]?.stringValue)
         guard let key = keys[name] else { throw VectorError.unsupported("unknown key \(name)") }
-        let namespace = entry["provider-id"] as! String
-        switch entry["encryption-algorithm"] as? String {
+        let namespace = try #require(entry["provider-id"]?.stringValue)
+        switch entry["encryption-algorithm"]?.stringValue {
         case "aes":
             return try RawAESKeyring(keyNamespace: namespace, keyName: name, wrappingKey: Data(base64Encoded: key.material)!)
         case "rsa":
             let padding: RawRSAKeyring.Padding
-            switch (entry["padding-algorithm"] as? String, entry["padding-hash"] as? String) {
+            switch (entry["padding-algorithm"]?.stringValue, entry["padding-hash"]?.stringValue) {
             case ("pkcs1", _): padding = .pkcs1V15
             case ("oaep-mgf1", "sha1"): padding = .oaepSHA1
             case ("oaep-mgf1", "sha256"): padding = .oaepSHA256
@@ -63,7 +64,7 @@ struct VectorKeys {
             }
             return try RawRSAKeyring(keyNamespace: namespace, keyName: name, padding: padding, publicKeyPEM: key.material)
         default:
-            throw VectorError.unsupported("encryption algorithm \(entry["encryption-algorithm"] ?? "nil")")
+            throw VectorError.unsupported("encryption algorithm \(entry["encryption-algorithm"]?.jsonString ?? "nil")")
         }
     }
 }

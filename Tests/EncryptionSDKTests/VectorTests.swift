@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import Testing
 import TestSupport
@@ -13,28 +14,28 @@ struct VectorTests {
 
     static func run(folder: String) async throws -> Outcome {
         let dir = TestPaths.esdkVectors.appendingPathComponent(folder)
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("manifest.json"))) as! [String: Any]
-        let keys = try VectorKeys(url: resolve(manifest["keys"] as! String, relativeTo: dir))
-        let tests = manifest["tests"] as! [String: Any]
+        let manifest = try JSONValue(data: Data(contentsOf: dir.appendingPathComponent("manifest.json")))
+        let keys = try VectorKeys(url: resolve(try #require(manifest["keys"]?.stringValue), relativeTo: dir))
+        let tests = try #require(manifest["tests"]?.objectValue, "\(folder)/manifest.json has no tests")
         var outcome = Outcome()
         let client = EncryptionSDKClient(commitmentPolicy: .requireEncryptAllowDecrypt)
         for id in tests.keys.sorted() {
-            let test = tests[id] as! [String: Any]
+            let test = try #require(tests[id])
             let keyrings: [any Keyring]
             do {
-                keyrings = try (test["master-keys"] as! [[String: Any]]).map(keys.keyring(for:))
+                keyrings = try (try #require(test["master-keys"]?.arrayValue)).map(keys.keyring(for:))
             } catch {
                 outcome.skipped += 1
                 print("esdk vectors: skip \(folder)/\(id): \(error)")
                 continue
             }
             let keyring = keyrings.count == 1 ? keyrings[0] : MultiKeyring(generator: nil, children: keyrings)
-            let ciphertext = try Data(contentsOf: resolve(test["ciphertext"] as! String, relativeTo: dir))
-            let reproduced = test["encryption-context"] as? [String: String] ?? [:]
-            let unsignedOnly = test["decryption-method"] as? String == "streaming-unsigned-only"
-            let result = test["result"] as! [String: Any]
-            let expected: Data? = try (result["output"] as? [String: Any]).map {
-                try Data(contentsOf: resolve($0["plaintext"] as! String, relativeTo: dir))
+            let ciphertext = try Data(contentsOf: resolve(try #require(test["ciphertext"]?.stringValue), relativeTo: dir))
+            let reproduced = (test["encryption-context"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+            let unsignedOnly = test["decryption-method"]?.stringValue == "streaming-unsigned-only"
+            let result = try #require(test["result"])
+            let expected: Data? = try result["output"].map {
+                try Data(contentsOf: resolve(try #require($0["plaintext"]?.stringValue), relativeTo: dir))
             }
             do {
                 let r = try await client.decrypt(ciphertext, keyring: keyring, encryptionContext: reproduced, unsignedOnly: unsignedOnly)
