@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import NIOHTTP1
 
 /// Sends signed requests to one AWS service: builds the protocol's request, signs it, retries
 /// what may be retried, and turns error responses into ``AWSError``.
@@ -31,7 +32,7 @@ public struct AWSServiceClient: Sendable {
             preconditionFailure("\(service.serviceId) does not speak awsJson")
         }
         let body = try input.data()
-        let response = try await send(operation: operation, method: "POST", path: "/", headers: [
+        let response = try await send(operation: operation, method: .POST, path: "/", headers: [
             ("Content-Type", "application/x-amz-json-\(version)"),
             ("X-Amz-Target", "\(targetPrefix).\(operation)"),
         ], body: body, timeout: timeout)
@@ -44,7 +45,7 @@ public struct AWSServiceClient: Sendable {
             preconditionFailure("\(service.serviceId) does not speak awsQuery")
         }
         let form = [("Action", action), ("Version", apiVersion)] + parameters
-        let response = try await send(operation: action, method: "POST", path: "/", headers: [
+        let response = try await send(operation: action, method: .POST, path: "/", headers: [
             ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
         ], body: Data(AWSURIEncoding.queryString(form).utf8), timeout: timeout)
         let document = try decodeXML(response, operation: action)
@@ -54,14 +55,14 @@ public struct AWSServiceClient: Sendable {
 
     /// A REST call (restJson1 or restXml): the caller lays out path, query, headers and body.
     /// `path` is the encoded path below the endpoint's base path.
-    public func rest(_ operation: String, method: String, path: String, query: [(name: String, value: String)] = [],
+    public func rest(_ operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
                      headers: [(name: String, value: String)] = [], body: Data = Data(), timeout: Duration? = nil,
                      endpoint override: ResolvedEndpoint? = nil) async throws -> HTTPResponse {
         try await send(operation: operation, method: method, path: path, query: query, headers: headers, body: body, timeout: timeout, endpoint: override)
     }
 
     /// A REST call whose response is a JSON document (an empty body reads as `{}`).
-    public func restJSON(_ operation: String, method: String, path: String, query: [(name: String, value: String)] = [],
+    public func restJSON(_ operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
                          body: JSONValue? = nil, timeout: Duration? = nil) async throws -> JSONValue {
         let response = try await send(operation: operation, method: method, path: path, query: query,
                                       headers: body == nil ? [] : [("Content-Type", "application/json")],
@@ -71,7 +72,7 @@ public struct AWSServiceClient: Sendable {
 
     /// A presigned URL (SigV4 query form) that lets anyone holding it make exactly this request
     /// until it expires. With `unsignedPayload` (S3's rule) the body is not part of the signature.
-    public func presignedURL(method: String, path: String, query: [(name: String, value: String)] = [],
+    public func presignedURL(method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
                              expires: Duration, unsignedPayload: Bool = true, date: Date = Date(),
                              endpoint override: ResolvedEndpoint? = nil) async throws -> String {
         let endpoint = override ?? endpoint
@@ -91,7 +92,7 @@ public struct AWSServiceClient: Sendable {
     }
 
     /// Signs and sends, retrying per the policy; returns a 2xx response or throws ``AWSError``.
-    public func send(operation: String, method: String, path: String, query: [(name: String, value: String)] = [],
+    public func send(operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
                      headers: [(name: String, value: String)], body: Data, timeout: Duration? = nil,
                      endpoint override: ResolvedEndpoint? = nil) async throws -> HTTPResponse {
         let policy = configuration.retry
@@ -112,7 +113,7 @@ public struct AWSServiceClient: Sendable {
         }
     }
 
-    private func sendOnce(operation: String, method: String, path: String, query: [(name: String, value: String)],
+    private func sendOnce(operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)],
                           headers: [(name: String, value: String)], body: Data, timeout: Duration?,
                           endpoint: ResolvedEndpoint) async throws -> HTTPResponse {
         var signable = SignableRequest(method: method, path: endpoint.basePath + path, query: query,

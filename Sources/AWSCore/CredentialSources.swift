@@ -231,7 +231,7 @@ struct SSOSource: Sendable {
         }
         let origin = try context.environment["AWS_ENDPOINT_URL_SSO"].nonEmpty.map { try ResolvedEndpoint.parse($0, variable: "AWS_ENDPOINT_URL_SSO").origin }
             ?? "https://portal.sso.\(region).\(ResolvedEndpoint.dnsSuffix(region: region))"
-        let request = HTTPRequest(method: "GET", origin: origin, path: "/federation/credentials",
+        let request = HTTPRequest(method: .GET, origin: origin, path: "/federation/credentials",
                                   query: [("account_id", account), ("role_name", role)], headers: [("x-amz-sso_bearer_token", token)])
         let response: HTTPResponse
         do {
@@ -362,7 +362,7 @@ struct ContainerSource: CredentialSource {
         }
         let response: HTTPResponse
         do {
-            response = try await context.transport.send(HTTPRequest(method: "GET", origin: url.origin, path: url.path, headers: headers), timeout: .seconds(5))
+            response = try await context.transport.send(HTTPRequest(method: .GET, origin: url.origin, path: url.path, headers: headers), timeout: .seconds(5))
         } catch {
             throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "no answer (\(error))")
         }
@@ -407,7 +407,7 @@ struct InstanceMetadataSource: CredentialSource {
         let source = "instance metadata at \(origin)"
         let tokenResponse: HTTPResponse
         do {
-            tokenResponse = try await context.transport.send(HTTPRequest(method: "PUT", origin: origin, path: "/latest/api/token",
+            tokenResponse = try await context.transport.send(HTTPRequest(method: .PUT, origin: origin, path: "/latest/api/token",
                                                                          headers: [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), timeout: .seconds(1))
         } catch {
             return nil  // not on EC2
@@ -426,7 +426,7 @@ struct InstanceMetadataSource: CredentialSource {
 
     private func get(_ path: String, token: String, source: String) async throws -> HTTPResponse {
         do {
-            return try await context.transport.send(HTTPRequest(method: "GET", origin: origin, path: path, headers: [("X-aws-ec2-metadata-token", token)]), timeout: .seconds(2))
+            return try await context.transport.send(HTTPRequest(method: .GET, origin: origin, path: path, headers: [("X-aws-ec2-metadata-token", token)]), timeout: .seconds(2))
         } catch {
             throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "\(path) did not answer (\(error))")
         }

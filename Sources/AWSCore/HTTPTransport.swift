@@ -5,8 +5,8 @@ import NIOHTTP1
 
 /// An HTTP request as it goes on the wire.
 public struct HTTPRequest: Sendable {
-    /// The HTTP method in upper case, e.g. `POST`.
-    public var method: String
+    /// The HTTP method, e.g. `.POST`.
+    public var method: HTTPMethod
     /// `scheme://host[:port]` with no trailing slash.
     public var origin: String
     /// The encoded path, beginning with `/`.
@@ -19,7 +19,7 @@ public struct HTTPRequest: Sendable {
     public var body: Data
 
     /// Creates a request; `path` must already be encoded.
-    public init(method: String, origin: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: Data = Data()) {
+    public init(method: HTTPMethod, origin: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: Data = Data()) {
         self.method = method
         self.origin = origin
         self.path = path
@@ -110,15 +110,15 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// - Throws: ``HTTPTransportError`` when no complete response arrived; `CancellationError` when cancelled.
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
+        outgoing.method = request.method
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
-        if !request.body.isEmpty || ["PUT", "POST"].contains(request.method) {
+        if !request.body.isEmpty || [.PUT, .POST].contains(request.method) {
             outgoing.body = .bytes(ByteBuffer(bytes: request.body))
         }
         do {
             let response = try await client.execute(outgoing, timeout: TimeAmount(timeout))
             var body = Data()
-            if request.method != "HEAD" {
+            if request.method != .HEAD {
                 let buffer = try await response.body.collect(upTo: maxResponseBytes)
                 body = Data(buffer.readableBytesView)
             }

@@ -1,11 +1,12 @@
 import Crypto
 import Foundation
+import NIOHTTP1
 
 /// A request as SigV4 sees it: method, the path as it goes on the wire (already percent-encoded),
 /// decoded query parameters, headers in order, and the body.
 public struct SignableRequest: Sendable, Equatable {
-    /// The HTTP method in upper case.
-    public var method: String
+    /// The HTTP method; signed as its upper-case name.
+    public var method: HTTPMethod
     /// The percent-encoded path, base path included; signing leaves it as it is.
     public var path: String
     /// Decoded query parameters; presigning appends the `X-Amz-…` parameters here.
@@ -16,7 +17,9 @@ public struct SignableRequest: Sendable, Equatable {
     public var body: Data
 
     /// Creates a request to sign; include the `Host` header before signing.
-    public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: Data = Data()) {
+    public init(
+        method: HTTPMethod, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: Data = Data()
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -164,7 +167,7 @@ public struct SigV4Signer: Sendable {
         let headers = Self.canonicalHeaders(request.headers)
         let signedHeaders = headers.map(\.name).joined(separator: ";")
         let canonicalRequest = [
-            request.method,
+            request.method.rawValue,
             canonicalPath(request.path),
             Self.canonicalQuery(query),
             headers.map { "\($0.name):\($0.value)\n" }.joined(),

@@ -50,13 +50,13 @@ public struct LambdaClient: Sendable {
 
     /// CreateFunction with `request` as the input document (FunctionName, Role, Code, …).
     public func createFunction(_ request: JSONValue) async throws -> FunctionConfiguration {
-        let output = try await client.restJSON("CreateFunction", method: "POST", path: "/2015-03-31/functions", body: request)
+        let output = try await client.restJSON("CreateFunction", method: .POST, path: "/2015-03-31/functions", body: request)
         return try client.decoding("CreateFunction") { try Self.functionConfiguration(output) }
     }
 
     /// GetFunctionConfiguration of the unpublished version; `functionName` may be a name or an ARN.
     public func getFunctionConfiguration(functionName: String) async throws -> FunctionConfiguration {
-        let output = try await client.restJSON("GetFunctionConfiguration", method: "GET", path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/configuration")
+        let output = try await client.restJSON("GetFunctionConfiguration", method: .GET, path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/configuration")
         return try client.decoding("GetFunctionConfiguration") { try Self.functionConfiguration(output) }
     }
 
@@ -67,7 +67,7 @@ public struct LambdaClient: Sendable {
         if let layers { input["Layers"] = .array(layers.map { .string($0) }) }
         if let environment { input["Environment"] = ["Variables": environment.jsonValue] }
         if let revisionId { input["RevisionId"] = .string(revisionId) }
-        let output = try await client.restJSON("UpdateFunctionConfiguration", method: "PUT",
+        let output = try await client.restJSON("UpdateFunctionConfiguration", method: .PUT,
                                                path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/configuration", body: input)
         return try client.decoding("UpdateFunctionConfiguration") { try Self.functionConfiguration(output) }
     }
@@ -83,25 +83,25 @@ public struct LambdaClient: Sendable {
         if let description { input["Description"] = .string(description) }
         if !compatibleRuntimes.isEmpty { input["CompatibleRuntimes"] = .array(compatibleRuntimes.map { .string($0) }) }
         if !compatibleArchitectures.isEmpty { input["CompatibleArchitectures"] = .array(compatibleArchitectures.map { .string($0) }) }
-        let output = try await client.restJSON("PublishLayerVersion", method: "POST", path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions", body: input)
+        let output = try await client.restJSON("PublishLayerVersion", method: .POST, path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions", body: input)
         return try client.decoding("PublishLayerVersion") { try Self.layerVersion(output) }
     }
 
     /// GetLayerVersion; a deleted or unknown version throws an ``AWSError`` with `isNotFound`.
     public func getLayerVersion(layerName: String, version: Int) async throws -> LayerVersion {
-        let output = try await client.restJSON("GetLayerVersion", method: "GET", path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions/\(version)")
+        let output = try await client.restJSON("GetLayerVersion", method: .GET, path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions/\(version)")
         return try client.decoding("GetLayerVersion") { try Self.layerVersion(output) }
     }
 
     /// DeleteLayerVersion; functions that already use the version keep it.
     public func deleteLayerVersion(layerName: String, version: Int) async throws {
-        _ = try await client.rest("DeleteLayerVersion", method: "DELETE", path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions/\(version)")
+        _ = try await client.rest("DeleteLayerVersion", method: .DELETE, path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions/\(version)")
     }
 
     /// GetPolicy: the function's resource-based policy, parsed; a function with none throws an
     /// ``AWSError`` with `isNotFound` (Lambda's ResourceNotFoundException).
     public func getPolicy(functionName: String) async throws -> JSONValue {
-        let output = try await client.restJSON("GetPolicy", method: "GET", path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/policy")
+        let output = try await client.restJSON("GetPolicy", method: .GET, path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/policy")
         return try client.decoding("GetPolicy") { try JSONValue(data: Data(try output["Policy"].requiredString("Policy").utf8)) }
     }
 
@@ -111,26 +111,26 @@ public struct LambdaClient: Sendable {
                               principal: String, sourceArn: String? = nil) async throws {
         var input: JSONValue = ["StatementId": .string(statementId), "Action": .string(action), "Principal": .string(principal)]
         if let sourceArn { input["SourceArn"] = .string(sourceArn) }
-        _ = try await client.restJSON("AddPermission", method: "POST", path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/policy", body: input)
+        _ = try await client.restJSON("AddPermission", method: .POST, path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/policy", body: input)
     }
 
     /// RemovePermission: deletes one statement of the function's resource-based policy.
     public func removePermission(functionName: String, statementId: String) async throws {
-        _ = try await client.rest("RemovePermission", method: "DELETE",
+        _ = try await client.rest("RemovePermission", method: .DELETE,
                                   path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/policy/\(AWSURIEncoding.encode(statementId))")
     }
 
     /// GetFunctionEventInvokeConfig: how asynchronous invocations are retried and where their
     /// failures go (`DestinationConfig.OnFailure.Destination`); none configured throws with `isNotFound`.
     public func getFunctionEventInvokeConfig(functionName: String) async throws -> JSONValue {
-        try await client.restJSON("GetFunctionEventInvokeConfig", method: "GET",
+        try await client.restJSON("GetFunctionEventInvokeConfig", method: .GET,
                                   path: "/2019-09-25/functions/\(AWSURIEncoding.encode(functionName))/event-invoke-config")
     }
 
     /// PutFunctionEventInvokeConfig: sends the failures of asynchronous invocations to `onFailure`
     /// (an SQS queue, SNS topic, function or bus ARN).
     public func putFunctionEventInvokeConfig(functionName: String, maximumRetryAttempts: Int, onFailure: String) async throws {
-        _ = try await client.restJSON("PutFunctionEventInvokeConfig", method: "PUT",
+        _ = try await client.restJSON("PutFunctionEventInvokeConfig", method: .PUT,
                                       path: "/2019-09-25/functions/\(AWSURIEncoding.encode(functionName))/event-invoke-config",
                                       body: ["MaximumRetryAttempts": .integer(Int64(maximumRetryAttempts)),
                                              "DestinationConfig": ["OnFailure": ["Destination": .string(onFailure)]]])

@@ -39,7 +39,7 @@ public struct S3Client: Sendable {
             body = Data("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(XMLDocument.escape(client.region))</LocationConstraint></CreateBucketConfiguration>".utf8)
         }
         let (endpoint, path) = address(bucket: name, key: nil)
-        _ = try await client.rest("CreateBucket", method: "PUT", path: path, body: body, endpoint: endpoint)
+        _ = try await client.rest("CreateBucket", method: .PUT, path: path, body: body, endpoint: endpoint)
     }
 
     /// PutObject; returns the new ETag. `ifMatch` writes only over that version, `ifNoneMatch: "*"`
@@ -51,7 +51,7 @@ public struct S3Client: Sendable {
         if let ifMatch { headers.append(("If-Match", ifMatch)) }
         if let ifNoneMatch { headers.append(("If-None-Match", ifNoneMatch)) }
         let (endpoint, path) = address(bucket: bucket, key: key)
-        let response = try await client.rest("PutObject", method: "PUT", path: path, headers: headers, body: body, endpoint: endpoint)
+        let response = try await client.rest("PutObject", method: .PUT, path: path, headers: headers, body: body, endpoint: endpoint)
         return response.header("ETag")
     }
 
@@ -64,7 +64,7 @@ public struct S3Client: Sendable {
         let (endpoint, path) = address(bucket: bucket, key: key)
         let response: HTTPResponse
         do {
-            response = try await client.rest("GetObject", method: "GET", path: path, headers: headers, endpoint: endpoint)
+            response = try await client.rest("GetObject", method: .GET, path: path, headers: headers, endpoint: endpoint)
         } catch var error as AWSError where error.statusCode == 304 {
             error.code = "NotModified"
             throw error
@@ -75,7 +75,7 @@ public struct S3Client: Sendable {
     /// HeadObject; a missing object is an ``AWSError`` with code `NotFound`.
     public func headObject(bucket: String, key: String) async throws -> ObjectHead {
         let (endpoint, path) = address(bucket: bucket, key: key)
-        let response = try await client.rest("HeadObject", method: "HEAD", path: path, endpoint: endpoint)
+        let response = try await client.rest("HeadObject", method: .HEAD, path: path, endpoint: endpoint)
         return ObjectHead(eTag: response.header("ETag"), contentLength: response.header("Content-Length").flatMap { Int($0) })
     }
 
@@ -83,7 +83,7 @@ public struct S3Client: Sendable {
     /// (CloudFormation hands custom resources such a URL for their response.)
     public func presignedPutURL(bucket: String, key: String, expires: Duration = .seconds(3600)) async throws -> String {
         let (endpoint, path) = address(bucket: bucket, key: key)
-        return try await client.presignedURL(method: "PUT", path: path, expires: expires, endpoint: endpoint)
+        return try await client.presignedURL(method: .PUT, path: path, expires: expires, endpoint: endpoint)
     }
 
     /// The endpoint and encoded path for a bucket and key.

@@ -97,7 +97,7 @@ public struct HTTPResponseSender: ResponseSending {
         let origin = "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
         let query = (components.percentEncodedQueryItems ?? []).map { (name: AWSURIEncoding.decode(Substring($0.name)), value: AWSURIEncoding.decode(Substring($0.value ?? ""))) }
         let body = response.body()
-        let request = HTTPRequest(method: "PUT", origin: origin, path: components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath,
+        let request = HTTPRequest(method: .PUT, origin: origin, path: components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath,
                                   query: query, headers: [("Content-Type", ""), ("Content-Length", String(body.count))], body: body)
         var lastError = "no attempt"
         for attempt in 1...retry.maxAttempts {

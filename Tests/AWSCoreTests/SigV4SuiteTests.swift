@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 import TestSupport
 @testable import AWSCore
@@ -133,6 +134,7 @@ struct SigV4Case {
             index += 1
         }
         let body = index + 1 < lines.count ? lines[(index + 1)...].joined(separator: "\n") : ""
-        return SignableRequest(method: requestLine.method, path: requestLine.path, query: requestLine.query, headers: headers, body: Data(body.utf8))
+        return SignableRequest(
+            method: HTTPMethod(rawValue: requestLine.method), path: requestLine.path, query: requestLine.query, headers: headers, body: Data(body.utf8))
     }
 }

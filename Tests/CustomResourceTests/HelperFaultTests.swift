@@ -3,6 +3,7 @@ import AWSServices
 import CustomResource
 import Foundation
 import Logging
+import NIOHTTP1
 import PoolConfig
 import PoolJournal
 import Testing
@@ -193,7 +194,7 @@ struct HelperFaultTests {
                 return .text("", status: 504)
             }
             let headers = request.headers.filter { !["host", "content-length", "connection"].contains($0.name.lowercased()) }
-            guard let answer = try? await forward.send(HTTPRequest(method: request.method, origin: moto, path: request.target, headers: headers, body: request.body), timeout: .seconds(10)) else {
+            guard let answer = try? await forward.send(HTTPRequest(method: HTTPMethod(rawValue: request.method), origin: moto, path: request.target, headers: headers, body: request.body), timeout: .seconds(10)) else {
                 return .text("moto did not answer", status: 502)
             }
             return .init(status: answer.status, body: answer.body, contentType: answer.header("Content-Type") ?? "application/x-amz-json-1.1")

@@ -161,7 +161,7 @@ struct StackUpdateTests {
         }
         defer { try? FileManager.default.removeItem(atPath: upgraded) }
         let sender = try #require(try stack.resolved(upgraded)["SenderFunction"])
-        _ = try await harness.lambda.client.restJSON("UpdateFunctionConfiguration", method: "PUT",
+        _ = try await harness.lambda.client.restJSON("UpdateFunctionConfiguration", method: .PUT,
                                                      path: "/2015-03-31/functions/\(AWSURIEncoding.encode(stack.senderArn))/configuration",
                                                      body: CloudFormationCalls.updateFunctionConfiguration(sender))
         let updated = try await harness.lambda.getFunctionConfiguration(functionName: stack.senderArn)

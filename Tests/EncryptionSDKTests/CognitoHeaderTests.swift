@@ -14,13 +14,6 @@ struct CognitoHeaderTests {
         return (try? JSONValue(data: Data(contentsOf: url)))?.objectValue ?? [:]
     }
 
-    /// A string-to-string object (an encryption context) as a dictionary; nil when it is not one.
-    static func strings(_ value: JSONValue?) -> [String: String]? {
-        guard let members = value?.objectValue else { return nil }
-        let strings = members.compactMapValues(\.stringValue)
-        return strings.count == members.count ? strings : nil
-    }
-
     static func message(_ file: String) throws -> [UInt8] {
         let text = String(decoding: try Data(contentsOf: TestPaths.cognitoVectors.appendingPathComponent(file)), as: UTF8.self)
         return try CodeMessage.decodeInput(text)
@@ -39,7 +32,7 @@ struct CognitoHeaderTests {
         #expect(Int(h.version) == exp["message_format_version"]?.intValue)
         #expect("0x" + hex16(h.suite.id) == exp["algorithm_suite_id"]?.stringValue)
         #expect(hexString(h.messageID) == exp["message_id_hex"]?.stringValue)
-        #expect(h.encryptionContext == Self.strings(exp["encryption_context"]))
+        #expect(h.encryptionContext == exp["encryption_context"]?.stringObjectValue)
         let edks = try #require(exp["encrypted_data_keys"]?.arrayValue)
         #expect(h.encryptedDataKeys.count == edks.count)
         for (got, want) in zip(h.encryptedDataKeys, edks) {
@@ -72,12 +65,17 @@ struct CognitoHeaderTests {
                     "frame_length", "header_body_len", "header_len_incl_auth", "header_auth_tag_hex"] {
             #expect(got[key] != nil && got[key] == exp[key], "field \(key)")
         }
-        #expect(Self.strings(got["encryption_context"]) != nil && Self.strings(got["encryption_context"]) == Self.strings(exp["encryption_context"]))
+        let gotContext = got["encryption_context"]?.stringObjectValue
+        #expect(gotContext != nil && gotContext == exp["encryption_context"]?.stringObjectValue)
         let gotEDKs = try #require(got["encrypted_data_keys"]?.arrayValue)
         let expEDKs = try #require(exp["encrypted_data_keys"]?.arrayValue)
-        #expect(gotEDKs.map { $0["provider_info"]?.stringValue } == expEDKs.map { $0["provider_info"]?.stringValue })
-        #expect(gotEDKs.map { $0["provider_id"]?.stringValue } == expEDKs.map { $0["provider_id"]?.stringValue })
-        #expect(gotEDKs.map { $0["ciphertext_len"]?.intValue } == expEDKs.map { $0["ciphertext_len"]?.intValue })
+        // A field missing (or of another kind) in any key fails, on either side.
+        for field in ["provider_info", "provider_id"] {
+            let gotValues = gotEDKs.map { $0[field]?.stringValue }
+            #expect(!gotValues.contains(nil) && gotValues == expEDKs.map { $0[field]?.stringValue }, "encrypted_data_keys \(field)")
+        }
+        let gotLengths = gotEDKs.map { $0["ciphertext_len"]?.intValue }
+        #expect(!gotLengths.contains(nil) && gotLengths == expEDKs.map { $0["ciphertext_len"]?.intValue }, "encrypted_data_keys ciphertext_len")
     }
 
     @Test("CLI --show-header text names suite, version, context and key ARN")

@@ -13,6 +13,23 @@ enum TestPaths {
     static let scripts = packageRoot.appendingPathComponent("scripts")
 }
 
+/// Typed reads of manifest values that keep the all-or-nothing casts they replace.
+extension JSONValue {
+    /// The strings of an array of strings only (as `as? [String]` read it); nil for anything else.
+    var stringArrayValue: [String]? {
+        guard let items = arrayValue else { return nil }
+        let strings = items.compactMap(\.stringValue)
+        return strings.count == items.count ? strings : nil
+    }
+
+    /// The members of an object of string members only (as `as? [String: String]` read it); nil for anything else.
+    var stringObjectValue: [String: String]? {
+        guard let members = objectValue else { return nil }
+        let strings = members.compactMapValues(\.stringValue)
+        return strings.count == members.count ? strings : nil
+    }
+}
+
 /// A keys manifest (`keys.json`, version 1 or 3).
 struct VectorKeys {
     struct Key {
@@ -31,7 +48,7 @@ struct VectorKeys {
             if let s = k["material"]?.stringValue {
                 material = s
             } else {
-                let lines = k["material"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let lines = k["material"]?.stringArrayValue ?? []
                 material = lines.joined(separator: k["line-separator"]?.stringValue ?? "")
             }
             keys[name] = Key(type: try #require(k["type"]?.stringValue), algorithm: try #require(k["algorithm"]?.stringValue),

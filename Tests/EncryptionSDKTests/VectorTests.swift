@@ -31,10 +31,10 @@ struct VectorTests {
             }
             let keyring = keyrings.count == 1 ? keyrings[0] : MultiKeyring(generator: nil, children: keyrings)
             let ciphertext = try Data(contentsOf: resolve(try #require(test["ciphertext"]?.stringValue), relativeTo: dir))
-            let reproduced = (test["encryption-context"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+            let reproduced = test["encryption-context"]?.stringObjectValue ?? [:]
             let unsignedOnly = test["decryption-method"]?.stringValue == "streaming-unsigned-only"
             let result = try #require(test["result"])
-            let expected: Data? = try result["output"].map {
+            let expected: Data? = try result["output"]?.objectValue.map {
                 try Data(contentsOf: resolve(try #require($0["plaintext"]?.stringValue), relativeTo: dir))
             }
             do {

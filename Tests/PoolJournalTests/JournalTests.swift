@@ -137,7 +137,7 @@ struct RemoteJournalTests {
         try await s3.createBucket(name: bucket)
         _ = try await makeStore(bucket: bucket).append(JournalDatabaseTests.attach(.started, request: "first"))
         let conflict = FaultInjectingTransport(faults: [.status(409, body: "<Error><Code>ConditionalRequestConflict</Code><Message>A conflicting operation occurred. If using PutObject you can retry the request.</Message></Error>")],
-                                               matching: { $0.method == "PUT" && $0.path.hasSuffix("/journal/pools.sqlite") })
+                                               matching: { $0.method == .PUT && $0.path.hasSuffix("/journal/pools.sqlite") })
         let conflicted = S3JournalStorage(s3: try S3Client(configuration: Moto.configuration(transport: conflict, retry: .none)))
         _ = try await makeStore(bucket: bucket, storage: conflicted).append(JournalDatabaseTests.attach(.started, request: "ours"))
         #expect(conflict.attempts == 2, "one 409, then the write")
