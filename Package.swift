@@ -76,7 +76,8 @@ let package = Package(
         .executableTarget(
             name: "smsredirect",
             dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal", "SMSSender", "RedirectClient", "Doctor", "DemoScenario",
+                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal",
+                "SMSSender", "RedirectClient", "Doctor", "DemoScenario",
                 // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
                 "GlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -117,7 +118,9 @@ let package = Package(
         ),
         .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime", "GlibcCompat"]),
         // `smsredirect demo`'s scenario and the stack it builds (also the doctor tests' healthy setup).
-        .target(name: "DemoScenario", dependencies: ["AWSCore", "AWSServices", "CustomResource", "Doctor", "LambdaLocal", "PoolConfig", "PoolJournal", "RedirectClient", "SMSSender"]),
+        .target(
+            name: "DemoScenario",
+            dependencies: ["AWSCore", "AWSServices", "CustomResource", "Doctor", "LambdaLocal", "PoolConfig", "PoolJournal", "RedirectClient", "SMSSender"]),
         // `smsredirect doctor`: reads the redirect end to end and checks each thing a code needs.
         .target(name: "Doctor", dependencies: ["AWSCore", "AWSServices", "PoolConfig", "PoolJournal"]),
         .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -149,26 +152,46 @@ let package = Package(
         ),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", "LambdaLocal", "AWSCore", "TestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: [
+                "LambdaRuntime", "LambdaLocal", "AWSCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
-        .testTarget(name: "SMSSenderTests", dependencies: ["SMSSender", "RedirectClient", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(
+            name: "SMSSenderTests",
+            dependencies: [
+                "SMSSender", "RedirectClient", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport",
+            ]),
         .testTarget(
             name: "CustomResourceTests",
             dependencies: [
-                "CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "LambdaLocal", "SMSSender", "RedirectClient", "EncryptionSDKKMS", "AWSServices", "AWSCore", "TestSupport",
+                "CustomResource", "PoolConfig", "PoolJournal", "LambdaRuntime", "LambdaLocal", "SMSSender", "RedirectClient", "EncryptionSDKKMS", "AWSServices",
+                "AWSCore", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "DemoScenario", "CustomResource", "RedirectClient", "SMSSender", "PoolJournal", "PoolConfig", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(
+            name: "DoctorTests",
+            dependencies: [
+                "Doctor", "DemoScenario", "CustomResource", "RedirectClient", "SMSSender", "PoolJournal", "PoolConfig", "AWSServices", "AWSCore", "TestSupport",
+            ]),
         .testTarget(name: "PoolJournalTests", dependencies: ["PoolJournal", "AWSServices", "AWSCore", "TestSupport"]),
         // The zips `make package` writes: glibc versions, and the sender run from them with and without its layer.
-        .testTarget(name: "PackagingTests", dependencies: ["SMSSender", "RedirectClient", "EncryptionSDKKMS", "AWSServices", "AWSCore", "LambdaRuntime", "LambdaLocal", "TestSupport"]),
+        .testTarget(
+            name: "PackagingTests",
+            dependencies: ["SMSSender", "RedirectClient", "EncryptionSDKKMS", "AWSServices", "AWSCore", "LambdaRuntime", "LambdaLocal", "TestSupport"]),
         // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
         .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "TestSupport"]),
         // The IAM contract: the calls the built Lambdas make (moto's recording) against both templates' policies.
-        .testTarget(name: "IAMContractTests", dependencies: ["CustomResource", "SMSSender", "RedirectClient", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(
+            name: "IAMContractTests",
+            dependencies: [
+                "CustomResource", "SMSSender", "RedirectClient", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport",
+            ]),
         // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
-        .executableTarget(name: "SenderBench", dependencies: ["LambdaRuntime", "LambdaLocal", "SMSSender", "RedirectClient", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS"]),
+        .executableTarget(
+            name: "SenderBench",
+            dependencies: ["LambdaRuntime", "LambdaLocal", "SMSSender", "RedirectClient", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS"]),
     ]
 )

@@ -19,9 +19,11 @@ public struct AWSClientConfiguration: Sendable {
     public var logger: Logger
 
     /// Creates a configuration; everything but region and credentials has a production default.
-    public init(region: String, credentials: any CredentialsProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
-                transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = .standard,
-                timeout: Duration = .seconds(30), logger: Logger = Logger(label: "aws")) {
+    public init(
+        region: String, credentials: any CredentialsProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = .standard,
+        timeout: Duration = .seconds(30), logger: Logger = Logger(label: "aws")
+    ) {
         self.region = region
         self.credentials = credentials
         self.environment = environment
@@ -32,11 +34,14 @@ public struct AWSClientConfiguration: Sendable {
     }
 
     /// Region and credentials the way the AWS CLI finds them.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
-                                       transport: any HTTPTransport = AsyncHTTPClientTransport(),
-                                       logger: Logger = Logger(label: "aws")) throws -> AWSClientConfiguration {
-        AWSClientConfiguration(region: try RegionResolver.resolve(environment: environment),
-                               credentials: DefaultCredentialsChain(environment: environment, transport: transport, logger: logger),
-                               environment: environment, transport: transport, logger: logger)
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        logger: Logger = Logger(label: "aws")
+    ) throws -> AWSClientConfiguration {
+        AWSClientConfiguration(
+            region: try RegionResolver.resolve(environment: environment),
+            credentials: DefaultCredentialsChain(environment: environment, transport: transport, logger: logger),
+            environment: environment, transport: transport, logger: logger)
     }
 }

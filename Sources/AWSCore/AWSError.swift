@@ -33,7 +33,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var endpoint: String
 
     /// Creates an error; `statusCode` is nil when no response arrived.
-    public init(kind: Kind = .service, service: String, operation: String, statusCode: Int?, code: String, message: String, requestId: String? = nil, endpoint: String) {
+    public init(
+        kind: Kind = .service, service: String, operation: String, statusCode: Int?, code: String, message: String, requestId: String? = nil, endpoint: String
+    ) {
         self.kind = kind
         self.service = service
         self.operation = operation

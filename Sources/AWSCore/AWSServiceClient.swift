@@ -32,10 +32,12 @@ public struct AWSServiceClient: Sendable {
             preconditionFailure("\(service.serviceId) does not speak awsJson")
         }
         let body = try input.data()
-        let response = try await send(operation: operation, method: .POST, path: "/", headers: [
-            ("Content-Type", "application/x-amz-json-\(version)"),
-            ("X-Amz-Target", "\(targetPrefix).\(operation)"),
-        ], body: body, timeout: timeout)
+        let response = try await send(
+            operation: operation, method: .POST, path: "/",
+            headers: [
+                ("Content-Type", "application/x-amz-json-\(version)"),
+                ("X-Amz-Target", "\(targetPrefix).\(operation)"),
+            ], body: body, timeout: timeout)
         return try decodeJSON(response, operation: operation)
     }
 
@@ -45,9 +47,11 @@ public struct AWSServiceClient: Sendable {
             preconditionFailure("\(service.serviceId) does not speak awsQuery")
         }
         let form = [("Action", action), ("Version", apiVersion)] + parameters
-        let response = try await send(operation: action, method: .POST, path: "/", headers: [
-            ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
-        ], body: Data(AWSURIEncoding.queryString(form).utf8), timeout: timeout)
+        let response = try await send(
+            operation: action, method: .POST, path: "/",
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+            ], body: Data(AWSURIEncoding.queryString(form).utf8), timeout: timeout)
         let document = try decodeXML(response, operation: action)
         // Operations without output return only ResponseMetadata; an empty result is fine then.
         return document.child("\(action)Result") ?? XMLElement(name: "\(action)Result")
@@ -55,26 +59,33 @@ public struct AWSServiceClient: Sendable {
 
     /// A REST call (restJson1 or restXml): the caller lays out path, query, headers and body.
     /// `path` is the encoded path below the endpoint's base path.
-    public func rest(_ operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
-                     headers: [(name: String, value: String)] = [], body: Data = Data(), timeout: Duration? = nil,
-                     endpoint override: ResolvedEndpoint? = nil) async throws -> HTTPResponse {
+    public func rest(
+        _ operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [], body: Data = Data(), timeout: Duration? = nil,
+        endpoint override: ResolvedEndpoint? = nil
+    ) async throws -> HTTPResponse {
         try await send(operation: operation, method: method, path: path, query: query, headers: headers, body: body, timeout: timeout, endpoint: override)
     }
 
     /// A REST call whose response is a JSON document (an empty body reads as `{}`).
-    public func restJSON(_ operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
-                         body: JSONValue? = nil, timeout: Duration? = nil) async throws -> JSONValue {
-        let response = try await send(operation: operation, method: method, path: path, query: query,
-                                      headers: body == nil ? [] : [("Content-Type", "application/json")],
-                                      body: try body?.data() ?? Data(), timeout: timeout)
+    public func restJSON(
+        _ operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
+        body: JSONValue? = nil, timeout: Duration? = nil
+    ) async throws -> JSONValue {
+        let response = try await send(
+            operation: operation, method: method, path: path, query: query,
+            headers: body == nil ? [] : [("Content-Type", "application/json")],
+            body: try body?.data() ?? Data(), timeout: timeout)
         return try decodeJSON(response, operation: operation)
     }
 
     /// A presigned URL (SigV4 query form) that lets anyone holding it make exactly this request
     /// until it expires. With `unsignedPayload` (S3's rule) the body is not part of the signature.
-    public func presignedURL(method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
-                             expires: Duration, unsignedPayload: Bool = true, date: Date = Date(),
-                             endpoint override: ResolvedEndpoint? = nil) async throws -> String {
+    public func presignedURL(
+        method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
+        expires: Duration, unsignedPayload: Bool = true, date: Date = Date(),
+        endpoint override: ResolvedEndpoint? = nil
+    ) async throws -> String {
         let endpoint = override ?? endpoint
         let credentials = try await configuration.credentials.credentials()
         var options = signingOptions
@@ -92,32 +103,40 @@ public struct AWSServiceClient: Sendable {
     }
 
     /// Signs and sends, retrying per the policy; returns a 2xx response or throws ``AWSError``.
-    public func send(operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
-                     headers: [(name: String, value: String)], body: Data, timeout: Duration? = nil,
-                     endpoint override: ResolvedEndpoint? = nil) async throws -> HTTPResponse {
+    public func send(
+        operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)], body: Data, timeout: Duration? = nil,
+        endpoint override: ResolvedEndpoint? = nil
+    ) async throws -> HTTPResponse {
         let policy = configuration.retry
         var attempt = 1
         while true {
             do {
-                return try await sendOnce(operation: operation, method: method, path: path, query: query, headers: headers, body: body,
-                                          timeout: timeout, endpoint: override ?? endpoint)
+                return try await sendOnce(
+                    operation: operation, method: method, path: path, query: query, headers: headers, body: body,
+                    timeout: timeout, endpoint: override ?? endpoint)
             } catch let error as AWSError where error.isRetryable && attempt < policy.maxAttempts {
                 let delay = policy.delay(beforeRetry: attempt)
-                configuration.logger.debug("retrying AWS call", metadata: [
-                    "service": "\(service.serviceId)", "operation": "\(operation)", "attempt": "\(attempt + 1)",
-                    "error": "\(error.code)", "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
-                ])
+                configuration.logger.debug(
+                    "retrying AWS call",
+                    metadata: [
+                        "service": "\(service.serviceId)", "operation": "\(operation)", "attempt": "\(attempt + 1)",
+                        "error": "\(error.code)", "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                    ])
                 try await Task.sleep(for: delay)
                 attempt += 1
             }
         }
     }
 
-    private func sendOnce(operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)],
-                          headers: [(name: String, value: String)], body: Data, timeout: Duration?,
-                          endpoint: ResolvedEndpoint) async throws -> HTTPResponse {
-        var signable = SignableRequest(method: method, path: endpoint.basePath + path, query: query,
-                                       headers: [("Host", endpoint.host)] + headers, body: body)
+    private func sendOnce(
+        operation: String, method: HTTPMethod, path: String, query: [(name: String, value: String)],
+        headers: [(name: String, value: String)], body: Data, timeout: Duration?,
+        endpoint: ResolvedEndpoint
+    ) async throws -> HTTPResponse {
+        var signable = SignableRequest(
+            method: method, path: endpoint.basePath + path, query: query,
+            headers: [("Host", endpoint.host)] + headers, body: body)
         if !(configuration.credentials is AnonymousCredentialsProvider) {
             let credentials = try await configuration.credentials.credentials()
             let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName, options: signingOptions)
@@ -139,14 +158,17 @@ public struct AWSServiceClient: Sendable {
     private func transportError(_ error: HTTPTransportError, operation: String, endpoint: ResolvedEndpoint) -> AWSError {
         switch error {
         case .timedOut:
-            AWSError(kind: .transport, service: service.serviceId, operation: operation, statusCode: nil, code: "RequestTimeout",
-                     message: "no response within the timeout", endpoint: endpoint.origin)
+            AWSError(
+                kind: .transport, service: service.serviceId, operation: operation, statusCode: nil, code: "RequestTimeout",
+                message: "no response within the timeout", endpoint: endpoint.origin)
         case let .connectionFailed(detail):
-            AWSError(kind: .transport, service: service.serviceId, operation: operation, statusCode: nil, code: "NetworkError",
-                     message: "could not reach \(endpoint.origin): \(detail)", endpoint: endpoint.origin)
+            AWSError(
+                kind: .transport, service: service.serviceId, operation: operation, statusCode: nil, code: "NetworkError",
+                message: "could not reach \(endpoint.origin): \(detail)", endpoint: endpoint.origin)
         case let .responseTooLarge(limit):
-            AWSError(kind: .malformedResponse, service: service.serviceId, operation: operation, statusCode: nil, code: "MalformedResponse",
-                     message: "the response is larger than \(limit) bytes", endpoint: endpoint.origin)
+            AWSError(
+                kind: .malformedResponse, service: service.serviceId, operation: operation, statusCode: nil, code: "MalformedResponse",
+                message: "the response is larger than \(limit) bytes", endpoint: endpoint.origin)
         }
     }
 
@@ -171,8 +193,9 @@ public struct AWSServiceClient: Sendable {
 
     /// An error for a response whose shape this client did not expect.
     public func malformed(operation: String, response: HTTPResponse?, detail: String) -> AWSError {
-        AWSError(kind: .malformedResponse, service: service.serviceId, operation: operation, statusCode: response?.status,
-                 code: "MalformedResponse", message: detail, requestId: response.flatMap(Self.requestId(of:)), endpoint: endpoint.origin)
+        AWSError(
+            kind: .malformedResponse, service: service.serviceId, operation: operation, statusCode: response?.status,
+            code: "MalformedResponse", message: detail, requestId: response.flatMap(Self.requestId(of:)), endpoint: endpoint.origin)
     }
 
     /// Runs a decoding closure, turning a missing field into a malformed-response error.
@@ -191,12 +214,14 @@ public struct AWSServiceClient: Sendable {
     func errorFromResponse(_ response: HTTPResponse, operation: String, endpoint: ResolvedEndpoint) -> AWSError {
         // Read the body by its shape, not the protocol: a gateway or front end (and moto's signature
         // check) may answer a JSON service in XML.
-        let fields = response.body.first { !$0.isWhitespaceByte } == UInt8(ascii: "<")
+        let fields =
+            response.body.first { !$0.isWhitespaceByte } == UInt8(ascii: "<")
             ? AWSErrorFields.fromXML(response) : AWSErrorFields.fromJSON(response)
         let code = fields.code ?? Self.codeForStatus(response.status)
-        return AWSError(kind: .service, service: service.serviceId, operation: operation, statusCode: response.status,
-                        code: code, message: fields.message ?? "", requestId: fields.requestId ?? Self.requestId(of: response),
-                        endpoint: endpoint.origin)
+        return AWSError(
+            kind: .service, service: service.serviceId, operation: operation, statusCode: response.status,
+            code: code, message: fields.message ?? "", requestId: fields.requestId ?? Self.requestId(of: response),
+            endpoint: endpoint.origin)
     }
 
     /// The code for a body-less error (HEAD requests, proxies).
@@ -225,7 +250,8 @@ struct AWSErrorFields {
     static func fromJSON(_ response: HTTPResponse) -> AWSErrorFields {
         var fields = AWSErrorFields()
         let document = try? JSONValue(data: response.body)
-        let rawCode = response.header("x-amzn-ErrorType") ?? document?["__type"]?.stringValue ?? document?["code"]?.stringValue ?? document?["Code"]?.stringValue
+        let rawCode =
+            response.header("x-amzn-ErrorType") ?? document?["__type"]?.stringValue ?? document?["code"]?.stringValue ?? document?["Code"]?.stringValue
         fields.code = rawCode.map(sanitizeCode)
         fields.message = document?["message"]?.stringValue ?? document?["Message"]?.stringValue ?? document?["errorMessage"]?.stringValue
         if document == nil, !response.body.isEmpty {

@@ -22,8 +22,10 @@ public actor DefaultCredentialsChain: CredentialsProvider {
     private let cache: RefreshingCredentials
 
     /// The standard chain over this environment (the process's by default).
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = AsyncHTTPClientTransport(),
-                logger: Logger = Logger(label: "aws.credentials")) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        logger: Logger = Logger(label: "aws.credentials")
+    ) {
         self.init(sources: Self.standardSources(CredentialContext(environment: environment, transport: transport, logger: logger)))
     }
 

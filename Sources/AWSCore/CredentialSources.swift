@@ -17,8 +17,10 @@ public struct CredentialContext: Sendable {
     public var logger: Logger
 
     /// Creates a context, locating the shared files from `environment`.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = AsyncHTTPClientTransport(),
-                retry: RetryPolicy = .standard, logger: Logger = Logger(label: "aws.credentials")) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        retry: RetryPolicy = .standard, logger: Logger = Logger(label: "aws.credentials")
+    ) {
         self.environment = environment
         files = SharedConfigFiles(environment: environment)
         self.transport = transport
@@ -96,29 +98,38 @@ struct ProfileResolver: Sendable {
     func credentials(profile: String, visited: [String]) async throws -> AWSCredentials {
         let source = "profile \(profile)"
         guard context.files.hasProfile(profile) else {
-            throw AWSConfigurationError.credentialSourceFailed(source: visited.last.map { "profile \($0)" } ?? source,
-                                                               problem: "source_profile '\(profile)' is in neither \(context.files.configPath) nor \(context.files.credentialsPath)")
+            throw AWSConfigurationError.credentialSourceFailed(
+                source: visited.last.map { "profile \($0)" } ?? source,
+                problem: "source_profile '\(profile)' is in neither \(context.files.configPath) nor \(context.files.credentialsPath)")
         }
         let settings = context.files.settings(forProfile: profile)
         // As a source, a profile's own keys come first (botocore's order): a role it also names
         // is not assumed on top, and a chain that comes back to it ends there.
         if !visited.isEmpty, let keys = try ProfileCredentialsProvider.staticKeys(in: settings, profile: profile) { return keys }
         guard !visited.contains(profile) else {
-            throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "source_profile loops back: \((visited + [profile]).joined(separator: " → ")). Break the loop with a profile that has keys.")
+            throw AWSConfigurationError.credentialSourceFailed(
+                source: source,
+                problem: "source_profile loops back: \((visited + [profile]).joined(separator: " → ")). Break the loop with a profile that has keys.")
         }
         if let roleArn = settings["role_arn"].nonEmpty {
             if settings["mfa_serial"].nonEmpty != nil {
-                throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "mfa_serial needs an MFA code typed at a prompt, which this tool does not ask for. Run `aws sts assume-role` yourself and export its keys, or use a profile without mfa_serial.")
+                throw AWSConfigurationError.credentialSourceFailed(
+                    source: source,
+                    problem:
+                        "mfa_serial needs an MFA code typed at a prompt, which this tool does not ask for. Run `aws sts assume-role` yourself and export its keys, or use a profile without mfa_serial."
+                )
             }
-            let request = STSCredentialCalls.RoleRequest(roleArn: roleArn, sessionName: settings["role_session_name"].nonEmpty,
-                                                         externalId: settings["external_id"].nonEmpty, durationSeconds: settings["duration_seconds"].nonEmpty, source: source)
+            let request = STSCredentialCalls.RoleRequest(
+                roleArn: roleArn, sessionName: settings["role_session_name"].nonEmpty,
+                externalId: settings["external_id"].nonEmpty, durationSeconds: settings["duration_seconds"].nonEmpty, source: source)
             let sts = STSCredentialCalls(context: context)
             if let sourceProfile = settings["source_profile"].nonEmpty {
                 // A profile may name itself as its source: its own keys assume its role.
                 let base: AWSCredentials
                 if sourceProfile == profile {
                     guard let keys = try ProfileCredentialsProvider.staticKeys(in: settings, profile: profile) else {
-                        throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "source_profile names the profile itself, which has no aws_access_key_id")
+                        throw AWSConfigurationError.credentialSourceFailed(
+                            source: source, problem: "source_profile names the profile itself, which has no aws_access_key_id")
                     }
                     base = keys
                 } else {
@@ -132,7 +143,8 @@ struct ProfileResolver: Sendable {
             if let tokenFile = settings["web_identity_token_file"].nonEmpty {
                 return try await WebIdentitySource.assume(request, tokenFile: tokenFile, context: context)
             }
-            throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "role_arn needs source_profile, credential_source or web_identity_token_file beside it")
+            throw AWSConfigurationError.credentialSourceFailed(
+                source: source, problem: "role_arn needs source_profile, credential_source or web_identity_token_file beside it")
         }
         if settings["sso_session"].nonEmpty != nil || settings["sso_start_url"].nonEmpty != nil {
             return try await SSOSource(context: context).credentials(profile: profile, settings: settings)
@@ -141,7 +153,8 @@ struct ProfileResolver: Sendable {
         if let command = settings["credential_process"].nonEmpty {
             return try await CredentialProcess(command: command, source: source).run()
         }
-        throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "it has no keys, role_arn, sso_session or credential_process, so it cannot be a source_profile")
+        throw AWSConfigurationError.credentialSourceFailed(
+            source: source, problem: "it has no keys, role_arn, sso_session or credential_process, so it cannot be a source_profile")
     }
 
     /// `credential_source`: where the base credentials of a role profile come from.
@@ -152,7 +165,8 @@ struct ProfileResolver: Sendable {
         case "EcsContainer": found = try await ContainerSource(context: context).resolve()
         case "Ec2InstanceMetadata": found = try await InstanceMetadataSource(context: context).resolve()
         default:
-            throw AWSConfigurationError.credentialSourceFailed(source: "profile \(profile)", problem: "credential_source '\(named)' is not one of Environment, EcsContainer, Ec2InstanceMetadata")
+            throw AWSConfigurationError.credentialSourceFailed(
+                source: "profile \(profile)", problem: "credential_source '\(named)' is not one of Environment, EcsContainer, Ec2InstanceMetadata")
         }
         guard let found else {
             throw AWSConfigurationError.credentialSourceFailed(source: "profile \(profile)", problem: "credential_source \(named) has no credentials here")
@@ -171,13 +185,15 @@ struct WebIdentitySource: CredentialSource {
     func resolve() async throws -> AWSCredentials? {
         let environment = context.environment
         if let roleArn = environment["AWS_ROLE_ARN"].nonEmpty, let tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"].nonEmpty {
-            let request = STSCredentialCalls.RoleRequest(roleArn: roleArn, sessionName: environment["AWS_ROLE_SESSION_NAME"].nonEmpty, source: "AWS_WEB_IDENTITY_TOKEN_FILE")
+            let request = STSCredentialCalls.RoleRequest(
+                roleArn: roleArn, sessionName: environment["AWS_ROLE_SESSION_NAME"].nonEmpty, source: "AWS_WEB_IDENTITY_TOKEN_FILE")
             return try await Self.assume(request, tokenFile: tokenFile, context: context)
         }
         let settings = context.files.profileSettings()
         if let roleArn = settings["role_arn"].nonEmpty, let tokenFile = settings["web_identity_token_file"].nonEmpty {
-            let request = STSCredentialCalls.RoleRequest(roleArn: roleArn, sessionName: settings["role_session_name"].nonEmpty,
-                                                         durationSeconds: settings["duration_seconds"].nonEmpty, source: "profile \(context.files.profile)")
+            let request = STSCredentialCalls.RoleRequest(
+                roleArn: roleArn, sessionName: settings["role_session_name"].nonEmpty,
+                durationSeconds: settings["duration_seconds"].nonEmpty, source: "profile \(context.files.profile)")
             return try await Self.assume(request, tokenFile: tokenFile, context: context)
         }
         return nil
@@ -223,16 +239,19 @@ struct SSOSource: Sendable {
         let digest = Insecure.SHA1.hash(data: Data(cacheKey.utf8)).hexString
         let cachePath = "\(context.files.ssoCachePath)/\(digest).json"
         guard let data = FileManager.default.contents(atPath: cachePath), let cached = try? JSONValue(data: data),
-              let token = cached["accessToken"]?.stringValue else {
+            let token = cached["accessToken"]?.stringValue
+        else {
             throw fail("no SSO token is cached (\(cachePath)): run `\(login)`")
         }
         if let expires = cached["expiresAt"]?.stringValue.flatMap(AWSTimestamp.parse), expires <= Date() {
             throw fail("the SSO token cached in \(cachePath) expired at \(expires): run `\(login)`")
         }
-        let origin = try context.environment["AWS_ENDPOINT_URL_SSO"].nonEmpty.map { try ResolvedEndpoint.parse($0, variable: "AWS_ENDPOINT_URL_SSO").origin }
+        let origin =
+            try context.environment["AWS_ENDPOINT_URL_SSO"].nonEmpty.map { try ResolvedEndpoint.parse($0, variable: "AWS_ENDPOINT_URL_SSO").origin }
             ?? "https://portal.sso.\(region).\(ResolvedEndpoint.dnsSuffix(region: region))"
-        let request = HTTPRequest(method: .GET, origin: origin, path: "/federation/credentials",
-                                  query: [("account_id", account), ("role_name", role)], headers: [("x-amz-sso_bearer_token", token)])
+        let request = HTTPRequest(
+            method: .GET, origin: origin, path: "/federation/credentials",
+            query: [("account_id", account), ("role_name", role)], headers: [("x-amz-sso_bearer_token", token)])
         let response: HTTPResponse
         do {
             response = try await context.transport.send(request, timeout: .seconds(10))
@@ -243,7 +262,8 @@ struct SSOSource: Sendable {
             throw fail("the SSO portal refused the cached token (HTTP \(response.status)): run `\(login)`")
         }
         guard response.status == 200, let body = try? JSONValue(data: response.body), let keys = body["roleCredentials"],
-              let keyId = keys["accessKeyId"]?.stringValue, let secret = keys["secretAccessKey"]?.stringValue else {
+            let keyId = keys["accessKeyId"]?.stringValue, let secret = keys["secretAccessKey"]?.stringValue
+        else {
             throw fail("the SSO portal answered HTTP \(response.status) without roleCredentials for account \(account), role \(role)")
         }
         let expiration = keys["expiration"]?.doubleValue.map { Date(timeIntervalSince1970: $0 / 1000) }
@@ -265,12 +285,15 @@ struct CredentialProcess: Sendable {
             throw fail("exited with status \(status)\(errors.isEmpty ? "" : ": " + String(errors.prefix(500)))")
         }
         guard let document = try? JSONValue(data: output) else { throw fail("printed something that is not JSON") }
-        guard document["Version"]?.intValue == 1 else { throw fail("printed Version \(document["Version"]?.intValue.map(String.init) ?? "(none)"); only Version 1 is defined") }
+        guard document["Version"]?.intValue == 1 else {
+            throw fail("printed Version \(document["Version"]?.intValue.map(String.init) ?? "(none)"); only Version 1 is defined")
+        }
         guard let keyId = document["AccessKeyId"]?.stringValue, let secret = document["SecretAccessKey"]?.stringValue else {
             throw fail("printed no AccessKeyId and SecretAccessKey")
         }
-        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: document["SessionToken"]?.stringValue,
-                              expiration: document["Expiration"]?.stringValue.flatMap(AWSTimestamp.parse))
+        return AWSCredentials(
+            accessKeyId: keyId, secretAccessKey: secret, sessionToken: document["SessionToken"]?.stringValue,
+            expiration: document["Expiration"]?.stringValue.flatMap(AWSTimestamp.parse))
     }
 
     /// Runs through `/bin/sh -c`, so the setting may quote its arguments as a shell line does.
@@ -354,7 +377,8 @@ struct ContainerSource: CredentialSource {
         var headers: [(name: String, value: String)] = []
         if let tokenFile = context.environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"].nonEmpty {
             guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
-                throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(tokenFile) cannot be read")
+                throw AWSConfigurationError.credentialSourceFailed(
+                    source: source, problem: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(tokenFile) cannot be read")
             }
             headers.append(("Authorization", token))
         } else if let token = context.environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"].nonEmpty {
@@ -386,8 +410,9 @@ struct ContainerSource: CredentialSource {
         }
         let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         guard scheme == "https" || (scheme == "http" && (isLoopbackIPv4(bracketed) || allowedHTTPHosts.contains(bracketed))) else {
-            throw AWSConfigurationError.credentialSourceFailed(source: "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                                               problem: "\(full) is plain HTTP to a host that is neither loopback nor a container credentials host; use HTTPS")
+            throw AWSConfigurationError.credentialSourceFailed(
+                source: "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                problem: "\(full) is plain HTTP to a host that is neither loopback nor a container credentials host; use HTTPS")
         }
         let origin = "\(scheme)://\(bracketed)" + (components.port.map { ":\($0)" } ?? "")
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
@@ -400,15 +425,19 @@ struct ContainerSource: CredentialSource {
 struct InstanceMetadataSource: CredentialSource {
     let context: CredentialContext
     var name: String { "EC2 instance metadata (IMDSv2)" }
-    var origin: String { context.environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"].nonEmpty.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "http://169.254.169.254" }
+    var origin: String {
+        context.environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"].nonEmpty.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "http://169.254.169.254"
+    }
 
     func resolve() async throws -> AWSCredentials? {
         if context.environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() == "true" { return nil }
         let source = "instance metadata at \(origin)"
         let tokenResponse: HTTPResponse
         do {
-            tokenResponse = try await context.transport.send(HTTPRequest(method: .PUT, origin: origin, path: "/latest/api/token",
-                                                                         headers: [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), timeout: .seconds(1))
+            tokenResponse = try await context.transport.send(
+                HTTPRequest(
+                    method: .PUT, origin: origin, path: "/latest/api/token",
+                    headers: [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), timeout: .seconds(1))
         } catch {
             return nil  // not on EC2
         }
@@ -419,14 +448,16 @@ struct InstanceMetadataSource: CredentialSource {
         let base = "/latest/meta-data/iam/security-credentials/"
         let roles = try await get(base, token: token, source: source)
         guard roles.status == 200, let role = String(decoding: roles.body, as: UTF8.self).split(whereSeparator: \.isNewline).first else {
-            throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "the instance has no IAM role (HTTP \(roles.status)): attach an instance profile")
+            throw AWSConfigurationError.credentialSourceFailed(
+                source: source, problem: "the instance has no IAM role (HTTP \(roles.status)): attach an instance profile")
         }
         return try MetadataCredentials.decode(try await get(base + role, token: token, source: source), source: source)
     }
 
     private func get(_ path: String, token: String, source: String) async throws -> HTTPResponse {
         do {
-            return try await context.transport.send(HTTPRequest(method: .GET, origin: origin, path: path, headers: [("X-aws-ec2-metadata-token", token)]), timeout: .seconds(2))
+            return try await context.transport.send(
+                HTTPRequest(method: .GET, origin: origin, path: path, headers: [("X-aws-ec2-metadata-token", token)]), timeout: .seconds(2))
         } catch {
             throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "\(path) did not answer (\(error))")
         }
@@ -440,13 +471,15 @@ enum MetadataCredentials {
             throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "HTTP \(response.status)")
         }
         guard let document = try? JSONValue(data: response.body), let keyId = document["AccessKeyId"]?.stringValue,
-              let secret = document["SecretAccessKey"]?.stringValue else {
+            let secret = document["SecretAccessKey"]?.stringValue
+        else {
             throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "the answer has no AccessKeyId and SecretAccessKey")
         }
         if let code = document["Code"]?.stringValue, code != "Success" {
             throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "the answer's Code is \(code)")
         }
-        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: document["Token"]?.stringValue,
-                              expiration: document["Expiration"]?.stringValue.flatMap(AWSTimestamp.parse))
+        return AWSCredentials(
+            accessKeyId: keyId, secretAccessKey: secret, sessionToken: document["Token"]?.stringValue,
+            expiration: document["Expiration"]?.stringValue.flatMap(AWSTimestamp.parse))
     }
 }

@@ -66,7 +66,8 @@ public struct EnvironmentCredentialsProvider: CredentialsProvider {
 
     /// Returns nil when neither variable is set, so a chain can go on to the next source.
     public func resolve() throws -> AWSCredentials? {
-        try AWSCredentials.pair(from: environment, keyId: "AWS_ACCESS_KEY_ID", secret: "AWS_SECRET_ACCESS_KEY", token: "AWS_SESSION_TOKEN", source: "environment")
+        try AWSCredentials.pair(
+            from: environment, keyId: "AWS_ACCESS_KEY_ID", secret: "AWS_SECRET_ACCESS_KEY", token: "AWS_SESSION_TOKEN", source: "environment")
     }
 
     /// Returns the environment's keys.
@@ -92,8 +93,9 @@ public struct ProfileCredentialsProvider: CredentialsProvider {
     }
 
     static func staticKeys(in settings: [String: String], profile: String) throws -> AWSCredentials? {
-        try AWSCredentials.pair(from: settings, keyId: "aws_access_key_id", secret: "aws_secret_access_key", token: "aws_session_token",
-                                source: "profile \(profile)")
+        try AWSCredentials.pair(
+            from: settings, keyId: "aws_access_key_id", secret: "aws_secret_access_key", token: "aws_session_token",
+            source: "profile \(profile)")
     }
 
     /// Returns the profile's `aws_access_key_id`/`aws_secret_access_key` pair.
@@ -109,7 +111,9 @@ public struct ProfileCredentialsProvider: CredentialsProvider {
 extension AWSCredentials {
     /// A key pair from a settings map: nil when both halves are absent, an error naming the
     /// missing half when only one is there.
-    static func pair(from settings: [String: String], keyId keyIdName: String, secret secretName: String, token tokenName: String, source: String) throws -> AWSCredentials? {
+    static func pair(from settings: [String: String], keyId keyIdName: String, secret secretName: String, token tokenName: String, source: String) throws
+        -> AWSCredentials?
+    {
         switch (settings[keyIdName].nonEmpty, settings[secretName].nonEmpty) {
         case (nil, nil): return nil
         case let (keyId?, secret?): return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: settings[tokenName].nonEmpty)

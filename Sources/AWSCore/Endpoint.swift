@@ -97,7 +97,7 @@ public struct ResolvedEndpoint: Sendable, Equatable {
     /// - Throws: `AWSConfigurationError.invalidEndpoint` unless `value` is an http(s) URL with a host.
     public static func parse(_ value: String, variable: String) throws -> ResolvedEndpoint {
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { throw AWSConfigurationError.invalidEndpoint(variable: variable, value: value) }
         let port = components.port.map { ":\($0)" } ?? ""
         let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host

@@ -19,7 +19,10 @@ public struct HTTPRequest: Sendable {
     public var body: Data
 
     /// Creates a request; `path` must already be encoded.
-    public init(method: HTTPMethod, origin: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: Data = Data()) {
+    public init(
+        method: HTTPMethod, origin: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
+        body: Data = Data()
+    ) {
         self.method = method
         self.origin = origin
         self.path = path

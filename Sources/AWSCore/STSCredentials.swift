@@ -26,8 +26,9 @@ struct STSCredentialCalls: Sendable {
 
     /// AssumeRoleWithWebIdentity: unsigned, the token is the proof.
     func assumeRoleWithWebIdentity(_ request: RoleRequest, token: String) async throws -> AWSCredentials {
-        try await call("AssumeRoleWithWebIdentity", common(request) + [("WebIdentityToken", token)],
-                       credentials: AnonymousCredentialsProvider(), source: request.source)
+        try await call(
+            "AssumeRoleWithWebIdentity", common(request) + [("WebIdentityToken", token)],
+            credentials: AnonymousCredentialsProvider(), source: request.source)
     }
 
     private func common(_ request: RoleRequest) -> [(name: String, value: String)] {
@@ -39,9 +40,12 @@ struct STSCredentialCalls: Sendable {
         return parameters
     }
 
-    private func call(_ action: String, _ parameters: [(name: String, value: String)], credentials: any CredentialsProvider, source: String) async throws -> AWSCredentials {
-        let configuration = AWSClientConfiguration(region: context.stsRegion, credentials: credentials, environment: context.environment,
-                                                   transport: context.transport, retry: context.retry, timeout: .seconds(10), logger: context.logger)
+    private func call(_ action: String, _ parameters: [(name: String, value: String)], credentials: any CredentialsProvider, source: String) async throws
+        -> AWSCredentials
+    {
+        let configuration = AWSClientConfiguration(
+            region: context.stsRegion, credentials: credentials, environment: context.environment,
+            transport: context.transport, retry: context.retry, timeout: .seconds(10), logger: context.logger)
         let client = try AWSServiceClient(service: Self.service, configuration: configuration)
         let result: XMLElement
         do {
@@ -52,8 +56,9 @@ struct STSCredentialCalls: Sendable {
         guard let keys = result.child("Credentials"), let keyId = keys.childText("AccessKeyId"), let secret = keys.childText("SecretAccessKey") else {
             throw AWSConfigurationError.credentialSourceFailed(source: source, problem: "STS \(action) answered without Credentials")
         }
-        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: keys.childText("SessionToken"),
-                              expiration: keys.childText("Expiration").flatMap(AWSTimestamp.parse))
+        return AWSCredentials(
+            accessKeyId: keyId, secretAccessKey: secret, sessionToken: keys.childText("SessionToken"),
+            expiration: keys.childText("Expiration").flatMap(AWSTimestamp.parse))
     }
 }
 

@@ -63,7 +63,6 @@ public struct SharedConfigFiles: Sendable {
         Self.parse(contentsOf: configPath)["sso-session \(name)"]
     }
 
-
     static func parse(contentsOf path: String) -> [String: [String: String]] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
         return parse(text)

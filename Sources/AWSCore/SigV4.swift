@@ -73,7 +73,10 @@ public struct SigV4Signer: Sendable {
         public var omitSessionTokenFromSignature: Bool
 
         /// Creates options; the defaults are the rules of every service but S3.
-        public init(doubleURIEncode: Bool = true, normalizePath: Bool = true, addContentSHA256Header: Bool = false, payload: Payload = .signed, omitSessionTokenFromSignature: Bool = false) {
+        public init(
+            doubleURIEncode: Bool = true, normalizePath: Bool = true, addContentSHA256Header: Bool = false, payload: Payload = .signed,
+            omitSessionTokenFromSignature: Bool = false
+        ) {
             self.doubleURIEncode = doubleURIEncode
             self.normalizePath = normalizePath
             self.addContentSHA256Header = addContentSHA256Header
@@ -124,7 +127,11 @@ public struct SigV4Signer: Sendable {
         if let token = credentials.sessionToken, options.omitSessionTokenFromSignature {
             request.headers.append(("X-Amz-Security-Token", token))
         }
-        request.headers.append(("Authorization", "\(Self.algorithm) Credential=\(credentials.accessKeyId)/\(scope(timestamp)), SignedHeaders=\(result.signedHeaders), Signature=\(result.signature)"))
+        request.headers.append(
+            (
+                "Authorization",
+                "\(Self.algorithm) Credential=\(credentials.accessKeyId)/\(scope(timestamp)), SignedHeaders=\(result.signedHeaders), Signature=\(result.signature)"
+            ))
         return result
     }
 
@@ -263,7 +270,8 @@ public enum AWSURIEncoding {
         var iterator = Array(string.utf8)[...]
         while let byte = iterator.popFirst() {
             if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let high = hexValue(iterator[iterator.startIndex]), let low = hexValue(iterator[iterator.startIndex + 1]) {
+                let high = hexValue(iterator[iterator.startIndex]), let low = hexValue(iterator[iterator.startIndex + 1])
+            {
                 bytes.append(high << 4 | low)
                 iterator = iterator.dropFirst(2)
             } else {
@@ -280,7 +288,7 @@ public enum AWSURIEncoding {
 
     private static func isUnreserved(_ byte: UInt8) -> Bool {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
-            || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x7E // - _ . ~
+            || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x7E  // - _ . ~
     }
 
     private static func hexDigit(_ nibble: UInt8) -> Unicode.Scalar {

@@ -116,16 +116,24 @@ public enum XMLDocument {
         mutating func skipMisc() throws {
             while true {
                 skipWhitespace()
-                if hasPrefix("<?") { try skip(until: "?>") }
-                else if hasPrefix("<!--") { try skip(until: "-->") }
-                else if hasPrefix("<!") { throw error("DTDs are not accepted") }
-                else { return }
+                if hasPrefix("<?") {
+                    try skip(until: "?>")
+                } else if hasPrefix("<!--") {
+                    try skip(until: "-->")
+                } else if hasPrefix("<!") {
+                    throw error("DTDs are not accepted")
+                } else {
+                    return
+                }
             }
         }
 
         mutating func parseName() throws -> String {
             let start = position
-            while let byte = peek(), !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=")) {
+            while let byte = peek(),
+                !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "/")
+                    || byte == UInt8(ascii: "="))
+            {
                 position += 1
             }
             guard position > start else { throw error("expected a name") }
@@ -134,7 +142,7 @@ public enum XMLDocument {
 
         mutating func parseElement(depth: Int) throws -> XMLElement {
             guard depth < 256 else { throw error("elements nested too deeply") }
-            position += 1 // "<"
+            position += 1  // "<"
             var element = XMLElement(name: try parseName())
             while true {
                 skipWhitespace()
@@ -204,7 +212,8 @@ public enum XMLDocument {
                     case "quot": out += "\""
                     case "apos": out += "'"
                     default:
-                        let scalarValue: UInt32? = name.hasPrefix("#x") ? UInt32(name.dropFirst(2), radix: 16) : name.hasPrefix("#") ? UInt32(name.dropFirst(), radix: 10) : nil
+                        let scalarValue: UInt32? =
+                            name.hasPrefix("#x") ? UInt32(name.dropFirst(2), radix: 16) : name.hasPrefix("#") ? UInt32(name.dropFirst(), radix: 10) : nil
                         guard let value = scalarValue, let scalar = Unicode.Scalar(value) else { throw error("unknown entity &\(name);") }
                         out.unicodeScalars.append(scalar)
                     }

@@ -4,8 +4,9 @@ import Foundation
 /// AWS CloudFormation (awsQuery): reading a deployed stack, for `smsredirect doctor --stack`.
 public struct CloudFormationClient: Sendable {
     /// CloudFormation on the wire: awsQuery with API version 2010-05-15, signed as `cloudformation`.
-    public static let service = ServiceDescriptor(serviceId: "CloudFormation", signingName: "cloudformation", endpointPrefix: "cloudformation",
-                                                  wireProtocol: .awsQuery(apiVersion: "2010-05-15"))
+    public static let service = ServiceDescriptor(
+        serviceId: "CloudFormation", signingName: "cloudformation", endpointPrefix: "cloudformation",
+        wireProtocol: .awsQuery(apiVersion: "2010-05-15"))
 
     /// The signing, retrying client every call goes through.
     public let client: AWSServiceClient
@@ -43,9 +44,10 @@ public struct CloudFormationClient: Sendable {
             }
             return map
         }
-        return Stack(stackId: member.childText("StackId") ?? name, name: member.childText("StackName") ?? name,
-                     status: member.childText("StackStatus") ?? "", outputs: pairs("Outputs", key: "OutputKey", value: "OutputValue"),
-                     parameters: pairs("Parameters", key: "ParameterKey", value: "ParameterValue"))
+        return Stack(
+            stackId: member.childText("StackId") ?? name, name: member.childText("StackName") ?? name,
+            status: member.childText("StackStatus") ?? "", outputs: pairs("Outputs", key: "OutputKey", value: "OutputValue"),
+            parameters: pairs("Parameters", key: "ParameterKey", value: "ParameterValue"))
     }
 
     /// CreateStack from a template body; returns the stack id. (The doctor tests deploy a stack
@@ -56,7 +58,9 @@ public struct CloudFormationClient: Sendable {
             input += [("Parameters.member.\(index + 1).ParameterKey", parameter.key), ("Parameters.member.\(index + 1).ParameterValue", parameter.value)]
         }
         let result = try await client.query("CreateStack", input)
-        guard let id = result.childText("StackId") else { throw client.malformed(operation: "CreateStack", response: nil, detail: "the response has no StackId") }
+        guard let id = result.childText("StackId") else {
+            throw client.malformed(operation: "CreateStack", response: nil, detail: "the response has no StackId")
+        }
         return id
     }
 }

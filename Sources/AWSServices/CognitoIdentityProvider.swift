@@ -65,15 +65,18 @@ public struct CognitoIdentityProviderClient: Sendable {
 
     /// CreateUserPoolClient; `explicitAuthFlows` takes Cognito's names (e.g. `ALLOW_USER_PASSWORD_AUTH`),
     /// and none sends Cognito's default.
-    public func createUserPoolClient(userPoolId: String, clientName: String, explicitAuthFlows: [String] = [], generateSecret: Bool = false) async throws -> UserPoolClient {
+    public func createUserPoolClient(userPoolId: String, clientName: String, explicitAuthFlows: [String] = [], generateSecret: Bool = false) async throws
+        -> UserPoolClient
+    {
         var input: JSONValue = ["UserPoolId": .string(userPoolId), "ClientName": .string(clientName), "GenerateSecret": .bool(generateSecret)]
         if !explicitAuthFlows.isEmpty { input["ExplicitAuthFlows"] = .array(explicitAuthFlows.map { .string($0) }) }
         let output = try await client.json("CreateUserPoolClient", input)
         return try client.decoding("CreateUserPoolClient") {
             let document = output["UserPoolClient"]
-            return UserPoolClient(clientId: try document["ClientId"].requiredString("UserPoolClient.ClientId"),
-                                  clientName: document["ClientName"]?.stringValue ?? clientName,
-                                  userPoolId: document["UserPoolId"]?.stringValue ?? userPoolId)
+            return UserPoolClient(
+                clientId: try document["ClientId"].requiredString("UserPoolClient.ClientId"),
+                clientName: document["ClientName"]?.stringValue ?? clientName,
+                userPoolId: document["UserPoolId"]?.stringValue ?? userPoolId)
         }
     }
 
@@ -86,9 +89,13 @@ public struct CognitoIdentityProviderClient: Sendable {
     }
 
     /// SignUp through the app client `clientId`; `clientMetadata` reaches the pool's Lambda triggers.
-    public func signUp(clientId: String, username: String, password: String, userAttributes: [String: String] = [:], clientMetadata: [String: String] = [:]) async throws -> SignUpResult {
-        var input: JSONValue = ["ClientId": .string(clientId), "Username": .string(username), "Password": .string(password),
-                                "UserAttributes": Self.attributeList(userAttributes)]
+    public func signUp(clientId: String, username: String, password: String, userAttributes: [String: String] = [:], clientMetadata: [String: String] = [:])
+        async throws -> SignUpResult
+    {
+        var input: JSONValue = [
+            "ClientId": .string(clientId), "Username": .string(username), "Password": .string(password),
+            "UserAttributes": Self.attributeList(userAttributes),
+        ]
         if !clientMetadata.isEmpty { input["ClientMetadata"] = clientMetadata.jsonValue }
         let output = try await client.json("SignUp", input)
         return try client.decoding("SignUp") {
@@ -97,8 +104,10 @@ public struct CognitoIdentityProviderClient: Sendable {
     }
 
     /// AdminCreateUser; returns the `User` document. `messageAction` is `RESEND` or `SUPPRESS`.
-    public func adminCreateUser(userPoolId: String, username: String, userAttributes: [String: String] = [:], temporaryPassword: String? = nil,
-                                messageAction: String? = nil, desiredDeliveryMediums: [String] = []) async throws -> JSONValue {
+    public func adminCreateUser(
+        userPoolId: String, username: String, userAttributes: [String: String] = [:], temporaryPassword: String? = nil,
+        messageAction: String? = nil, desiredDeliveryMediums: [String] = []
+    ) async throws -> JSONValue {
         var input: JSONValue = ["UserPoolId": .string(userPoolId), "Username": .string(username), "UserAttributes": Self.attributeList(userAttributes)]
         if let temporaryPassword { input["TemporaryPassword"] = .string(temporaryPassword) }
         if let messageAction { input["MessageAction"] = .string(messageAction) }

@@ -4,7 +4,8 @@ import Foundation
 /// AWS IAM (awsQuery): a role a Lambda function may assume (the demo), and the policies in force on a role (`doctor`).
 public struct IAMClient: Sendable {
     /// IAM on the wire: awsQuery with API version 2010-05-08, signed as `iam`.
-    public static let service = ServiceDescriptor(serviceId: "IAM", signingName: "iam", endpointPrefix: "iam", wireProtocol: .awsQuery(apiVersion: "2010-05-08"))
+    public static let service = ServiceDescriptor(
+        serviceId: "IAM", signingName: "iam", endpointPrefix: "iam", wireProtocol: .awsQuery(apiVersion: "2010-05-08"))
 
     /// The signing, retrying client every call goes through.
     public let client: AWSServiceClient
@@ -18,7 +19,9 @@ public struct IAMClient: Sendable {
     public func createLambdaRole(name: String) async throws -> String {
         let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
         let result = try await client.query("CreateRole", [("RoleName", name), ("AssumeRolePolicyDocument", trust)])
-        guard let arn = result.descendant("Arn")?.text else { throw client.malformed(operation: "CreateRole", response: nil, detail: "the response has no Role.Arn") }
+        guard let arn = result.descendant("Arn")?.text else {
+            throw client.malformed(operation: "CreateRole", response: nil, detail: "the response has no Role.Arn")
+        }
         return arn
     }
 

@@ -62,8 +62,10 @@ public struct KMSClient: Sendable {
     }
 
     /// CreateKey: a symmetric encryption key by default; `tags` are sent sorted by key.
-    public func createKey(description: String? = nil, keyUsage: String = "ENCRYPT_DECRYPT", keySpec: String = "SYMMETRIC_DEFAULT",
-                          policy: String? = nil, tags: [String: String] = [:]) async throws -> KeyMetadata {
+    public func createKey(
+        description: String? = nil, keyUsage: String = "ENCRYPT_DECRYPT", keySpec: String = "SYMMETRIC_DEFAULT",
+        policy: String? = nil, tags: [String: String] = [:]
+    ) async throws -> KeyMetadata {
         var input: JSONValue = ["KeyUsage": .string(keyUsage), "KeySpec": .string(keySpec)]
         if let description { input["Description"] = .string(description) }
         if let policy { input["Policy"] = .string(policy) }
@@ -107,8 +109,9 @@ public struct KMSClient: Sendable {
         if !encryptionContext.isEmpty { input["EncryptionContext"] = encryptionContext.jsonValue }
         let output = try await client.json("GenerateDataKey", input)
         return try client.decoding("GenerateDataKey") {
-            DataKey(plaintext: try output["Plaintext"].requiredBlob("Plaintext"), ciphertextBlob: try output["CiphertextBlob"].requiredBlob("CiphertextBlob"),
-                    keyId: try output["KeyId"].requiredString("KeyId"))
+            DataKey(
+                plaintext: try output["Plaintext"].requiredBlob("Plaintext"), ciphertextBlob: try output["CiphertextBlob"].requiredBlob("CiphertextBlob"),
+                keyId: try output["KeyId"].requiredString("KeyId"))
         }
     }
 
@@ -129,8 +132,9 @@ public struct KMSClient: Sendable {
     }
 
     static func keyMetadata(_ document: JSONValue?) throws -> KeyMetadata {
-        KeyMetadata(keyId: try document["KeyId"].requiredString("KeyMetadata.KeyId"), arn: try document["Arn"].requiredString("KeyMetadata.Arn"),
-                    keyState: document["KeyState"]?.stringValue, description: document["Description"]?.stringValue,
-                    keySpec: document["KeySpec"]?.stringValue, keyUsage: document["KeyUsage"]?.stringValue, enabled: document["Enabled"]?.boolValue)
+        KeyMetadata(
+            keyId: try document["KeyId"].requiredString("KeyMetadata.KeyId"), arn: try document["Arn"].requiredString("KeyMetadata.Arn"),
+            keyState: document["KeyState"]?.stringValue, description: document["Description"]?.stringValue,
+            keySpec: document["KeySpec"]?.stringValue, keyUsage: document["KeyUsage"]?.stringValue, enabled: document["Enabled"]?.boolValue)
     }
 }

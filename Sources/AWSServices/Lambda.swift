@@ -56,25 +56,31 @@ public struct LambdaClient: Sendable {
 
     /// GetFunctionConfiguration of the unpublished version; `functionName` may be a name or an ARN.
     public func getFunctionConfiguration(functionName: String) async throws -> FunctionConfiguration {
-        let output = try await client.restJSON("GetFunctionConfiguration", method: .GET, path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/configuration")
+        let output = try await client.restJSON(
+            "GetFunctionConfiguration", method: .GET, path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/configuration")
         return try client.decoding("GetFunctionConfiguration") { try Self.functionConfiguration(output) }
     }
 
     /// UpdateFunctionConfiguration for the members this project changes; nil leaves a member alone.
     /// `revisionId` makes the update fail if someone else changed the function meanwhile.
-    public func updateFunctionConfiguration(functionName: String, layers: [String]? = nil, environment: [String: String]? = nil, revisionId: String? = nil) async throws -> FunctionConfiguration {
+    public func updateFunctionConfiguration(functionName: String, layers: [String]? = nil, environment: [String: String]? = nil, revisionId: String? = nil)
+        async throws -> FunctionConfiguration
+    {
         var input: JSONValue = [:]
         if let layers { input["Layers"] = .array(layers.map { .string($0) }) }
         if let environment { input["Environment"] = ["Variables": environment.jsonValue] }
         if let revisionId { input["RevisionId"] = .string(revisionId) }
-        let output = try await client.restJSON("UpdateFunctionConfiguration", method: .PUT,
-                                               path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/configuration", body: input)
+        let output = try await client.restJSON(
+            "UpdateFunctionConfiguration", method: .PUT,
+            path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/configuration", body: input)
         return try client.decoding("UpdateFunctionConfiguration") { try Self.functionConfiguration(output) }
     }
 
     /// PublishLayerVersion: a new version of `layerName` (created if new); empty lists are not sent.
-    public func publishLayerVersion(layerName: String, content: LayerContent, description: String? = nil,
-                                    compatibleRuntimes: [String] = [], compatibleArchitectures: [String] = []) async throws -> LayerVersion {
+    public func publishLayerVersion(
+        layerName: String, content: LayerContent, description: String? = nil,
+        compatibleRuntimes: [String] = [], compatibleArchitectures: [String] = []
+    ) async throws -> LayerVersion {
         var input: JSONValue = [:]
         switch content {
         case let .s3(bucket, key): input["Content"] = ["S3Bucket": .string(bucket), "S3Key": .string(key)]
@@ -83,13 +89,15 @@ public struct LambdaClient: Sendable {
         if let description { input["Description"] = .string(description) }
         if !compatibleRuntimes.isEmpty { input["CompatibleRuntimes"] = .array(compatibleRuntimes.map { .string($0) }) }
         if !compatibleArchitectures.isEmpty { input["CompatibleArchitectures"] = .array(compatibleArchitectures.map { .string($0) }) }
-        let output = try await client.restJSON("PublishLayerVersion", method: .POST, path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions", body: input)
+        let output = try await client.restJSON(
+            "PublishLayerVersion", method: .POST, path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions", body: input)
         return try client.decoding("PublishLayerVersion") { try Self.layerVersion(output) }
     }
 
     /// GetLayerVersion; a deleted or unknown version throws an ``AWSError`` with `isNotFound`.
     public func getLayerVersion(layerName: String, version: Int) async throws -> LayerVersion {
-        let output = try await client.restJSON("GetLayerVersion", method: .GET, path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions/\(version)")
+        let output = try await client.restJSON(
+            "GetLayerVersion", method: .GET, path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions/\(version)")
         return try client.decoding("GetLayerVersion") { try Self.layerVersion(output) }
     }
 
@@ -107,8 +115,10 @@ public struct LambdaClient: Sendable {
 
     /// AddPermission: lets `principal` (a service such as `cognito-idp.amazonaws.com`) call
     /// `action` on the function, from `sourceArn` when given.
-    public func addPermission(functionName: String, statementId: String, action: String = "lambda:InvokeFunction",
-                              principal: String, sourceArn: String? = nil) async throws {
+    public func addPermission(
+        functionName: String, statementId: String, action: String = "lambda:InvokeFunction",
+        principal: String, sourceArn: String? = nil
+    ) async throws {
         var input: JSONValue = ["StatementId": .string(statementId), "Action": .string(action), "Principal": .string(principal)]
         if let sourceArn { input["SourceArn"] = .string(sourceArn) }
         _ = try await client.restJSON("AddPermission", method: .POST, path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/policy", body: input)
@@ -116,24 +126,29 @@ public struct LambdaClient: Sendable {
 
     /// RemovePermission: deletes one statement of the function's resource-based policy.
     public func removePermission(functionName: String, statementId: String) async throws {
-        _ = try await client.rest("RemovePermission", method: .DELETE,
-                                  path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/policy/\(AWSURIEncoding.encode(statementId))")
+        _ = try await client.rest(
+            "RemovePermission", method: .DELETE,
+            path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/policy/\(AWSURIEncoding.encode(statementId))")
     }
 
     /// GetFunctionEventInvokeConfig: how asynchronous invocations are retried and where their
     /// failures go (`DestinationConfig.OnFailure.Destination`); none configured throws with `isNotFound`.
     public func getFunctionEventInvokeConfig(functionName: String) async throws -> JSONValue {
-        try await client.restJSON("GetFunctionEventInvokeConfig", method: .GET,
-                                  path: "/2019-09-25/functions/\(AWSURIEncoding.encode(functionName))/event-invoke-config")
+        try await client.restJSON(
+            "GetFunctionEventInvokeConfig", method: .GET,
+            path: "/2019-09-25/functions/\(AWSURIEncoding.encode(functionName))/event-invoke-config")
     }
 
     /// PutFunctionEventInvokeConfig: sends the failures of asynchronous invocations to `onFailure`
     /// (an SQS queue, SNS topic, function or bus ARN).
     public func putFunctionEventInvokeConfig(functionName: String, maximumRetryAttempts: Int, onFailure: String) async throws {
-        _ = try await client.restJSON("PutFunctionEventInvokeConfig", method: .PUT,
-                                      path: "/2019-09-25/functions/\(AWSURIEncoding.encode(functionName))/event-invoke-config",
-                                      body: ["MaximumRetryAttempts": .integer(Int64(maximumRetryAttempts)),
-                                             "DestinationConfig": ["OnFailure": ["Destination": .string(onFailure)]]])
+        _ = try await client.restJSON(
+            "PutFunctionEventInvokeConfig", method: .PUT,
+            path: "/2019-09-25/functions/\(AWSURIEncoding.encode(functionName))/event-invoke-config",
+            body: [
+                "MaximumRetryAttempts": .integer(Int64(maximumRetryAttempts)),
+                "DestinationConfig": ["OnFailure": ["Destination": .string(onFailure)]],
+            ])
     }
 
     static func functionConfiguration(_ document: JSONValue) throws -> FunctionConfiguration {
@@ -149,7 +164,8 @@ public struct LambdaClient: Sendable {
 
     static func layerVersion(_ document: JSONValue) throws -> LayerVersion {
         guard let version = document["Version"]?.intValue else { throw MissingFieldError(field: "Version") }
-        return LayerVersion(layerArn: try document["LayerArn"].requiredString("LayerArn"),
-                            layerVersionArn: try document["LayerVersionArn"].requiredString("LayerVersionArn"), version: version)
+        return LayerVersion(
+            layerArn: try document["LayerArn"].requiredString("LayerArn"),
+            layerVersionArn: try document["LayerVersionArn"].requiredString("LayerVersionArn"), version: version)
     }
 }

@@ -36,7 +36,9 @@ public struct S3Client: Sendable {
     public func createBucket(name: String) async throws {
         var body = Data()
         if client.region != "us-east-1" {
-            body = Data("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(XMLDocument.escape(client.region))</LocationConstraint></CreateBucketConfiguration>".utf8)
+            body = Data(
+                "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(XMLDocument.escape(client.region))</LocationConstraint></CreateBucketConfiguration>"
+                    .utf8)
         }
         let (endpoint, path) = address(bucket: name, key: nil)
         _ = try await client.rest("CreateBucket", method: .PUT, path: path, body: body, endpoint: endpoint)
@@ -45,7 +47,9 @@ public struct S3Client: Sendable {
     /// PutObject; returns the new ETag. `ifMatch` writes only over that version, `ifNoneMatch: "*"`
     /// only where no object exists: a lost race is a `PreconditionFailed` error (HTTP 412).
     @discardableResult
-    public func putObject(bucket: String, key: String, body: Data, contentType: String? = nil, ifMatch: String? = nil, ifNoneMatch: String? = nil) async throws -> String? {
+    public func putObject(bucket: String, key: String, body: Data, contentType: String? = nil, ifMatch: String? = nil, ifNoneMatch: String? = nil) async throws
+        -> String?
+    {
         var headers: [(name: String, value: String)] = []
         if let contentType { headers.append(("Content-Type", contentType)) }
         if let ifMatch { headers.append(("If-Match", ifMatch)) }

@@ -38,7 +38,9 @@ public struct SNSClient: Sendable {
 
     /// Subscribe; returns the subscription ARN (`pending confirmation` for an email endpoint
     /// unless `returnSubscriptionArn`).
-    public func subscribe(topicArn: String, protocol transport: String, endpoint: String, attributes: [String: String] = [:], returnSubscriptionArn: Bool = true) async throws -> String {
+    public func subscribe(
+        topicArn: String, protocol transport: String, endpoint: String, attributes: [String: String] = [:], returnSubscriptionArn: Bool = true
+    ) async throws -> String {
         var parameters: [(name: String, value: String)] = [("TopicArn", topicArn), ("Protocol", transport), ("Endpoint", endpoint)]
         parameters += Self.entries("Attributes", attributes)
         if returnSubscriptionArn { parameters.append(("ReturnSubscriptionArn", "true")) }
@@ -48,15 +50,19 @@ public struct SNSClient: Sendable {
 
     /// Publish; returns the message id. With `messageStructure: "json"`, `message` is a JSON object
     /// of one message per protocol (`default`, `email`, `sqs`, …).
-    public func publish(topicArn: String, message: String, subject: String? = nil, messageStructure: String? = nil,
-                        messageAttributes: [String: MessageAttribute] = [:]) async throws -> String {
+    public func publish(
+        topicArn: String, message: String, subject: String? = nil, messageStructure: String? = nil,
+        messageAttributes: [String: MessageAttribute] = [:]
+    ) async throws -> String {
         var parameters: [(name: String, value: String)] = [("TopicArn", topicArn), ("Message", message)]
         if let subject { parameters.append(("Subject", subject)) }
         if let messageStructure { parameters.append(("MessageStructure", messageStructure)) }
         for (index, attribute) in messageAttributes.sorted(by: { $0.key < $1.key }).enumerated() {
             let prefix = "MessageAttributes.entry.\(index + 1)"
-            parameters += [("\(prefix).Name", attribute.key), ("\(prefix).Value.DataType", attribute.value.dataType),
-                           ("\(prefix).Value.StringValue", attribute.value.stringValue)]
+            parameters += [
+                ("\(prefix).Name", attribute.key), ("\(prefix).Value.DataType", attribute.value.dataType),
+                ("\(prefix).Value.StringValue", attribute.value.stringValue),
+            ]
         }
         let result = try await client.query("Publish", parameters)
         return try required(result, "MessageId", operation: "Publish")
@@ -96,8 +102,10 @@ public struct SNSClient: Sendable {
             if let nextToken { parameters.append(("NextToken", nextToken)) }
             let result = try await client.query("ListSubscriptionsByTopic", parameters)
             for member in result.child("Subscriptions")?.children(named: "member") ?? [] {
-                subscriptions.append(Subscription(subscriptionArn: member.childText("SubscriptionArn") ?? "", transport: member.childText("Protocol") ?? "",
-                                                  endpoint: member.childText("Endpoint") ?? ""))
+                subscriptions.append(
+                    Subscription(
+                        subscriptionArn: member.childText("SubscriptionArn") ?? "", transport: member.childText("Protocol") ?? "",
+                        endpoint: member.childText("Endpoint") ?? ""))
             }
             nextToken = result.childText("NextToken").flatMap { $0.isEmpty ? nil : $0 }
         } while nextToken != nil

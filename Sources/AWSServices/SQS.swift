@@ -89,7 +89,9 @@ public struct SQSClient: Sendable {
 
     /// ReceiveMessage; `waitTimeSeconds` > 0 long-polls (up to 20 s), and the request's own timeout
     /// is stretched to cover it.
-    public func receiveMessage(queueUrl: String, maxNumberOfMessages: Int = 10, waitTimeSeconds: Int = 0, visibilityTimeout: Int? = nil) async throws -> [Message] {
+    public func receiveMessage(queueUrl: String, maxNumberOfMessages: Int = 10, waitTimeSeconds: Int = 0, visibilityTimeout: Int? = nil) async throws
+        -> [Message]
+    {
         var input: JSONValue = [
             "QueueUrl": .string(queueUrl), "MaxNumberOfMessages": .integer(Int64(maxNumberOfMessages)),
             "WaitTimeSeconds": .integer(Int64(waitTimeSeconds)),
@@ -99,19 +101,24 @@ public struct SQSClient: Sendable {
         let output = try await client.json("ReceiveMessage", input, timeout: .seconds(waitTimeSeconds) + client.configuration.timeout)
         return try client.decoding("ReceiveMessage") {
             try (output["Messages"]?.arrayValue ?? []).map { message in
-                Message(messageId: try message["MessageId"].requiredString("MessageId"),
-                        receiptHandle: try message["ReceiptHandle"].requiredString("ReceiptHandle"),
-                        body: message["Body"]?.stringValue ?? "",
-                        attributes: (message["Attributes"]?.objectValue ?? [:]).compactMapValues(\.stringValue),
-                        messageAttributes: (message["MessageAttributes"]?.objectValue ?? [:]).compactMapValues { $0["StringValue"]?.stringValue })
+                Message(
+                    messageId: try message["MessageId"].requiredString("MessageId"),
+                    receiptHandle: try message["ReceiptHandle"].requiredString("ReceiptHandle"),
+                    body: message["Body"]?.stringValue ?? "",
+                    attributes: (message["Attributes"]?.objectValue ?? [:]).compactMapValues(\.stringValue),
+                    messageAttributes: (message["MessageAttributes"]?.objectValue ?? [:]).compactMapValues { $0["StringValue"]?.stringValue })
             }
         }
     }
 
     /// ChangeMessageVisibility; 0 makes the message visible to other readers at once.
     public func changeMessageVisibility(queueUrl: String, receiptHandle: String, visibilityTimeout: Int) async throws {
-        _ = try await client.json("ChangeMessageVisibility", ["QueueUrl": .string(queueUrl), "ReceiptHandle": .string(receiptHandle),
-                                                              "VisibilityTimeout": .integer(Int64(visibilityTimeout))])
+        _ = try await client.json(
+            "ChangeMessageVisibility",
+            [
+                "QueueUrl": .string(queueUrl), "ReceiptHandle": .string(receiptHandle),
+                "VisibilityTimeout": .integer(Int64(visibilityTimeout)),
+            ])
     }
 
     /// SendMessage; returns the message id.

@@ -109,8 +109,9 @@ public struct Attacher: Sendable {
             (try database.entries(requestId: context.requestId).filter { $0.action == .attach }, try database.activeAttaches(poolId: spec.userPoolId))
         }
         if let done = previous.last(where: { $0.status == .succeeded }) {
-            return AttachResult(attachmentId: done.attachmentId, layerVersionArn: done.layerVersionArn, replayed: true,
-                                replacedSender: Self.replacedSender(in: done.originalPool, by: done.senderArn ?? spec.senderFunctionArn))
+            return AttachResult(
+                attachmentId: done.attachmentId, layerVersionArn: done.layerVersionArn, replayed: true,
+                replacedSender: Self.replacedSender(in: done.originalPool, by: done.senderArn ?? spec.senderFunctionArn))
         }
         if let failed = previous.last(where: { $0.status == .failed }) {
             throw ProviderFailure(failed.detail ?? "the attach failed", physicalResourceId: attachmentId)
@@ -138,10 +139,11 @@ public struct Attacher: Sendable {
             originalLayers = replaced.senderArn == spec.senderFunctionArn ? (replaced.originalLayers ?? function.layers) : function.layers
         }
 
-        var entry = JournalEntry(attachmentId: attachmentId, requestId: context.requestId, action: .attach, status: .started, poolId: spec.userPoolId,
-                                 region: region, account: context.account, stackId: context.stackId, logicalId: context.logicalId,
-                                 senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn, originalPool: originalPool,
-                                 originalMfaConfig: originalMfaConfig, originalLayers: originalLayers)
+        var entry = JournalEntry(
+            attachmentId: attachmentId, requestId: context.requestId, action: .attach, status: .started, poolId: spec.userPoolId,
+            region: region, account: context.account, stackId: context.stackId, logicalId: context.logicalId,
+            senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn, originalPool: originalPool,
+            originalMfaConfig: originalMfaConfig, originalLayers: originalLayers)
         // The layer about to go on is journaled with the start, so that an attach cut off
         // mid-change can be undone by the Delete that follows.
         if case let .existing(arn) = spec.layer { entry.layerVersionArn = arn }
@@ -156,8 +158,9 @@ public struct Attacher: Sendable {
             switch spec.layer {
             case let .existing(arn): layerArn = arn
             case let .publish(name, bucket, key):
-                published = try await lambda.publishLayer(name: name, content: .s3(bucket: bucket, key: key),
-                                                          description: "AWS Encryption SDK for the CognitoSMSRedirect sender")
+                published = try await lambda.publishLayer(
+                    name: name, content: .s3(bucket: bucket, key: key),
+                    description: "AWS Encryption SDK for the CognitoSMSRedirect sender")
                 layerArn = published?.layerVersionArn
                 var publishing = entry.next(.started, detail: "published layer version \(layerArn ?? "")")
                 publishing.layerVersionArn = layerArn
@@ -168,7 +171,9 @@ public struct Attacher: Sendable {
             if let layerArn {
                 let layers = Self.layers(current: function.layers, original: originalLayers, replacing: replaced?.layerVersionArn, adding: layerArn)
                 guard layers.count <= Self.maxLayers else {
-                    throw ProviderFailure("the sender \(spec.senderFunctionName) would have \(layers.count) layers; Lambda allows \(Self.maxLayers). Remove one of \(function.layers.joined(separator: ", ")) first.")
+                    throw ProviderFailure(
+                        "the sender \(spec.senderFunctionName) would have \(layers.count) layers; Lambda allows \(Self.maxLayers). Remove one of \(function.layers.joined(separator: ", ")) first."
+                    )
                 }
                 if layers != function.layers {
                     try await lambda.setLayers(layers, functionName: spec.senderFunctionArn)
@@ -179,30 +184,40 @@ public struct Attacher: Sendable {
             // from it: look once more, as late as can be, and leave their change alone.
             let changedMeanwhile = PoolDiff.poolDifferences(from: described, to: try await cognito.describeUserPool(id: spec.userPoolId))
             guard changedMeanwhile.isEmpty else {
-                throw ProviderFailure("the pool changed while the attach was under way (\(Self.describe(changedMeanwhile, verb: "was"))): run it again once the other change is done")
+                throw ProviderFailure(
+                    "the pool changed while the attach was under way (\(Self.describe(changedMeanwhile, verb: "was"))): run it again once the other change is done"
+                )
             }
             try await updateUserPool(request)
             poolChanged = true
             let differences = try await verify(poolId: spec.userPoolId, holds: request)
             guard differences.isEmpty else {
-                throw ProviderFailure("the pool did not come out as sent: \(Self.describe(differences)). Someone may have changed it meanwhile, or Cognito changed a setting it was sent")
+                throw ProviderFailure(
+                    "the pool did not come out as sent: \(Self.describe(differences)). Someone may have changed it meanwhile, or Cognito changed a setting it was sent"
+                )
             }
             let mfaDifferences = try await verifyMfa(poolId: spec.userPoolId, holds: mfaBefore)
             guard mfaDifferences.isEmpty else {
-                throw ProviderFailure("the pool's MFA factors changed with the update: \(Self.describe(mfaDifferences, verb: "was")). Check them with `aws cognito-idp get-user-pool-mfa-config`")
+                throw ProviderFailure(
+                    "the pool's MFA factors changed with the update: \(Self.describe(mfaDifferences, verb: "was")). Check them with `aws cognito-idp get-user-pool-mfa-config`"
+                )
             }
             let replacedSender = Self.replacedSender(in: originalPool, by: spec.senderFunctionArn)
             let replacedEmailSender = spec.redirectEmail ? Self.replacedSender(in: originalPool, by: spec.senderFunctionArn, trigger: "CustomEmailSender") : nil
-            let details = [replaced.map { "replaces attachment \($0.attachmentId)" },
-                           replacedSender.map { "replaces the pool's own CustomSMSSender \($0) until the detach puts it back" },
-                           replacedEmailSender.map { "replaces the pool's own CustomEmailSender \($0) until the detach puts it back" }].compactMap { $0 }
+            let details = [
+                replaced.map { "replaces attachment \($0.attachmentId)" },
+                replacedSender.map { "replaces the pool's own CustomSMSSender \($0) until the detach puts it back" },
+                replacedEmailSender.map { "replaces the pool's own CustomEmailSender \($0) until the detach puts it back" },
+            ].compactMap { $0 }
             var succeeded = entry.next(.succeeded, detail: details.isEmpty ? nil : details.joined(separator: "; "), appliedRequest: request)
             succeeded.layerVersionArn = layerArn
             succeeded.publishedLayer = published != nil
             _ = try await journal.append(succeeded)
             logger.info("attached", metadata: ["attachmentId": "\(attachmentId)", "userPoolId": "\(spec.userPoolId)"])
             if let replacedSender {
-                logger.warning("the pool's own CustomSMSSender is replaced until the detach", metadata: ["replacedSender": "\(replacedSender)", "userPoolId": "\(spec.userPoolId)"])
+                logger.warning(
+                    "the pool's own CustomSMSSender is replaced until the detach",
+                    metadata: ["replacedSender": "\(replacedSender)", "userPoolId": "\(spec.userPoolId)"])
             }
             return AttachResult(attachmentId: attachmentId, layerVersionArn: layerArn, replayed: false, replacedSender: replacedSender)
         } catch {
@@ -251,8 +266,10 @@ public struct Attacher: Sendable {
         // appends below changes none of these answers.
         let poolId = AttachmentID(rawValue: attachmentId)?.poolId ?? attachmentId
         let (previous, active, activeOnPool, interrupted) = try await journal.read { database in
-            (try database.entries(requestId: context.requestId).filter { $0.action == .detach }, try database.activeAttach(attachmentId: attachmentId),
-             try database.activeAttaches(poolId: poolId), try database.interruptedAttach(attachmentId: attachmentId))
+            (
+                try database.entries(requestId: context.requestId).filter { $0.action == .detach }, try database.activeAttach(attachmentId: attachmentId),
+                try database.activeAttaches(poolId: poolId), try database.interruptedAttach(attachmentId: attachmentId)
+            )
         }
         if let done = previous.last(where: { $0.status == .succeeded || $0.status == .skipped }) {
             // The notes as the first answer joined them (an empty detail is no note at all).
@@ -265,9 +282,11 @@ public struct Attacher: Sendable {
         guard let active else {
             // A Delete after a failed Create, or a second Delete: nothing of ours is in place.
             let reason = "no successful attach of \(attachmentId) is in force: nothing to undo"
-            _ = try await journal.append(JournalEntry(attachmentId: attachmentId, requestId: context.requestId, action: .detach, status: .skipped,
-                                                      poolId: poolId, region: region, account: context.account, stackId: context.stackId,
-                                                      logicalId: context.logicalId, detail: reason))
+            _ = try await journal.append(
+                JournalEntry(
+                    attachmentId: attachmentId, requestId: context.requestId, action: .detach, status: .skipped,
+                    poolId: poolId, region: region, account: context.account, stackId: context.stackId,
+                    logicalId: context.logicalId, detail: reason))
             return DetachResult(attachmentId: attachmentId, drift: [], skipped: reason, replayed: false)
         }
         let entry = try await journal.append(Self.detachStart(undoing: active, context: context))
@@ -353,8 +372,10 @@ public struct Attacher: Sendable {
     /// Puts back the pool's CustomSMSSender and KMSKeyID as `target` has them (the journaled
     /// original, or the attach of an older attachment); returns the request sent. A pool that
     /// does not come out as sent is reported in `notes`.
-    private func restorePool(_ active: JournalEntry, to target: JSONValue?, current described: JSONValue? = nil,
-                             notes: inout [String], poolMissing: inout Bool) async throws -> JSONValue? {
+    private func restorePool(
+        _ active: JournalEntry, to target: JSONValue?, current described: JSONValue? = nil,
+        notes: inout [String], poolMissing: inout Bool
+    ) async throws -> JSONValue? {
         let current: JSONValue
         do {
             if let described { current = described } else { current = try await cognito.describeUserPool(id: active.poolId) }
@@ -369,8 +390,9 @@ public struct Attacher: Sendable {
         // Whether the attach redirected email is in the request it journaled (an attach cut off
         // before it has none: a CustomEmailSender pointing at the sender is put back all the same).
         let redirectedEmail = active.appliedRequest?["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue == sender
-        let plan = try LambdaConfigEditor.restorePlan(current: current, original: original,
-                                                      attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key, redirectsEmail: redirectedEmail))
+        let plan = try LambdaConfigEditor.restorePlan(
+            current: current, original: original,
+            attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key, redirectsEmail: redirectedEmail))
         notes += plan.drift
         guard let request = plan.request else { return nil }
         do {
@@ -378,7 +400,9 @@ public struct Attacher: Sendable {
         } catch {
             let unknown = UpdateUserPoolRequest.unknownMembers(in: current)
             guard !unknown.isEmpty else { throw error }
-            throw ProviderFailure("\(error). The restore carried, verbatim, members this tool's Cognito model (botocore \(CognitoPoolModel.botocoreVersion)) does not know: \(unknown.joined(separator: ", ")). Update the model (`make pool-model`) and delete again, or put LambdaConfig back by hand from `smsredirect journal show`", underlying: error)
+            throw ProviderFailure(
+                "\(error). The restore carried, verbatim, members this tool's Cognito model (botocore \(CognitoPoolModel.botocoreVersion)) does not know: \(unknown.joined(separator: ", ")). Update the model (`make pool-model`) and delete again, or put LambdaConfig back by hand from `smsredirect journal show`",
+                underlying: error)
         }
         let differences = try await verify(poolId: active.poolId, holds: request)
         if !differences.isEmpty {

@@ -43,7 +43,9 @@ public struct AttachmentSpec: Sendable, Equatable {
 
     /// Properties CloudFormation adds itself.
     static let cloudFormationProperties: Set<String> = ["ServiceToken", "ServiceTimeout"]
-    static let knownProperties: Set<String> = ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "LayerName", "LayerContent", "SMSRoleArn", "SenderConfiguration", "RedirectEmail"]
+    static let knownProperties: Set<String> = [
+        "UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "LayerName", "LayerContent", "SMSRoleArn", "SenderConfiguration", "RedirectEmail",
+    ]
 
     /// Reads the custom resource's properties; any unknown, missing or malformed one is named.
     public init(properties: [String: JSONValue]) throws {
@@ -100,14 +102,17 @@ public struct AttachmentSpec: Sendable, Equatable {
     /// Stable and meaningful: the same properties give the same id, other properties another one
     /// (so that CloudFormation sends Delete for the old one after an Update). Well under 1 KB.
     public var id: AttachmentID {
-        let layerText = switch layer {
-        case let .existing(arn): arn
-        case let .publish(name, bucket, key): "\(name)|s3://\(bucket)/\(key)"
-        case .none: "-"
-        }
-        return AttachmentID(poolId: userPoolId, senderFunctionName: senderFunctionName,
-                            digest: StableDigest.hex(([userPoolId, senderFunctionArn, kmsKeyArn, layerText] + (redirectEmail ? ["email"] : []))
-                                                        .joined(separator: "\n"), length: 12))
+        let layerText =
+            switch layer {
+            case let .existing(arn): arn
+            case let .publish(name, bucket, key): "\(name)|s3://\(bucket)/\(key)"
+            case .none: "-"
+            }
+        return AttachmentID(
+            poolId: userPoolId, senderFunctionName: senderFunctionName,
+            digest: StableDigest.hex(
+                ([userPoolId, senderFunctionArn, kmsKeyArn, layerText] + (redirectEmail ? ["email"] : []))
+                    .joined(separator: "\n"), length: 12))
     }
 
     /// ``id`` as the journal and CloudFormation write it.

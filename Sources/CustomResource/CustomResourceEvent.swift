@@ -30,9 +30,11 @@ public struct CustomResourceEvent: Sendable, Equatable {
     public var oldResourceProperties: [String: JSONValue]?
 
     /// An event from its fields (tests and `smsredirect` build events this way).
-    public init(requestType: RequestType, responseURL: String, stackId: String, requestId: String, resourceType: String,
-                logicalResourceId: String, physicalResourceId: String? = nil, resourceProperties: [String: JSONValue],
-                oldResourceProperties: [String: JSONValue]? = nil) {
+    public init(
+        requestType: RequestType, responseURL: String, stackId: String, requestId: String, resourceType: String,
+        logicalResourceId: String, physicalResourceId: String? = nil, resourceProperties: [String: JSONValue],
+        oldResourceProperties: [String: JSONValue]? = nil
+    ) {
         self.requestType = requestType
         self.responseURL = responseURL
         self.stackId = stackId
@@ -86,11 +88,14 @@ extension CustomResourceEvent: Decodable {
             guard let value = document[key]?.stringValue else { throw MalformedCustomResourceEvent(missing: key) }
             return value
         }
-        guard let type = RequestType(rawValue: try string("RequestType")) else { throw MalformedCustomResourceEvent(missing: "RequestType (Create, Update or Delete)") }
-        self.init(requestType: type, responseURL: try string("ResponseURL"), stackId: try string("StackId"), requestId: try string("RequestId"),
-                  resourceType: document["ResourceType"]?.stringValue ?? "", logicalResourceId: try string("LogicalResourceId"),
-                  physicalResourceId: document["PhysicalResourceId"]?.stringValue,
-                  resourceProperties: document["ResourceProperties"]?.objectValue ?? [:],
-                  oldResourceProperties: document["OldResourceProperties"]?.objectValue)
+        guard let type = RequestType(rawValue: try string("RequestType")) else {
+            throw MalformedCustomResourceEvent(missing: "RequestType (Create, Update or Delete)")
+        }
+        self.init(
+            requestType: type, responseURL: try string("ResponseURL"), stackId: try string("StackId"), requestId: try string("RequestId"),
+            resourceType: document["ResourceType"]?.stringValue ?? "", logicalResourceId: try string("LogicalResourceId"),
+            physicalResourceId: document["PhysicalResourceId"]?.stringValue,
+            resourceProperties: document["ResourceProperties"]?.objectValue ?? [:],
+            oldResourceProperties: document["OldResourceProperties"]?.objectValue)
     }
 }

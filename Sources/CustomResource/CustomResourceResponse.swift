@@ -73,7 +73,10 @@ public struct HTTPResponseSender: ResponseSending {
     public let retry: RetryPolicy
 
     /// A sender; by default five attempts, backing off from 200 ms to at most 5 s.
-    public init(transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(200), maxDelay: .seconds(5))) {
+    public init(
+        transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        retry: RetryPolicy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(200), maxDelay: .seconds(5))
+    ) {
         self.transport = transport
         self.retry = retry
     }
@@ -95,10 +98,13 @@ public struct HTTPResponseSender: ResponseSending {
             throw DeliveryFailed(host: "(unparseable ResponseURL)", detail: "not a URL")
         }
         let origin = "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
-        let query = (components.percentEncodedQueryItems ?? []).map { (name: AWSURIEncoding.decode(Substring($0.name)), value: AWSURIEncoding.decode(Substring($0.value ?? ""))) }
+        let query = (components.percentEncodedQueryItems ?? []).map {
+            (name: AWSURIEncoding.decode(Substring($0.name)), value: AWSURIEncoding.decode(Substring($0.value ?? "")))
+        }
         let body = response.body()
-        let request = HTTPRequest(method: .PUT, origin: origin, path: components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath,
-                                  query: query, headers: [("Content-Type", ""), ("Content-Length", String(body.count))], body: body)
+        let request = HTTPRequest(
+            method: .PUT, origin: origin, path: components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath,
+            query: query, headers: [("Content-Type", ""), ("Content-Length", String(body.count))], body: body)
         var lastError = "no attempt"
         for attempt in 1...retry.maxAttempts {
             do {

@@ -34,8 +34,9 @@ public struct HelperHandler: LambdaHandler {
         let journalURI = try environment.required("JOURNAL_URI")
         let aws = try AWSClientConfiguration.fromEnvironment(environment.values, logger: logger)
         let journal = try JournalStores.store(for: journalURI, s3: try S3Client(configuration: aws))
-        let attacher = Attacher(cognito: try CognitoIdentityProviderClient(configuration: aws), lambda: try LambdaClient(configuration: aws),
-                                journal: journal, region: aws.region, logger: logger)
+        let attacher = Attacher(
+            cognito: try CognitoIdentityProviderClient(configuration: aws), lambda: try LambdaClient(configuration: aws),
+            journal: journal, region: aws.region, logger: logger)
         let margin = environment["WATCHDOG_MARGIN_MS"].flatMap(Int.init).map { Duration.milliseconds($0) } ?? .seconds(10)
         return HelperHandler(lifecycle: CustomResourceLifecycle(provider: SMSRedirectProvider(attacher: attacher), watchdogMargin: margin))
     }

@@ -84,14 +84,16 @@ public struct CustomResourceLifecycle: Sendable {
         let outcome: CustomResourceResponse = await withTaskGroup(of: CustomResourceResponse?.self) { group in
             group.addTask {
                 do {
-                    let result: ProviderResult = switch event.requestType {
-                    case .create: try await provider.create(event)
-                    case .update: try await provider.update(event)
-                    case .delete: try await provider.delete(event)
-                    }
+                    let result: ProviderResult =
+                        switch event.requestType {
+                        case .create: try await provider.create(event)
+                        case .update: try await provider.update(event)
+                        case .delete: try await provider.delete(event)
+                        }
                     return CustomResourceResponse(status: .success, physicalResourceId: Self.fitted(result.physicalResourceId), event: event, data: result.data)
                 } catch let failure as ProviderFailure {
-                    return CustomResourceResponse(status: .failed, reason: failure.reason, physicalResourceId: Self.fitted(failure.physicalResourceId ?? fallbackId), event: event)
+                    return CustomResourceResponse(
+                        status: .failed, reason: failure.reason, physicalResourceId: Self.fitted(failure.physicalResourceId ?? fallbackId), event: event)
                 } catch is CancellationError {
                     return nil
                 } catch {
@@ -101,8 +103,9 @@ public struct CustomResourceLifecycle: Sendable {
             group.addTask {
                 try? await Task.sleep(for: max(budget, .zero))
                 if Task.isCancelled { return nil }
-                return CustomResourceResponse(status: .failed, reason: "timed out: the \(event.requestType.rawValue) did not finish before the helper's deadline; see its log",
-                                              physicalResourceId: Self.fitted(fallbackId), event: event)
+                return CustomResourceResponse(
+                    status: .failed, reason: "timed out: the \(event.requestType.rawValue) did not finish before the helper's deadline; see its log",
+                    physicalResourceId: Self.fitted(fallbackId), event: event)
             }
             var first: CustomResourceResponse?
             for await candidate in group {

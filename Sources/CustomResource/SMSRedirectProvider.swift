@@ -18,7 +18,9 @@ public struct SMSRedirectProvider: CustomResourceProvider {
     /// - Throws: ``ProviderFailure`` for a stack name over ``maxStackNameLength``, bad properties, or a failed attach.
     public func create(_ event: CustomResourceEvent) async throws -> ProviderResult {
         guard event.stackName.count <= Self.maxStackNameLength else {
-            throw ProviderFailure("the stack name \(event.stackName) has \(event.stackName.count) characters; CognitoSMSRedirect stacks allow at most \(Self.maxStackNameLength). Deploy it under a shorter name.")
+            throw ProviderFailure(
+                "the stack name \(event.stackName) has \(event.stackName.count) characters; CognitoSMSRedirect stacks allow at most \(Self.maxStackNameLength). Deploy it under a shorter name."
+            )
         }
         return try await attach(event)
     }

@@ -9,9 +9,11 @@ extension AttachmentSpec {
     /// first, before anything is journaled or changed, naming the parameter to set.
     func refuseUndeclaredSMSRole(described: JSONValue, attachmentId: String) throws {
         guard let declared = smsRoleArn,
-              let role = described["SmsConfiguration"]["SnsCallerArn"]?.stringValue, !role.isEmpty, role != declared else { return }
+            let role = described["SmsConfiguration"]["SnsCallerArn"]?.stringValue, !role.isEmpty, role != declared
+        else { return }
         let given = declared.isEmpty ? "the stack parameter SMSRoleArn is empty" : "the stack parameter SMSRoleArn is \(declared)"
-        throw ProviderFailure("the user pool \(userPoolId) sends SMS through the role \(role) and \(given): set the stack parameter SMSRoleArn to \(role) "
-                              + "(the helper must pass that role to Cognito when it updates the pool); nothing was changed", physicalResourceId: attachmentId)
+        throw ProviderFailure(
+            "the user pool \(userPoolId) sends SMS through the role \(role) and \(given): set the stack parameter SMSRoleArn to \(role) "
+                + "(the helper must pass that role to Cognito when it updates the pool); nothing was changed", physicalResourceId: attachmentId)
     }
 }

@@ -28,8 +28,10 @@ public struct DemoScenario: Sendable {
     public var email: String
 
     /// A scenario; nothing runs until ``run(say:)``.
-    public init(aws: AWSClientConfiguration, senderBootstrap: String, helperBootstrap: String, lambdaEnvironment: [String: String],
-                phone: String = "+15555550100", email: String = "developer@example.com") {
+    public init(
+        aws: AWSClientConfiguration, senderBootstrap: String, helperBootstrap: String, lambdaEnvironment: [String: String],
+        phone: String = "+15555550100", email: String = "developer@example.com"
+    ) {
         self.aws = aws
         self.senderBootstrap = senderBootstrap
         self.helperBootstrap = helperBootstrap
@@ -50,16 +52,23 @@ public struct DemoScenario: Sendable {
         let cognito = try CognitoIdentityProviderClient(configuration: aws)
 
         let stack = try await DemoStack.create(aws: aws, email: email)
-        say("created the stack's resources: KMS key (Cognito encrypts, only the sender's role decrypts), SNS topic (emails \(email)), SQS code inbox (only the topic delivers), sender-failures queue, journal bucket s3://\(stack.bucket), sender \(stack.sender.functionName) (Cognito may invoke it for this pool), layer \(stack.layerVersionArn)")
+        say(
+            "created the stack's resources: KMS key (Cognito encrypts, only the sender's role decrypts), SNS topic (emails \(email)), SQS code inbox (only the topic delivers), sender-failures queue, journal bucket s3://\(stack.bucket), sender \(stack.sender.functionName) (Cognito may invoke it for this pool), layer \(stack.layerVersionArn)"
+        )
         let original = try await cognito.describeUserPool(id: stack.poolId)
-        say("created user pool \(stack.poolId): SMS MFA required, phone and email verification, recovery by phone then email, custom password policy, tags, and its own email sending")
+        say(
+            "created user pool \(stack.poolId): SMS MFA required, phone and email verification, recovery by phone then email, custom password policy, tags, and its own email sending"
+        )
 
         // CloudFormation's part: a Create event with a presigned response URL, to the helper bootstrap.
         let helperEnvironment = lambdaEnvironment.merging(["JOURNAL_URI": stack.journalURI]) { _, ours in ours }
-        let properties: [String: JSONValue] = ["UserPoolId": .string(stack.poolId), "SenderFunctionArn": .string(stack.sender.functionArn),
-                                               "KmsKeyArn": .string(stack.keyArn), "LayerVersionArn": .string(stack.layerVersionArn), "RedirectEmail": "true"]
+        let properties: [String: JSONValue] = [
+            "UserPoolId": .string(stack.poolId), "SenderFunctionArn": .string(stack.sender.functionArn),
+            "KmsKeyArn": .string(stack.keyArn), "LayerVersionArn": .string(stack.layerVersionArn), "RedirectEmail": "true",
+        ]
         let stackId = "arn:aws:cloudformation:\(aws.region):123456789012:stack/sms-redirect-demo/\(UUID().uuidString.lowercased())"
-        let resource = CustomResourceInvocation(s3: s3, bucket: stack.bucket, helper: helperBootstrap, environment: helperEnvironment, region: aws.region, stackId: stackId)
+        let resource = CustomResourceInvocation(
+            s3: s3, bucket: stack.bucket, helper: helperBootstrap, environment: helperEnvironment, region: aws.region, stackId: stackId)
         let created = try await resource.send(.create, properties: properties, physicalId: nil)
         guard let attachmentId = created["PhysicalResourceId"]?.stringValue, created["Status"]?.stringValue == "SUCCESS" else {
             throw DemoFailure("the helper's Create failed: \(created["Reason"]?.stringValue ?? "no reason")")
@@ -73,22 +82,31 @@ public struct DemoScenario: Sendable {
         say("the pool's CustomSMSSender and CustomEmailSender are \(stack.sender.functionName), KMSKeyID \(stack.keyArn); every other setting carried over")
 
         // Cognito's part, then the inbox.
-        let send = SimulatedSend(simulator: CognitoSimulator(kmsKeyArn: stack.keyArn, kms: kms), senderBootstrap: senderBootstrap,
-                                 environment: lambdaEnvironment.merging(["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": stack.topicArn]) { _, ours in ours },
-                                 functionName: stack.sender.functionName, region: aws.region)
-        let requests: [SimulatedSend.Request] = [TriggerSource.smsSignUp, .smsAuthentication, .smsForgotPassword].map {
-            .init(triggerSource: $0, code: CognitoSimulator.makeCode(), userPoolId: stack.poolId, userName: "demo-user", phoneNumber: phone, email: email)
-        } + [.init(triggerSource: .emailSignUp, code: CognitoSimulator.makeCode(), userPoolId: stack.poolId, userName: "demo-user", phoneNumber: phone, email: email)]
+        let send = SimulatedSend(
+            simulator: CognitoSimulator(kmsKeyArn: stack.keyArn, kms: kms), senderBootstrap: senderBootstrap,
+            environment: lambdaEnvironment.merging(["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": stack.topicArn]) { _, ours in ours },
+            functionName: stack.sender.functionName, region: aws.region)
+        let requests: [SimulatedSend.Request] =
+            [TriggerSource.smsSignUp, .smsAuthentication, .smsForgotPassword].map {
+                .init(triggerSource: $0, code: CognitoSimulator.makeCode(), userPoolId: stack.poolId, userName: "demo-user", phoneNumber: phone, email: email)
+            } + [
+                .init(
+                    triggerSource: .emailSignUp, code: CognitoSimulator.makeCode(), userPoolId: stack.poolId, userName: "demo-user", phoneNumber: phone,
+                    email: email)
+            ]
         let sent = try await send.run(requests)
         guard sent.count == requests.count, sent.allSatisfy({ if case .response = $0.outcome { true } else { false } }) else {
             throw DemoFailure("the sender failed: \(sent.map(\.outcome))")
         }
-        say("simulated Cognito: sign-up, MFA sign-in and password reset codes by SMS, and a sign-up code by email, encrypted as Cognito does (suite 0x0378) → the sender published all four")
+        say(
+            "simulated Cognito: sign-up, MFA sign-in and password reset codes by SMS, and a sign-up code by email, encrypted as Cognito does (suite 0x0378) → the sender published all four"
+        )
 
         let inbox = CodeInbox(sqs: sqs, queueUrl: stack.inboxUrl)
         var lines: [String] = []
         for request in requests {
-            let filter: CodeInbox.Filter = request.triggerSource.channel == .email
+            let filter: CodeInbox.Filter =
+                request.triggerSource.channel == .email
                 ? .init(email: email, trigger: request.triggerSource.event) : .init(phoneNumber: phone, trigger: request.triggerSource.event)
             let record = try await inbox.waitForCode(matching: filter, timeout: .seconds(30))
             guard record.code == request.code else { throw DemoFailure("the inbox holds \(record.purpose) but not the code that was sent") }
@@ -99,7 +117,9 @@ public struct DemoScenario: Sendable {
         let journal = try JournalStores.store(for: stack.journalURI, s3: s3)
         let report = await (try Doctor(configuration: aws)).examine(stack.doctorTarget(journal: journal))
         guard report.healthy else { throw DemoFailure("doctor found the demo's setup broken:\n\(report.text)") }
-        say("smsredirect doctor --user-pool-id \(stack.poolId) --sender-arn \(stack.sender.functionArn) --journal \(stack.journalURI):\n" + report.text.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n"))
+        say(
+            "smsredirect doctor --user-pool-id \(stack.poolId) --sender-arn \(stack.sender.functionArn) --journal \(stack.journalURI):\n"
+                + report.text.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n"))
 
         let deleted = try await resource.send(.delete, properties: properties, physicalId: attachmentId)
         guard deleted["Status"]?.stringValue == "SUCCESS" else { throw DemoFailure("the helper's Delete failed: \(deleted["Reason"]?.stringValue ?? "")") }
@@ -145,10 +165,14 @@ public struct CustomResourceInvocation: Sendable {
     public func send(_ type: CustomResourceEvent.RequestType, properties: [String: JSONValue], physicalId: String?) async throws -> JSONValue {
         let requestId = UUID().uuidString.lowercased()
         let url = try await s3.presignedPutURL(bucket: bucket, key: "cfn-responses/\(requestId)")
-        let event = CustomResourceEvent(requestType: type, responseURL: url, stackId: stackId, requestId: requestId, resourceType: "Custom::SMSRedirectAttachment",
-                                        logicalResourceId: "SMSRedirectAttachment", physicalResourceId: physicalId, resourceProperties: properties)
-        _ = try await LocalInvoker(.init(executable: helper, environment: environment, functionName: "sms-redirect-demo-helper", region: region,
-                                         timeout: .seconds(60), output: .standardError)).invoke(event: try event.jsonValue.data())
+        let event = CustomResourceEvent(
+            requestType: type, responseURL: url, stackId: stackId, requestId: requestId, resourceType: "Custom::SMSRedirectAttachment",
+            logicalResourceId: "SMSRedirectAttachment", physicalResourceId: physicalId, resourceProperties: properties)
+        _ = try await LocalInvoker(
+            .init(
+                executable: helper, environment: environment, functionName: "sms-redirect-demo-helper", region: region,
+                timeout: .seconds(60), output: .standardError)
+        ).invoke(event: try event.jsonValue.data())
         return try JSONValue(data: try await s3.getObject(bucket: bucket, key: "cfn-responses/\(requestId)").body)
     }
 }

@@ -55,8 +55,12 @@ public struct DemoStack: Sendable {
         // The SMS factor: without it an MFA-ON pool asks for no SMS code.
         try await cognito.setUserPoolMfaConfig([
             "UserPoolId": .string(poolId), "MfaConfiguration": "ON",
-            "SmsMfaConfiguration": ["SmsAuthenticationMessage": "Your sign-in code is {####}",
-                                    "SmsConfiguration": ["SnsCallerArn": "arn:aws:iam::123456789012:role/demo-cognito-sms", "ExternalId": "sms-redirect-demo", "SnsRegion": "us-east-1"]],
+            "SmsMfaConfiguration": [
+                "SmsAuthenticationMessage": "Your sign-in code is {####}",
+                "SmsConfiguration": [
+                    "SnsCallerArn": "arn:aws:iam::123456789012:role/demo-cognito-sms", "ExternalId": "sms-redirect-demo", "SnsRegion": "us-east-1",
+                ],
+            ],
         ])
 
         let topic = try await sns.createTopic(name: "sms-redirect-demo-\(suffix)")
@@ -72,33 +76,42 @@ public struct DemoStack: Sendable {
 
         let roleName = "sms-redirect-demo-sender-\(suffix)"
         let role = try await iam.createLambdaRole(name: roleName)
-        try await iam.putRolePolicy(roleName: roleName, name: "PublishCodes", document: [
-            "Version": "2012-10-17",
-            "Statement": [["Effect": "Allow", "Action": "sns:Publish", "Resource": .string(topic)],
-                          ["Effect": "Allow", "Action": "sqs:SendMessage", "Resource": .string(failuresArn)]],
-        ])
+        try await iam.putRolePolicy(
+            roleName: roleName, name: "PublishCodes",
+            document: [
+                "Version": "2012-10-17",
+                "Statement": [
+                    ["Effect": "Allow", "Action": "sns:Publish", "Resource": .string(topic)],
+                    ["Effect": "Allow", "Action": "sqs:SendMessage", "Resource": .string(failuresArn)],
+                ],
+            ])
         let account = ARN(poolArn)?.account ?? "123456789012"
-        let key = try await kms.createKey(description: "CognitoSMSRedirect demo: Cognito encrypts codes with it",
-                                          policy: keyPolicy(account: account, poolArn: poolArn, senderRole: role).jsonString)
+        let key = try await kms.createKey(
+            description: "CognitoSMSRedirect demo: Cognito encrypts codes with it",
+            policy: keyPolicy(account: account, poolArn: poolArn, senderRole: role).jsonString)
 
         let function = try await lambda.createFunction([
             "FunctionName": .string("sms-redirect-demo-sender-\(suffix)"), "Runtime": "provided.al2023", "Handler": "bootstrap", "Role": .string(role),
             "Code": ["ZipFile": .string(emptyZip.base64EncodedString())],
             "Environment": ["Variables": ["KMS_KEY_ARN": .string(key.arn), "SNS_TOPIC_ARN": .string(topic)]],
         ])
-        try await lambda.addPermission(functionName: function.functionName, statementId: invokeStatementId, principal: "cognito-idp.amazonaws.com", sourceArn: poolArn)
+        try await lambda.addPermission(
+            functionName: function.functionName, statementId: invokeStatementId, principal: "cognito-idp.amazonaws.com", sourceArn: poolArn)
         try await lambda.putFunctionEventInvokeConfig(functionName: function.functionName, maximumRetryAttempts: 1, onFailure: failuresArn)
-        let layer = try await lambda.publishLayerVersion(layerName: "sms-redirect-encryption-sdk-\(suffix)", content: .zipFile(emptyZip),
-                                                         compatibleRuntimes: ["provided.al2023"])
-        return DemoStack(suffix: suffix, region: aws.region, keyArn: key.arn, topicArn: topic, email: email, inboxUrl: inbox, inboxArn: inboxArn,
-                         failuresUrl: failures, failuresArn: failuresArn, bucket: bucket, roleArn: role, roleName: roleName, sender: function,
-                         layerVersionArn: layer.layerVersionArn, poolId: poolId, poolArn: poolArn)
+        let layer = try await lambda.publishLayerVersion(
+            layerName: "sms-redirect-encryption-sdk-\(suffix)", content: .zipFile(emptyZip),
+            compatibleRuntimes: ["provided.al2023"])
+        return DemoStack(
+            suffix: suffix, region: aws.region, keyArn: key.arn, topicArn: topic, email: email, inboxUrl: inbox, inboxArn: inboxArn,
+            failuresUrl: failures, failuresArn: failuresArn, bucket: bucket, roleArn: role, roleName: roleName, sender: function,
+            layerVersionArn: layer.layerVersionArn, poolId: poolId, poolArn: poolArn)
     }
 
     /// What `doctor --user-pool-id … --sender-arn …` examines for this stack.
     public func doctorTarget(journal: (any JournalStore)?, redirectEmail: Bool? = nil) -> DoctorTarget {
-        DoctorTarget(userPoolId: poolId, sender: sender.functionArn, topicArn: topicArn, inboxQueueUrl: inboxUrl, failuresQueueUrl: failuresUrl,
-                     journal: journal, redirectEmail: redirectEmail)
+        DoctorTarget(
+            userPoolId: poolId, sender: sender.functionArn, topicArn: topicArn, inboxQueueUrl: inboxUrl, failuresQueueUrl: failuresUrl,
+            journal: journal, redirectEmail: redirectEmail)
     }
 
     /// A realistic pool: what a team testing SMS flows has (phone and email verification, SMS MFA,
@@ -107,9 +120,16 @@ public struct DemoStack: Sendable {
     public static func demoPool(name: String) -> JSONValue {
         [
             "PoolName": .string(name), "MfaConfiguration": "ON", "AutoVerifiedAttributes": ["phone_number", "email"],
-            "SmsConfiguration": ["SnsCallerArn": "arn:aws:iam::123456789012:role/demo-cognito-sms", "ExternalId": "sms-redirect-demo", "SnsRegion": "us-east-1"],
+            "SmsConfiguration": [
+                "SnsCallerArn": "arn:aws:iam::123456789012:role/demo-cognito-sms", "ExternalId": "sms-redirect-demo", "SnsRegion": "us-east-1",
+            ],
             "SmsAuthenticationMessage": "Your sign-in code is {####}", "SmsVerificationMessage": "Your verification code is {####}",
-            "Policies": ["PasswordPolicy": ["MinimumLength": 12, "RequireNumbers": true, "RequireSymbols": true, "RequireUppercase": true, "RequireLowercase": true, "TemporaryPasswordValidityDays": 3]],
+            "Policies": [
+                "PasswordPolicy": [
+                    "MinimumLength": 12, "RequireNumbers": true, "RequireSymbols": true, "RequireUppercase": true, "RequireLowercase": true,
+                    "TemporaryPasswordValidityDays": 3,
+                ]
+            ],
             "AccountRecoverySetting": ["RecoveryMechanisms": [["Name": "verified_phone_number", "Priority": 1], ["Name": "verified_email", "Priority": 2]]],
             "DeviceConfiguration": ["ChallengeRequiredOnNewDevice": true, "DeviceOnlyRememberedOnUserPrompt": true],
             "UserPoolTags": ["project": "sms-redirect-demo"], "DeletionProtection": "INACTIVE",
@@ -122,10 +142,16 @@ public struct DemoStack: Sendable {
         [
             "Version": "2012-10-17",
             "Statement": [
-                ["Sid": "KeyAdministrationByTheAccount", "Effect": "Allow", "Principal": ["AWS": .string("arn:aws:iam::\(account):root")],
-                 "Action": ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:EnableKey", "kms:DisableKey", "kms:ScheduleKeyDeletion"], "Resource": "*"],
-                ["Sid": "CognitoEncryptsCodesForThisPoolOnly", "Effect": "Allow", "Principal": ["Service": "cognito-idp.amazonaws.com"], "Action": "kms:Encrypt",
-                 "Resource": "*", "Condition": ["StringEquals": ["aws:SourceAccount": .string(account)], "ArnLike": ["aws:SourceArn": .string(poolArn)]]],
+                [
+                    "Sid": "KeyAdministrationByTheAccount", "Effect": "Allow", "Principal": ["AWS": .string("arn:aws:iam::\(account):root")],
+                    "Action": ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:EnableKey", "kms:DisableKey", "kms:ScheduleKeyDeletion"],
+                    "Resource": "*",
+                ],
+                [
+                    "Sid": "CognitoEncryptsCodesForThisPoolOnly", "Effect": "Allow", "Principal": ["Service": "cognito-idp.amazonaws.com"],
+                    "Action": "kms:Encrypt",
+                    "Resource": "*", "Condition": ["StringEquals": ["aws:SourceAccount": .string(account)], "ArnLike": ["aws:SourceArn": .string(poolArn)]],
+                ],
                 ["Sid": "OnlyTheSenderDecrypts", "Effect": "Allow", "Principal": ["AWS": .string(senderRole)], "Action": "kms:Decrypt", "Resource": "*"],
             ],
         ]
@@ -135,8 +161,12 @@ public struct DemoStack: Sendable {
     public static func queuePolicy(queueArn: String, topicArn: String) -> JSONValue {
         [
             "Version": "2012-10-17",
-            "Statement": [["Sid": "OnlyThisTopicDelivers", "Effect": "Allow", "Principal": ["Service": "sns.amazonaws.com"], "Action": "sqs:SendMessage",
-                           "Resource": .string(queueArn), "Condition": ["ArnEquals": ["aws:SourceArn": .string(topicArn)]]]],
+            "Statement": [
+                [
+                    "Sid": "OnlyThisTopicDelivers", "Effect": "Allow", "Principal": ["Service": "sns.amazonaws.com"], "Action": "sqs:SendMessage",
+                    "Resource": .string(queueArn), "Condition": ["ArnEquals": ["aws:SourceArn": .string(topicArn)]],
+                ]
+            ],
         ]
     }
 

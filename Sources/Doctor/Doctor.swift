@@ -29,9 +29,10 @@ public struct Doctor: Sendable {
 
     /// A doctor with one client per service from `configuration`.
     public init(configuration: AWSClientConfiguration) throws {
-        try self.init(cognito: CognitoIdentityProviderClient(configuration: configuration), lambda: LambdaClient(configuration: configuration),
-                      kms: KMSClient(configuration: configuration), sns: SNSClient(configuration: configuration),
-                      sqs: SQSClient(configuration: configuration), iam: IAMClient(configuration: configuration))
+        try self.init(
+            cognito: CognitoIdentityProviderClient(configuration: configuration), lambda: LambdaClient(configuration: configuration),
+            kms: KMSClient(configuration: configuration), sns: SNSClient(configuration: configuration),
+            sqs: SQSClient(configuration: configuration), iam: IAMClient(configuration: configuration))
     }
 
     /// Reads everything about `target` and checks it.
@@ -70,19 +71,26 @@ public struct Doctor: Sendable {
         if let url = target.inboxQueueUrl {
             inbox = await queue(url: url)
         } else if let queues = try? subscriptions?.get().filter({ $0.transport == "sqs" }), queues.count == 1, let arn = ARN(queues[0].endpoint) {
-            inbox = await read("sqs:GetQueueUrl") { try await sqs.getQueueUrl(name: arn.resource, ownerAccount: arn.account) }.asyncFlatMap { await queue(url: $0) }
+            inbox = await read("sqs:GetQueueUrl") { try await sqs.getQueueUrl(name: arn.resource, ownerAccount: arn.account) }.asyncFlatMap {
+                await queue(url: $0)
+            }
         }
 
         var failures: DoctorFact<DoctorFacts.FailuresQueue>?
         var failuresUrl = target.failuresQueueUrl
-        if failuresUrl == nil, let destination = try? await lambda.getFunctionEventInvokeConfig(functionName: target.sender)["DestinationConfig"]["OnFailure"]["Destination"]?.stringValue,
-           let arn = ARN(destination), arn.service == "sqs" {
+        if failuresUrl == nil,
+            let destination = try? await lambda.getFunctionEventInvokeConfig(functionName: target.sender)["DestinationConfig"]["OnFailure"]["Destination"]?
+                .stringValue,
+            let arn = ARN(destination), arn.service == "sqs"
+        {
             failuresUrl = try? await sqs.getQueueUrl(name: arn.resource, ownerAccount: arn.account)
         }
         if let failuresUrl {
             failures = await read("sqs:GetQueueAttributes") {
-                let attributes = try await sqs.getQueueAttributes(queueUrl: failuresUrl, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-                let waiting = (Int(attributes["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0)
+                let attributes = try await sqs.getQueueAttributes(
+                    queueUrl: failuresUrl, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+                let waiting =
+                    (Int(attributes["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0)
                 return DoctorFacts.FailuresQueue(url: failuresUrl, waiting: waiting)
             }
         }
@@ -100,17 +108,22 @@ public struct Doctor: Sendable {
         }
 
         let redirectEmail = Self.redirectEmail(target: target, pool: try? pool.get(), sender: try? sender.get(), journal: try? journal?.get())
-        return DoctorFacts(userPoolId: target.userPoolId, pool: pool, mfa: mfa, sender: sender, senderPolicy: senderPolicy, key: key, keyPolicy: keyPolicy,
-                           rolePolicies: rolePolicies, topicArn: topicArn, subscriptions: subscriptions, inbox: inbox, failures: failures,
-                           journal: journal, redirectEmail: redirectEmail, flows: target.flows ?? DoctorFlow.defaults(redirectingEmail: redirectEmail.value))
+        return DoctorFacts(
+            userPoolId: target.userPoolId, pool: pool, mfa: mfa, sender: sender, senderPolicy: senderPolicy, key: key, keyPolicy: keyPolicy,
+            rolePolicies: rolePolicies, topicArn: topicArn, subscriptions: subscriptions, inbox: inbox, failures: failures,
+            journal: journal, redirectEmail: redirectEmail, flows: target.flows ?? DoctorFlow.defaults(redirectingEmail: redirectEmail.value))
     }
 
     /// Whether email is meant to be redirected: as told, else as the journal's attach did, else as the pool is.
-    static func redirectEmail(target: DoctorTarget, pool: JSONValue?, sender: LambdaClient.FunctionConfiguration?,
-                              journal: DoctorFacts.JournalFinding?) -> (value: Bool, reason: String) {
+    static func redirectEmail(
+        target: DoctorTarget, pool: JSONValue?, sender: LambdaClient.FunctionConfiguration?,
+        journal: DoctorFacts.JournalFinding?
+    ) -> (value: Bool, reason: String) {
         if let told = target.redirectEmail { return (told, told ? "RedirectEmail is true" : "RedirectEmail is false") }
         if let applied = journal?.activeAttach?.appliedRequest {
-            let redirected = applied["LambdaConfig"]["CustomEmailSender"] != nil && applied["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue == journal?.activeAttach?.senderArn
+            let redirected =
+                applied["LambdaConfig"]["CustomEmailSender"] != nil
+                && applied["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue == journal?.activeAttach?.senderArn
             return (redirected, redirected ? "the journal's attach redirected email" : "the journal's attach did not redirect email")
         }
         let current = pool?["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue

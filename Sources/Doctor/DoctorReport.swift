@@ -60,8 +60,10 @@ public struct DoctorReport: Sendable, Equatable, Codable {
             }
         }
         let failed = failures.count
-        lines.append(failed == 0 ? "all \(checks.filter { $0.status == .pass }.count) checks hold: codes should reach the topic and the inbox"
-                                 : "\(failed) of \(checks.count) checks failed")
+        lines.append(
+            failed == 0
+                ? "all \(checks.filter { $0.status == .pass }.count) checks hold: codes should reach the topic and the inbox"
+                : "\(failed) of \(checks.count) checks failed")
         return lines.joined(separator: "\n")
     }
 }

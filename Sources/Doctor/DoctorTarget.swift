@@ -51,8 +51,10 @@ public struct DoctorTarget: Sendable {
     public var flows: [DoctorFlow]?
 
     /// A target; everything but the pool and the sender is optional.
-    public init(userPoolId: String, sender: String, topicArn: String? = nil, inboxQueueUrl: String? = nil, failuresQueueUrl: String? = nil,
-                journal: (any JournalStore)? = nil, redirectEmail: Bool? = nil, flows: [DoctorFlow]? = nil) {
+    public init(
+        userPoolId: String, sender: String, topicArn: String? = nil, inboxQueueUrl: String? = nil, failuresQueueUrl: String? = nil,
+        journal: (any JournalStore)? = nil, redirectEmail: Bool? = nil, flows: [DoctorFlow]? = nil
+    ) {
         self.userPoolId = userPoolId
         self.sender = sender
         self.topicArn = topicArn

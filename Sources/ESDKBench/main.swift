@@ -20,7 +20,7 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 /// Interleaved rounds (so background load hits every candidate alike); best round per
 /// candidate, in µs per operation.
 func bench(rounds: Int = 7, _ ops: [(String, () async throws -> Void)]) async throws -> [Double] {
-    for (_, op) in ops { for _ in 0..<(iterations / 10) { try await op() } } // warm-up
+    for (_, op) in ops { for _ in 0..<(iterations / 10) { try await op() } }  // warm-up
     var best = [Double](repeating: .infinity, count: ops.count)
     let perRound = max(1, iterations / rounds)
     for _ in 0..<rounds {
@@ -69,11 +69,12 @@ func floorInputs(message m: [UInt8], wrappingKey: Data, suite: AlgorithmSuite) t
     let sigLen = Int(m[p]) << 8 | Int(m[p + 1])
     let sig = try P384.Signing.ECDSASignature(derRepresentation: m[(p + 2)..<(p + 2 + sigLen)])
     let pk = Data(base64Encoded: h.encryptionContext["aws-crypto-public-key"]!)!
-    return FloorInputs(wrappingKey: SymmetricKey(data: wrappingKey), edkBox: edkBox,
-                       edkAAD: serializedContext(h),
-                       messageID: h.messageID, frameBox: frameBox, frameAAD: frameAAD, signed: Array(m[0..<p]),
-                       signature: sig, compressedPublicKey: pk,
-                       publicKey: try P384.Signing.PublicKey(compressedRepresentation: pk), suite: suite)
+    return FloorInputs(
+        wrappingKey: SymmetricKey(data: wrappingKey), edkBox: edkBox,
+        edkAAD: serializedContext(h),
+        messageID: h.messageID, frameBox: frameBox, frameAAD: frameAAD, signed: Array(m[0..<p]),
+        signature: sig, compressedPublicKey: pk,
+        publicKey: try P384.Signing.PublicKey(compressedRepresentation: pk), suite: suite)
 }
 
 func serializedContext(_ h: MessageHeader) -> [UInt8] {
@@ -104,8 +105,10 @@ func floorOnce(_ f: FloorInputs, decompress: Bool) throws {
 func pythonBench(message: Data, keyFile: String) throws -> Double {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = [python, scriptDir.appendingPathComponent("esdk_bench.py").path, "--key-file", keyFile,
-                   "--namespace", "bench", "--key-name", "bench-key", "--iterations", String(pythonIterations)]
+    p.arguments = [
+        python, scriptDir.appendingPathComponent("esdk_bench.py").path, "--key-file", keyFile,
+        "--namespace", "bench", "--key-name", "bench-key", "--iterations", String(pythonIterations),
+    ]
     let input = Pipe(), output = Pipe()
     p.standardInput = input; p.standardOutput = output
     try p.run()
@@ -141,10 +144,13 @@ func runBenchmark() async throws {
         let f = try floorInputs(message: bytes, wrappingKey: wrappingBytes, suite: suite)
         print("suite \(suite) (\(bytes.count)-byte message)")
         let t = try await bench([
-            ("EncryptionSDK decrypt", {
-                let r = try await client.decrypt(bytes, keyring: keyring)
-                precondition(r.plaintext.count == 6)
-            }),
+            (
+                "EncryptionSDK decrypt",
+                {
+                    let r = try await client.decrypt(bytes, keyring: keyring)
+                    precondition(r.plaintext.count == 6)
+                }
+            ),
             ("floor (HKDF + 2×GCM open + ECDSA verify)", { try floorOnce(f, decompress: false) }),
             ("floor + public-key decompression", { try floorOnce(f, decompress: true) }),
         ])
@@ -158,9 +164,9 @@ func runBenchmark() async throws {
     }
     var usage = rusage()
     #if canImport(Glibc)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     #else
-    getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF, &usage)
     #endif
     print("peak memory (maxrss): \(usage.ru_maxrss) KiB")
     if failures > 0 { print("benchmark: \(failures) target(s) missed") }

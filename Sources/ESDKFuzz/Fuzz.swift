@@ -9,8 +9,10 @@ import Foundation
 /// The public test keys of the shared vectors (aes-128/192/256 of `aws-raw-vectors-persistant`),
 /// so the seed corpus decrypts all the way and mutations reach the body and the signature.
 let fuzzKeyring: MultiKeyring = {
-    let materials = ["aes-128": "AAECAwQFBgcICRAREhMUFQ==", "aes-192": "AAECAwQFBgcICRAREhMUFRYXGBkgISIj",
-                     "aes-256": "AAECAwQFBgcICRAREhMUFRYXGBkgISIjJCUmJygpMDE="]
+    let materials = [
+        "aes-128": "AAECAwQFBgcICRAREhMUFQ==", "aes-192": "AAECAwQFBgcICRAREhMUFRYXGBkgISIj",
+        "aes-256": "AAECAwQFBgcICRAREhMUFRYXGBkgISIjJCUmJygpMDE=",
+    ]
     let keyrings: [any Keyring] = materials.sorted { $0.key < $1.key }.map { name, b64 in
         try! RawAESKeyring(keyNamespace: "aws-raw-vectors-persistant", keyName: name, wrappingKey: Data(base64Encoded: b64)!)
     }
@@ -39,33 +41,33 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) ->
 }
 
 #if ESDK_FUZZING
-// SwiftPM links executables with `main` renamed to `ESDKFuzz_main`, which would hide
-// libFuzzer's own `main`; so this entry point hands control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
+    // SwiftPM links executables with `main` renamed to `ESDKFuzz_main`, which would hide
+    // libFuzzer's own `main`; so this entry point hands control to libFuzzer's driver.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
 
-/// The executable's `main` in a fuzzing build: passes the command line to libFuzzer's driver and
-/// returns its exit status.
-@_cdecl("ESDKFuzz_main")
-public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var vector = argv
-    return LLVMFuzzerRunDriver(&count, &vector) { data, size in
-        fuzzOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-        return 0
+    /// The executable's `main` in a fuzzing build: passes the command line to libFuzzer's driver and
+    /// returns its exit status.
+    @_cdecl("ESDKFuzz_main")
+    public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+        var count = argc
+        var vector = argv
+        return LLVMFuzzerRunDriver(&count, &vector) { data, size in
+            fuzzOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+            return 0
+        }
     }
-}
 #else
-@main
-struct ReplayMain {
-    static func main() throws {
-        let files = CommandLine.arguments.dropFirst()
-        for path in files { fuzzOne([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) }
-        print("ESDKFuzz replay: \(files.count) inputs ran clean (build with `make fuzz` for libFuzzer)")
+    @main
+    struct ReplayMain {
+        static func main() throws {
+            let files = CommandLine.arguments.dropFirst()
+            for path in files { fuzzOne([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) }
+            print("ESDKFuzz replay: \(files.count) inputs ran clean (build with `make fuzz` for libFuzzer)")
+        }
     }
-}
 #endif

@@ -50,27 +50,42 @@ public struct AlgorithmSuite: Sendable, Hashable, CustomStringConvertible {
     public func hash(into h: inout Hasher) { h.combine(id) }
 
     /// Suite 0x0014: AES-128-GCM keyed with the data key itself (no KDF); unsigned, not committing.
-    public static let aes128GcmIv12Tag16NoKdf = AlgorithmSuite(id: 0x0014, name: "AES_128_GCM_IV12_TAG16_NO_KDF", messageFormatVersion: 1, keyLength: 16, kdf: nil, isCommitting: false, signature: nil)
+    public static let aes128GcmIv12Tag16NoKdf = AlgorithmSuite(
+        id: 0x0014, name: "AES_128_GCM_IV12_TAG16_NO_KDF", messageFormatVersion: 1, keyLength: 16, kdf: nil, isCommitting: false, signature: nil)
     /// Suite 0x0046: AES-192-GCM keyed with the data key itself (no KDF); unsigned, not committing.
-    public static let aes192GcmIv12Tag16NoKdf = AlgorithmSuite(id: 0x0046, name: "AES_192_GCM_IV12_TAG16_NO_KDF", messageFormatVersion: 1, keyLength: 24, kdf: nil, isCommitting: false, signature: nil)
+    public static let aes192GcmIv12Tag16NoKdf = AlgorithmSuite(
+        id: 0x0046, name: "AES_192_GCM_IV12_TAG16_NO_KDF", messageFormatVersion: 1, keyLength: 24, kdf: nil, isCommitting: false, signature: nil)
     /// Suite 0x0078: AES-256-GCM keyed with the data key itself (no KDF); unsigned, not committing.
-    public static let aes256GcmIv12Tag16NoKdf = AlgorithmSuite(id: 0x0078, name: "AES_256_GCM_IV12_TAG16_NO_KDF", messageFormatVersion: 1, keyLength: 32, kdf: nil, isCommitting: false, signature: nil)
+    public static let aes256GcmIv12Tag16NoKdf = AlgorithmSuite(
+        id: 0x0078, name: "AES_256_GCM_IV12_TAG16_NO_KDF", messageFormatVersion: 1, keyLength: 32, kdf: nil, isCommitting: false, signature: nil)
     /// Suite 0x0114: AES-128-GCM with a key derived by HKDF-SHA-256; unsigned, not committing.
-    public static let aes128GcmIv12Tag16HkdfSha256 = AlgorithmSuite(id: 0x0114, name: "AES_128_GCM_IV12_TAG16_HKDF_SHA256", messageFormatVersion: 1, keyLength: 16, kdf: .sha256, isCommitting: false, signature: nil)
+    public static let aes128GcmIv12Tag16HkdfSha256 = AlgorithmSuite(
+        id: 0x0114, name: "AES_128_GCM_IV12_TAG16_HKDF_SHA256", messageFormatVersion: 1, keyLength: 16, kdf: .sha256, isCommitting: false, signature: nil)
     /// Suite 0x0146: AES-192-GCM with a key derived by HKDF-SHA-256; unsigned, not committing.
-    public static let aes192GcmIv12Tag16HkdfSha256 = AlgorithmSuite(id: 0x0146, name: "AES_192_GCM_IV12_TAG16_HKDF_SHA256", messageFormatVersion: 1, keyLength: 24, kdf: .sha256, isCommitting: false, signature: nil)
+    public static let aes192GcmIv12Tag16HkdfSha256 = AlgorithmSuite(
+        id: 0x0146, name: "AES_192_GCM_IV12_TAG16_HKDF_SHA256", messageFormatVersion: 1, keyLength: 24, kdf: .sha256, isCommitting: false, signature: nil)
     /// Suite 0x0178: AES-256-GCM with a key derived by HKDF-SHA-256; unsigned, not committing.
-    public static let aes256GcmIv12Tag16HkdfSha256 = AlgorithmSuite(id: 0x0178, name: "AES_256_GCM_IV12_TAG16_HKDF_SHA256", messageFormatVersion: 1, keyLength: 32, kdf: .sha256, isCommitting: false, signature: nil)
+    public static let aes256GcmIv12Tag16HkdfSha256 = AlgorithmSuite(
+        id: 0x0178, name: "AES_256_GCM_IV12_TAG16_HKDF_SHA256", messageFormatVersion: 1, keyLength: 32, kdf: .sha256, isCommitting: false, signature: nil)
     /// Suite 0x0214: AES-128-GCM, HKDF-SHA-256, signed with ECDSA P-256; not committing.
-    public static let aes128GcmIv12Tag16HkdfSha256EcdsaP256 = AlgorithmSuite(id: 0x0214, name: "AES_128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256", messageFormatVersion: 1, keyLength: 16, kdf: .sha256, isCommitting: false, signature: .ecdsaP256)
+    public static let aes128GcmIv12Tag16HkdfSha256EcdsaP256 = AlgorithmSuite(
+        id: 0x0214, name: "AES_128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256", messageFormatVersion: 1, keyLength: 16, kdf: .sha256, isCommitting: false,
+        signature: .ecdsaP256)
     /// Suite 0x0346: AES-192-GCM, HKDF-SHA-384, signed with ECDSA P-384; not committing.
-    public static let aes192GcmIv12Tag16HkdfSha384EcdsaP384 = AlgorithmSuite(id: 0x0346, name: "AES_192_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384", messageFormatVersion: 1, keyLength: 24, kdf: .sha384, isCommitting: false, signature: .ecdsaP384)
+    public static let aes192GcmIv12Tag16HkdfSha384EcdsaP384 = AlgorithmSuite(
+        id: 0x0346, name: "AES_192_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384", messageFormatVersion: 1, keyLength: 24, kdf: .sha384, isCommitting: false,
+        signature: .ecdsaP384)
     /// The suite Amazon Cognito uses for custom sender triggers.
-    public static let aes256GcmIv12Tag16HkdfSha384EcdsaP384 = AlgorithmSuite(id: 0x0378, name: "AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384", messageFormatVersion: 1, keyLength: 32, kdf: .sha384, isCommitting: false, signature: .ecdsaP384)
+    public static let aes256GcmIv12Tag16HkdfSha384EcdsaP384 = AlgorithmSuite(
+        id: 0x0378, name: "AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384", messageFormatVersion: 1, keyLength: 32, kdf: .sha384, isCommitting: false,
+        signature: .ecdsaP384)
     /// Suite 0x0478: AES-256-GCM, HKDF-SHA-512 with key commitment (message format 2); unsigned.
-    public static let aes256GcmHkdfSha512CommitKey = AlgorithmSuite(id: 0x0478, name: "AES_256_GCM_HKDF_SHA512_COMMIT_KEY", messageFormatVersion: 2, keyLength: 32, kdf: .sha512, isCommitting: true, signature: nil)
+    public static let aes256GcmHkdfSha512CommitKey = AlgorithmSuite(
+        id: 0x0478, name: "AES_256_GCM_HKDF_SHA512_COMMIT_KEY", messageFormatVersion: 2, keyLength: 32, kdf: .sha512, isCommitting: true, signature: nil)
     /// Suite 0x0578: AES-256-GCM, HKDF-SHA-512 with key commitment (message format 2), signed with ECDSA P-384.
-    public static let aes256GcmHkdfSha512CommitKeyEcdsaP384 = AlgorithmSuite(id: 0x0578, name: "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384", messageFormatVersion: 2, keyLength: 32, kdf: .sha512, isCommitting: true, signature: .ecdsaP384)
+    public static let aes256GcmHkdfSha512CommitKeyEcdsaP384 = AlgorithmSuite(
+        id: 0x0578, name: "AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384", messageFormatVersion: 2, keyLength: 32, kdf: .sha512, isCommitting: true,
+        signature: .ecdsaP384)
 
     /// All suites, in ID order.
     public static let all: [AlgorithmSuite] = [

@@ -42,8 +42,10 @@ enum BodyAAD {
 
 /// AES-GCM helpers over array slices.
 enum GCM {
-    static func open(key: SymmetricKey, iv: ArraySlice<UInt8>, ciphertext: ArraySlice<UInt8>,
-                     tag: ArraySlice<UInt8>, aad: some DataProtocol) throws -> Data {
+    static func open(
+        key: SymmetricKey, iv: ArraySlice<UInt8>, ciphertext: ArraySlice<UInt8>,
+        tag: ArraySlice<UInt8>, aad: some DataProtocol
+    ) throws -> Data {
         let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: iv), ciphertext: ciphertext, tag: tag)
         return try AES.GCM.open(box, using: key, authenticating: aad)
     }

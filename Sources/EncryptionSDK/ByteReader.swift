@@ -7,8 +7,10 @@ struct ByteReader {
     /// Builds the error for a short read (header vs body errors differ).
     let truncated: @Sendable (_ field: String, _ offset: Int, _ needed: Int) -> ESDKError
 
-    init(_ bytes: [UInt8], offset: Int = 0,
-         truncated: @escaping @Sendable (String, Int, Int) -> ESDKError = { .truncatedHeader(field: $0, offset: $1, needed: $2) }) {
+    init(
+        _ bytes: [UInt8], offset: Int = 0,
+        truncated: @escaping @Sendable (String, Int, Int) -> ESDKError = { .truncatedHeader(field: $0, offset: $1, needed: $2) }
+    ) {
         self.bytes = bytes
         self.offset = offset
         self.truncated = truncated

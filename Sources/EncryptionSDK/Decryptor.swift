@@ -11,14 +11,18 @@ extension EncryptionSDKClient {
     ///   - encryptionContext: the reproduced context. Pairs also stored in the message must
     ///     match; pairs missing from it are authenticated as "required" context.
     ///   - unsignedOnly: refuse signed suites right after the header is parsed.
-    public func decrypt(_ message: Data, keyring: some Keyring, encryptionContext: EncryptionContext = [:],
-                        unsignedOnly: Bool = false) async throws -> DecryptResult {
+    public func decrypt(
+        _ message: Data, keyring: some Keyring, encryptionContext: EncryptionContext = [:],
+        unsignedOnly: Bool = false
+    ) async throws -> DecryptResult {
         try await decrypt([UInt8](message), keyring: keyring, encryptionContext: encryptionContext, unsignedOnly: unsignedOnly)
     }
 
     /// Decrypts a complete message given as bytes; see `decrypt(_:keyring:encryptionContext:unsignedOnly:)`.
-    public func decrypt(_ message: [UInt8], keyring: some Keyring, encryptionContext reproduced: EncryptionContext = [:],
-                        unsignedOnly: Bool = false) async throws -> DecryptResult {
+    public func decrypt(
+        _ message: [UInt8], keyring: some Keyring, encryptionContext reproduced: EncryptionContext = [:],
+        unsignedOnly: Bool = false
+    ) async throws -> DecryptResult {
         let header = try MessageHeader.parse(message, maxEncryptedDataKeys: maxEncryptedDataKeys)
         let suite = header.suite
         if unsignedOnly && suite.isSigned { throw ESDKError.signedMessageRejected(suite: suite.id) }
@@ -73,7 +77,8 @@ extension EncryptionSDKClient {
         // Header authentication: GCM over an empty plaintext, AAD = header body ‖ extra context.
         let headerIV: ArraySlice<UInt8> = header.headerIV.map { $0[...] } ?? ArraySlice(repeating: 0, count: AlgorithmSuite.ivLength)
         do {
-            let aad: ArraySlice<UInt8> = extraAAD.isEmpty
+            let aad: ArraySlice<UInt8> =
+                extraAAD.isEmpty
                 ? message[0..<header.headerBodyLength]
                 : (Array(message[0..<header.headerBodyLength]) + extraAAD)[...]
             _ = try GCM.open(key: key, iv: headerIV, ciphertext: [], tag: header.authTag[...], aad: aad)
@@ -81,8 +86,9 @@ extension EncryptionSDKClient {
             throw ESDKError.headerAuthenticationFailed
         }
 
-        var reader = ByteReader(message, offset: header.headerLength,
-                                truncated: { .truncatedBody(field: $0, offset: $1, needed: $2) })
+        var reader = ByteReader(
+            message, offset: header.headerLength,
+            truncated: { .truncatedBody(field: $0, offset: $1, needed: $2) })
         let plaintext = try Self.decryptBody(header: header, key: key, reader: &reader)
 
         if let verificationKey {
@@ -106,8 +112,9 @@ extension EncryptionSDKClient {
             guard BodyAAD.ivMatches(iv, sequenceNumber: 1) else { throw ESDKError.badIV(sequenceNumber: 1) }
             let length = try r.uint64("encrypted content length")
             guard length <= MessageHeader.maxNonFramedContentLength else {
-                throw ESDKError.lengthExceedsLimit(field: "encrypted content", length: length,
-                                                   limit: MessageHeader.maxNonFramedContentLength)
+                throw ESDKError.lengthExceedsLimit(
+                    field: "encrypted content", length: length,
+                    limit: MessageHeader.maxNonFramedContentLength)
             }
             // Compare against what is present before converting to Int or slicing.
             guard length <= UInt64(r.remaining) else {
@@ -135,15 +142,17 @@ extension EncryptionSDKClient {
                 if isFinal {
                     let claimed = try r.uint32("final frame content length")
                     guard claimed <= header.frameLength else {
-                        throw ESDKError.lengthExceedsLimit(field: "final frame content", length: UInt64(claimed),
-                                                           limit: UInt64(header.frameLength))
+                        throw ESDKError.lengthExceedsLimit(
+                            field: "final frame content", length: UInt64(claimed),
+                            limit: UInt64(header.frameLength))
                     }
                     contentLength = Int(claimed)
                 }
                 let ct = try r.slice(contentLength, isFinal ? "final frame content" : "frame content")
                 let tag = try r.slice(tagLength, "frame authentication tag")
-                let aad = BodyAAD.aad(messageID: header.messageID, kind: isFinal ? .finalFrame : .frame,
-                                      sequenceNumber: sequence, contentLength: UInt64(contentLength))
+                let aad = BodyAAD.aad(
+                    messageID: header.messageID, kind: isFinal ? .finalFrame : .frame,
+                    sequenceNumber: sequence, contentLength: UInt64(contentLength))
                 do {
                     let frame = try GCM.open(key: key, iv: iv, ciphertext: ct, tag: tag, aad: aad)
                     if plaintext.isEmpty && isFinal { plaintext = frame } else { plaintext.append(frame) }
@@ -153,8 +162,9 @@ extension EncryptionSDKClient {
                 if isFinal { return plaintext }
                 // A regular frame can never carry 0xFFFFFFFF, so the count limit is this check.
                 guard sequence < UInt32.max else {
-                    throw ESDKError.lengthExceedsLimit(field: "frame count", length: UInt64(sequence) + 1,
-                                                       limit: MessageHeader.maxFrames)
+                    throw ESDKError.lengthExceedsLimit(
+                        field: "frame count", length: UInt64(sequence) + 1,
+                        limit: MessageHeader.maxFrames)
                 }
                 sequence += 1
             }

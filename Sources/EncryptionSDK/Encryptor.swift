@@ -11,9 +11,11 @@ extension EncryptionSDKClient {
     ///   - encryptionContext: must not use the reserved `aws-crypto-` prefix; signed suites add
     ///     `aws-crypto-public-key` themselves.
     /// - Returns: the message bytes.
-    public func encrypt(_ plaintext: Data, keyring: some Keyring, encryptionContext: EncryptionContext = [:],
-                        suite: AlgorithmSuite = .aes256GcmHkdfSha512CommitKeyEcdsaP384,
-                        frameLength: UInt32 = 4096) async throws -> Data {
+    public func encrypt(
+        _ plaintext: Data, keyring: some Keyring, encryptionContext: EncryptionContext = [:],
+        suite: AlgorithmSuite = .aes256GcmHkdfSha512CommitKeyEcdsaP384,
+        frameLength: UInt32 = 4096
+    ) async throws -> Data {
         guard commitmentPolicy.allowsEncrypt(suite) else {
             throw ESDKError.commitmentPolicyViolation(suite: suite.id, policy: commitmentPolicy)
         }
@@ -61,7 +63,8 @@ extension EncryptionSDKClient {
         var message = try MessageHeader.serializeBody(
             suite: suite, messageID: messageID, serializedContext: EncryptionContextCodec.serialize(materials.encryptionContext),
             encryptedDataKeys: materials.encryptedDataKeys, contentType: contentType, frameLength: frameLength,
-            commitKey: commitKey).bytes
+            commitKey: commitKey
+        ).bytes
         message.reserveCapacity(message.count + plaintext.count + 128 + plaintext.count / max(Int(frameLength), 1) * 32)
 
         // Header authentication. v1 stores its (all-zero) IV; v2's IV is implicitly zero.

@@ -90,7 +90,8 @@ public enum ESDKError: Error, Equatable, Sendable, CustomStringConvertible {
             return "algorithm suite 0x\(hex16(s)) is not allowed by commitment policy \(p)"
         case .commitmentMismatch: return "key commitment mismatch"
         case let .signingKeyContextMismatch(s, has):
-            return has ? "unsigned suite 0x\(hex16(s)) but encryption context has aws-crypto-public-key"
+            return has
+                ? "unsigned suite 0x\(hex16(s)) but encryption context has aws-crypto-public-key"
                 : "signed suite 0x\(hex16(s)) but encryption context lacks aws-crypto-public-key"
         case let .invalidPublicKey(r): return "invalid signature public key: \(r)"
         case let .signedMessageRejected(s): return "signed suite 0x\(hex16(s)) refused by unsigned-only decryption"

@@ -169,8 +169,10 @@ public struct MessageHeader: Sendable {
         out.appendBE(UInt16(encryptedDataKeys.count))
         for edk in encryptedDataKeys {
             let pid = Array(edk.providerID.utf8)
-            for (field, len) in [("key provider id", pid.count), ("key provider info", edk.providerInfo.count),
-                                 ("encrypted data key", edk.ciphertext.count)] where len > Int(UInt16.max) {
+            for (field, len) in [
+                ("key provider id", pid.count), ("key provider info", edk.providerInfo.count),
+                ("encrypted data key", edk.ciphertext.count),
+            ] where len > Int(UInt16.max) {
                 throw ESDKError.lengthExceedsLimit(field: field, length: UInt64(len), limit: UInt64(UInt16.max))
             }
             out.appendLengthPrefixed(pid)

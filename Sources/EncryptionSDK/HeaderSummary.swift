@@ -68,8 +68,9 @@ public struct HeaderSummary: Codable, Sendable, Equatable {
         encryptedDataKeys = h.encryptedDataKeys.map { edk in
             let text = String(data: edk.providerInfo, encoding: .utf8)
             let printable = text.map { !$0.unicodeScalars.contains { $0.properties.generalCategory == .control } } ?? false
-            return EDK(providerID: edk.providerID, providerInfo: printable ? text : nil,
-                       providerInfoHex: hexString(edk.providerInfo), ciphertextLength: edk.ciphertext.count)
+            return EDK(
+                providerID: edk.providerID, providerInfo: printable ? text : nil,
+                providerInfoHex: hexString(edk.providerInfo), ciphertextLength: edk.ciphertext.count)
         }
         contentType = h.contentType.name
         frameLength = Int(h.frameLength)

@@ -5,7 +5,9 @@ import Foundation
 /// conforms to this; tests use an in-memory double.
 public protocol KMSKeyringClient: Sendable {
     func decrypt(keyId: String, ciphertextBlob: Data, encryptionContext: [String: String]) async throws -> (plaintext: Data, keyId: String)
-    func generateDataKey(keyId: String, numberOfBytes: Int, encryptionContext: [String: String]) async throws -> (plaintext: Data, ciphertextBlob: Data, keyId: String)
+    func generateDataKey(keyId: String, numberOfBytes: Int, encryptionContext: [String: String]) async throws -> (
+        plaintext: Data, ciphertextBlob: Data, keyId: String
+    )
     func encrypt(keyId: String, plaintext: Data, encryptionContext: [String: String]) async throws -> (ciphertextBlob: Data, keyId: String)
 }
 
@@ -38,8 +40,9 @@ public struct AWSKMSKeyring: Keyring {
         guard let first = keyIds.first else {
             throw ESDKError.invalidKeyringConfiguration("strict AWS KMS keyring needs at least one key ARN")
         }
-        return MultiKeyring(generator: try AWSKMSKeyring(keyId: first, client: client),
-                            children: try keyIds.dropFirst().map { try AWSKMSKeyring(keyId: $0, client: client) })
+        return MultiKeyring(
+            generator: try AWSKMSKeyring(keyId: first, client: client),
+            children: try keyIds.dropFirst().map { try AWSKMSKeyring(keyId: $0, client: client) })
     }
 
     /// Calls KMS GenerateDataKey when the materials have no data key yet, otherwise KMS Encrypt on it,
@@ -79,8 +82,9 @@ public struct AWSKMSKeyring: Keyring {
             // Only an EDK naming exactly our key is sent to KMS; anything else is skipped.
             guard edk.providerInfo == configured, KMSARN.isValid(keyId) else { continue }
             do {
-                let r = try await client.decrypt(keyId: keyId, ciphertextBlob: edk.ciphertext,
-                                                 encryptionContext: materials.encryptionContext)
+                let r = try await client.decrypt(
+                    keyId: keyId, ciphertextBlob: edk.ciphertext,
+                    encryptionContext: materials.encryptionContext)
                 guard r.keyId == keyId else {
                     attempts.append("aws-kms \(keyId): KMS answered for a different key")
                     continue
@@ -106,7 +110,8 @@ enum KMSARN {
     static func isValid(_ s: String) -> Bool {
         let parts = s.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "arn", !parts[1].isEmpty, parts[2] == "kms",
-              !parts[3].isEmpty, !parts[4].isEmpty else { return false }
+            !parts[3].isEmpty, !parts[4].isEmpty
+        else { return false }
         let resource = parts[5].split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard resource.count == 2, resource[0] == "key" || resource[0] == "alias", !resource[1].isEmpty else { return false }
         return true

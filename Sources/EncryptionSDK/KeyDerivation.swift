@@ -19,8 +19,9 @@ enum KeyDerivation {
             // Extract once, expand twice (salt = message ID), as the spec recommends.
             let prk = HKDF<SHA512>.extract(inputKeyMaterial: dataKey, salt: messageID)
             let key = HKDF<SHA512>.expand(pseudoRandomKey: prk, info: idBytes + deriveKeyLabel, outputByteCount: suite.keyLength)
-            let commit = HKDF<SHA512>.expand(pseudoRandomKey: prk, info: commitKeyLabel,
-                                             outputByteCount: AlgorithmSuite.commitKeyLength)
+            let commit = HKDF<SHA512>.expand(
+                pseudoRandomKey: prk, info: commitKeyLabel,
+                outputByteCount: AlgorithmSuite.commitKeyLength)
             return (key, commit.bytes)
         }
         // Non-committing HKDF suites: no salt (the HKDF default of HashLen zero bytes), info = suite ID ‖ message ID.

@@ -15,8 +15,10 @@ public struct EncryptionMaterials: @unchecked Sendable {
     public var encryptedDataKeys: [EncryptedDataKey]
 
     /// Materials for `suite`; pass `plaintextDataKey` only to supply the data key instead of a generator keyring.
-    public init(suite: AlgorithmSuite, encryptionContext: EncryptionContext,
-                plaintextDataKey: SymmetricKey? = nil, encryptedDataKeys: [EncryptedDataKey] = []) {
+    public init(
+        suite: AlgorithmSuite, encryptionContext: EncryptionContext,
+        plaintextDataKey: SymmetricKey? = nil, encryptedDataKeys: [EncryptedDataKey] = []
+    ) {
         self.suite = suite
         self.encryptionContext = encryptionContext
         self.plaintextDataKey = plaintextDataKey
@@ -46,16 +48,21 @@ public struct DecryptionMaterials: @unchecked Sendable {
 
     /// Materials for decrypting under `suite`, serializing `encryptionContext` once here.
     /// - Throws: `ESDKError.invalidEncryptionContext` when the context exceeds the format's 65535-byte limits.
-    public init(suite: AlgorithmSuite, encryptionContext: EncryptionContext,
-                requiredEncryptionContextKeys: [String] = [], plaintextDataKey: SymmetricKey? = nil) throws {
-        self.init(suite: suite, encryptionContext: encryptionContext,
-                  requiredEncryptionContextKeys: requiredEncryptionContextKeys,
-                  serializedEncryptionContext: try EncryptionContextCodec.serialize(encryptionContext))
+    public init(
+        suite: AlgorithmSuite, encryptionContext: EncryptionContext,
+        requiredEncryptionContextKeys: [String] = [], plaintextDataKey: SymmetricKey? = nil
+    ) throws {
+        self.init(
+            suite: suite, encryptionContext: encryptionContext,
+            requiredEncryptionContextKeys: requiredEncryptionContextKeys,
+            serializedEncryptionContext: try EncryptionContextCodec.serialize(encryptionContext))
         self.plaintextDataKey = plaintextDataKey
     }
 
-    init(suite: AlgorithmSuite, encryptionContext: EncryptionContext,
-         requiredEncryptionContextKeys: [String], serializedEncryptionContext: [UInt8]) {
+    init(
+        suite: AlgorithmSuite, encryptionContext: EncryptionContext,
+        requiredEncryptionContextKeys: [String], serializedEncryptionContext: [UInt8]
+    ) {
         self.suite = suite
         self.encryptionContext = encryptionContext
         self.requiredEncryptionContextKeys = requiredEncryptionContextKeys

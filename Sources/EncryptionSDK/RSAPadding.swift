@@ -94,7 +94,7 @@ enum RSAPadding {
             found |= isZero
         }
         bad |= ~found & 1
-        bad |= index < 10 ? 1 : 0                       // at least 8 bytes of padding
+        bad |= index < 10 ? 1 : 0  // at least 8 bytes of padding
         bad |= (k - index - 1) != expectedLength ? 1 : 0
         guard bad == 0 else { throw ESDKError.keyringFailure("RSA PKCS#1 v1.5 decoding failed") }
         return Array(em[(index + 1)...])
@@ -105,9 +105,9 @@ enum RSAPadding {
 /// It is used only to *wrap* data keys under paddings swift-crypto cannot apply itself.
 /// It is not constant time; the exponent is public, but see the report for the caveat.
 struct RSAPublicOperation {
-    let n: [UInt32]          // little-endian limbs
-    let e: [UInt8]           // big-endian exponent bytes
-    let modulusLength: Int   // k, in bytes
+    let n: [UInt32]  // little-endian limbs
+    let e: [UInt8]  // big-endian exponent bytes
+    let modulusLength: Int  // k, in bytes
     private let n0inv: UInt32
     private let r2: [UInt32]
 

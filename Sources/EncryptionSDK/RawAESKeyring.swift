@@ -65,8 +65,8 @@ public struct RawAESKeyring: Keyring, @unchecked Sendable {
             guard info.count == expectedInfoLength, info.starts(with: keyNameBytes) else { continue }
             var r = ByteReader(info, offset: keyNameBytes.count)
             guard (try? r.uint32("tag length")) == Self.tagBits,
-                  (try? r.uint32("IV length")) == UInt32(AlgorithmSuite.ivLength),
-                  let iv = try? r.slice(AlgorithmSuite.ivLength, "IV")
+                (try? r.uint32("IV length")) == UInt32(AlgorithmSuite.ivLength),
+                let iv = try? r.slice(AlgorithmSuite.ivLength, "IV")
             else {
                 attempts.append("raw AES \(keyNamespace)/\(keyName): malformed provider info")
                 continue
@@ -78,8 +78,9 @@ public struct RawAESKeyring: Keyring, @unchecked Sendable {
             }
             let split = ct.count - AlgorithmSuite.tagLength
             do {
-                let key = try GCM.open(key: wrappingKey, iv: iv, ciphertext: ct[..<split], tag: ct[split...],
-                                       aad: materials.serializedEncryptionContext)
+                let key = try GCM.open(
+                    key: wrappingKey, iv: iv, ciphertext: ct[..<split], tag: ct[split...],
+                    aad: materials.serializedEncryptionContext)
                 var m = materials
                 m.plaintextDataKey = SymmetricKey(data: key)
                 return m

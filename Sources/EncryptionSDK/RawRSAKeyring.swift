@@ -34,8 +34,10 @@ public struct RawRSAKeyring: Keyring, @unchecked Sendable {
     /// - Parameters:
     ///   - publicKeyPEM: SPKI or PKCS#1 PEM; derived from the private key if omitted.
     ///   - privateKeyPEM: PKCS#8 or PKCS#1 PEM; without it the keyring cannot decrypt.
-    public init(keyNamespace: String, keyName: String, padding: Padding,
-                publicKeyPEM: String? = nil, privateKeyPEM: String? = nil) throws {
+    public init(
+        keyNamespace: String, keyName: String, padding: Padding,
+        publicKeyPEM: String? = nil, privateKeyPEM: String? = nil
+    ) throws {
         guard !keyNamespace.hasPrefix("aws-kms") else {
             throw ESDKError.invalidKeyringConfiguration("raw keyring namespace must not start with aws-kms")
         }
@@ -99,8 +101,10 @@ public struct RawRSAKeyring: Keyring, @unchecked Sendable {
             throw ESDKError.keyringFailure("RSA encryption failed: \(error)")
         }
         m.plaintextDataKey = dataKey
-        m.encryptedDataKeys.append(EncryptedDataKey(providerID: keyNamespace, providerInfo: Data(keyName.utf8),
-                                                    ciphertext: Data(wrapped)))
+        m.encryptedDataKeys.append(
+            EncryptedDataKey(
+                providerID: keyNamespace, providerInfo: Data(keyName.utf8),
+                ciphertext: Data(wrapped)))
         return m
     }
 
@@ -118,7 +122,8 @@ public struct RawRSAKeyring: Keyring, @unchecked Sendable {
         let nameBytes = Data(keyName.utf8)
         for edk in encryptedDataKeys where edk.providerID == keyNamespace && edk.providerInfo == nameBytes {
             if let key = try? unwrap([UInt8](edk.ciphertext), keyLength: materials.suite.keyLength),
-               key.count == materials.suite.keyLength {
+                key.count == materials.suite.keyLength
+            {
                 var m = materials
                 m.plaintextDataKey = SymmetricKey(data: key)
                 return m

@@ -12,7 +12,9 @@ extension KMSClient: KMSKeyringClient {
     }
 
     /// Creates a data key with KMS GenerateDataKey, in plaintext and encrypted under `keyId`.
-    public func generateDataKey(keyId: String, numberOfBytes: Int, encryptionContext: [String: String]) async throws -> (plaintext: Data, ciphertextBlob: Data, keyId: String) {
+    public func generateDataKey(keyId: String, numberOfBytes: Int, encryptionContext: [String: String]) async throws -> (
+        plaintext: Data, ciphertextBlob: Data, keyId: String
+    ) {
         let dataKey: KMSClient.DataKey = try await generateDataKey(keyId: keyId, numberOfBytes: numberOfBytes, encryptionContext: encryptionContext)
         return (dataKey.plaintext, dataKey.ciphertextBlob, dataKey.keyId)
     }

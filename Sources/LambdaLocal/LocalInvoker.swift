@@ -1,14 +1,14 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import LambdaRuntime
 
@@ -89,12 +89,15 @@ public struct LocalInvoker: Sendable {
     /// `/var/task/bootstrap` there (scripts/enter-lambda-root.sh ROOT /var/task/bootstrap), as
     /// `provided.al2023` starts it: Lambda's variables, then `environment`; nothing is inherited
     /// from this process.
-    public static func sandboxed(command: [String], environment: [String: String], functionName: String, memorySizeMB: Int = 256,
-                                 region: String, timeout: Duration, output: ChildOutput) -> Configuration {
-        Configuration(executable: command.first ?? "", arguments: Array(command.dropFirst()),
-                      environment: providedRuntimeEnvironment.merging(environment) { $1 }, inheritEnvironment: false,
-                      functionName: functionName, memorySizeMB: memorySizeMB, region: region, handler: "bootstrap",
-                      taskRoot: "/var/task", timeout: timeout, output: output)
+    public static func sandboxed(
+        command: [String], environment: [String: String], functionName: String, memorySizeMB: Int = 256,
+        region: String, timeout: Duration, output: ChildOutput
+    ) -> Configuration {
+        Configuration(
+            executable: command.first ?? "", arguments: Array(command.dropFirst()),
+            environment: providedRuntimeEnvironment.merging(environment) { $1 }, inheritEnvironment: false,
+            functionName: functionName, memorySizeMB: memorySizeMB, region: region, handler: "bootstrap",
+            taskRoot: "/var/task", timeout: timeout, output: output)
     }
 
     /// What happened to a run of one process.

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 import NIOConcurrencyHelpers
 import NIOCore
@@ -161,10 +161,11 @@ final class LoopbackState: Sendable {
             return (tooLarge ? .payloadTooLarge : .accepted, state.pending.removeValue(forKey: requestID))
         }
         if result == .payloadTooLarge {
-            continuation?.resume(returning: .error(
-                type: "Function.ResponseSizeTooLarge",
-                message: "Response payload size (\(post.body.count) bytes) exceeded maximum allowed payload size (\(RuntimeAPI.maxResponseBytes) bytes)."
-            ))
+            continuation?.resume(
+                returning: .error(
+                    type: "Function.ResponseSizeTooLarge",
+                    message: "Response payload size (\(post.body.count) bytes) exceeded maximum allowed payload size (\(RuntimeAPI.maxResponseBytes) bytes)."
+                ))
         } else {
             continuation?.resume(returning: outcome)
         }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Logging
 import NIOPosix
@@ -41,13 +41,15 @@ public enum Lambda {
         _ setUp: (InitializationContext) async throws -> Handler
     ) async -> Never {
         let environment = LambdaEnvironment.process
-        let level = (environment["AWS_LAMBDA_LOG_LEVEL"] ?? environment["LOG_LEVEL"])
+        let level =
+            (environment["AWS_LAMBDA_LOG_LEVEL"] ?? environment["LOG_LEVEL"])
             .flatMap(Logger.Level.init(lambdaName:)) ?? .info
         LoggingSystem.bootstrap { _ in JSONLogHandler(level: level) }
         let logger = Logger(label: "lambda")
 
         guard let endpointText = environment[RuntimeAPI.endpointVariable],
-              let endpoint = RuntimeAPIEndpoint(endpointText) else {
+            let endpoint = RuntimeAPIEndpoint(endpointText)
+        else {
             // Without the endpoint there is nobody to post an init error to.
             logger.critical("\(RuntimeAPI.endpointVariable) is not set to host:port; not running inside Lambda?")
             Platform.exit(1)

@@ -8,14 +8,16 @@ extension CognitoPoolModel {
     /// UpdateUserPool's input shape: the allowlist.
     public static let updateUserPoolInput: Shape = .structure([
         "AccountRecoverySetting": .structure([
-            "RecoveryMechanisms": .list(.structure([
-                "Name": .scalar,
-                "Priority": .scalar,
-            ])),
+            "RecoveryMechanisms": .list(
+                .structure([
+                    "Name": .scalar,
+                    "Priority": .scalar,
+                ]))
         ]),
-        "AcrConfiguration": .map(.structure([
-            "AcrValue": .scalar,
-        ])),
+        "AcrConfiguration": .map(
+            .structure([
+                "AcrValue": .scalar
+            ])),
         "AdminCreateUserConfig": .structure([
             "AllowAdminCreateUserOnly": .scalar,
             "InviteMessageTemplate": .structure([
@@ -48,7 +50,7 @@ extension CognitoPoolModel {
         "EmailVerificationMessage": .scalar,
         "EmailVerificationSubject": .scalar,
         "IssuerConfiguration": .structure([
-            "Type": .scalar,
+            "Type": .scalar
         ]),
         "KeyConfiguration": .structure([
             "KeyType": .scalar,
@@ -95,7 +97,7 @@ extension CognitoPoolModel {
                 "TemporaryPasswordValidityDays": .scalar,
             ]),
             "SignInPolicy": .structure([
-                "AllowedFirstAuthFactors": .list(.scalar),
+                "AllowedFirstAuthFactors": .list(.scalar)
             ]),
         ]),
         "PoolName": .scalar,
@@ -116,11 +118,11 @@ extension CognitoPoolModel {
         ]),
         "SmsVerificationMessage": .scalar,
         "UserAttributeUpdateSettings": .structure([
-            "AttributesRequireVerificationBeforeUpdate": .list(.scalar),
+            "AttributesRequireVerificationBeforeUpdate": .list(.scalar)
         ]),
         "UserPoolAddOns": .structure([
             "AdvancedSecurityAdditionalFlows": .structure([
-                "CustomAuthMode": .scalar,
+                "CustomAuthMode": .scalar
             ]),
             "AdvancedSecurityMode": .scalar,
         ]),
@@ -140,14 +142,16 @@ extension CognitoPoolModel {
     /// The `UserPool` document DescribeUserPool returns.
     public static let describedUserPool: Shape = .structure([
         "AccountRecoverySetting": .structure([
-            "RecoveryMechanisms": .list(.structure([
-                "Name": .scalar,
-                "Priority": .scalar,
-            ])),
+            "RecoveryMechanisms": .list(
+                .structure([
+                    "Name": .scalar,
+                    "Priority": .scalar,
+                ]))
         ]),
-        "AcrConfiguration": .map(.structure([
-            "AcrValue": .scalar,
-        ])),
+        "AcrConfiguration": .map(
+            .structure([
+                "AcrValue": .scalar
+            ])),
         "AdminCreateUserConfig": .structure([
             "AllowAdminCreateUserOnly": .scalar,
             "InviteMessageTemplate": .structure([
@@ -188,7 +192,7 @@ extension CognitoPoolModel {
         "EstimatedNumberOfUsers": .scalar,
         "Id": .scalar,
         "IssuerConfiguration": .structure([
-            "Type": .scalar,
+            "Type": .scalar
         ]),
         "KeyConfiguration": .structure([
             "KeyType": .scalar,
@@ -237,24 +241,25 @@ extension CognitoPoolModel {
                 "TemporaryPasswordValidityDays": .scalar,
             ]),
             "SignInPolicy": .structure([
-                "AllowedFirstAuthFactors": .list(.scalar),
+                "AllowedFirstAuthFactors": .list(.scalar)
             ]),
         ]),
-        "SchemaAttributes": .list(.structure([
-            "AttributeDataType": .scalar,
-            "DeveloperOnlyAttribute": .scalar,
-            "Mutable": .scalar,
-            "Name": .scalar,
-            "NumberAttributeConstraints": .structure([
-                "MaxValue": .scalar,
-                "MinValue": .scalar,
-            ]),
-            "Required": .scalar,
-            "StringAttributeConstraints": .structure([
-                "MaxLength": .scalar,
-                "MinLength": .scalar,
-            ]),
-        ])),
+        "SchemaAttributes": .list(
+            .structure([
+                "AttributeDataType": .scalar,
+                "DeveloperOnlyAttribute": .scalar,
+                "Mutable": .scalar,
+                "Name": .scalar,
+                "NumberAttributeConstraints": .structure([
+                    "MaxValue": .scalar,
+                    "MinValue": .scalar,
+                ]),
+                "Required": .scalar,
+                "StringAttributeConstraints": .structure([
+                    "MaxLength": .scalar,
+                    "MinLength": .scalar,
+                ]),
+            ])),
         "SmsAuthenticationMessage": .scalar,
         "SmsConfiguration": .structure([
             "EumsSms": .structure([
@@ -274,11 +279,11 @@ extension CognitoPoolModel {
         "SmsVerificationMessage": .scalar,
         "Status": .scalar,
         "UserAttributeUpdateSettings": .structure([
-            "AttributesRequireVerificationBeforeUpdate": .list(.scalar),
+            "AttributesRequireVerificationBeforeUpdate": .list(.scalar)
         ]),
         "UserPoolAddOns": .structure([
             "AdvancedSecurityAdditionalFlows": .structure([
-                "CustomAuthMode": .scalar,
+                "CustomAuthMode": .scalar
             ]),
             "AdvancedSecurityMode": .scalar,
         ]),
@@ -286,7 +291,7 @@ extension CognitoPoolModel {
         "UserPoolTier": .scalar,
         "UsernameAttributes": .list(.scalar),
         "UsernameConfiguration": .structure([
-            "CaseSensitive": .scalar,
+            "CaseSensitive": .scalar
         ]),
         "VerificationMessageTemplate": .structure([
             "DefaultEmailOption": .scalar,

@@ -50,7 +50,8 @@ public enum LambdaConfigEditor {
                 emailSenderKey = originalConfig["KMSKeyID"]?.stringValue
             }
             if let emailSender = lambdaConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue, emailSender != attachment.lambdaArn,
-               let currentKey = emailSenderKey, currentKey != attachment.kmsKeyArn {
+                let currentKey = emailSenderKey, currentKey != attachment.kmsKeyArn
+            {
                 throw PoolConfigError.kmsKeyInUseByCustomEmailSender(currentKey: currentKey, requestedKey: attachment.kmsKeyArn, emailSender: emailSender)
             }
         }
@@ -98,7 +99,9 @@ public enum LambdaConfigEditor {
         let currentKey = lambdaConfig["KMSKeyID"]?.stringValue
         let originalKey = originalConfig["KMSKeyID"]?.stringValue
         if currentKey == attachment.kmsKeyArn {
-            if lambdaConfig["CustomEmailSender"] != originalConfig["CustomEmailSender"], let emailSender = lambdaConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue {
+            if lambdaConfig["CustomEmailSender"] != originalConfig["CustomEmailSender"],
+                let emailSender = lambdaConfig["CustomEmailSender"]?["LambdaArn"]?.stringValue
+            {
                 // Someone added a CustomEmailSender that now relies on the key: removing it, or putting
                 // back the key of a sender the pool had before, would break that email sender.
                 drift.append("LambdaConfig.KMSKeyID is kept: the CustomEmailSender \(emailSender), added after the attach, uses it")

@@ -33,7 +33,9 @@ public enum PoolDiff {
     }
 
     /// Differences from `before` to `after`, objects walked member by member, sorted by path.
-    public static func differences(from before: JSONValue?, to after: JSONValue?, path: String = "", ignoring ignored: Set<String> = volatileMembers) -> [Difference] {
+    public static func differences(from before: JSONValue?, to after: JSONValue?, path: String = "", ignoring ignored: Set<String> = volatileMembers)
+        -> [Difference]
+    {
         switch (before, after) {
         case let (.object(left)?, .object(right)?):
             return Set(left.keys).union(right.keys).sorted().flatMap { key -> [Difference] in

@@ -33,7 +33,8 @@ public enum UpdateUserPoolRequest {
         guard case let .object(pool) = described else { throw PoolConfigError.notAUserPoolDocument("not a JSON object") }
         guard let poolId = pool["Id"]?.stringValue else { throw PoolConfigError.notAUserPoolDocument("no Id") }
         guard let inputMembers = CognitoPoolModel.updateUserPoolInput.members,
-              let describedMembers = CognitoPoolModel.describedUserPool.members else { preconditionFailure("generated model is not a structure") }
+            let describedMembers = CognitoPoolModel.describedUserPool.members
+        else { preconditionFailure("generated model is not a structure") }
 
         var request: [String: JSONValue] = ["UserPoolId": .string(poolId)]
         for (member, value) in pool {
@@ -41,11 +42,15 @@ public enum UpdateUserPoolRequest {
             let inputMember = renamedMembers[member] ?? member
             if inputMember == "UserPoolId" { continue }
             if let shape = inputMembers[inputMember] {
-                if let carried = try carry(value, shape: shape, describedShape: describedMembers[member], path: member, unknownMembers: unknownMembers, found: &unknown) {
+                if let carried = try carry(
+                    value, shape: shape, describedShape: describedMembers[member], path: member, unknownMembers: unknownMembers, found: &unknown)
+                {
                     request[inputMember] = carried
                 }
             } else if describedMembers[member] == nil {
-                guard unknownMembers == .carryVerbatim else { throw PoolConfigError.unknownMember(path: member, botocoreVersion: CognitoPoolModel.botocoreVersion) }
+                guard unknownMembers == .carryVerbatim else {
+                    throw PoolConfigError.unknownMember(path: member, botocoreVersion: CognitoPoolModel.botocoreVersion)
+                }
                 unknown.append(member)
                 request[member] = value
             }
@@ -58,8 +63,10 @@ public enum UpdateUserPoolRequest {
 
     /// Walks a value along its input shape; nil for an empty structure (the same as absent, and
     /// some empty blocks are rejected: `SmsConfiguration: {}` lacks its required `SnsCallerArn`).
-    static func carry(_ value: JSONValue, shape: CognitoPoolModel.Shape, describedShape: CognitoPoolModel.Shape?, path: String,
-                      unknownMembers: UnknownMembers, found unknown: inout [String]) throws -> JSONValue? {
+    static func carry(
+        _ value: JSONValue, shape: CognitoPoolModel.Shape, describedShape: CognitoPoolModel.Shape?, path: String,
+        unknownMembers: UnknownMembers, found unknown: inout [String]
+    ) throws -> JSONValue? {
         if value == .null { return nil }
         switch (shape, value) {
         case let (.structure(members), .object(object)):
@@ -67,8 +74,10 @@ public enum UpdateUserPoolRequest {
             let describedMembers = describedShape?.members ?? [:]
             for (member, child) in object {
                 if let childShape = members[member] {
-                    if let kept = try carry(child, shape: childShape, describedShape: describedMembers[member], path: "\(path).\(member)",
-                                            unknownMembers: unknownMembers, found: &unknown) {
+                    if let kept = try carry(
+                        child, shape: childShape, describedShape: describedMembers[member], path: "\(path).\(member)",
+                        unknownMembers: unknownMembers, found: &unknown)
+                    {
                         carried[member] = kept
                     }
                 } else if describedMembers[member] == nil {
@@ -84,7 +93,9 @@ public enum UpdateUserPoolRequest {
             let describedElement: CognitoPoolModel.Shape? = if case let .list(inner)? = describedShape { inner } else { nil }
             var carried: [JSONValue] = []
             for (index, item) in items.enumerated() {
-                if let kept = try carry(item, shape: element, describedShape: describedElement, path: "\(path)[\(index)]", unknownMembers: unknownMembers, found: &unknown) {
+                if let kept = try carry(
+                    item, shape: element, describedShape: describedElement, path: "\(path)[\(index)]", unknownMembers: unknownMembers, found: &unknown)
+                {
                     carried.append(kept)
                 }
             }
@@ -99,15 +110,18 @@ public enum UpdateUserPoolRequest {
     /// The newer member wins; a legacy pool with only the old one keeps it.
     static func resolveValidityDaysConflict(_ request: inout [String: JSONValue]) {
         guard request["Policies"]?["PasswordPolicy"]?["TemporaryPasswordValidityDays"] != nil,
-              case var .object(adminConfig)? = request["AdminCreateUserConfig"],
-              adminConfig.removeValue(forKey: "UnusedAccountValidityDays") != nil else { return }
+            case var .object(adminConfig)? = request["AdminCreateUserConfig"],
+            adminConfig.removeValue(forKey: "UnusedAccountValidityDays") != nil
+        else { return }
         request["AdminCreateUserConfig"] = adminConfig.isEmpty ? nil : .object(adminConfig)
     }
 
     /// The structure members present in a request, as dotted paths, walked along UpdateUserPool's
     /// input shape (list elements walked through, map keys not members): what a test compares
     /// against the described pool. A member the shape lacks is listed and not walked into.
-    public static func memberPaths(of value: JSONValue, shape: CognitoPoolModel.Shape = CognitoPoolModel.updateUserPoolInput, prefix: String = "") -> Set<String> {
+    public static func memberPaths(of value: JSONValue, shape: CognitoPoolModel.Shape = CognitoPoolModel.updateUserPoolInput, prefix: String = "") -> Set<
+        String
+    > {
         switch (value, shape) {
         case let (.object(object), .structure(members)):
             var paths: Set<String> = []

@@ -16,7 +16,8 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
         case let .cannotOpen(path, reason): "cannot open the journal at \(path): \(reason)"
         case let .invalidURI(uri): "'\(uri)' is not a journal location: give a file path or s3://bucket/key"
         case let .entryNotFound(id): "the journal has no entry \(id): `smsredirect journal list` shows the ids"
-        case let .concurrentWriters(attempts): "the journal object kept changing under us (\(attempts) conditional writes lost): another writer is busy; try again"
+        case let .concurrentWriters(attempts):
+            "the journal object kept changing under us (\(attempts) conditional writes lost): another writer is busy; try again"
         case let .noJournal(path): "there is no journal at \(path): check --journal (or SMSREDIRECT_JOURNAL); the first `smsredirect attach` creates it"
         }
     }
@@ -118,12 +119,13 @@ public struct JournalDatabase: Sendable {
                 table.column("detail", .text)
                 table.column("created_at", .text).notNull()
             }
-            try db.execute(sql: """
-                CREATE TRIGGER entries_are_append_only_update BEFORE UPDATE ON entries
-                BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
-                CREATE TRIGGER entries_are_append_only_delete BEFORE DELETE ON entries
-                BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER entries_are_append_only_update BEFORE UPDATE ON entries
+                    BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
+                    CREATE TRIGGER entries_are_append_only_delete BEFORE DELETE ON entries
+                    BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
+                    """)
         }
         migrator.registerMigration("v2: the MFA factors beside the original pool") { db in
             try db.alter(table: "entries") { table in

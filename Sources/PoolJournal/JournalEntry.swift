@@ -66,10 +66,12 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var createdAt: Date
 
     /// An entry; `createdAt` is rounded to the millisecond so it reads back equal from the journal.
-    public init(id: Int64? = nil, attachmentId: String, requestId: String, action: Action, status: Status, poolId: String, region: String,
-                account: String? = nil, stackId: String? = nil, logicalId: String? = nil, senderArn: String? = nil, kmsKeyArn: String? = nil,
-                originalPool: JSONValue? = nil, originalMfaConfig: JSONValue? = nil, originalLayers: [String]? = nil, appliedRequest: JSONValue? = nil,
-                layerVersionArn: String? = nil, publishedLayer: Bool = false, detail: String? = nil, createdAt: Date = Date()) {
+    public init(
+        id: Int64? = nil, attachmentId: String, requestId: String, action: Action, status: Status, poolId: String, region: String,
+        account: String? = nil, stackId: String? = nil, logicalId: String? = nil, senderArn: String? = nil, kmsKeyArn: String? = nil,
+        originalPool: JSONValue? = nil, originalMfaConfig: JSONValue? = nil, originalLayers: [String]? = nil, appliedRequest: JSONValue? = nil,
+        layerVersionArn: String? = nil, publishedLayer: Bool = false, detail: String? = nil, createdAt: Date = Date()
+    ) {
         self.id = id
         self.attachmentId = attachmentId
         self.requestId = requestId
@@ -132,13 +134,14 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
             throw JournalError.cannotOpen(path: "entries", reason: "row \(row["id"] as Int64? ?? -1) has an unknown action or status")
         }
         let createdAt: String = row["created_at"]
-        self.init(id: row["id"], attachmentId: row["attachment_id"], requestId: row["request_id"], action: action, status: status,
-                  poolId: row["pool_id"], region: row["region"], account: row["account"], stackId: row["stack_id"], logicalId: row["logical_id"],
-                  senderArn: row["sender_arn"], kmsKeyArn: row["kms_key_arn"], originalPool: try document("original_pool"),
-                  originalMfaConfig: try document("original_mfa_config"),
-                  originalLayers: try document("original_layers")?.arrayValue?.compactMap(\.stringValue),
-                  appliedRequest: try document("applied_request"), layerVersionArn: row["layer_version_arn"],
-                  publishedLayer: row["published_layer"], detail: row["detail"], createdAt: JournalTime.parse(createdAt) ?? Date(timeIntervalSince1970: 0))
+        self.init(
+            id: row["id"], attachmentId: row["attachment_id"], requestId: row["request_id"], action: action, status: status,
+            poolId: row["pool_id"], region: row["region"], account: row["account"], stackId: row["stack_id"], logicalId: row["logical_id"],
+            senderArn: row["sender_arn"], kmsKeyArn: row["kms_key_arn"], originalPool: try document("original_pool"),
+            originalMfaConfig: try document("original_mfa_config"),
+            originalLayers: try document("original_layers")?.arrayValue?.compactMap(\.stringValue),
+            appliedRequest: try document("applied_request"), layerVersionArn: row["layer_version_arn"],
+            publishedLayer: row["published_layer"], detail: row["detail"], createdAt: JournalTime.parse(createdAt) ?? Date(timeIntervalSince1970: 0))
     }
 
     /// Writes the entry's columns: documents as sorted-key JSON text, the time as ISO 8601 with milliseconds.

@@ -5,8 +5,10 @@ public enum JournalTable {
     /// Columns as wide as their widest value, so a long pool id never pushes DETAIL out of line.
     public static func render(_ entries: [JournalEntry]) -> String {
         let rows = entries.map { entry in
-            [String(entry.id ?? 0), JournalTime.format(entry.createdAt), entry.action.rawValue, entry.status.rawValue, entry.poolId,
-             String((entry.detail.flatMap { $0.isEmpty ? nil : $0 } ?? entry.attachmentId).replacingOccurrences(of: "\n", with: " ").prefix(100))]
+            [
+                String(entry.id ?? 0), JournalTime.format(entry.createdAt), entry.action.rawValue, entry.status.rawValue, entry.poolId,
+                String((entry.detail.flatMap { $0.isEmpty ? nil : $0 } ?? entry.attachmentId).replacingOccurrences(of: "\n", with: " ").prefix(100)),
+            ]
         }
         let header = ["ID", "TIME", "ACTION", "STATUS", "POOL", "DETAIL"]
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

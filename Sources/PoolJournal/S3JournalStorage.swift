@@ -24,8 +24,9 @@ public struct S3JournalStorage: JournalObjectStorage {
     /// - Throws: ``JournalPreconditionFailed`` when the write lost (S3's 412, or 409 during another conditional write).
     public func put(bucket: String, key: String, data: Data, ifMatch: String?) async throws -> String {
         do {
-            let eTag = try await s3.putObject(bucket: bucket, key: key, body: data, contentType: "application/vnd.sqlite3",
-                                              ifMatch: ifMatch, ifNoneMatch: ifMatch == nil ? "*" : nil)
+            let eTag = try await s3.putObject(
+                bucket: bucket, key: key, body: data, contentType: "application/vnd.sqlite3",
+                ifMatch: ifMatch, ifNoneMatch: ifMatch == nil ? "*" : nil)
             return eTag ?? ""
         } catch let error as AWSError where error.isPreconditionFailed {
             throw JournalPreconditionFailed()

@@ -48,8 +48,10 @@ public struct CodeInbox: Sendable {
 
         /// A filter from what a user typed: the phone must be E.164 and the trigger a known one
         /// (any case; it is stored as Cognito spells it), or the wait could only time out.
-        public static func validated(phoneNumber: String? = nil, email: String? = nil, userName: String? = nil, trigger: String? = nil,
-                                     since: Date? = nil) throws -> Filter {
+        public static func validated(
+            phoneNumber: String? = nil, email: String? = nil, userName: String? = nil, trigger: String? = nil,
+            since: Date? = nil
+        ) throws -> Filter {
             if phoneNumber != nil, email != nil {
                 throw InvalidFilter("a code goes either to a phone or to an address: give --phone or --email, not both")
             }
@@ -57,12 +59,14 @@ public struct CodeInbox: Sendable {
                 throw InvalidFilter("'\(email)' is not an email address: give the address as the user's email attribute holds it")
             }
             if let phoneNumber, phoneNumber.wholeMatch(of: /\+[1-9][0-9]{1,14}/) == nil {
-                throw InvalidFilter("the phone number '\(phoneNumber)' is not E.164: write it as Cognito stores it, '+' and the country code first (e.g. +15555550100)")
+                throw InvalidFilter(
+                    "the phone number '\(phoneNumber)' is not E.164: write it as Cognito stores it, '+' and the country code first (e.g. +15555550100)")
             }
             var canonical: String?
             if let trigger {
                 let known = TriggerSource.allCases
-                guard let source = known.first(where: { $0.rawValue.lowercased() == trigger.lowercased() || $0.event.lowercased() == trigger.lowercased() }) else {
+                guard let source = known.first(where: { $0.rawValue.lowercased() == trigger.lowercased() || $0.event.lowercased() == trigger.lowercased() })
+                else {
                     let names = Array(Set(known.map(\.event))).sorted().joined(separator: ", ")
                     throw InvalidFilter("unknown trigger '\(trigger)': use one of \(names), or a full trigger source such as CustomSMSSender_SignUp")
                 }
@@ -132,7 +136,9 @@ public struct CodeInbox: Sendable {
                 parts.append("the inbox held no other code")
             } else {
                 let who = Set(records.map { "\($0.phoneNumber ?? $0.userName) (\($0.triggerSource))" }).sorted()
-                parts.append("the inbox held \(records.count) other code\(records.count == 1 ? "" : "s"), for \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")")
+                parts.append(
+                    "the inbox held \(records.count) other code\(records.count == 1 ? "" : "s"), for \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")"
+                )
                 if let newest = records.compactMap(\.date).max() {
                     parts.append("the newest \(Int(Date().timeIntervalSince(newest))) s old")
                 }
@@ -183,9 +189,13 @@ public struct CodeInbox: Sendable {
             var newMatches = 0
             // Cut off only a poll SQS fails to answer: a loaded endpoint's slow answer is still
             // taken, at most `answerGrace` after the deadline.
-            guard let batch = try await Self.bounded(by: deadline + Self.answerGrace, {
-                try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: wait, visibilityTimeout: 30)
-            }) else { break }
+            guard
+                let batch = try await Self.bounded(
+                    by: deadline + Self.answerGrace,
+                    {
+                        try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: wait, visibilityTimeout: 30)
+                    })
+            else { break }
             for message in batch {
                 let record = Self.record(fromBody: message.body)
                 guard let record, filter.matches(record) else {

@@ -55,8 +55,10 @@ public enum CodeMessage {
     }
 
     /// Decrypts with a strict AWS KMS keyring over the given client.
-    public static func decryptWithKMS(_ message: [UInt8], keyArns: [String], client: any KMSKeyringClient,
-                               sdk: EncryptionSDKClient) async throws -> DecryptResult {
+    public static func decryptWithKMS(
+        _ message: [UInt8], keyArns: [String], client: any KMSKeyringClient,
+        sdk: EncryptionSDKClient
+    ) async throws -> DecryptResult {
         let keyring = try AWSKMSKeyring.strict(keyIds: keyArns, client: client)
         return try await sdk.decrypt(message, keyring: keyring)
     }

@@ -22,9 +22,10 @@ public struct CognitoSimulator: Sendable {
     /// adds `aws-crypto-public-key`).
     public func encrypt(code: String, userPoolId: String) async throws -> String {
         let sdk = EncryptionSDKClient(commitmentPolicy: .forbidEncryptAllowDecrypt)
-        let message = try await sdk.encrypt(Data(code.utf8), keyring: AWSKMSKeyring(keyId: kmsKeyArn, client: kms),
-                                            encryptionContext: ["userpool-id": userPoolId], suite: .aes256GcmIv12Tag16HkdfSha384EcdsaP384,
-                                            frameLength: 4096)
+        let message = try await sdk.encrypt(
+            Data(code.utf8), keyring: AWSKMSKeyring(keyId: kmsKeyArn, client: kms),
+            encryptionContext: ["userpool-id": userPoolId], suite: .aes256GcmIv12Tag16HkdfSha384EcdsaP384,
+            frameLength: 4096)
         return message.base64EncodedString()
     }
 
@@ -34,17 +35,22 @@ public struct CognitoSimulator: Sendable {
     }
 
     /// The event Cognito would send for `code` (temporary passwords arrive HTML-escaped).
-    public func event(triggerSource: TriggerSource, code: String, userPoolId: String, userName: String, phoneNumber: String?,
-                      email: String? = nil, clientId: String? = "simulatedclientid", region: String, clientMetadata: [String: String] = [:]) async throws -> CustomSenderEvent {
+    public func event(
+        triggerSource: TriggerSource, code: String, userPoolId: String, userName: String, phoneNumber: String?,
+        email: String? = nil, clientId: String? = "simulatedclientid", region: String, clientMetadata: [String: String] = [:]
+    ) async throws -> CustomSenderEvent {
         let sent = triggerSource.codeIsHTMLEscaped ? Self.htmlEscape(code) : code
-        var attributes: [String: String] = ["sub": UUID().uuidString.lowercased(), "cognito:user_status": triggerSource.kind == .adminCreateUser ? "FORCE_CHANGE_PASSWORD" : "CONFIRMED"]
+        var attributes: [String: String] = [
+            "sub": UUID().uuidString.lowercased(), "cognito:user_status": triggerSource.kind == .adminCreateUser ? "FORCE_CHANGE_PASSWORD" : "CONFIRMED",
+        ]
         if let phoneNumber { attributes["phone_number"] = phoneNumber; attributes["phone_number_verified"] = "false" }
         if let email { attributes["email"] = email }
         return CustomSenderEvent(
             version: "1", triggerSource: triggerSource, region: region, userPoolId: userPoolId, userName: userName,
             callerContext: .init(awsSdkVersion: "aws-sdk-unknown-unknown", clientId: clientId),
-            request: .init(type: triggerSource.isSMS ? "customSMSSenderRequestV1" : "customEmailSenderRequestV1",
-                           code: try await encrypt(code: sent, userPoolId: userPoolId), userAttributes: attributes, clientMetadata: clientMetadata))
+            request: .init(
+                type: triggerSource.isSMS ? "customSMSSenderRequestV1" : "customEmailSenderRequestV1",
+                code: try await encrypt(code: sent, userPoolId: userPoolId), userAttributes: attributes, clientMetadata: clientMetadata))
     }
 
     static func htmlEscape(_ text: String) -> String {

@@ -78,18 +78,21 @@ public struct RunInboxes: Sendable {
         let ttlSeconds = max(60, Int(ttl.components.seconds))
         let expires = now.addingTimeInterval(TimeInterval(ttlSeconds)).formatted(.iso8601)
         let name = Self.namePrefix + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        let queueUrl = try await sqs.createQueue(name: name, attributes: ["SqsManagedSseEnabled": "true", "MessageRetentionPeriod": String(min(ttlSeconds, 1_209_600))],
-                                                 tags: [Self.expiresTag: expires, Self.topicTag: topicArn])
+        let queueUrl = try await sqs.createQueue(
+            name: name, attributes: ["SqsManagedSseEnabled": "true", "MessageRetentionPeriod": String(min(ttlSeconds, 1_209_600))],
+            tags: [Self.expiresTag: expires, Self.topicTag: topicArn])
         do {
             guard let queueArn = try await sqs.getQueueAttributes(queueUrl: queueUrl, names: ["QueueArn"])["QueueArn"] else {
                 throw NotARunInbox(description: "SQS returned no QueueArn for \(queueUrl)")
             }
             let policy: JSONValue = [
                 "Version": "2012-10-17",
-                "Statement": [[
-                    "Sid": "OnlyTheCodesTopicDelivers", "Effect": "Allow", "Principal": ["Service": "sns.amazonaws.com"],
-                    "Action": "sqs:SendMessage", "Resource": .string(queueArn), "Condition": ["ArnEquals": ["aws:SourceArn": .string(topicArn)]],
-                ]],
+                "Statement": [
+                    [
+                        "Sid": "OnlyTheCodesTopicDelivers", "Effect": "Allow", "Principal": ["Service": "sns.amazonaws.com"],
+                        "Action": "sqs:SendMessage", "Resource": .string(queueArn), "Condition": ["ArnEquals": ["aws:SourceArn": .string(topicArn)]],
+                    ]
+                ],
             ]
             try await sqs.setQueueAttributes(queueUrl: queueUrl, attributes: ["Policy": policy.jsonString])
             var attributes = ["RawMessageDelivery": "false"]
@@ -109,7 +112,10 @@ public struct RunInboxes: Sendable {
     public func delete(queueUrl: String) async throws {
         let name = queueUrl.split(separator: "/").last.map(String.init) ?? queueUrl
         guard name.hasPrefix(Self.namePrefix) else {
-            throw NotARunInbox(description: "\(queueUrl) is not a per-run inbox (its name does not start with \(Self.namePrefix)): `inbox delete` deletes only queues `inbox create` made")
+            throw NotARunInbox(
+                description:
+                    "\(queueUrl) is not a per-run inbox (its name does not start with \(Self.namePrefix)): `inbox delete` deletes only queues `inbox create` made"
+            )
         }
         let tags = try await sqs.listQueueTags(queueUrl: queueUrl)
         if let subscription = tags[Self.subscriptionTag] {
@@ -127,7 +133,8 @@ public struct RunInboxes: Sendable {
     public func prune(now: Date = Date()) async throws -> [String] {
         var deleted: [String] = []
         for url in try await sqs.listQueues(prefix: Self.namePrefix) {
-            guard let text = try await sqs.listQueueTags(queueUrl: url)[Self.expiresTag], let expires = try? Date(text, strategy: .iso8601), expires <= now else { continue }
+            guard let text = try await sqs.listQueueTags(queueUrl: url)[Self.expiresTag], let expires = try? Date(text, strategy: .iso8601), expires <= now
+            else { continue }
             try await delete(queueUrl: url)
             deleted.append(url)
         }

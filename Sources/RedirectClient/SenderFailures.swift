@@ -77,15 +77,19 @@ public struct SenderFailure: Sendable, Equatable, Codable {
 
     /// The invocation record Lambda would send to the on-failure destination, for `smsredirect
     /// invoke --async`; the event's `request.code` is replaced by ``redactedCode``.
-    public static func invocationRecord(event: JSONValue, functionArn: String, attempts: Int, errorType: String, errorMessage: String,
-                                        requestId: String = UUID().uuidString.lowercased(), time: Date = Date()) -> JSONValue {
+    public static func invocationRecord(
+        event: JSONValue, functionArn: String, attempts: Int, errorType: String, errorMessage: String,
+        requestId: String = UUID().uuidString.lowercased(), time: Date = Date()
+    ) -> JSONValue {
         var payload = event
         if payload["request"]["code"] != nil { payload["request"]["code"] = .string(redactedCode) }
         return [
             "version": "1.0",
             "timestamp": .string(time.formatted(CodeRecord.timeFormat)),
-            "requestContext": ["requestId": .string(requestId), "functionArn": .string("\(functionArn):$LATEST"), "condition": "RetriesExhausted",
-                               "approximateInvokeCount": .integer(Int64(attempts))],
+            "requestContext": [
+                "requestId": .string(requestId), "functionArn": .string("\(functionArn):$LATEST"), "condition": "RetriesExhausted",
+                "approximateInvokeCount": .integer(Int64(attempts)),
+            ],
             "requestPayload": payload,
             "responseContext": ["statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"],
             "responsePayload": ["errorType": .string(errorType), "errorMessage": .string(errorMessage)],
@@ -109,13 +113,19 @@ public struct SenderFailureQueue: Sendable {
 
     /// The failures matching `filter`, oldest first. Messages are received and released at once
     /// (visibility 0); rounds stop when one brings nothing new, or at `deadline`.
-    public func failures(matching filter: CodeInbox.Filter = .init(), until deadline: ContinuousClock.Instant = .now + .seconds(5)) async throws -> SenderFailureReport {
+    public func failures(matching filter: CodeInbox.Filter = .init(), until deadline: ContinuousClock.Instant = .now + .seconds(5)) async throws
+        -> SenderFailureReport
+    {
         var seen: [String: SenderFailure?] = [:]
         let sqs = self.sqs, queueUrl = self.queueUrl
         while ContinuousClock.now < deadline {
-            guard let batch = try await CodeInbox.bounded(by: deadline, {
-                try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: 1, visibilityTimeout: 0)
-            }) else { break }
+            guard
+                let batch = try await CodeInbox.bounded(
+                    by: deadline,
+                    {
+                        try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: 1, visibilityTimeout: 0)
+                    })
+            else { break }
             let fresh = batch.filter { seen[$0.messageId] == nil }
             for message in fresh { seen[message.messageId] = SenderFailure(body: message.body) }
             if fresh.isEmpty { break }

@@ -61,12 +61,18 @@ public struct SimulatedSend: Sendable {
     public func run(_ requests: [Request]) async throws -> [(request: Request, outcome: InvocationOutcome)] {
         var events: [Data] = []
         for request in requests {
-            events.append(try await simulator.event(triggerSource: request.triggerSource, code: request.code, userPoolId: request.userPoolId,
-                                                    userName: request.userName, phoneNumber: request.phoneNumber, email: request.email,
-                                                    region: region).jsonValue.data())
+            events.append(
+                try await simulator.event(
+                    triggerSource: request.triggerSource, code: request.code, userPoolId: request.userPoolId,
+                    userName: request.userName, phoneNumber: request.phoneNumber, email: request.email,
+                    region: region
+                ).jsonValue.data())
         }
-        let report = try await LocalInvoker(.init(executable: senderBootstrap, environment: environment, functionName: functionName, region: region,
-                                                  timeout: .seconds(30), output: .standardError)).invoke(events: events)
+        let report = try await LocalInvoker(
+            .init(
+                executable: senderBootstrap, environment: environment, functionName: functionName, region: region,
+                timeout: .seconds(30), output: .standardError)
+        ).invoke(events: events)
         return Array(zip(requests, report.outcomes)).map { (request: $0.0, outcome: $0.1) }
     }
 }

@@ -51,7 +51,8 @@ public struct KMSCodeDecryptor: CodeDecrypting {
         } catch let ESDKError.noKeyringCouldDecrypt(attempts) {
             // The keyring keeps the KMS client's error: a denied Decrypt says what to grant.
             if let kmsError = attempts.lazy.compactMap({ $0.underlying as? AWSError }).first {
-                throw kmsError.isAccessDenied ? SenderError.kmsAccessDenied(key: kmsKeyArn, cause: kmsError) : SenderError.kmsFailed(key: kmsKeyArn, cause: kmsError)
+                throw kmsError.isAccessDenied
+                    ? SenderError.kmsAccessDenied(key: kmsKeyArn, cause: kmsError) : SenderError.kmsFailed(key: kmsKeyArn, cause: kmsError)
             }
             throw SenderError.undecryptableCode(ESDKError.noKeyringCouldDecrypt(attempts: attempts))
         } catch let error as ESDKError {

@@ -72,7 +72,8 @@ public struct CodeRecord: Codable, Sendable, Equatable {
     /// The short message a person reads in the email.
     public var emailText: String {
         var lines = [
-            code.map { "\(purpose.prefix(1).uppercased() + purpose.dropFirst()): \($0)" } ?? "\(purpose.prefix(1).uppercased() + purpose.dropFirst()) (no code)",
+            code.map { "\(purpose.prefix(1).uppercased() + purpose.dropFirst()): \($0)" }
+                ?? "\(purpose.prefix(1).uppercased() + purpose.dropFirst()) (no code)",
             "",
             "User: \(userName)",
         ]
@@ -101,7 +102,8 @@ public enum HTMLEntities {
             out += rest[..<ampersand]
             rest = rest[ampersand...]
             if let semicolon = rest.firstIndex(of: ";"), rest.distance(from: rest.startIndex, to: semicolon) <= 10,
-               let decoded = decode(rest[rest.index(after: rest.startIndex)..<semicolon]) {
+                let decoded = decode(rest[rest.index(after: rest.startIndex)..<semicolon])
+            {
                 out.append(decoded)
                 rest = rest[rest.index(after: semicolon)...]
             } else {
@@ -120,7 +122,9 @@ public enum HTMLEntities {
         case "quot": return "\""
         case "apos": return "'"
         default:
-            let value: UInt32? = entity.hasPrefix("#x") || entity.hasPrefix("#X") ? UInt32(entity.dropFirst(2), radix: 16)
+            let value: UInt32? =
+                entity.hasPrefix("#x") || entity.hasPrefix("#X")
+                ? UInt32(entity.dropFirst(2), radix: 16)
                 : entity.hasPrefix("#") ? UInt32(entity.dropFirst(), radix: 10) : nil
             return value.flatMap(Unicode.Scalar.init).map(Character.init)
         }

@@ -15,7 +15,8 @@ public enum SenderEventError: Error, Equatable, CustomStringConvertible {
         case let .notJSON(detail): "the event is not a JSON object: \(detail)"
         case let .missingField(field): "the event has no '\(field)': is this a Cognito CustomSMSSender or CustomEmailSender event?"
         case let .wrongType(field, expected): "the event's '\(field)' is not \(expected)"
-        case let .unknownTriggerSource(source): "unknown triggerSource '\(source)': expected one of \(TriggerSource.allCases.map(\.rawValue).joined(separator: ", "))"
+        case let .unknownTriggerSource(source):
+            "unknown triggerSource '\(source)': expected one of \(TriggerSource.allCases.map(\.rawValue).joined(separator: ", "))"
         case let .unexpectedRequestType(type): "request.type is '\(type)', expected customSMSSenderRequestV1 or customEmailSenderRequestV1"
         }
     }
@@ -85,7 +86,8 @@ public struct TriggerSource: Hashable, Sendable, CaseIterable, RawRepresentable,
     public init?(rawValue: String) {
         let parts = rawValue.split(separator: "_", maxSplits: 1).map(String.init)
         guard parts.count == 2, let channel = Channel.allCases.first(where: { $0.triggerPrefix == parts[0] }),
-              let kind = Kind(rawValue: parts[1]) else { return nil }
+            let kind = Kind(rawValue: parts[1])
+        else { return nil }
         self.init(channel, kind)
     }
 
@@ -225,13 +227,17 @@ public struct CustomSenderEvent: Sendable, Equatable {
         self.init(
             version: try fields.string("version"), triggerSource: triggerSource, region: try fields.string("region"),
             userPoolId: try fields.string("userPoolId"), userName: try fields.string("userName"),
-            callerContext: CallerContext(awsSdkVersion: try callerContext.optionalString("awsSdkVersion"), clientId: try callerContext.optionalString("clientId")),
-            request: Request(type: type, code: try request.optionalString("code"), userAttributes: try request.stringMap("userAttributes") ?? [:],
-                             clientMetadata: try request.stringMap("clientMetadata") ?? [:]))
+            callerContext: CallerContext(
+                awsSdkVersion: try callerContext.optionalString("awsSdkVersion"), clientId: try callerContext.optionalString("clientId")),
+            request: Request(
+                type: type, code: try request.optionalString("code"), userAttributes: try request.stringMap("userAttributes") ?? [:],
+                clientMetadata: try request.stringMap("clientMetadata") ?? [:]))
     }
 
     /// An event from its fields, without validation (tests and the simulator build events this way).
-    public init(version: String, triggerSource: TriggerSource, region: String, userPoolId: String, userName: String, callerContext: CallerContext, request: Request) {
+    public init(
+        version: String, triggerSource: TriggerSource, region: String, userPoolId: String, userName: String, callerContext: CallerContext, request: Request
+    ) {
         self.version = version
         self.triggerSource = triggerSource
         self.region = region
@@ -243,13 +249,17 @@ public struct CustomSenderEvent: Sendable, Equatable {
 
     /// The event as Cognito writes it (for the simulator and fixtures).
     public var jsonValue: JSONValue {
-        var request: [String: JSONValue] = ["type": .string(self.request.type), "userAttributes": self.request.userAttributes.jsonValue,
-                                            "clientMetadata": self.request.clientMetadata.isEmpty ? .null : self.request.clientMetadata.jsonValue]
+        var request: [String: JSONValue] = [
+            "type": .string(self.request.type), "userAttributes": self.request.userAttributes.jsonValue,
+            "clientMetadata": self.request.clientMetadata.isEmpty ? .null : self.request.clientMetadata.jsonValue,
+        ]
         if let code = self.request.code { request["code"] = .string(code) }
         return [
             "version": .string(version), "triggerSource": .string(triggerSource.rawValue), "region": .string(region),
             "userPoolId": .string(userPoolId), "userName": .string(userName),
-            "callerContext": ["awsSdkVersion": callerContext.awsSdkVersion.map { .string($0) } ?? .null, "clientId": callerContext.clientId.map { .string($0) } ?? .null],
+            "callerContext": [
+                "awsSdkVersion": callerContext.awsSdkVersion.map { .string($0) } ?? .null, "clientId": callerContext.clientId.map { .string($0) } ?? .null,
+            ],
             "request": .object(request),
         ]
     }

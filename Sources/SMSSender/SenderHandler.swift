@@ -85,7 +85,8 @@ extension CustomSenderHandler {
     public static func make(environment: LambdaEnvironment, logger: Logger) throws -> CustomSenderHandler {
         let settings = try SenderConfiguration(environment: environment)
         let aws = try AWSClientConfiguration.fromEnvironment(environment.values, logger: logger)
-        return CustomSenderHandler(decryptor: KMSCodeDecryptor(kmsKeyArn: settings.kmsKeyArn, kms: try KMSClient(configuration: aws)),
-                                   publisher: SNSCodePublisher(topicArn: settings.topicArn, sns: try SNSClient(configuration: aws)))
+        return CustomSenderHandler(
+            decryptor: KMSCodeDecryptor(kmsKeyArn: settings.kmsKeyArn, kms: try KMSClient(configuration: aws)),
+            publisher: SNSCodePublisher(topicArn: settings.topicArn, sns: try SNSClient(configuration: aws)))
     }
 }

@@ -120,7 +120,9 @@ func resolvePython() throws -> String {
 /// Every outcome must be a response carrying a messageId; anything else ends the benchmark.
 func requireSuccess(_ report: LocalInvoker.Report, expected: Int, candidate: Candidate, log: String) throws {
     guard report.outcomes.count == expected else {
-        throw BenchError("\(candidate.label): \(report.outcomes.count) of \(expected) invocations ran; last outcome \(report.outcomes.last.map { "\($0)" } ?? "none"); log: \(log)")
+        throw BenchError(
+            "\(candidate.label): \(report.outcomes.count) of \(expected) invocations ran; last outcome \(report.outcomes.last.map { "\($0)" } ?? "none"); log: \(log)"
+        )
     }
     for (index, outcome) in report.outcomes.enumerated() {
         guard case let .response(body) = outcome else {
@@ -161,8 +163,9 @@ func run() async throws -> Int32 {
     let region = aws.region
     func makeEvent(_ index: Int, code: String = CognitoSimulator.makeCode()) async throws -> Data {
         let source: TriggerSource = index % 2 == 0 ? .smsSignUp : .smsAuthentication
-        let event = try await simulator.event(triggerSource: source, code: code, userPoolId: "\(region)_BenchPool", userName: "bench-user-\(index)",
-                                              phoneNumber: "+1555010\(String(format: "%04d", index % 10_000))", region: region)
+        let event = try await simulator.event(
+            triggerSource: source, code: code, userPoolId: "\(region)_BenchPool", userName: "bench-user-\(index)",
+            phoneNumber: "+1555010\(String(format: "%04d", index % 10_000))", region: region)
         return try event.jsonValue.data()
     }
     var events: [Data] = []
@@ -179,30 +182,42 @@ func run() async throws -> Int32 {
     ]
     if let lang = environment["LANG"] { common["LANG"] = lang }
     var candidates: [Candidate] = options.swift.map { swift in
-        Candidate(label: swift.label, configuration: .init(
-            executable: absolute(swift.path), environment: common, inheritEnvironment: false, functionName: "bench-sender",
-            memorySizeMB: 128, region: region, timeout: .seconds(60), output: .file("\(options.logDirectory)/\(swift.label.replacingOccurrences(of: " ", with: "-")).log")))
+        Candidate(
+            label: swift.label,
+            configuration: .init(
+                executable: absolute(swift.path), environment: common, inheritEnvironment: false, functionName: "bench-sender",
+                memorySizeMB: 128, region: region, timeout: .seconds(60),
+                output: .file("\(options.logDirectory)/\(swift.label.replacingOccurrences(of: " ", with: "-")).log")))
     }
     if let root = options.shippedRoot {
         // As on Lambda: nothing of this machine but glibc, the endpoint resolved by name.
         var shipped = common
         shipped["PATH"] = nil
         shipped["AWS_ENDPOINT_URL"] = endpoint.replacingOccurrences(of: "://127.0.0.1:", with: "://localhost:")
-        candidates.append(Candidate(label: "shipped", configuration: LocalInvoker.sandboxed(
-            command: [absolute("scripts/enter-lambda-root.sh"), absolute(root), "/var/task/bootstrap"], environment: shipped, functionName: "bench-sender-shipped", memorySizeMB: 128, region: region,
-            timeout: .seconds(60), output: .file("\(options.logDirectory)/shipped.log"))))
+        candidates.append(
+            Candidate(
+                label: "shipped",
+                configuration: LocalInvoker.sandboxed(
+                    command: [absolute("scripts/enter-lambda-root.sh"), absolute(root), "/var/task/bootstrap"], environment: shipped,
+                    functionName: "bench-sender-shipped", memorySizeMB: 128, region: region,
+                    timeout: .seconds(60), output: .file("\(options.logDirectory)/shipped.log"))))
     }
     let python = try options.python ?? resolvePython()
     let handlerDir = absolute(options.pythonHandlerDir)
     var pythonEnvironment = common
     pythonEnvironment["PYTHONPATH"] = handlerDir
-    candidates.append(Candidate(label: "python", configuration: .init(
-        executable: python, arguments: ["-m", "awslambdaric", "index.handler"], environment: pythonEnvironment, inheritEnvironment: false,
-        functionName: "bench-sender-python", memorySizeMB: 128, region: region, handler: "index.handler", taskRoot: handlerDir,
-        timeout: .seconds(60), output: .file("\(options.logDirectory)/python.log"))))
+    candidates.append(
+        Candidate(
+            label: "python",
+            configuration: .init(
+                executable: python, arguments: ["-m", "awslambdaric", "index.handler"], environment: pythonEnvironment, inheritEnvironment: false,
+                functionName: "bench-sender-python", memorySizeMB: 128, region: region, handler: "index.handler", taskRoot: handlerDir,
+                timeout: .seconds(60), output: .file("\(options.logDirectory)/python.log"))))
     for candidate in candidates { try? FileManager.default.removeItem(atPath: candidate.log) }
 
-    say("sender benchmark: \(candidates.map { "\($0.label) = \($0.configuration.executable) \($0.configuration.arguments.joined(separator: " "))" }.joined(separator: "; "))")
+    say(
+        "sender benchmark: \(candidates.map { "\($0.label) = \($0.configuration.executable) \($0.configuration.arguments.joined(separator: " "))" }.joined(separator: "; "))"
+    )
     say("moto at \(endpoint); key \(key.arn); topic \(topicArn)")
 
     // 1. Correctness, and a warm page cache for both: one invocation each; the inbox must get the
@@ -217,7 +232,8 @@ func run() async throws -> Int32 {
                 try await sqs.deleteMessage(queueUrl: queueUrl, receiptHandle: message.receiptHandle)
                 let envelope = try JSONValue(data: Data(message.body.utf8))
                 guard envelope["Subject"]?.stringValue == SNSCodePublisher.subject, let body = envelope["Message"]?.stringValue,
-                      let record = try? JSONDecoder().decode(CodeRecord.self, from: Data(body.utf8)), record.code == code else { continue }
+                    let record = try? JSONDecoder().decode(CodeRecord.self, from: Data(body.utf8)), record.code == code
+                else { continue }
                 delivered = record
             }
         }
@@ -266,10 +282,13 @@ func run() async throws -> Int32 {
         }
         let header = try MessageHeader.parse([UInt8](message))
         let clock = ContinuousClock()
-        floor.append(milliseconds(try await clock.measure {
-            _ = try await kms.decrypt(ciphertextBlob: header.encryptedDataKeys[0].ciphertext, keyId: key.arn, encryptionContext: header.encryptionContext)
-            _ = try await sns.publish(topicArn: topicArn, message: #"{"default":"floor"}"#, subject: SNSCodePublisher.subject, messageStructure: "json")
-        }))
+        floor.append(
+            milliseconds(
+                try await clock.measure {
+                    _ = try await kms.decrypt(
+                        ciphertextBlob: header.encryptedDataKeys[0].ciphertext, keyId: key.arn, encryptionContext: header.encryptionContext)
+                    _ = try await sns.publish(topicArn: topicArn, message: #"{"default":"floor"}"#, subject: SNSCodePublisher.subject, messageStructure: "json")
+                }))
     }
 
     // 5. Report.
@@ -291,7 +310,9 @@ func run() async throws -> Int32 {
     row("peak RSS, 1 invocation (MiB)", coldRSS.map { $0.max().map(mib) ?? "n/a" })
     row("peak RSS, \(events.count) invocations (MiB)", peakRSS.map { $0.max().map(mib) ?? "n/a" })
     say("moto floor (KMS Decrypt + SNS Publish from this process, no runtime): median \(f(median(floor))) ms, p90 \(f(percentile(floor.sorted(), 90))) ms")
-    say("\(options.runs) cold runs each (alternating); warm: \(warm[0].count) invocations each from \(options.warmProcesses) processes of 1 + \(options.warmInvocations);")
+    say(
+        "\(options.runs) cold runs each (alternating); warm: \(warm[0].count) invocations each from \(options.warmProcesses) processes of 1 + \(options.warmInvocations);"
+    )
     say("peak RSS = VmHWM from /proc/<pid>/status read just before the child is stopped (largest over processes)\n")
 
     let pythonIndex = candidates.count - 1
@@ -303,7 +324,9 @@ func run() async throws -> Int32 {
         let rss = peakRSS[index].max() ?? .max
         say("\(label): cold start python/\(label) = \(String(format: "%.1f", coldRatio))x (target >= 10x: \(coldRatio >= 10 ? "met" : "MISSED"))")
         say("\(label): warm median python/\(label) = \(String(format: "%.2f", warmRatio))x (target >= 1x: \(warmRatio >= 1 ? "met" : "MISSED"))")
-        say("\(label): peak RSS \(mib(rss)) MiB = \(String(format: "%.1f", Double(rss) * 1024 / 1e6)) MB (target < 40 MB: \(Double(rss) * 1024 < 40_000_000 ? "met" : "MISSED"))")
+        say(
+            "\(label): peak RSS \(mib(rss)) MiB = \(String(format: "%.1f", Double(rss) * 1024 / 1e6)) MB (target < 40 MB: \(Double(rss) * 1024 < 40_000_000 ? "met" : "MISSED"))"
+        )
     }
     return 0
 }

@@ -50,8 +50,9 @@ enum CLI {
 
     static func attacher(journal: JournalOptions) throws -> Attacher {
         let aws = try aws()
-        return Attacher(cognito: try CognitoIdentityProviderClient(configuration: aws), lambda: try LambdaClient(configuration: aws),
-                        journal: try journal.store(aws: aws), region: aws.region, logger: Logger(label: "smsredirect"))
+        return Attacher(
+            cognito: try CognitoIdentityProviderClient(configuration: aws), lambda: try LambdaClient(configuration: aws),
+            journal: try journal.store(aws: aws), region: aws.region, logger: Logger(label: "smsredirect"))
     }
 
     /// The environment for a Lambda bootstrap run locally: `extra`, plus this process's AWS

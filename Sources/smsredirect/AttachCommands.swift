@@ -9,16 +9,16 @@ struct Attach: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Point a user pool's CustomSMSSender (and with --redirect-email its CustomEmailSender) at the sender, journal first.",
         discussion: """
-        Records the pool's full configuration and the sender's layers in the journal, then attaches \
-        the layer (if given) and sets LambdaConfig.CustomSMSSender and KMSKeyID with every other \
-        setting carried over; --redirect-email sets LambdaConfig.CustomEmailSender to the same sender \
-        (Cognito's one KMSKeyID serves both). `smsredirect detach` puts everything back.
+            Records the pool's full configuration and the sender's layers in the journal, then attaches \
+            the layer (if given) and sets LambdaConfig.CustomSMSSender and KMSKeyID with every other \
+            setting carried over; --redirect-email sets LambdaConfig.CustomEmailSender to the same sender \
+            (Cognito's one KMSKeyID serves both). `smsredirect detach` puts everything back.
 
-        Example:
-          smsredirect attach --user-pool-id eu-west-1_AbCdEf123 \\
-            --sender-arn arn:aws:lambda:eu-west-1:111122223333:function:sms-sender \\
-            --kms-key-arn arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
-        """)
+            Example:
+              smsredirect attach --user-pool-id eu-west-1_AbCdEf123 \\
+                --sender-arn arn:aws:lambda:eu-west-1:111122223333:function:sms-sender \\
+                --kms-key-arn arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+            """)
 
     @Option(name: .long, help: "The user pool id, e.g. eu-west-1_AbCdEf123.") var userPoolId: String
     @Option(name: .long, help: "The sender Lambda's ARN.") var senderArn: String
@@ -30,19 +30,24 @@ struct Attach: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard kmsKeyArn.hasPrefix("arn:") else { throw ValidationError("--kms-key-arn must be a key ARN (arn:aws:kms:…:key/…); Cognito's KMSKeyID takes an ARN.") }
+        guard kmsKeyArn.hasPrefix("arn:") else {
+            throw ValidationError("--kms-key-arn must be a key ARN (arn:aws:kms:…:key/…); Cognito's KMSKeyID takes an ARN.")
+        }
         guard senderArn.hasPrefix("arn:") else { throw ValidationError("--sender-arn must be the function's ARN (arn:aws:lambda:…:function:…).") }
     }
 
     func run() async throws {
-        var spec = AttachmentSpec(userPoolId: userPoolId, senderFunctionArn: senderArn, kmsKeyArn: kmsKeyArn,
-                                  layer: layerArn.map { .existing(arn: $0) } ?? .none)
+        var spec = AttachmentSpec(
+            userPoolId: userPoolId, senderFunctionArn: senderArn, kmsKeyArn: kmsKeyArn,
+            layer: layerArn.map { .existing(arn: $0) } ?? .none)
         spec.redirectEmail = redirectEmail
         let result = try await CLI.attacher(journal: journal).attach(spec, context: ChangeContext(requestId: "cli-\(UUID().uuidString.lowercased())"))
         if output.json {
-            try CLI.printJSON(["attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId), "journal": .string(journal.location),
-                               "layerVersionArn": result.layerVersionArn.map { .string($0) } ?? .null,
-                               "replacedSender": result.replacedSender.map { .string($0) } ?? .null, "redirectEmail": .bool(redirectEmail)])
+            try CLI.printJSON([
+                "attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId), "journal": .string(journal.location),
+                "layerVersionArn": result.layerVersionArn.map { .string($0) } ?? .null,
+                "replacedSender": result.replacedSender.map { .string($0) } ?? .null, "redirectEmail": .bool(redirectEmail),
+            ])
         } else {
             print("attached \(senderArn) as the \(redirectEmail ? "CustomSMSSender and CustomEmailSender" : "CustomSMSSender") of \(userPoolId)")
             print("attachment \(result.attachmentId), journal \(journal.location)")
@@ -58,11 +63,11 @@ struct Detach: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Restore a user pool (and the sender's layers) to what the journal recorded before the attach.",
         discussion: """
-        Settings someone else changed since the attach are left alone and reported.
+            Settings someone else changed since the attach are left alone and reported.
 
-        Example:
-          smsredirect detach --user-pool-id eu-west-1_AbCdEf123
-        """)
+            Example:
+              smsredirect detach --user-pool-id eu-west-1_AbCdEf123
+            """)
 
     @Option(name: .long, help: "The user pool id.") var userPoolId: String
     @OptionGroup var journal: JournalOptions
@@ -71,12 +76,15 @@ struct Detach: AsyncParsableCommand {
     func run() async throws {
         let attacher = try CLI.attacher(journal: journal)
         guard let active = try await attacher.journal.read({ try $0.activeAttach(poolId: userPoolId) }) else {
-            throw CLIFailure("the journal \(journal.location) has no attach in force on \(userPoolId): nothing to detach. `smsredirect journal list` shows what it has.")
+            throw CLIFailure(
+                "the journal \(journal.location) has no attach in force on \(userPoolId): nothing to detach. `smsredirect journal list` shows what it has.")
         }
         let result = try await attacher.detach(attachmentId: active.attachmentId, context: ChangeContext(requestId: "cli-\(UUID().uuidString.lowercased())"))
         if output.json {
-            try CLI.printJSON(["attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId),
-                               "poolMissing": .bool(result.poolMissing), "leftAlone": .array(result.drift.map { .string($0) })])
+            try CLI.printJSON([
+                "attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId),
+                "poolMissing": .bool(result.poolMissing), "leftAlone": .array(result.drift.map { .string($0) }),
+            ])
         } else if result.poolMissing {
             print("\(userPoolId) no longer exists: there was no pool to restore; attachment \(result.attachmentId) is closed in the journal")
             for note in result.drift where !note.hasPrefix("the user pool ") { print("left alone: \(note)") }

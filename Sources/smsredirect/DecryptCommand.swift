@@ -11,13 +11,13 @@ struct Decrypt: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decrypt an AWS Encryption SDK message (base64), or show its header.",
         discussion: """
-        The message is read from the argument, from --file, or from stdin. Input that is a JSON \
-        object is searched for a "code" or "request.code" field (a Cognito custom sender event).
+            The message is read from the argument, from --file, or from stdin. Input that is a JSON \
+            object is searched for a "code" or "request.code" field (a Cognito custom sender event).
 
-        Examples:
-          smsredirect decrypt --show-header < event.json
-          smsredirect decrypt --kms-key-arn arn:aws:kms:eu-west-1:111122223333:key/… --file event.json
-        """
+            Examples:
+              smsredirect decrypt --show-header < event.json
+              smsredirect decrypt --kms-key-arn arn:aws:kms:eu-west-1:111122223333:key/… --file event.json
+            """
     )
 
     @Argument(help: "The base64 message. Omit to use --file or stdin.")
@@ -71,7 +71,9 @@ struct Decrypt: AsyncParsableCommand {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
         guard !text.allSatisfy(\.isWhitespace) else {
-            throw CLIFailure("no message to decrypt: \(message != nil ? "the argument is empty" : file.map { "\($0) is empty" } ?? "stdin was empty"). Give the base64 message (or a Cognito event's JSON) as an argument, with --file, or on stdin.")
+            throw CLIFailure(
+                "no message to decrypt: \(message != nil ? "the argument is empty" : file.map { "\($0) is empty" } ?? "stdin was empty"). Give the base64 message (or a Cognito event's JSON) as an argument, with --file, or on stdin."
+            )
         }
         let bytes = try CodeMessage.decodeInput(text)
 
@@ -82,12 +84,14 @@ struct Decrypt: AsyncParsableCommand {
         let client = EncryptionSDKClient(commitmentPolicy: .requireEncryptAllowDecrypt, maxEncryptedDataKeys: maxEncryptedDataKeys)
         let result: DecryptResult
         if let aesKeyFile, let keyNamespace, let keyName {
-            let keyring = try RawAESKeyring(keyNamespace: keyNamespace, keyName: keyName,
-                                            wrappingKey: try CodeMessage.readAESKey(path: aesKeyFile))
+            let keyring = try RawAESKeyring(
+                keyNamespace: keyNamespace, keyName: keyName,
+                wrappingKey: try CodeMessage.readAESKey(path: aesKeyFile))
             result = try await client.decrypt(bytes, keyring: keyring)
         } else {
-            result = try await CodeMessage.decryptWithKMS(bytes, keyArns: kmsKeyArns, client: try CodeMessage.makeKMSClient(),
-                                                         sdk: client)
+            result = try await CodeMessage.decryptWithKMS(
+                bytes, keyArns: kmsKeyArns, client: try CodeMessage.makeKMSClient(),
+                sdk: client)
         }
         // The user explicitly asked for the plaintext: this is the one place it is printed.
         FileHandle.standardOutput.write(result.plaintext)

@@ -6,7 +6,9 @@ import Foundation
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the whole flow once, narrated: attach, simulate Cognito (SMS and email), read the codes, doctor, detach.",
-        discussion: "Meant for a local moto server (`make demo` starts one). It creates what the existing-pool template would, plus a user pool, and refuses to run against real AWS unless --allow-aws is given.\n\nExample:\n  make demo            # starts moto, builds, runs this\n  AWS_ENDPOINT_URL=http://127.0.0.1:5000 smsredirect demo")
+        discussion:
+            "Meant for a local moto server (`make demo` starts one). It creates what the existing-pool template would, plus a user pool, and refuses to run against real AWS unless --allow-aws is given.\n\nExample:\n  make demo            # starts moto, builds, runs this\n  AWS_ENDPOINT_URL=http://127.0.0.1:5000 smsredirect demo"
+    )
 
     @Option(name: .long, help: "The sender bootstrap (default: `sender` beside this executable).") var sender: String?
     @Option(name: .long, help: "The helper bootstrap (default: `helper` beside this executable).") var helper: String?
@@ -18,7 +20,9 @@ struct Demo: AsyncParsableCommand {
         let aws = try CLI.aws()
         let endpoint = ProcessInfo.processInfo.environment["AWS_ENDPOINT_URL"]
         guard allowAWS || endpoint != nil else {
-            throw CLIFailure("AWS_ENDPOINT_URL is not set: the demo runs against a local moto server (`make demo` starts one). Pass --allow-aws to run it against your account.")
+            throw CLIFailure(
+                "AWS_ENDPOINT_URL is not set: the demo runs against a local moto server (`make demo` starts one). Pass --allow-aws to run it against your account."
+            )
         }
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let senderPath = sender ?? here.appendingPathComponent("sender").path
@@ -27,8 +31,9 @@ struct Demo: AsyncParsableCommand {
             throw CLIFailure("\(path) is not built: run `swift build` (make demo does), or pass --sender/--helper")
         }
         var step = 0
-        let scenario = DemoScenario(aws: aws, senderBootstrap: senderPath, helperBootstrap: helperPath, lambdaEnvironment: CLI.lambdaEnvironment([:]),
-                                    phone: phone, email: email)
+        let scenario = DemoScenario(
+            aws: aws, senderBootstrap: senderPath, helperBootstrap: helperPath, lambdaEnvironment: CLI.lambdaEnvironment([:]),
+            phone: phone, email: email)
         do {
             let report = try await scenario.run(endpoint: endpoint ?? "AWS") { line in
                 step += 1

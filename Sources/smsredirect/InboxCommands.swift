@@ -16,7 +16,11 @@ struct CodeFilterOptions: ParsableArguments {
     var email: String?
     @Option(name: .long, help: "Only a code for this user name.") var username: String?
     @Option(name: .long, help: "Only this trigger (any case): SignUp, Authentication, ForgotPassword, … or a full trigger source.") var trigger: String?
-    @Option(name: .long, help: ArgumentHelp("Only codes the sender handled since TIME (ISO 8601) or DURATION ago: --since=-5m (write it with '=': -90s, -5m, -2h, -1d).", valueName: "TIME|-DURATION"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only codes the sender handled since TIME (ISO 8601) or DURATION ago: --since=-5m (write it with '=': -90s, -5m, -2h, -1d).",
+            valueName: "TIME|-DURATION"))
     var since: String?
 
     func validate() throws { _ = try filter() }
@@ -44,7 +48,8 @@ struct CodeFilterOptions: ParsableArguments {
     static func time(_ text: String, now: Date) throws -> Date {
         if text.hasPrefix("-"), let seconds = Self.seconds(in: String(text.dropFirst())) { return now.addingTimeInterval(-seconds) }
         if let date = CodeRecord.date(fromISO8601: text) { return date }
-        throw ValidationError("--since '\(text)' is neither an ISO 8601 time (2026-12-02T10:00:00Z) nor a duration ago (--since=-90s, --since=-5m, --since=-2h, --since=-1d)")
+        throw ValidationError(
+            "--since '\(text)' is neither an ISO 8601 time (2026-12-02T10:00:00Z) nor a duration ago (--since=-90s, --since=-5m, --since=-2h, --since=-1d)")
     }
 }
 
@@ -54,29 +59,30 @@ struct WaitCode: AsyncParsableCommand {
         commandName: "wait-code",
         abstract: "Wait for a code in the SQS code inbox and print it.",
         discussion: """
-        Long-polls the inbox and prints the newest matching code (or --json with the whole record). \
-        Older matching codes and repeated deliveries are stale: they are deleted with it. Others' codes \
-        are left in the inbox, released at once for their own waiters (one older than 5 minutes stays hidden for 30 s, so a backlog nobody takes cannot crowd out fresh codes). Exits 2 when no code arrives in \
-        time, saying what the inbox did hold.
+            Long-polls the inbox and prints the newest matching code (or --json with the whole record). \
+            Older matching codes and repeated deliveries are stale: they are deleted with it. Others' codes \
+            are left in the inbox, released at once for their own waiters (one older than 5 minutes stays hidden for 30 s, so a backlog nobody takes cannot crowd out fresh codes). Exits 2 when no code arrives in \
+            time, saying what the inbox did hold.
 
-        Cognito invokes the sender asynchronously, so a sender that fails leaves the app's call \
-        successful and the wait empty. With --failures-queue-url (the stack's SenderFailuresQueueUrl \
-        output, or SMSREDIRECT_FAILURES_QUEUE_URL), a timeout also says whether the sender failed for \
-        this user, and why.
+            Cognito invokes the sender asynchronously, so a sender that fails leaves the app's call \
+            successful and the wait empty. With --failures-queue-url (the stack's SenderFailuresQueueUrl \
+            output, or SMSREDIRECT_FAILURES_QUEUE_URL), a timeout also says whether the sender failed for \
+            this user, and why.
 
-        In a test: give the filter that names your user (--phone, --email or --username) and the step (--trigger). \
-        --since with the time the step started ignores a code of an earlier step or run that is still \
-        in the inbox; or run `smsredirect inbox purge` with the same filter before the test starts.
+            In a test: give the filter that names your user (--phone, --email or --username) and the step (--trigger). \
+            --since with the time the step started ignores a code of an earlier step or run that is still \
+            in the inbox; or run `smsredirect inbox purge` with the same filter before the test starts.
 
-        Example:
-          smsredirect wait-code --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/code-inbox \\
-            --phone +15555550100 --trigger SignUp --since=-2m --timeout 30
-        """)
+            Example:
+              smsredirect wait-code --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/code-inbox \\
+                --phone +15555550100 --trigger SignUp --since=-2m --timeout 30
+            """)
 
     @Option(name: .long, help: "The code inbox queue URL (the stack's CodeInboxQueueUrl output).") var queueUrl: String
     @OptionGroup var filter: CodeFilterOptions
     @Option(name: .long, help: "Seconds to wait.") var timeout: Int = 60
-    @Option(name: .long, help: "The sender-failures queue (the stack's SenderFailuresQueueUrl output; default: SMSREDIRECT_FAILURES_QUEUE_URL), read on a timeout.")
+    @Option(
+        name: .long, help: "The sender-failures queue (the stack's SenderFailuresQueueUrl output; default: SMSREDIRECT_FAILURES_QUEUE_URL), read on a timeout.")
     var failuresQueueUrl: String?
     @OptionGroup var output: OutputOptions
 
@@ -117,10 +123,10 @@ struct Inbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage code inboxes: per-run inboxes for parallel test runs, and purging.",
         discussion: """
-        A CI run that shares the stack's inbox with other runs can create its own: `inbox create` makes an SQS queue \
-        subscribed to the codes topic with a filter on the phone, user or pool, and tags it with when it expires; \
-        `inbox delete` removes it when the run ends, and `inbox prune` removes the expired ones a crashed run left.
-        """,
+            A CI run that shares the stack's inbox with other runs can create its own: `inbox create` makes an SQS queue \
+            subscribed to the codes topic with a filter on the phone, user or pool, and tags it with when it expires; \
+            `inbox delete` removes it when the run ends, and `inbox prune` removes the expired ones a crashed run left.
+            """,
         subcommands: [Create.self, Delete.self, Prune.self, Purge.self, Failures.self])
 
     static func runInboxes() throws -> RunInboxes {
@@ -133,9 +139,9 @@ struct Inbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a per-run inbox: a queue subscribed to the topic, receiving only the selected codes. Prints its URL.",
             discussion: """
-            Example:
-              INBOX=$(smsredirect inbox create --topic-arn arn:aws:sns:eu-west-1:111122223333:codes --phone +15555550100 --ttl 2h)
-            """)
+                Example:
+                  INBOX=$(smsredirect inbox create --topic-arn arn:aws:sns:eu-west-1:111122223333:codes --phone +15555550100 --ttl 2h)
+                """)
 
         @Option(name: .long, help: "The codes topic (the stack's SNSTopicArn output).") var topicArn: String
         @Option(name: .long, help: "Only codes for this phone number (E.164).") var phone: String?
@@ -145,7 +151,9 @@ struct Inbox: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard let arn = ARN(topicArn), arn.service == "sns", !arn.resource.contains(":") else { throw ValidationError("--topic-arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)") }
+            guard let arn = ARN(topicArn), arn.service == "sns", !arn.resource.contains(":") else {
+                throw ValidationError("--topic-arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)")
+            }
             do { _ = try CodeInbox.Filter.validated(phoneNumber: phone) } catch { throw ValidationError("\(error)") }
             _ = try Self.duration(ttl)
         }
@@ -156,18 +164,21 @@ struct Inbox: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let created = try await Inbox.runInboxes().create(topicArn: topicArn, selection: .init(phoneNumber: phone, userName: username, userPoolId: userPoolId),
-                                                              ttl: try Self.duration(ttl))
+            let created = try await Inbox.runInboxes().create(
+                topicArn: topicArn, selection: .init(phoneNumber: phone, userName: username, userPoolId: userPoolId),
+                ttl: try Self.duration(ttl))
             if output.json { try CLI.printJSON(created) } else { print(created.queueUrl) }
         }
     }
 
     /// `smsredirect inbox delete`.
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Unsubscribe and delete a per-run inbox (only one `inbox create` made).", discussion: """
-            Example:
-              smsredirect inbox delete "$INBOX"
-            """)
+        static let configuration = CommandConfiguration(
+            abstract: "Unsubscribe and delete a per-run inbox (only one `inbox create` made).",
+            discussion: """
+                Example:
+                  smsredirect inbox delete "$INBOX"
+                """)
 
         @Argument(help: "The inbox's queue URL.") var queueUrl: String
 
@@ -185,10 +196,12 @@ struct Inbox: AsyncParsableCommand {
 
     /// `smsredirect inbox prune`.
     struct Prune: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete the per-run inboxes whose time is up.", discussion: """
-            Example (a nightly CI job):
-              smsredirect inbox prune
-            """)
+        static let configuration = CommandConfiguration(
+            abstract: "Delete the per-run inboxes whose time is up.",
+            discussion: """
+                Example (a nightly CI job):
+                  smsredirect inbox prune
+                """)
 
         func run() async throws {
             let deleted = try await Inbox.runInboxes().prune()
@@ -198,7 +211,9 @@ struct Inbox: AsyncParsableCommand {
     }
 
     static func validate(queueUrl: String) throws {
-        guard queueUrl.hasPrefix("http://") || queueUrl.hasPrefix("https://") else { throw ValidationError("--queue-url must be a queue URL (https://sqs.…/ACCOUNT/NAME)") }
+        guard queueUrl.hasPrefix("http://") || queueUrl.hasPrefix("https://") else {
+            throw ValidationError("--queue-url must be a queue URL (https://sqs.…/ACCOUNT/NAME)")
+        }
     }
 
     /// `smsredirect inbox failures`: why no code came.
@@ -206,12 +221,12 @@ struct Inbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the events the sender failed on every attempt (Lambda's on-failure records), oldest first.",
             discussion: """
-            Reads the sender-failures queue without consuming it: every failure stays for the next reader, \
-            and SQS drops it after the queue's retention (4 days in the stacks). No code or ciphertext is printed.
+                Reads the sender-failures queue without consuming it: every failure stays for the next reader, \
+                and SQS drops it after the queue's retention (4 days in the stacks). No code or ciphertext is printed.
 
-            Example:
-              smsredirect inbox failures --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/sender-failures --phone +15555550100
-            """)
+                Example:
+                  smsredirect inbox failures --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/sender-failures --phone +15555550100
+                """)
 
         @Option(name: .long, help: "The sender-failures queue URL (the stack's SenderFailuresQueueUrl output).") var queueUrl: String
         @OptionGroup var filter: CodeFilterOptions
@@ -234,11 +249,11 @@ struct Inbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete the matching codes in the inbox now; leave everyone else's.",
             discussion: """
-            Run it with your test's filter before the test starts, so that no code of an earlier run can answer a wait. With no filter it empties the inbox. Prints how many codes it deleted.
+                Run it with your test's filter before the test starts, so that no code of an earlier run can answer a wait. With no filter it empties the inbox. Prints how many codes it deleted.
 
-            Example:
-              smsredirect inbox purge --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/code-inbox --phone +15555550100
-            """)
+                Example:
+                  smsredirect inbox purge --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/code-inbox --phone +15555550100
+                """)
 
         @Option(name: .long, help: "The code inbox queue URL (the stack's CodeInboxQueueUrl output).") var queueUrl: String
         @OptionGroup var filter: CodeFilterOptions
@@ -258,19 +273,19 @@ struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Do Cognito's part: make codes, encrypt them as Cognito does, and invoke the sender with CustomSMSSender or CustomEmailSender events.",
         discussion: """
-        Encrypts under the pool's LambdaConfig.KMSKeyID (ESDK suite 0x0378, message format v1, frames of 4096, the pool id in \
-        the encryption context) and runs the sender bootstrap locally through the loopback Runtime API. Codes are not printed: \
-        read them from the inbox (`smsredirect wait-code`).
+            Encrypts under the pool's LambdaConfig.KMSKeyID (ESDK suite 0x0378, message format v1, frames of 4096, the pool id in \
+            the encryption context) and runs the sender bootstrap locally through the loopback Runtime API. Codes are not printed: \
+            read them from the inbox (`smsredirect wait-code`).
 
-        A trigger is an event name (SignUp, ResendCode, ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, \
-        AdminCreateUser, Authentication, AccountTakeOverNotification) sent on --channel, a full trigger source \
-        (CustomEmailSender_SignUp), or SMS_OTP / EMAIL_OTP: the one-time password of a passwordless sign-in, which \
-        Cognito sends on the Authentication trigger of that channel.
+            A trigger is an event name (SignUp, ResendCode, ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, \
+            AdminCreateUser, Authentication, AccountTakeOverNotification) sent on --channel, a full trigger source \
+            (CustomEmailSender_SignUp), or SMS_OTP / EMAIL_OTP: the one-time password of a passwordless sign-in, which \
+            Cognito sends on the Authentication trigger of that channel.
 
-        Example:
-          smsredirect simulate --user-pool-id eu-west-1_AbCdEf123 --bootstrap .build/debug/sender \\
-            --sns-topic-arn arn:aws:sns:eu-west-1:111122223333:codes --trigger SignUp ForgotPassword EMAIL_OTP
-        """)
+            Example:
+              smsredirect simulate --user-pool-id eu-west-1_AbCdEf123 --bootstrap .build/debug/sender \\
+                --sns-topic-arn arn:aws:sns:eu-west-1:111122223333:codes --trigger SignUp ForgotPassword EMAIL_OTP
+            """)
 
     @Option(name: .long, help: "The user pool whose custom senders are simulated.") var userPoolId: String
     @Option(name: .long, help: "The sender bootstrap to run.") var bootstrap: String
@@ -280,7 +295,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(name: .long, help: "The user's email address.") var email = "demo-user@example.com"
     @Option(name: .long, help: "The user name.") var username = "demo-user"
     @Option(name: .long, help: "The sender an event name goes to: sms or email.") var channel: TriggerSource.Channel = .sms
-    @Option(name: .long, parsing: .upToNextOption, help: "Triggers to simulate: \(TriggerArgument.allValueStrings.joined(separator: ", ")), or a full trigger source.")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Triggers to simulate: \(TriggerArgument.allValueStrings.joined(separator: ", ")), or a full trigger source.")
     var trigger: [TriggerArgument] = [.event(.signUp), .event(.authentication), .event(.forgotPassword)]
 
     func run() async throws {
@@ -288,7 +305,8 @@ struct Simulate: AsyncParsableCommand {
         let kms = try KMSClient(configuration: aws)
         let pool = try await CognitoIdentityProviderClient(configuration: aws).describeUserPool(id: userPoolId)
         guard let keyArn = kmsKeyArn ?? pool["LambdaConfig"]["KMSKeyID"]?.stringValue else {
-            throw CLIFailure("\(userPoolId) has no LambdaConfig.KMSKeyID: attach the sender first (`smsredirect attach` or the stack's helper), or pass --kms-key-arn")
+            throw CLIFailure(
+                "\(userPoolId) has no LambdaConfig.KMSKeyID: attach the sender first (`smsredirect attach` or the stack's helper), or pass --kms-key-arn")
         }
         let sources = trigger.map { $0.source(on: channel) }
         for channel in Set(sources.map(\.channel)).sorted(by: { $0.rawValue > $1.rawValue }) where pool["LambdaConfig"][channel.triggerPrefix] == nil {
@@ -296,12 +314,15 @@ struct Simulate: AsyncParsableCommand {
         }
         var environment = CLI.lambdaEnvironment(["KMS_KEY_ARN": keyArn, "SNS_TOPIC_ARN": snsTopicArn])
         environment["AWS_REGION"] = aws.region
-        let send = SimulatedSend(simulator: CognitoSimulator(kmsKeyArn: keyArn, kms: kms), senderBootstrap: bootstrap, environment: environment,
-                                 functionName: "sms-sender", region: aws.region)
-        let sent = try await send.run(sources.map { source in
-            .init(triggerSource: source, code: SimulatedSend.code(for: source), userPoolId: userPoolId, userName: username,
-                  phoneNumber: source.isSMS ? phone : nil, email: source.isSMS ? nil : email)
-        })
+        let send = SimulatedSend(
+            simulator: CognitoSimulator(kmsKeyArn: keyArn, kms: kms), senderBootstrap: bootstrap, environment: environment,
+            functionName: "sms-sender", region: aws.region)
+        let sent = try await send.run(
+            sources.map { source in
+                .init(
+                    triggerSource: source, code: SimulatedSend.code(for: source), userPoolId: userPoolId, userName: username,
+                    phoneNumber: source.isSMS ? phone : nil, email: source.isSMS ? nil : email)
+            })
         var failed = false
         for (request, outcome) in sent {
             let recipient = request.triggerSource.isSMS ? phone : email

@@ -16,18 +16,18 @@ struct Invoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Invoke a Lambda bootstrap locally with one event.",
         discussion: """
-        Exit status: 0 response, 1 function error, 2 init error, 3 timed out, \
-        4 runtime exited or failed to answer, 5 the bootstrap could not be started.
+            Exit status: 0 response, 1 function error, 2 init error, 3 timed out, \
+            4 runtime exited or failed to answer, 5 the bootstrap could not be started.
 
-        --async plays an asynchronous (Event) invocation, as Cognito makes one: while the function \
-        fails, Lambda retries it (twice by default, after 1 and 2 minutes; --retry-delays shortens \
-        them), and then sends its invocation record to the on-failure destination: here \
-        --on-failure-queue-url, with the event's request.code redacted. The status is the last attempt's.
+            --async plays an asynchronous (Event) invocation, as Cognito makes one: while the function \
+            fails, Lambda retries it (twice by default, after 1 and 2 minutes; --retry-delays shortens \
+            them), and then sends its invocation record to the on-failure destination: here \
+            --on-failure-queue-url, with the event's request.code redacted. The status is the last attempt's.
 
-        Example:
-          echo '{"hello": "world"}' | smsredirect invoke --bootstrap .build/debug/sender --event - \\
-            --env KMS_KEY_ARN=arn:aws:kms:… --env SNS_TOPIC_ARN=arn:aws:sns:…
-        """
+            Example:
+              echo '{"hello": "world"}' | smsredirect invoke --bootstrap .build/debug/sender --event - \\
+                --env KMS_KEY_ARN=arn:aws:kms:… --env SNS_TOPIC_ARN=arn:aws:sns:…
+            """
     )
 
     /// Exit statuses, one per kind of failure, so scripts can tell them apart.
@@ -95,18 +95,19 @@ struct Invoke: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let invoker = LocalInvoker(LocalInvoker.Configuration(
-            executable: bootstrap,
-            arguments: arguments,
-            environment: try parsedEnvironment(),
-            inheritEnvironment: !cleanEnv,
-            functionName: functionName,
-            memorySizeMB: memory,
-            region: region,
-            handler: handler,
-            timeout: .milliseconds(Int64(timeout * 1000)),
-            output: .standardError
-        ))
+        let invoker = LocalInvoker(
+            LocalInvoker.Configuration(
+                executable: bootstrap,
+                arguments: arguments,
+                environment: try parsedEnvironment(),
+                inheritEnvironment: !cleanEnv,
+                functionName: functionName,
+                memorySizeMB: memory,
+                region: region,
+                handler: handler,
+                timeout: .milliseconds(Int64(timeout * 1000)),
+                output: .standardError
+            ))
         let event = try readEvent()
         let outcome: InvocationOutcome
         do {
@@ -151,8 +152,9 @@ struct Invoke: AsyncParsableCommand {
         let last = result.outcomes.last ?? .aborted("no attempt ran")
         Self.printError("async: \(result.attempts) attempt\(result.attempts == 1 ? "" : "s"), \(result.succeeded ? "succeeded" : "every one failed")")
         if !result.succeeded, let onFailureQueueUrl, let error = last.lambdaError {
-            let record = SenderFailure.invocationRecord(event: (try? JSONValue(data: event)) ?? .object([:]), functionArn: invoker.functionARN,
-                                                        attempts: result.attempts, errorType: error.type, errorMessage: error.message)
+            let record = SenderFailure.invocationRecord(
+                event: (try? JSONValue(data: event)) ?? .object([:]), functionArn: invoker.functionARN,
+                attempts: result.attempts, errorType: error.type, errorMessage: error.message)
             let id = try await SQSClient(configuration: CLI.aws()).sendMessage(queueUrl: onFailureQueueUrl, body: record.jsonString)
             Self.printError("async: the invocation record went to \(onFailureQueueUrl) (message \(id))")
         }

@@ -12,10 +12,12 @@ struct Journal: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Diff.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per entry, oldest first.", discussion: """
-            Example:
-              smsredirect journal list --journal s3://my-journal-bucket/journal.sqlite
-            """)
+        static let configuration = CommandConfiguration(
+            abstract: "One line per entry, oldest first.",
+            discussion: """
+                Example:
+                  smsredirect journal list --journal s3://my-journal-bucket/journal.sqlite
+                """)
         @OptionGroup var journal: JournalOptions
         @OptionGroup var output: OutputOptions
 
@@ -30,10 +32,12 @@ struct Journal: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One entry in full, with the original pool document.", discussion: """
-            Example:
-              smsredirect journal show 3 --json
-            """)
+        static let configuration = CommandConfiguration(
+            abstract: "One entry in full, with the original pool document.",
+            discussion: """
+                Example:
+                  smsredirect journal show 3 --json
+                """)
         @Argument(help: "The entry's id (from `journal list`).") var id: Int64
         @OptionGroup var journal: JournalOptions
         @OptionGroup var output: OutputOptions
@@ -53,16 +57,22 @@ struct Journal: AsyncParsableCommand {
             if let layers = entry.originalLayers { print("original layers: \(layers.isEmpty ? "none" : layers.joined(separator: ", "))") }
             if let detail = entry.detail, !detail.isEmpty { print("detail: \(detail)") }
             if let original = entry.originalPool { print("original pool:\n\(String(decoding: try original.data(prettyPrinted: true), as: UTF8.self))") }
-            if let mfa = entry.originalMfaConfig { print("original MFA factors (GetUserPoolMfaConfig):\n\(String(decoding: try mfa.data(prettyPrinted: true), as: UTF8.self))") }
-            if let applied = entry.appliedRequest { print("UpdateUserPool request:\n\(String(decoding: try applied.data(prettyPrinted: true), as: UTF8.self))") }
+            if let mfa = entry.originalMfaConfig {
+                print("original MFA factors (GetUserPoolMfaConfig):\n\(String(decoding: try mfa.data(prettyPrinted: true), as: UTF8.self))")
+            }
+            if let applied = entry.appliedRequest {
+                print("UpdateUserPool request:\n\(String(decoding: try applied.data(prettyPrinted: true), as: UTF8.self))")
+            }
         }
     }
 
     struct Diff: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The pool (and its MFA factors) as the entry recorded it before the change, against the pool as it is now.", discussion: """
-            Example:
-              smsredirect journal diff 3
-            """)
+        static let configuration = CommandConfiguration(
+            abstract: "The pool (and its MFA factors) as the entry recorded it before the change, against the pool as it is now.",
+            discussion: """
+                Example:
+                  smsredirect journal diff 3
+                """)
         @Argument(help: "The entry's id (from `journal list`).") var id: Int64
         @OptionGroup var journal: JournalOptions
         @OptionGroup var output: OutputOptions
@@ -72,7 +82,8 @@ struct Journal: AsyncParsableCommand {
             let aws = try CLI.aws()
             let entry = try await journal.existingStore(aws: aws).read { try $0.entry(id: id) }
             guard let original = entry.originalPool else {
-                throw CLIFailure("entry \(id) (\(entry.action.rawValue) \(entry.status.rawValue)) recorded no pool document; pick an attach entry from `journal list`.")
+                throw CLIFailure(
+                    "entry \(id) (\(entry.action.rawValue) \(entry.status.rawValue)) recorded no pool document; pick an attach entry from `journal list`.")
             }
             let cognito = try CognitoIdentityProviderClient(configuration: aws)
             var differences = PoolDiff.poolDifferences(from: original, to: try await cognito.describeUserPool(id: entry.poolId))

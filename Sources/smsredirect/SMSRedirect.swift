@@ -6,6 +6,8 @@ struct SMSRedirect: AsyncParsableCommand {
         commandName: "smsredirect",
         abstract: "Develop and test Cognito SMS flows with messages redirected to an inbox.",
         version: Release.version,
-        subcommands: [Demo.self, Simulate.self, WaitCode.self, Inbox.self, Attach.self, Detach.self, Journal.self, Decrypt.self, Invoke.self, DoctorCommand.self]
+        subcommands: [
+            Demo.self, Simulate.self, WaitCode.self, Inbox.self, Attach.self, Detach.self, Journal.self, Decrypt.self, Invoke.self, DoctorCommand.self,
+        ]
     )
 }

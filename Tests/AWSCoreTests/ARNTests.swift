@@ -12,11 +12,15 @@ struct ARNTests {
         #expect(layer.lambdaLayerVersion?.name == "esdk" && layer.lambdaLayerVersion?.version == 12)
         #expect(layer.lambdaFunctionName == nil)
         let key = try #require(ARN("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"))
-        #expect(key.resource == "key/1234abcd-12ab-34cd-56ef-1234567890ab" && key.description == "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+        #expect(
+            key.resource == "key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                && key.description == "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
         #expect(ARN("arn:aws:s3:::my-bucket")?.account == "")
     }
 
-    @Test(arguments: ["", "sender", "arn:aws:lambda", "arn::lambda:us-east-1:1:function:x", "arn:aws:lambda:us-east-1:1:", "aws:lambda:us-east-1:1:function:x:y"])
+    @Test(arguments: [
+        "", "sender", "arn:aws:lambda", "arn::lambda:us-east-1:1:function:x", "arn:aws:lambda:us-east-1:1:", "aws:lambda:us-east-1:1:function:x:y",
+    ])
     func whatIsNotAnARNIsNil(_ text: String) {
         #expect(ARN(text) == nil)
     }

@@ -10,8 +10,10 @@ struct AWSErrorPredicateTests {
         AWSError(kind: kind, service: "Test", operation: "Call", statusCode: status, code: code, message: "", endpoint: "http://127.0.0.1")
     }
 
-    @Test(arguments: ["ResourceNotFoundException", "NotFoundException", "NotFound", "NoSuchKey", "NoSuchBucket", "NoSuchEntity", "QueueDoesNotExist",
-                      "AWS.SimpleQueueService.NonExistentQueue"])
+    @Test(arguments: [
+        "ResourceNotFoundException", "NotFoundException", "NotFound", "NoSuchKey", "NoSuchBucket", "NoSuchEntity", "QueueDoesNotExist",
+        "AWS.SimpleQueueService.NonExistentQueue",
+    ])
     func notFound(_ code: String) {
         #expect(Self.error(code, status: 404).isNotFound)
         #expect(!Self.error(code, status: 404).isAccessDenied)

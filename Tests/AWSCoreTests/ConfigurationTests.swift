@@ -4,7 +4,9 @@ import Testing
 
 struct CredentialsTests {
     @Test func environmentCredentialsWithToken() async throws {
-        let provider = EnvironmentCredentialsProvider(environment: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET", "AWS_SESSION_TOKEN": "TOKEN"])
+        let provider = EnvironmentCredentialsProvider(environment: [
+            "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET", "AWS_SESSION_TOKEN": "TOKEN",
+        ])
         #expect(try await provider.credentials() == AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET", sessionToken: "TOKEN"))
     }
 
@@ -16,28 +18,35 @@ struct CredentialsTests {
 
     @Test func profileFromSharedFiles() async throws {
         let directory = try TemporaryDirectory()
-        try directory.write("credentials", """
-        [default]
-        aws_access_key_id = DEFAULTKEY
-        aws_secret_access_key = DEFAULTSECRET
+        try directory.write(
+            "credentials",
+            """
+            [default]
+            aws_access_key_id = DEFAULTKEY
+            aws_secret_access_key = DEFAULTSECRET
 
-        [dev]
-        aws_access_key_id = DEVKEY
-        aws_secret_access_key = DEVSECRET
-        aws_session_token = DEVTOKEN
-        """)
-        try directory.write("config", """
-        [default]
-        region = eu-west-1
-        # a comment
-        [profile dev]
-        region = ap-southeast-2
-        s3 =
-          addressing_style = path
-        """)
-        let environment = ["HOME": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": directory.path("credentials"),
-                           "AWS_CONFIG_FILE": directory.path("config"), "AWS_PROFILE": "dev"]
-        #expect(try await DefaultCredentialsChain(environment: environment).credentials()
+            [dev]
+            aws_access_key_id = DEVKEY
+            aws_secret_access_key = DEVSECRET
+            aws_session_token = DEVTOKEN
+            """)
+        try directory.write(
+            "config",
+            """
+            [default]
+            region = eu-west-1
+            # a comment
+            [profile dev]
+            region = ap-southeast-2
+            s3 =
+              addressing_style = path
+            """)
+        let environment = [
+            "HOME": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": directory.path("credentials"),
+            "AWS_CONFIG_FILE": directory.path("config"), "AWS_PROFILE": "dev",
+        ]
+        #expect(
+            try await DefaultCredentialsChain(environment: environment).credentials()
                 == AWSCredentials(accessKeyId: "DEVKEY", secretAccessKey: "DEVSECRET", sessionToken: "DEVTOKEN"))
         #expect(try RegionResolver.resolve(environment: environment) == "ap-southeast-2")
         var defaults = environment
@@ -49,8 +58,10 @@ struct CredentialsTests {
     @Test func environmentWinsOverProfile() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("credentials", "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = FILESECRET\n")
-        let environment = ["AWS_SHARED_CREDENTIALS_FILE": directory.path("credentials"), "AWS_CONFIG_FILE": directory.path("none"),
-                           "AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "ENVSECRET"]
+        let environment = [
+            "AWS_SHARED_CREDENTIALS_FILE": directory.path("credentials"), "AWS_CONFIG_FILE": directory.path("none"),
+            "AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "ENVSECRET",
+        ]
         #expect(try await DefaultCredentialsChain(environment: environment).credentials().accessKeyId == "ENVKEY")
     }
 
@@ -64,7 +75,9 @@ struct CredentialsTests {
 }
 
 struct RegionAndEndpointTests {
-    static let cognito = ServiceDescriptor(serviceId: "Cognito Identity Provider", signingName: "cognito-idp", endpointPrefix: "cognito-idp", wireProtocol: .awsJSON(version: "1.1", targetPrefix: "AWSCognitoIdentityProviderService"))
+    static let cognito = ServiceDescriptor(
+        serviceId: "Cognito Identity Provider", signingName: "cognito-idp", endpointPrefix: "cognito-idp",
+        wireProtocol: .awsJSON(version: "1.1", targetPrefix: "AWSCognitoIdentityProviderService"))
 
     @Test func regionOrder() throws {
         #expect(try RegionResolver.resolve(environment: ["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-west-2"]) == "eu-west-1")
@@ -75,8 +88,11 @@ struct RegionAndEndpointTests {
     }
 
     @Test func defaultEndpointsPerPartition() throws {
-        #expect(try ResolvedEndpoint.resolve(service: Self.cognito, region: "eu-west-1", environment: [:]).origin == "https://cognito-idp.eu-west-1.amazonaws.com")
-        #expect(try ResolvedEndpoint.resolve(service: Self.cognito, region: "cn-north-1", environment: [:]).origin == "https://cognito-idp.cn-north-1.amazonaws.com.cn")
+        #expect(
+            try ResolvedEndpoint.resolve(service: Self.cognito, region: "eu-west-1", environment: [:]).origin == "https://cognito-idp.eu-west-1.amazonaws.com")
+        #expect(
+            try ResolvedEndpoint.resolve(service: Self.cognito, region: "cn-north-1", environment: [:]).origin
+                == "https://cognito-idp.cn-north-1.amazonaws.com.cn")
         #expect(ResolvedEndpoint.partition(region: "us-gov-west-1") == "aws-us-gov")
         #expect(ResolvedEndpoint.partition(region: "cn-northwest-1") == "aws-cn")
     }
@@ -86,7 +102,9 @@ struct RegionAndEndpointTests {
         let environment = ["AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://localhost:9229/"]
         let endpoint = try ResolvedEndpoint.resolve(service: Self.cognito, region: "us-east-1", environment: environment)
         #expect(endpoint == ResolvedEndpoint(origin: "http://localhost:9229", isCustom: true))
-        #expect(try ResolvedEndpoint.resolve(service: Self.cognito, region: "us-east-1", environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:5000"]).host == "127.0.0.1:5000")
+        #expect(
+            try ResolvedEndpoint.resolve(service: Self.cognito, region: "us-east-1", environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:5000"]).host
+                == "127.0.0.1:5000")
     }
 
     @Test func unusableEndpointIsAClearError() {

@@ -18,8 +18,10 @@ struct CredentialChainTests {
             try FileManager.default.createDirectory(atPath: path + "/.aws/sso/cache", withIntermediateDirectories: true)
             try config.write(toFile: path + "/.aws/config", atomically: true, encoding: .utf8)
             try credentials.write(toFile: path + "/.aws/credentials", atomically: true, encoding: .utf8)
-            environment = ["HOME": path, "AWS_CONFIG_FILE": path + "/.aws/config", "AWS_SHARED_CREDENTIALS_FILE": path + "/.aws/credentials",
-                           "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": try Moto.endpoint()]
+            environment = [
+                "HOME": path, "AWS_CONFIG_FILE": path + "/.aws/config", "AWS_SHARED_CREDENTIALS_FILE": path + "/.aws/credentials",
+                "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": try Moto.endpoint(),
+            ]
             environment.merge(extra) { $1 }
         }
 
@@ -47,16 +49,17 @@ struct CredentialChainTests {
     // MARK: STS on moto
 
     @Test func aProfileRoleIsAssumedWithItsSourceProfileAndSignsAsTheRole() async throws {
-        let home = try Home(config: """
-            [profile dev]
-            role_arn = arn:aws:iam::123456789012:role/dev-role
-            source_profile = base
-            role_session_name = chain-test
-            [profile ci]
-            role_arn = arn:aws:iam::123456789012:role/ci-role
-            source_profile = dev
-            role_session_name = chained
-            """, credentials: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\n")
+        let home = try Home(
+            config: """
+                [profile dev]
+                role_arn = arn:aws:iam::123456789012:role/dev-role
+                source_profile = base
+                role_session_name = chain-test
+                [profile ci]
+                role_arn = arn:aws:iam::123456789012:role/ci-role
+                source_profile = dev
+                role_session_name = chained
+                """, credentials: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\n")
         let dev = try await home.chain(["AWS_PROFILE": "dev"]).credentials()
         #expect(dev.accessKeyId != "AKIABASE")
         #expect(dev.sessionToken != nil)
@@ -70,8 +73,10 @@ struct CredentialChainTests {
     @Test func webIdentityFromTheEnvironmentAssumesTheRoleWithTheTokenFile() async throws {
         var home = try Home(credentials: "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = file-secret\n")
         let tokenFile = try home.write("eyJhbGciOiJSUzI1NiJ9.ci-oidc-token.sig\n", to: "token")
-        home.environment.merge(["AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/oidc-role", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile,
-                                "AWS_ROLE_SESSION_NAME": "github-run"]) { $1 }
+        home.environment.merge([
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/oidc-role", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile,
+            "AWS_ROLE_SESSION_NAME": "github-run",
+        ]) { $1 }
         let chain = home.chain()
         let credentials = try await chain.credentials()
         // Web identity comes before the profile's keys, as in botocore.
@@ -82,12 +87,15 @@ struct CredentialChainTests {
 
     @Test func aRoleProfileWithCredentialSourceEcsContainerAssumesWithTheContainersCredentials() async throws {
         let endpoint = try await LoopbackHTTPStandIn { _ in
-            .json(["AccessKeyId": "ASIATASK", "SecretAccessKey": "task-secret", "Token": "task-session",
-                   "Expiration": .string(CredentialChainTests.iso8601(Date().addingTimeInterval(3600)))])
+            .json([
+                "AccessKeyId": "ASIATASK", "SecretAccessKey": "task-secret", "Token": "task-session",
+                "Expiration": .string(CredentialChainTests.iso8601(Date().addingTimeInterval(3600))),
+            ])
         }
         defer { Task { try await endpoint.shutdown() } }
-        let home = try Home(config: "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deployer\ncredential_source = EcsContainer\nrole_session_name = from-task\n",
-                            environment: ["AWS_PROFILE": "deploy", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "PLACEHOLDER"])
+        let home = try Home(
+            config: "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deployer\ncredential_source = EcsContainer\nrole_session_name = from-task\n",
+            environment: ["AWS_PROFILE": "deploy", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "PLACEHOLDER"])
         let chain = home.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": endpoint.url + "/creds"])
         let credentials = try await chain.credentials()
         #expect(endpoint.requests.count == 1, "the role's base credentials came from the container endpoint")
@@ -99,32 +107,35 @@ struct CredentialChainTests {
     // MARK: Profile errors, found before any request
 
     @Test func aBrokenRoleProfileSaysWhatIsWrongInsteadOfFallingThrough() async throws {
-        let home = try Home(config: """
-            [profile loop-a]
-            role_arn = arn:aws:iam::123456789012:role/a
-            source_profile = loop-b
-            [profile loop-b]
-            role_arn = arn:aws:iam::123456789012:role/b
-            source_profile = loop-a
-            [profile orphan]
-            role_arn = arn:aws:iam::123456789012:role/o
-            source_profile = nowhere
-            [profile mfa]
-            role_arn = arn:aws:iam::123456789012:role/m
-            source_profile = keys
-            mfa_serial = arn:aws:iam::123456789012:mfa/me
-            [profile keys]
-            aws_access_key_id = AKIAKEYS
-            aws_secret_access_key = keys-secret
-            [profile bad-source]
-            role_arn = arn:aws:iam::123456789012:role/x
-            credential_source = Laptop
-            [profile role-only]
-            role_arn = arn:aws:iam::123456789012:role/r
-            """, credentials: "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = default-secret\n")
-        let cases = [("loop-a", "loops back: loop-a → loop-b → loop-a"), ("orphan", "source_profile 'nowhere' is in neither"),
-                     ("mfa", "mfa_serial needs an MFA code"), ("bad-source", "credential_source 'Laptop' is not one of"),
-                     ("role-only", "role_arn needs source_profile, credential_source or web_identity_token_file")]
+        let home = try Home(
+            config: """
+                [profile loop-a]
+                role_arn = arn:aws:iam::123456789012:role/a
+                source_profile = loop-b
+                [profile loop-b]
+                role_arn = arn:aws:iam::123456789012:role/b
+                source_profile = loop-a
+                [profile orphan]
+                role_arn = arn:aws:iam::123456789012:role/o
+                source_profile = nowhere
+                [profile mfa]
+                role_arn = arn:aws:iam::123456789012:role/m
+                source_profile = keys
+                mfa_serial = arn:aws:iam::123456789012:mfa/me
+                [profile keys]
+                aws_access_key_id = AKIAKEYS
+                aws_secret_access_key = keys-secret
+                [profile bad-source]
+                role_arn = arn:aws:iam::123456789012:role/x
+                credential_source = Laptop
+                [profile role-only]
+                role_arn = arn:aws:iam::123456789012:role/r
+                """, credentials: "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = default-secret\n")
+        let cases = [
+            ("loop-a", "loops back: loop-a → loop-b → loop-a"), ("orphan", "source_profile 'nowhere' is in neither"),
+            ("mfa", "mfa_serial needs an MFA code"), ("bad-source", "credential_source 'Laptop' is not one of"),
+            ("role-only", "role_arn needs source_profile, credential_source or web_identity_token_file"),
+        ]
         for (profile, expected) in cases {
             let error = await #expect(throws: AWSConfigurationError.self) { try await home.chain(["AWS_PROFILE": profile]).credentials() }
             let text = error.map { "\($0)" } ?? ""
@@ -136,29 +147,32 @@ struct CredentialChainTests {
     /// A source profile's own keys come before a role it also names, as in botocore: the role
     /// is assumed once, signed by those keys, and a chain that returns to a profile with keys ends there.
     @Test func aSourceProfileWithKeysIsUsedForItsKeys() async throws {
-        let home = try Home(config: """
-            [profile app]
-            role_arn = arn:aws:iam::123456789012:role/app-role
-            source_profile = base
-            role_session_name = app
-            [profile base]
-            role_arn = arn:aws:iam::123456789012:role/never-assumed
-            source_profile = app
-            """, credentials: "[base]\naws_access_key_id = AKIABASEKEYS\naws_secret_access_key = base-secret\n")
+        let home = try Home(
+            config: """
+                [profile app]
+                role_arn = arn:aws:iam::123456789012:role/app-role
+                source_profile = base
+                role_session_name = app
+                [profile base]
+                role_arn = arn:aws:iam::123456789012:role/never-assumed
+                source_profile = app
+                """, credentials: "[base]\naws_access_key_id = AKIABASEKEYS\naws_secret_access_key = base-secret\n")
         let credentials = try await home.chain(["AWS_PROFILE": "app"]).credentials()
         #expect(try await Self.caller(signedWith: credentials) == "arn:aws:sts::123456789012:assumed-role/app-role/app")
     }
 
     /// Keys in `config` come after credential_process (botocore's order); keys in `credentials` before it.
     @Test func configFileKeysComeAfterTheProcessAndCredentialsFileKeysBefore() async throws {
-        let home = try Home(config: """
-            [default]
-            credential_process = printf '{"Version": 1, "AccessKeyId": "AKIAFROMPROCESS", "SecretAccessKey": "process-secret"}'
-            aws_access_key_id = AKIAFROMCONFIG
-            aws_secret_access_key = config-secret
-            """)
+        let home = try Home(
+            config: """
+                [default]
+                credential_process = printf '{"Version": 1, "AccessKeyId": "AKIAFROMPROCESS", "SecretAccessKey": "process-secret"}'
+                aws_access_key_id = AKIAFROMCONFIG
+                aws_secret_access_key = config-secret
+                """)
         #expect(try await home.chain().credentials().accessKeyId == "AKIAFROMPROCESS")
-        try "[default]\naws_access_key_id = AKIAFROMCREDENTIALS\naws_secret_access_key = credentials-secret\n".write(toFile: home.path + "/.aws/credentials", atomically: true, encoding: .utf8)
+        try "[default]\naws_access_key_id = AKIAFROMCREDENTIALS\naws_secret_access_key = credentials-secret\n".write(
+            toFile: home.path + "/.aws/credentials", atomically: true, encoding: .utf8)
         #expect(try await home.chain().credentials().accessKeyId == "AKIAFROMCREDENTIALS")
     }
 
@@ -178,7 +192,8 @@ struct CredentialChainTests {
         let counter = home.path + "/runs"
         func script(expiresIn seconds: TimeInterval) throws -> String {
             let expiration = Self.iso8601(Date().addingTimeInterval(seconds))
-            return try home.write("""
+            return try home.write(
+                """
                 #!/bin/sh
                 echo run >> '\(counter)'
                 printf '{"Version": 1, "AccessKeyId": "AKIAPROCESS", "SecretAccessKey": "process-secret", "SessionToken": "process-token", "Expiration": "\(expiration)"}'
@@ -190,7 +205,8 @@ struct CredentialChainTests {
         try "[default]\ncredential_process = sh '\(soon)' --ignored-argument\n".write(toFile: home.path + "/.aws/config", atomically: true, encoding: .utf8)
         let refreshing = home.chain()
         let first = try await refreshing.credentials()
-        #expect(first == AWSCredentials(accessKeyId: "AKIAPROCESS", secretAccessKey: "process-secret", sessionToken: "process-token", expiration: first.expiration))
+        #expect(
+            first == AWSCredentials(accessKeyId: "AKIAPROCESS", secretAccessKey: "process-secret", sessionToken: "process-token", expiration: first.expiration))
         _ = try await refreshing.credentials()
         #expect(runs() == 2, "a minute from expiry is inside the five-minute window: fetched again")
 
@@ -203,9 +219,11 @@ struct CredentialChainTests {
 
     @Test func aFailingCredentialProcessSaysHowItFailed() async throws {
         let home = try Home()
-        let cases = [("echo 'token expired, run vault login' >&2; exit 3", "exited with status 3: token expired, run vault login"),
-                     (#"printf '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}'"#, "Version 2"),
-                     ("echo not-json", "not JSON")]
+        let cases = [
+            ("echo 'token expired, run vault login' >&2; exit 3", "exited with status 3: token expired, run vault login"),
+            (#"printf '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}'"#, "Version 2"),
+            ("echo not-json", "not JSON"),
+        ]
         for (command, expected) in cases {
             try "[default]\ncredential_process = \(command)\n".write(toFile: home.path + "/.aws/config", atomically: true, encoding: .utf8)
             let error = await #expect(throws: AWSConfigurationError.self) { try await home.chain().credentials() }
@@ -220,25 +238,33 @@ struct CredentialChainTests {
         let portal = try await LoopbackHTTPStandIn { request in
             // GetRoleCredentials: GET /federation/credentials, the token in x-amz-sso_bearer_token.
             guard request.method == "GET", request.path == "/federation/credentials" else { return .text("not found", status: 404) }
-            guard request.header("x-amz-sso_bearer_token") == "cached-sso-token" else { return .json(["message": "Session token not found or invalid"], status: 401) }
-            return .json(["roleCredentials": ["accessKeyId": "ASIASSO", "secretAccessKey": "sso-secret", "sessionToken": "sso-session",
-                                              "expiration": .double(expiresMillis)]])
+            guard request.header("x-amz-sso_bearer_token") == "cached-sso-token" else {
+                return .json(["message": "Session token not found or invalid"], status: 401)
+            }
+            return .json([
+                "roleCredentials": [
+                    "accessKeyId": "ASIASSO", "secretAccessKey": "sso-secret", "sessionToken": "sso-session",
+                    "expiration": .double(expiresMillis),
+                ]
+            ])
         }
         defer { Task { try await portal.shutdown() } }
-        var home = try Home(config: """
-            [profile dev]
-            sso_session = my-sso
-            sso_account_id = 111122223333
-            sso_role_name = Developer
-            [sso-session my-sso]
-            sso_region = eu-west-1
-            sso_start_url = https://example.awsapps.com/start
-            """, environment: ["AWS_PROFILE": "dev"])
+        var home = try Home(
+            config: """
+                [profile dev]
+                sso_session = my-sso
+                sso_account_id = 111122223333
+                sso_role_name = Developer
+                [sso-session my-sso]
+                sso_region = eu-west-1
+                sso_start_url = https://example.awsapps.com/start
+                """, environment: ["AWS_PROFILE": "dev"])
         home.environment["AWS_ENDPOINT_URL_SSO"] = portal.url
         let cacheName = Insecure.SHA1.hash(data: Data("my-sso".utf8)).hexString
         let cacheFile = "\(home.path)/.aws/sso/cache/\(cacheName).json"
         let expired = Self.iso8601(Date().addingTimeInterval(-60))
-        try #"{"accessToken": "cached-sso-token", "expiresAt": "\#(expired)", "region": "eu-west-1"}"#.write(toFile: cacheFile, atomically: true, encoding: .utf8)
+        try #"{"accessToken": "cached-sso-token", "expiresAt": "\#(expired)", "region": "eu-west-1"}"#.write(
+            toFile: cacheFile, atomically: true, encoding: .utf8)
         let stale = await #expect(throws: AWSConfigurationError.self) { try await home.chain().credentials() }
         #expect("\(stale.map { "\($0)" } ?? "")".contains("run `aws sso login --sso-session my-sso`"))
         #expect(portal.requests.isEmpty, "an expired token is not sent")
@@ -262,14 +288,18 @@ struct CredentialChainTests {
         let expiresIn = StandInClock(seconds: 120)
         let endpoint = try await LoopbackHTTPStandIn { request in
             guard request.header("Authorization") == "container-token-from-file" else { return .text("unauthorized", status: 401) }
-            return .json(["AccessKeyId": "ASIACONTAINER", "SecretAccessKey": "container-secret", "Token": "container-session",
-                          "Expiration": .string(CredentialChainTests.iso8601(Date().addingTimeInterval(expiresIn.value)))])
+            return .json([
+                "AccessKeyId": "ASIACONTAINER", "SecretAccessKey": "container-secret", "Token": "container-session",
+                "Expiration": .string(CredentialChainTests.iso8601(Date().addingTimeInterval(expiresIn.value))),
+            ])
         }
         defer { Task { try await endpoint.shutdown() } }
         let home = try Home(credentials: "[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = other-secret\n")
         let tokenFile = try home.write("container-token-from-file\n", to: "container-token")
-        let chain = home.chain(["AWS_CONTAINER_CREDENTIALS_FULL_URI": endpoint.url + "/v2/credentials/abc", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
-                                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ignored-when-the-file-is-set"])
+        let chain = home.chain([
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": endpoint.url + "/v2/credentials/abc", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ignored-when-the-file-is-set",
+        ])
         let first = try await chain.credentials()
         #expect(first.accessKeyId == "ASIACONTAINER" && first.sessionToken == "container-session")
         #expect(endpoint.requests.first?.target == "/v2/credentials/abc")
@@ -305,8 +335,10 @@ struct CredentialChainTests {
             switch request.path {
             case "/latest/meta-data/iam/security-credentials/": return .text("instance-role")
             case "/latest/meta-data/iam/security-credentials/instance-role":
-                return .json(["Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "ASIAINSTANCE", "SecretAccessKey": "instance-secret",
-                              "Token": "instance-session", "Expiration": .string(CredentialChainTests.iso8601(Date().addingTimeInterval(21600)))])
+                return .json([
+                    "Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "ASIAINSTANCE", "SecretAccessKey": "instance-secret",
+                    "Token": "instance-session", "Expiration": .string(CredentialChainTests.iso8601(Date().addingTimeInterval(21600))),
+                ])
             default: return .text("", status: 404)
             }
         }
@@ -315,11 +347,13 @@ struct CredentialChainTests {
         let chain = home.chain(["AWS_EC2_METADATA_DISABLED": "", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.url])
         let credentials = try await chain.credentials()
         #expect(credentials.accessKeyId == "ASIAINSTANCE" && credentials.sessionToken == "instance-session")
-        #expect(imds.requests.map { "\($0.method) \($0.path)" } == [
-            "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/", "GET /latest/meta-data/iam/security-credentials/instance-role",
-        ])
+        #expect(
+            imds.requests.map { "\($0.method) \($0.path)" } == [
+                "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/", "GET /latest/meta-data/iam/security-credentials/instance-role",
+            ])
         // Profile keys come before IMDS: with them present, the instance is not asked.
-        try "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = file-secret\n".write(toFile: home.path + "/.aws/credentials", atomically: true, encoding: .utf8)
+        try "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = file-secret\n".write(
+            toFile: home.path + "/.aws/credentials", atomically: true, encoding: .utf8)
         #expect(try await home.chain(["AWS_EC2_METADATA_DISABLED": "", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.url]).credentials().accessKeyId == "AKIAFILE")
         #expect(imds.requests.count == 3)
     }

@@ -11,7 +11,8 @@ struct JSONParserTests {
 
     @Test func everyJSONFileInTheRepositoryParsesAsJSONDecoderReadsIt() throws {
         let fixtures = BuiltProducts.packageRoot.appendingPathComponent("fixtures")
-        let files = try #require(FileManager.default.enumerator(at: fixtures, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL })
+        let files =
+            try #require(FileManager.default.enumerator(at: fixtures, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL })
             .filter { $0.pathExtension == "json" } + [BuiltProducts.packageRoot.appendingPathComponent("cfn/new-user-pool.json")]
         #expect(files.count > 30, "the corpus went missing: \(files.count) files")
         for file in files {
@@ -30,7 +31,10 @@ struct JSONParserTests {
     }
 
     @Test func integralValuesAreIntegersAndTheRestDoubles() throws {
-        #expect(try JSONValue(data: Data("[1, 1.0, 1e2, -3, 2.5, 1e19]".utf8)) == [.integer(1), .integer(1), .integer(100), .integer(-3), .double(2.5), .double(1e19)])
+        #expect(
+            try JSONValue(data: Data("[1, 1.0, 1e2, -3, 2.5, 1e19]".utf8)) == [
+                .integer(1), .integer(1), .integer(100), .integer(-3), .double(2.5), .double(1e19),
+            ])
     }
 
     @Test(arguments: [

@@ -6,7 +6,8 @@ import TestSupport
 /// Retries in the "standard" mode and the error type, over HTTP to moto; the faults moto can't
 /// produce come from `FaultInjectingTransport` and `MisbehavingServer`.
 struct RetryAndFaultTests {
-    static let kms = ServiceDescriptor(serviceId: "KMS", signingName: "kms", endpointPrefix: "kms", wireProtocol: .awsJSON(version: "1.1", targetPrefix: "TrentService"))
+    static let kms = ServiceDescriptor(
+        serviceId: "KMS", signingName: "kms", endpointPrefix: "kms", wireProtocol: .awsJSON(version: "1.1", targetPrefix: "TrentService"))
 
     func kmsClient(_ transport: any HTTPTransport, retry: RetryPolicy = Moto.quickRetries) throws -> AWSServiceClient {
         try AWSServiceClient(service: Self.kms, configuration: Moto.configuration(transport: transport, retry: retry))
@@ -120,8 +121,9 @@ struct RetryAndFaultTests {
     }
 
     @Test func errorDescriptionReadsWell() {
-        let error = AWSError(service: "KMS", operation: "Decrypt", statusCode: 400, code: "AccessDeniedException",
-                             message: "User is not authorized to perform kms:Decrypt", requestId: "abc-123", endpoint: "https://kms.us-east-1.amazonaws.com")
+        let error = AWSError(
+            service: "KMS", operation: "Decrypt", statusCode: 400, code: "AccessDeniedException",
+            message: "User is not authorized to perform kms:Decrypt", requestId: "abc-123", endpoint: "https://kms.us-east-1.amazonaws.com")
         #expect(error.description == "KMS Decrypt failed: AccessDeniedException: User is not authorized to perform kms:Decrypt (HTTP 400, request id abc-123)")
     }
 }

@@ -94,8 +94,11 @@ struct SigV4Case {
     var expires: Int { context.expiration_in_seconds }
 
     var signer: SigV4Signer {
-        let credentials = AWSCredentials(accessKeyId: context.credentials.access_key_id, secretAccessKey: context.credentials.secret_access_key, sessionToken: context.credentials.token)
-        let options = SigV4Signer.Options(doubleURIEncode: true, normalizePath: context.normalize, addContentSHA256Header: context.sign_body, omitSessionTokenFromSignature: context.omit_session_token ?? false)
+        let credentials = AWSCredentials(
+            accessKeyId: context.credentials.access_key_id, secretAccessKey: context.credentials.secret_access_key, sessionToken: context.credentials.token)
+        let options = SigV4Signer.Options(
+            doubleURIEncode: true, normalizePath: context.normalize, addContentSHA256Header: context.sign_body,
+            omitSessionTokenFromSignature: context.omit_session_token ?? false)
         return SigV4Signer(credentials: credentials, region: context.region, service: context.service, options: options)
     }
 

@@ -5,14 +5,15 @@ import TestSupport
 @Suite(.tags(.unit))
 struct XMLTests {
     @Test func parsesAnAWSQueryResponse() throws {
-        let document = try XMLDocument.parse("""
-        <?xml version="1.0"?>
-        <PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
-          <PublishResult><MessageId>94f20ce6-13c5</MessageId></PublishResult>
-          <!-- comment -->
-          <ResponseMetadata><RequestId>f187a3c1</RequestId></ResponseMetadata>
-        </PublishResponse>
-        """)
+        let document = try XMLDocument.parse(
+            """
+            <?xml version="1.0"?>
+            <PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
+              <PublishResult><MessageId>94f20ce6-13c5</MessageId></PublishResult>
+              <!-- comment -->
+              <ResponseMetadata><RequestId>f187a3c1</RequestId></ResponseMetadata>
+            </PublishResponse>
+            """)
         #expect(document.name == "PublishResponse")
         #expect(document.attributes["xmlns"] == "http://sns.amazonaws.com/doc/2010-03-31/")
         #expect(document.child("PublishResult")?.childText("MessageId") == "94f20ce6-13c5")

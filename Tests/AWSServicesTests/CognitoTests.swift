@@ -42,18 +42,21 @@ struct CognitoTests {
         let poolId = try #require(created["Id"]?.stringValue)
         defer { Task { try? await cognito.deleteUserPool(id: poolId) } }
 
-        let client = try await cognito.createUserPoolClient(userPoolId: poolId, clientName: "tests", explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+        let client = try await cognito.createUserPoolClient(
+            userPoolId: poolId, clientName: "tests", explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
         #expect(!client.clientId.isEmpty)
         #expect(client.userPoolId == poolId)
 
         SecretLedger.record(.password, "Correct-Horse-9", "Temp-Passw0rd!")
-        let signUp = try await cognito.signUp(clientId: client.clientId, username: "alice", password: "Correct-Horse-9",
-                                              userAttributes: ["phone_number": "+15555550100", "email": "alice@example.com"])
+        let signUp = try await cognito.signUp(
+            clientId: client.clientId, username: "alice", password: "Correct-Horse-9",
+            userAttributes: ["phone_number": "+15555550100", "email": "alice@example.com"])
         #expect(!signUp.userSub.isEmpty)
         #expect(signUp.userConfirmed == false)
 
-        let user = try await cognito.adminCreateUser(userPoolId: poolId, username: "bob", userAttributes: ["phone_number": "+15555550101"],
-                                                     temporaryPassword: "Temp-Passw0rd!", messageAction: "SUPPRESS")
+        let user = try await cognito.adminCreateUser(
+            userPoolId: poolId, username: "bob", userAttributes: ["phone_number": "+15555550101"],
+            temporaryPassword: "Temp-Passw0rd!", messageAction: "SUPPRESS")
         #expect(user["Username"]?.stringValue == "bob")
         #expect(user["UserStatus"]?.stringValue == "FORCE_CHANGE_PASSWORD")
         let attributes = user["Attributes"]?.arrayValue ?? []

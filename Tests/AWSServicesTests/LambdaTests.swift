@@ -27,8 +27,9 @@ struct LambdaTests {
         #expect(fetched.runtime == "provided.al2023")
 
         let layerName = Moto.uniqueName("encryption-sdk")
-        let layer = try await lambda.publishLayerVersion(layerName: layerName, content: .zipFile(Self.emptyZip), description: "tests",
-                                                         compatibleRuntimes: ["provided.al2023"], compatibleArchitectures: ["x86_64"])
+        let layer = try await lambda.publishLayerVersion(
+            layerName: layerName, content: .zipFile(Self.emptyZip), description: "tests",
+            compatibleRuntimes: ["provided.al2023"], compatibleArchitectures: ["x86_64"])
         #expect(layer.version == 1)
         #expect(layer.layerVersionArn == "\(layer.layerArn):1")
         #expect(try await lambda.getLayerVersion(layerName: layerName, version: 1) == layer)

@@ -23,7 +23,8 @@ struct MessagingTests {
         let queueArn = try #require(attributes["QueueArn"])
         #expect(attributes["MessageRetentionPeriod"] == "3600")
 
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"\#(queueArn)"}]}"#
+        let policy =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"\#(queueArn)"}]}"#
         try await sqs.setQueueAttributes(queueUrl: queueUrl, attributes: ["Policy": policy, "VisibilityTimeout": "5"])
         #expect(try await sqs.getQueueAttributes(queueUrl: queueUrl, names: ["VisibilityTimeout"])["VisibilityTimeout"] == "5")
 
@@ -31,8 +32,9 @@ struct MessagingTests {
         #expect(subscriptionArn.hasPrefix(topicArn))
 
         let message = #"{"default":"plain","sqs":"{\"code\":\"123456\"}","email":"Your code"}"#
-        let messageId = try await sns.publish(topicArn: topicArn, message: message, subject: "Cognito Lambda-based SMS messaging testing stack",
-                                              messageStructure: "json", messageAttributes: ["phone_number": .string("+15555550100"), "trigger_source": .string("CustomSMSSender_SignUp")])
+        let messageId = try await sns.publish(
+            topicArn: topicArn, message: message, subject: "Cognito Lambda-based SMS messaging testing stack",
+            messageStructure: "json", messageAttributes: ["phone_number": .string("+15555550100"), "trigger_source": .string("CustomSMSSender_SignUp")])
         #expect(!messageId.isEmpty)
 
         let received = try await sqs.receiveMessage(queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: 5)

@@ -15,7 +15,8 @@ struct S3Tests {
         try await s3.createBucket(name: bucket)
         let key = "journals/pool one/ü.sqlite"
 
-        let firstTag = try #require(try await s3.putObject(bucket: bucket, key: key, body: Data("v1".utf8), contentType: "application/x-sqlite3", ifNoneMatch: "*"))
+        let firstTag = try #require(
+            try await s3.putObject(bucket: bucket, key: key, body: Data("v1".utf8), contentType: "application/x-sqlite3", ifNoneMatch: "*"))
         // A second "create only" write loses: the object exists.
         let exists = try await #require(throws: AWSError.self) { try await s3.putObject(bucket: bucket, key: key, body: Data("v1b".utf8), ifNoneMatch: "*") }
         #expect(exists.statusCode == 412)

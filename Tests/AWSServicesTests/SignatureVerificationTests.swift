@@ -16,8 +16,9 @@ struct SignatureVerificationTests {
         // Exactly three actions: the server starts verifying after them.
         try await iam.createUser(name: "signer")
         let credentials = try await iam.createAccessKey(userName: "signer")
-        try await iam.putUserPolicy(userName: "signer", policyName: "all",
-                                    document: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
+        try await iam.putUserPolicy(
+            userName: "signer", policyName: "all",
+            document: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
         return credentials
     }
 

@@ -13,13 +13,19 @@ struct AttachCLITests {
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("cli-journal-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
 
-        let attach = try await CommandRunner.run(smsredirect, ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
-                                                              "--kms-key-arn", target.keyArn, "--layer-arn", target.layerArn, "--journal", journal, "--json"])
+        let attach = try await CommandRunner.run(
+            smsredirect,
+            [
+                "attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
+                "--kms-key-arn", target.keyArn, "--layer-arn", target.layerArn, "--journal", journal, "--json",
+            ])
         #expect(attach.status == 0, "\(attach.standardError)")
         let attached = try JSONValue(data: Data(attach.standardOutput.utf8))
         #expect(attached["attachmentId"]?.stringValue?.hasPrefix(target.poolId) == true)
         #expect(attached["replacedSender"]?.stringValue?.contains("old-sms-sender") == true, "the pool's own sender is named: \(attach.standardOutput)")
-        #expect(try await harness.cognito.describeUserPool(id: target.poolId)["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn)
+        #expect(
+            try await harness.cognito.describeUserPool(id: target.poolId)["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue
+                == target.function.functionArn)
 
         let list = try await CommandRunner.run(smsredirect, ["journal", "list", "--journal", journal, "--json"])
         #expect(list.status == 0, "\(list.standardError)")
@@ -45,8 +51,12 @@ struct AttachCLITests {
 
         // An MFA factor turned on outside the tool (SetUserPoolMfaConfig: DescribeUserPool does not show it) is drift the diff names.
         let mfa = try await harness.cognito.getUserPoolMfaConfig(id: target.poolId)
-        _ = try await harness.cognito.client.json("SetUserPoolMfaConfig", ["UserPoolId": .string(target.poolId), "MfaConfiguration": mfa["MfaConfiguration"] ?? "OFF",
-                                                                           "SoftwareTokenMfaConfiguration": ["Enabled": true]])
+        _ = try await harness.cognito.client.json(
+            "SetUserPoolMfaConfig",
+            [
+                "UserPoolId": .string(target.poolId), "MfaConfiguration": mfa["MfaConfiguration"] ?? "OFF",
+                "SoftwareTokenMfaConfiguration": ["Enabled": true],
+            ])
         let mfaDrift = try await CommandRunner.run(smsredirect, ["journal", "diff", String(firstId), "--journal", journal])
         #expect(mfaDrift.standardOutput.contains("MFA.SoftwareTokenMfaConfiguration"), "\(mfaDrift.standardOutput)")
 
@@ -57,7 +67,8 @@ struct AttachCLITests {
         let missing = try await CommandRunner.run(smsredirect, ["journal", "show", "999", "--journal", journal])
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("no entry 999"))
-        let badKey = try await CommandRunner.run(smsredirect, ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn, "--kms-key-arn", "alias/codes"])
+        let badKey = try await CommandRunner.run(
+            smsredirect, ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn, "--kms-key-arn", "alias/codes"])
         #expect(badKey.status != 0)
         #expect(badKey.standardError.contains("--kms-key-arn must be a key ARN"))
     }
@@ -77,8 +88,12 @@ struct AttachCLITests {
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("cli-journal-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
 
-        let attach = try await CommandRunner.run(smsredirect, ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
-                                                              "--kms-key-arn", target.keyArn, "--redirect-email", "--journal", journal, "--json"])
+        let attach = try await CommandRunner.run(
+            smsredirect,
+            [
+                "attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
+                "--kms-key-arn", target.keyArn, "--redirect-email", "--journal", journal, "--json",
+            ])
         #expect(attach.status == 0, "\(attach.standardError)")
         #expect(try JSONValue(data: Data(attach.standardOutput.utf8))["redirectEmail"] == true)
         let attached = try await harness.cognito.describeUserPool(id: target.poolId)
@@ -86,17 +101,29 @@ struct AttachCLITests {
         #expect(attached["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn)
 
         let address = "ana-\(UUID().uuidString.prefix(6).lowercased())@example.com"
-        let simulate = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", target.poolId, "--bootstrap", try BuiltProducts.path("sender"),
-                                                                "--sns-topic-arn", topic, "--channel", "email", "--email", address, "--username", "ana",
-                                                                "--trigger", "SignUp", "ForgotPassword", "EMAIL_OTP"])
+        let simulate = try await CommandRunner.run(
+            smsredirect,
+            [
+                "simulate", "--user-pool-id", target.poolId, "--bootstrap", try BuiltProducts.path("sender"),
+                "--sns-topic-arn", topic, "--channel", "email", "--email", address, "--username", "ana",
+                "--trigger", "SignUp", "ForgotPassword", "EMAIL_OTP",
+            ])
         #expect(simulate.status == 0, "\(simulate.standardError)")
-        #expect(simulate.standardOutput.contains("CustomEmailSender_SignUp: the sender published the sign-up verification code for ana (\(address))"), "\(simulate.standardOutput)")
+        #expect(
+            simulate.standardOutput.contains("CustomEmailSender_SignUp: the sender published the sign-up verification code for ana (\(address))"),
+            "\(simulate.standardOutput)")
         for trigger in ["SignUp", "ForgotPassword", "Authentication"] {
-            let wait = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--email", address.uppercased(), "--trigger", trigger,
-                                                                "--timeout", "20", "--json"])
+            let wait = try await CommandRunner.run(
+                smsredirect,
+                [
+                    "wait-code", "--queue-url", queue, "--email", address.uppercased(), "--trigger", trigger,
+                    "--timeout", "20", "--json",
+                ])
             #expect(wait.status == 0, "\(trigger): \(wait.standardError)")
             let record = try JSONValue(data: Data(wait.standardOutput.utf8))
-            #expect(record["triggerSource"]?.stringValue == "CustomEmailSender_\(trigger)" && record["channel"] == "email" && record["email"]?.stringValue == address)
+            #expect(
+                record["triggerSource"]?.stringValue == "CustomEmailSender_\(trigger)" && record["channel"] == "email"
+                    && record["email"]?.stringValue == address)
             #expect(record["code"]?.stringValue?.wholeMatch(of: /[0-9]{6}/) != nil, "\(trigger): a code, not a placeholder")
         }
         // An address is a different filter from a phone: the email codes are not the phone's.
@@ -120,13 +147,17 @@ struct AttachCLITests {
         let smsredirect = try BuiltProducts.path("smsredirect")
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("cli-journal-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let attachArguments = ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
-                               "--kms-key-arn", target.keyArn, "--layer-arn", target.layerArn, "--journal", journal]
+        let attachArguments = [
+            "attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
+            "--kms-key-arn", target.keyArn, "--layer-arn", target.layerArn, "--journal", journal,
+        ]
         for run in 1...2 {
             let attach = try await CommandRunner.run(smsredirect, attachArguments)
             #expect(attach.status == 0, "attach \(run): \(attach.standardError)")
         }
-        #expect(try await harness.cognito.describeUserPool(id: target.poolId)["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn)
+        #expect(
+            try await harness.cognito.describeUserPool(id: target.poolId)["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue
+                == target.function.functionArn)
 
         let detach = try await CommandRunner.run(smsredirect, ["detach", "--user-pool-id", target.poolId, "--journal", journal])
         #expect(detach.status == 0, "\(detach.standardError)")

@@ -16,8 +16,10 @@ struct AttacherModelTests {
     static let layer = "arn:aws:lambda:us-east-1:123456789012:layer:smsredirect-esdk:1"
     static let otherLayer = "arn:aws:lambda:us-east-1:123456789012:layer:someone-elses:3"
     static let functions = ["arn:aws:lambda:us-east-1:123456789012:function:sender-one", "arn:aws:lambda:us-east-1:123456789012:function:sender-two"]
-    static let keys = ["arn:aws:kms:us-east-1:123456789012:key/11111111-1111-1111-1111-111111111111",
-                       "arn:aws:kms:us-east-1:123456789012:key/22222222-2222-2222-2222-222222222222"]
+    static let keys = [
+        "arn:aws:kms:us-east-1:123456789012:key/11111111-1111-1111-1111-111111111111",
+        "arn:aws:kms:us-east-1:123456789012:key/22222222-2222-2222-2222-222222222222",
+    ]
     static let priorSender = "arn:aws:lambda:us-east-1:123456789012:function:their-sender"
     static let priorKey = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
     static let foreignSender = "arn:aws:lambda:us-east-1:123456789012:function:set-by-someone-else"
@@ -86,12 +88,13 @@ struct AttacherModelTests {
             guard let position = active.firstIndex(of: index) else { return }
             let spec = AttacherModelTests.specs[index]
             active.remove(at: position)
-            guard position == active.count else { return }   // a newer attachment owns the pool
-            let target: (sender: String?, key: String?) = if let older = active.last {
-                (AttacherModelTests.specs[older].senderFunctionArn, AttacherModelTests.specs[older].kmsKeyArn)
-            } else {
-                original ?? (nil, nil)
-            }
+            guard position == active.count else { return }  // a newer attachment owns the pool
+            let target: (sender: String?, key: String?) =
+                if let older = active.last {
+                    (AttacherModelTests.specs[older].senderFunctionArn, AttacherModelTests.specs[older].kmsKeyArn)
+                } else {
+                    original ?? (nil, nil)
+                }
             if sender == spec.senderFunctionArn { sender = target.sender }
             if key == spec.kmsKeyArn { key = target.key }
             if active.isEmpty { original = nil }
@@ -102,7 +105,7 @@ struct AttacherModelTests {
     /// concurrency pool's threads here, and the suites waiting on moto's answers stalled behind them.
     @Test func everySequenceLeavesThePoolAsTheModelSays() async throws {
         await propertyCheck(count: 1000, input: Gen.int(in: 0...10).array(of: 1...14), Gen.bool) { codes, startsWithTheirSender in
-            await Task.yield()   // between sequences, room for the suites that wait on I/O
+            await Task.yield()  // between sequences, room for the suites that wait on I/O
             let steps = codes.map(Step.init(code:))
             try await Self.run(steps, startsWithTheirSender: startsWithTheirSender)
         }
@@ -126,8 +129,9 @@ struct AttacherModelTests {
         let initial = initialPool(startsWithTheirSender: startsWithTheirSender)
         let pools = InMemoryUserPools(initial)
         let lambda = InMemorySenderFunctions(layers: Dictionary(uniqueKeysWithValues: functions.map { ($0, [otherLayer]) }))
-        var configured = Attacher(cognito: pools, lambda: lambda, journal: try OpenJournalStore(), region: "us-east-1",
-                                  logger: Logger(label: "model") { _ in SwiftLogNoOpLogHandler() })
+        var configured = Attacher(
+            cognito: pools, lambda: lambda, journal: try OpenJournalStore(), region: "us-east-1",
+            logger: Logger(label: "model") { _ in SwiftLogNoOpLogHandler() })
         configured.concurrentUpdateBackoff = []
         let attacher = configured
         var model = Model(sender: startsWithTheirSender ? priorSender : nil, key: startsWithTheirSender ? priorKey : nil, message: "Your code is {####}")
@@ -168,13 +172,16 @@ struct AttacherModelTests {
             }
 
             let pool = try #require(await pools.pool(poolId))
-            let observed = Model(sender: pool["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue, key: pool["LambdaConfig"]["KMSKeyID"]?.stringValue,
-                                 message: pool["SmsAuthenticationMessage"]?.stringValue ?? "absent")
+            let observed = Model(
+                sender: pool["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue, key: pool["LambdaConfig"]["KMSKeyID"]?.stringValue,
+                message: pool["SmsAuthenticationMessage"]?.stringValue ?? "absent")
             var withLayer: Set<String> = []
             for function in functions where await lambda.layers(of: function).contains(layer) { withLayer.insert(function) }
             let path = steps.prefix(number + 1).map(\.description).joined(separator: ", ")
             guard observed == model, withLayer == model.functionsWithLayer else {
-                Issue.record("after [\(path)] (their sender at the start: \(startsWithTheirSender)): the pool has \(observed), the model \(model); layers on \(withLayer.sorted()), the model \(model.functionsWithLayer.sorted())")
+                Issue.record(
+                    "after [\(path)] (their sender at the start: \(startsWithTheirSender)): the pool has \(observed), the model \(model); layers on \(withLayer.sorted()), the model \(model.functionsWithLayer.sorted())"
+                )
                 return
             }
             for function in functions {

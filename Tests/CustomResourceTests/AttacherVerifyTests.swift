@@ -25,7 +25,8 @@ struct AttacherVerifyTests {
             pools = InMemoryUserPools(initial)
             lambda = InMemorySenderFunctions(layers: Dictionary(uniqueKeysWithValues: Model.functions.map { ($0, [Model.otherLayer]) }))
             journal = try OpenJournalStore()
-            var attacher = Attacher(cognito: pools, lambda: lambda, journal: journal, region: "us-east-1", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            var attacher = Attacher(
+                cognito: pools, lambda: lambda, journal: journal, region: "us-east-1", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             attacher.concurrentUpdateBackoff = [.zero, .zero]
             self.attacher = attacher
         }
@@ -75,7 +76,8 @@ struct AttacherVerifyTests {
         let reason = failure?.reason ?? ""
         #expect(reason.contains(#"the pool's MFA factors changed with the update: SoftwareTokenMfaConfiguration.Enabled was true, now false"#), "\(reason)")
         // UpdateUserPool cannot turn a software-token factor back on: the rollback says so rather than claim success.
-        #expect(reason.contains("the pool restored, but it ALSO differs from what it was: SoftwareTokenMfaConfiguration.Enabled sent true, now false"), "\(reason)")
+        #expect(
+            reason.contains("the pool restored, but it ALSO differs from what it was: SoftwareTokenMfaConfiguration.Enabled sent true, now false"), "\(reason)")
         #expect(try await setup.pool() == setup.initial)
         let started = try #require(try await setup.journal.read { try $0.all().first })
         #expect(started.originalMfaConfig == before)
@@ -88,7 +90,9 @@ struct AttacherVerifyTests {
         _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
         await setup.pools.dropFactorOnNextUpdate("SoftwareTokenMfaConfiguration")
         let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "request-2"))
-        #expect(detach.drift.contains { $0.contains("MFA factors differ from the original: SoftwareTokenMfaConfiguration.Enabled was true, now false") }, "\(detach.drift)")
+        #expect(
+            detach.drift.contains { $0.contains("MFA factors differ from the original: SoftwareTokenMfaConfiguration.Enabled was true, now false") },
+            "\(detach.drift)")
         #expect(try await setup.pool() == setup.initial, "the pool itself is restored; the note is about the factor only")
     }
 
@@ -113,8 +117,9 @@ struct AttacherVerifyTests {
 
     @Test func aDeleteUndoesAnAttachCutOffAfterItsChanges() async throws {
         let setup = try Setup()
-        let cutOff = Attacher(cognito: setup.pools, lambda: setup.lambda, journal: JournalCutOffAfter(inner: setup.journal, keep: 1),
-                              region: "us-east-1", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let cutOff = Attacher(
+            cognito: setup.pools, lambda: setup.lambda, journal: JournalCutOffAfter(inner: setup.journal, keep: 1),
+            region: "us-east-1", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         _ = try await cutOff.attach(Model.specs[0], context: Self.context)
         #expect(try await setup.pool()["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == Model.functions[0])
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer, Model.layer])
@@ -132,8 +137,9 @@ struct AttacherVerifyTests {
         #expect(detach.drift.first?.hasPrefix("undid the attach interrupted") == true, "\(detach.drift)")
         #expect(try await setup.pool() == setup.initial)
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
-        #expect(try await setup.statuses() == [.started, .started, .failed, .started, .failed, .succeeded],
-                "the attach's start, the failed undo, the retried undo that also closes the attach")
+        #expect(
+            try await setup.statuses() == [.started, .started, .failed, .started, .failed, .succeeded],
+            "the attach's start, the failed undo, the retried undo that also closes the attach")
         // A late redelivery of the cut-off Create changes nothing: its story ended with the undo.
         let redelivered = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
         #expect(redelivered?.reason.contains("undone by the Delete delete-2") == true, "\(redelivered?.reason ?? "")")
@@ -190,8 +196,10 @@ struct AttacherVerifyTests {
         let setup = try Setup()
         await setup.pools.editAfterNextDescribe { $0["SmsAuthenticationMessage"] = "their message {####}" }
         let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
-        #expect(failure?.reason.contains(#"the pool changed while the attach was under way (SmsAuthenticationMessage was "Your code is {####}", now "their message {####}")"#) == true,
-                "\(failure?.reason ?? "")")
+        #expect(
+            failure?.reason.contains(
+                #"the pool changed while the attach was under way (SmsAuthenticationMessage was "Your code is {####}", now "their message {####}")"#) == true,
+            "\(failure?.reason ?? "")")
         var expected = setup.initial
         expected["SmsAuthenticationMessage"] = "their message {####}"
         #expect(try await setup.pool() == expected)
@@ -288,11 +296,15 @@ struct AttacherVerifyTests {
     @Test func aRedeliveryAfterACrashReusesTheJournaledOriginal() async throws {
         let setup = try Setup()
         let spec = Model.specs[0]
-        _ = try await setup.journal.append(JournalEntry(attachmentId: spec.attachmentId, requestId: Self.context.requestId, action: .attach, status: .started,
-                                                        poolId: Model.poolId, region: "us-east-1", senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn,
-                                                        originalPool: setup.initial, originalLayers: [Model.otherLayer]))
+        _ = try await setup.journal.append(
+            JournalEntry(
+                attachmentId: spec.attachmentId, requestId: Self.context.requestId, action: .attach, status: .started,
+                poolId: Model.poolId, region: "us-east-1", senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn,
+                originalPool: setup.initial, originalLayers: [Model.otherLayer]))
         await setup.pools.edit(Model.poolId) { pool in
-            pool["LambdaConfig"] = ["CustomSMSSender": ["LambdaArn": .string(spec.senderFunctionArn), "LambdaVersion": "V1_0"], "KMSKeyID": .string(spec.kmsKeyArn)]
+            pool["LambdaConfig"] = [
+                "CustomSMSSender": ["LambdaArn": .string(spec.senderFunctionArn), "LambdaVersion": "V1_0"], "KMSKeyID": .string(spec.kmsKeyArn),
+            ]
         }
         let result = try await setup.attacher.attach(spec, context: Self.context)
         #expect(!result.replayed)
@@ -318,7 +330,9 @@ struct AttacherVerifyTests {
         #expect(try await setup.pool() == expected)
 
         // And the attach still refuses such a pool, changing nothing.
-        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: ChangeContext(requestId: "create-2")) }
+        let failure = await #expect(throws: ProviderFailure.self) {
+            try await setup.attacher.attach(Model.specs[0], context: ChangeContext(requestId: "create-2"))
+        }
         #expect(failure?.reason.contains("SettingFromNextYear") == true, "\(failure?.reason ?? "")")
         #expect(try await setup.pool() == expected)
     }
@@ -332,7 +346,9 @@ struct AttacherVerifyTests {
             try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
         }
         let reason = failure?.reason ?? ""
-        #expect(reason.contains("does not know: SettingFromNextYear") && reason.contains("make pool-model") && reason.contains("InvalidParameterException"), "\(reason)")
+        #expect(
+            reason.contains("does not know: SettingFromNextYear") && reason.contains("make pool-model") && reason.contains("InvalidParameterException"),
+            "\(reason)")
         #expect(try await setup.statuses() == [.started, .succeeded, .started, .failed])
     }
 }

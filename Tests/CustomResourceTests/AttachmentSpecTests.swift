@@ -43,8 +43,9 @@ struct AttachmentSpecTests {
 
 extension AttachmentSpecTests {
     @Test func theAttachmentIdReadsBackIntoItsParts() throws {
-        let spec = AttachmentSpec(userPoolId: "us-east-1_Abc", senderFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:sender",
-                                  kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1", layer: .none)
+        let spec = AttachmentSpec(
+            userPoolId: "us-east-1_Abc", senderFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:sender",
+            kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1", layer: .none)
         let parsed = try #require(AttachmentID(rawValue: spec.attachmentId))
         #expect(parsed == spec.id)
         #expect(parsed.poolId == "us-east-1_Abc" && parsed.senderFunctionName == "sender" && parsed.digest.count == 12)
@@ -57,12 +58,16 @@ extension AttachmentSpecTests {
 /// not the AWS configuration from the process behind the handler's back.
 struct HandlerWiringTests {
     @Test func theHelperTakesItsAWSConfigurationFromTheEnvironmentItIsGiven() throws {
-        let environment = LambdaEnvironment(["JOURNAL_URI": NSTemporaryDirectory() + "wiring-\(UUID().uuidString).sqlite", "AWS_REGION": "eu-west-3",
-                                             "AWS_ACCESS_KEY_ID": "AKIAWIRING", "AWS_SECRET_ACCESS_KEY": "wiring-secret"])
+        let environment = LambdaEnvironment([
+            "JOURNAL_URI": NSTemporaryDirectory() + "wiring-\(UUID().uuidString).sqlite", "AWS_REGION": "eu-west-3",
+            "AWS_ACCESS_KEY_ID": "AKIAWIRING", "AWS_SECRET_ACCESS_KEY": "wiring-secret",
+        ])
         let handler = try HelperHandler.make(environment: environment, logger: Logger(label: "test"))
         let provider = try #require(handler.lifecycle.provider as? SMSRedirectProvider)
         #expect(provider.attacher.region == "eu-west-3", "the process runs in us-east-1; the function's environment says eu-west-3")
-        #expect(throws: MissingEnvironmentVariable(name: "JOURNAL_URI")) { _ = try HelperHandler.make(environment: LambdaEnvironment(["AWS_REGION": "eu-west-3"]), logger: Logger(label: "test")) }
+        #expect(throws: MissingEnvironmentVariable(name: "JOURNAL_URI")) {
+            _ = try HelperHandler.make(environment: LambdaEnvironment(["AWS_REGION": "eu-west-3"]), logger: Logger(label: "test"))
+        }
     }
 
     @Test func theProcessEnvironmentListsEveryVariable() {

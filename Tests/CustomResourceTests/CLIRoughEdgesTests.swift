@@ -28,8 +28,12 @@ struct CLIRoughEdgesTests {
         let harness = try await HelperHarness.make()
         let target = try await harness.makeTarget()
         let journal = scratch.appendingPathComponent("journal.sqlite").path
-        let attach = try await CommandRunner.run(smsredirect, ["attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
-                                                              "--kms-key-arn", target.keyArn, "--layer-arn", target.layerArn, "--journal", journal])
+        let attach = try await CommandRunner.run(
+            smsredirect,
+            [
+                "attach", "--user-pool-id", target.poolId, "--sender-arn", target.function.functionArn,
+                "--kms-key-arn", target.keyArn, "--layer-arn", target.layerArn, "--journal", journal,
+            ])
         #expect(attach.status == 0, "\(attach.standardError)")
         try await harness.cognito.deleteUserPool(id: target.poolId)
 
@@ -59,10 +63,12 @@ struct CLIRoughEdgesTests {
         let path = directory.appendingPathComponent("journal.sqlite").path
         let database = try JournalDatabase(path: path)
         for status in [JournalEntry.Status.started, .succeeded] {
-            try database.append(JournalEntry(attachmentId: "pool|fn|d", requestId: "r1", action: .attach, status: status, poolId: "us-east-1_ReadOnly", region: "us-east-1"))
+            try database.append(
+                JournalEntry(attachmentId: "pool|fn|d", requestId: "r1", action: .attach, status: status, poolId: "us-east-1_ReadOnly", region: "us-east-1"))
         }
         let script = "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && exec \"$2\" journal list --journal \"$1/journal.sqlite\" --json"
-        let run = try await CommandRunner.run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh", directory.path, smsredirect])
+        let run = try await CommandRunner.run(
+            "/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh", directory.path, smsredirect])
         #expect(run.status == 0, "\(run.standardError)")
         let listed = try #require(try JSONValue(data: Data(run.standardOutput.utf8)).arrayValue)
         #expect(listed.map { $0["status"]?.stringValue } == ["started", "succeeded"])
@@ -72,8 +78,10 @@ struct CLIRoughEdgesTests {
         let path = scratch.appendingPathComponent("journal.sqlite").path
         let database = try JournalDatabase(path: path)
         for pool in ["us-east-1_Short", "ap-southeast-2_AVeryLongPoolIdentifierIndeed", "eu-west-1_Mid"] {
-            try database.append(JournalEntry(attachmentId: "\(pool)|fn|d", requestId: "r", action: .attach, status: .succeeded, poolId: pool, region: "us-east-1",
-                                             detail: "detail of \(pool)"))
+            try database.append(
+                JournalEntry(
+                    attachmentId: "\(pool)|fn|d", requestId: "r", action: .attach, status: .succeeded, poolId: pool, region: "us-east-1",
+                    detail: "detail of \(pool)"))
         }
         let run = try await CommandRunner.run(smsredirect, ["journal", "list", "--journal", path])
         #expect(run.status == 0, "\(run.standardError)")
@@ -103,18 +111,26 @@ struct CLIRoughEdgesTests {
     @Test func simulateOnAPoolWithoutAKeyIsARuntimeFailure() async throws {
         let harness = try await HelperHarness.make()
         let target = try await harness.makeTarget()
-        let run = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", target.poolId, "--bootstrap", try BuiltProducts.path("sender"),
-                                                           "--sns-topic-arn", "arn:aws:sns:us-east-1:123456789012:none"])
+        let run = try await CommandRunner.run(
+            smsredirect,
+            [
+                "simulate", "--user-pool-id", target.poolId, "--bootstrap", try BuiltProducts.path("sender"),
+                "--sns-topic-arn", "arn:aws:sns:us-east-1:123456789012:none",
+            ])
         Self.expectRuntimeFailure(run, saying: "has no LambdaConfig.KMSKeyID")
     }
 
-    @Test(arguments: [["demo"], ["simulate"], ["wait-code"], ["inbox", "create"], ["inbox", "delete"], ["inbox", "prune"], ["inbox", "purge"],
-                      ["attach"], ["detach"], ["journal", "list"], ["journal", "show"], ["journal", "diff"], ["decrypt"], ["invoke"], ["doctor"]])
+    @Test(arguments: [
+        ["demo"], ["simulate"], ["wait-code"], ["inbox", "create"], ["inbox", "delete"], ["inbox", "prune"], ["inbox", "purge"],
+        ["attach"], ["detach"], ["journal", "list"], ["journal", "show"], ["journal", "diff"], ["decrypt"], ["invoke"], ["doctor"],
+    ])
     func everyVerbsHelpHasAnExample(_ verb: [String]) async throws {
         let help = try await CommandRunner.run(smsredirect, verb + ["--help"])
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("Example"), "`smsredirect \(verb.joined(separator: " ")) --help` has no example")
-        #expect(help.standardOutput.contains("smsredirect \(verb.last!)") || help.standardOutput.contains("smsredirect \(verb.joined(separator: " "))") || verb == ["demo"],
-                "the example does not show the verb itself")
+        #expect(
+            help.standardOutput.contains("smsredirect \(verb.last!)") || help.standardOutput.contains("smsredirect \(verb.joined(separator: " "))")
+                || verb == ["demo"],
+            "the example does not show the verb itself")
     }
 }

@@ -15,12 +15,14 @@ struct HelperFaultTests {
     @Test func failingUpdateUserPoolRollsBackAndTheDeleteSucceeds() async throws {
         let harness = try await HelperHarness.make()
         let target = try await harness.makeTarget(fixture: "12-other-triggers")
-        let outage = FaultInjectingTransport(faults: Array(repeating: .status(500, body: #"{"__type":"InternalErrorException","message":"injected outage"}"#), count: 3),
-                                             matching: FaultInjectingTransport.operation("UpdateUserPool"))
+        let outage = FaultInjectingTransport(
+            faults: Array(repeating: .status(500, body: #"{"__type":"InternalErrorException","message":"injected outage"}"#), count: 3),
+            matching: FaultInjectingTransport.operation("UpdateUserPool"))
         let (bucket, key) = try RemoteJournalStore.parse(uri: harness.journalURI)
         let journal = RemoteJournalStore(bucket: bucket, key: key, storage: S3JournalStorage(s3: try S3Client(configuration: Moto.configuration())))
-        let attacher = Attacher(cognito: try CognitoIdentityProviderClient(configuration: Moto.configuration(transport: outage)),
-                                lambda: harness.lambda, journal: journal, region: "us-east-1", logger: Logger(label: "test"))
+        let attacher = Attacher(
+            cognito: try CognitoIdentityProviderClient(configuration: Moto.configuration(transport: outage)),
+            lambda: harness.lambda, journal: journal, region: "us-east-1", logger: Logger(label: "test"))
         let lifecycle = CustomResourceLifecycle(provider: SMSRedirectProvider(attacher: attacher))
 
         let create = try await harness.event(.create, properties: harness.properties(target))
@@ -63,7 +65,8 @@ struct HelperFaultTests {
         #expect(second == first, "the second delivery is answered too, with the first answer")
         let entries = try await harness.journalEntries()
         #expect(entries.filter { $0.requestId == create.requestId }.map(\.status) == [.started, .succeeded])
-        #expect(try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers == target.function.layers + [target.layerArn])
+        #expect(
+            try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers == target.function.layers + [target.layerArn])
     }
 
     /// Someone points the pool's CustomSMSSender at their own function between Create and
@@ -117,8 +120,9 @@ struct HelperFaultTests {
         properties["Colour"] = "blue"
         let bad = try await harness.event(.create, properties: properties)
         let longName = String(repeating: "s", count: 49)
-        let long = try await harness.event(.create, properties: harness.properties(target),
-                                           stackId: "arn:aws:cloudformation:us-east-1:\(Moto.accountId):stack/\(longName)/\(UUID().uuidString)")
+        let long = try await harness.event(
+            .create, properties: harness.properties(target),
+            stackId: "arn:aws:cloudformation:us-east-1:\(Moto.accountId):stack/\(longName)/\(UUID().uuidString)")
         try await harness.run([bad, long])
 
         let badResponse = try await harness.inbox.response(for: bad.requestId)
@@ -147,7 +151,8 @@ struct HelperFaultTests {
         // The same properties: same id, nothing changed.
         let same = try await harness.event(.update, properties: harness.properties(target), physicalId: firstId, old: harness.properties(target))
         // Another key: a new attachment under a new id; then CloudFormation deletes the old one.
-        let moved = try await harness.event(.update, properties: harness.properties(target, keyArn: secondKey.arn), physicalId: firstId, old: harness.properties(target))
+        let moved = try await harness.event(
+            .update, properties: harness.properties(target, keyArn: secondKey.arn), physicalId: firstId, old: harness.properties(target))
         try await harness.run([same, moved])
         #expect(try await harness.inbox.response(for: same.requestId)["PhysicalResourceId"]?.stringValue == firstId)
         let secondId = try #require(try await harness.inbox.response(for: moved.requestId)["PhysicalResourceId"]?.stringValue)
@@ -173,7 +178,8 @@ struct HelperFaultTests {
         let silent = try await MisbehavingServer(.neverRespond)
         defer { Task { try? await silent.shutdown() } }
         let create = try await harness.event(.create, properties: harness.properties(target))
-        try await harness.run([create], environment: ["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": silent.url, "WATCHDOG_MARGIN_MS": "3000"], timeout: .seconds(5))
+        try await harness.run(
+            [create], environment: ["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": silent.url, "WATCHDOG_MARGIN_MS": "3000"], timeout: .seconds(5))
         let response = try await harness.inbox.response(for: create.requestId)
         #expect(response["Status"]?.stringValue == "FAILED")
         #expect(response["Reason"]?.stringValue?.hasPrefix("timed out") == true)
@@ -194,7 +200,11 @@ struct HelperFaultTests {
                 return .text("", status: 504)
             }
             let headers = request.headers.filter { !["host", "content-length", "connection"].contains($0.name.lowercased()) }
-            guard let answer = try? await forward.send(HTTPRequest(method: HTTPMethod(rawValue: request.method), origin: moto, path: request.target, headers: headers, body: request.body), timeout: .seconds(10)) else {
+            guard
+                let answer = try? await forward.send(
+                    HTTPRequest(method: HTTPMethod(rawValue: request.method), origin: moto, path: request.target, headers: headers, body: request.body),
+                    timeout: .seconds(10))
+            else {
                 return .text("moto did not answer", status: 502)
             }
             return .init(status: answer.status, body: answer.body, contentType: answer.header("Content-Type") ?? "application/x-amz-json-1.1")
@@ -204,12 +214,15 @@ struct HelperFaultTests {
         let create = try await harness.event(.create, properties: harness.properties(target))
         // A budget of 16 s: the steps before the update (describes, the journal's start, the
         // layer) finish within it even on a loaded machine; then only the hang is left.
-        try await harness.run([create], environment: ["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": cognito.url, "WATCHDOG_MARGIN_MS": "4000"], timeout: .seconds(20))
+        try await harness.run(
+            [create], environment: ["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": cognito.url, "WATCHDOG_MARGIN_MS": "4000"], timeout: .seconds(20))
         let answer = try await harness.inbox.response(for: create.requestId)
         #expect(answer["Status"]?.stringValue == "FAILED" && answer["Reason"]?.stringValue?.hasPrefix("timed out") == true)
         let physicalId = try #require(answer["PhysicalResourceId"]?.stringValue)
         #expect(physicalId.hasPrefix(target.poolId + "|"), "the attachment's id, so the Delete can find what was begun: \(physicalId)")
-        #expect(try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers.contains(target.layerArn), "the layer went on before the hang")
+        #expect(
+            try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers.contains(target.layerArn),
+            "the layer went on before the hang")
         #expect(try await harness.journalEntries().map(\.status) == [.started])
 
         let delete = try await harness.event(.delete, properties: harness.properties(target), physicalId: physicalId)
@@ -242,7 +255,8 @@ struct HelperFaultTests {
     @Test func theResponsePUTIsRetriedThroughServerErrorsAndNotAfterARefusal() async throws {
         let harness = try await HelperHarness.make()
         let quick = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20))
-        let slowDown = FaultInjectingTransport.Fault.status(503, body: "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>")
+        let slowDown = FaultInjectingTransport.Fault.status(
+            503, body: "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>")
 
         let create = try await harness.event(.create, properties: [:])
         let answer = CustomResourceResponse(status: .success, physicalResourceId: "us-east-1_pool|sender|digest", event: create, data: ["ReplacedSender": ""])
@@ -255,7 +269,8 @@ struct HelperFaultTests {
         let delete = try await harness.event(.delete, properties: [:])
         let refusing = FaultInjectingTransport(faults: [.status(403, body: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>")])
         let failure = await #expect(throws: HTTPResponseSender.DeliveryFailed.self) {
-            try await HTTPResponseSender(transport: refusing, retry: quick).send(CustomResourceResponse(status: .success, physicalResourceId: "x", event: delete), to: delete.responseURL)
+            try await HTTPResponseSender(transport: refusing, retry: quick).send(
+                CustomResourceResponse(status: .success, physicalResourceId: "x", event: delete), to: delete.responseURL)
         }
         #expect(refusing.attempts == 1, "a refusal is final: retrying an expired URL only delays the stack")
         let text = failure.map { "\($0)" } ?? ""
@@ -266,11 +281,13 @@ struct HelperFaultTests {
 
 @Suite(.tags(.unit))
 struct ResponseShapeTests {
-    static let event = CustomResourceEvent(requestType: .create, responseURL: "https://example.com/r?X-Amz-Signature=secret", stackId: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
-                                           requestId: "r1", resourceType: "Custom::SMSRedirectAttachment", logicalResourceId: "Attachment", resourceProperties: [:])
+    static let event = CustomResourceEvent(
+        requestType: .create, responseURL: "https://example.com/r?X-Amz-Signature=secret", stackId: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+        requestId: "r1", resourceType: "Custom::SMSRedirectAttachment", logicalResourceId: "Attachment", resourceProperties: [:])
 
     @Test func bodyStaysWithinTheLimitWithTheReasonCut() throws {
-        let response = CustomResourceResponse(status: .failed, reason: String(repeating: "é long reason ", count: 800), physicalResourceId: "p", event: Self.event)
+        let response = CustomResourceResponse(
+            status: .failed, reason: String(repeating: "é long reason ", count: 800), physicalResourceId: "p", event: Self.event)
         let body = response.body()
         #expect(body.count <= 4096)
         let parsed = try JSONValue(data: body)

@@ -31,12 +31,16 @@ struct HelperRoundTripTests {
             #expect(physicalId.utf8.count <= 1024)
             #expect(response["Data"]["LayerVersionArn"]?.stringValue == target.layerArn)
             // Only the pool that had its own sender hears that it is replaced.
-            #expect(response["Data"]["ReplacedSender"]?.stringValue == target.original["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue, "\(fixture)")
+            #expect(
+                response["Data"]["ReplacedSender"]?.stringValue == target.original["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue, "\(fixture)")
 
             let attached = try await harness.cognito.describeUserPool(id: target.poolId)
             #expect(attached["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn, "\(fixture)")
             #expect(attached["LambdaConfig"]["KMSKeyID"]?.stringValue == target.keyArn)
-            #expect(try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers == target.function.layers + [target.layerArn])
+            #expect(
+                try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers == target.function.layers + [
+                    target.layerArn
+                ])
             deletes.append(try await harness.event(.delete, properties: harness.properties(target), physicalId: physicalId))
         }
 
@@ -56,12 +60,14 @@ struct HelperRoundTripTests {
         #expect(entries.filter { $0.action == .detach && $0.status == .succeeded }.count == targets.count)
         for (fixture, target) in targets {
             let attach = try #require(entries.last { $0.poolId == target.poolId && $0.action == .attach && $0.status == .succeeded })
-            let attachCheck = AllowlistCheck.check(request: try #require(attach.appliedRequest), described: target.original, changedOnPurpose: AllowlistCheck.restoredLambdaConfig)
+            let attachCheck = AllowlistCheck.check(
+                request: try #require(attach.appliedRequest), described: target.original, changedOnPurpose: AllowlistCheck.restoredLambdaConfig)
             #expect(attachCheck.isClean, "\(fixture) attach: \(attachCheck)")
             #expect(attach.originalPool == target.original, "\(fixture): the journal must hold the pool as it was before")
             #expect(attach.originalLayers == target.function.layers)
             let detach = try #require(entries.last { $0.poolId == target.poolId && $0.action == .detach && $0.status == .succeeded })
-            let restoreCheck = AllowlistCheck.check(request: try #require(detach.appliedRequest), described: target.original, changedOnPurpose: AllowlistCheck.restoredLambdaConfig)
+            let restoreCheck = AllowlistCheck.check(
+                request: try #require(detach.appliedRequest), described: target.original, changedOnPurpose: AllowlistCheck.restoredLambdaConfig)
             #expect(restoreCheck.isClean, "\(fixture) restore: \(restoreCheck)")
         }
     }

@@ -136,15 +136,22 @@ actor InMemorySenderFunctions: SenderFunctionService {
 
     func getFunctionConfiguration(functionName: String) async throws -> LambdaClient.FunctionConfiguration {
         guard let current = layers[functionName] else {
-            throw AWSError(service: "Lambda", operation: "GetFunctionConfiguration", statusCode: 404, code: "ResourceNotFoundException", message: "Function not found", endpoint: "in-memory")
+            throw AWSError(
+                service: "Lambda", operation: "GetFunctionConfiguration", statusCode: 404, code: "ResourceNotFoundException", message: "Function not found",
+                endpoint: "in-memory")
         }
         let name = String(functionName.split(separator: ":").last ?? "")
-        return LambdaClient.FunctionConfiguration(functionName: name, functionArn: functionName, layers: current, environment: [:], runtime: "provided.al2023",
-                                                  revisionId: nil, document: [:])
+        return LambdaClient.FunctionConfiguration(
+            functionName: name, functionArn: functionName, layers: current, environment: [:], runtime: "provided.al2023",
+            revisionId: nil, document: [:])
     }
 
     func setLayers(_ layers: [String], functionName: String) async throws {
-        guard self.layers[functionName] != nil else { throw AWSError(service: "Lambda", operation: "UpdateFunctionConfiguration", statusCode: 404, code: "ResourceNotFoundException", message: "", endpoint: "in-memory") }
+        guard self.layers[functionName] != nil else {
+            throw AWSError(
+                service: "Lambda", operation: "UpdateFunctionConfiguration", statusCode: 404, code: "ResourceNotFoundException", message: "",
+                endpoint: "in-memory")
+        }
         self.layers[functionName] = layers
     }
 

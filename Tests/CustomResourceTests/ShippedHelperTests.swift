@@ -18,8 +18,10 @@ struct ShippedHelperTests {
         let harness = try await HelperHarness.make(stackName: "shipped-helper")
         // A pool that sends SMS through a role: the helper resends its SmsConfiguration.
         let target = try await harness.makeTarget(fixture: "02-phone-username-sms-mfa-on")
-        let environment = ["AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName(), "AWS_ACCESS_KEY_ID": ShippedLambda.helper.accessKeyId,
-                           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "shipped-helper-session"]
+        let environment = [
+            "AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName(), "AWS_ACCESS_KEY_ID": ShippedLambda.helper.accessKeyId,
+            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "shipped-helper-session",
+        ]
         let log = TestLogs.path("\(sandbox.root.lastPathComponent).log")
         defer { if !TestLogs.isKept(log) { try? FileManager.default.removeItem(atPath: log) } }
         func output() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
@@ -33,7 +35,8 @@ struct ShippedHelperTests {
         let attached = try await harness.cognito.describeUserPool(id: target.poolId)
         #expect(attached["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == target.function.functionArn)
         #expect(attached["LambdaConfig"]["KMSKeyID"]?.stringValue == target.keyArn)
-        #expect(try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers == target.function.layers + [target.layerArn])
+        #expect(
+            try await harness.lambda.getFunctionConfiguration(functionName: target.function.functionArn).layers == target.function.layers + [target.layerArn])
 
         let delete = try await harness.event(.delete, properties: harness.properties(target), physicalId: physicalId)
         let deleted = try await harness.run([delete], environment: environment, log: log, sandbox: sandbox)

@@ -49,8 +49,10 @@ struct StackUpdateTests {
 
     /// The key, topic, inbox, layer and sender the template would create, the sender created from
     /// the template's own properties. `pool` makes (or names) the pool from the resolved template.
-    func makeStack(template name: String, parameters: [String: String] = [:],
-                   pool: (inout IAMContract.Stack) async throws -> Void = { _ in }) async throws -> Stack {
+    func makeStack(
+        template name: String, parameters: [String: String] = [:],
+        pool: (inout IAMContract.Stack) async throws -> Void = { _ in }
+    ) async throws -> Stack {
         let harness = try await HelperHarness.make(stackName: "stack-update")
         let key = try await kms.createKey(description: "stack update \(name)")
         let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
@@ -63,8 +65,10 @@ struct StackUpdateTests {
         var bindings = IAMContract.Stack(
             name: Moto.uniqueName("stack-update"), place: .init(account: Moto.accountId),
             parameters: parameters.merging(["EmailAddress": "codes@example.com"]) { a, _ in a },
-            refs: ["CodeKey": key.keyId, "Topic": topic, "CodeInbox": queue, "EncryptionSdkLayer": layer.layerVersionArn,
-                   "JournalBucket": harness.bucket, "HelperFunction": "sms-redirect-helper"],
+            refs: [
+                "CodeKey": key.keyId, "Topic": topic, "CodeInbox": queue, "EncryptionSdkLayer": layer.layerVersionArn,
+                "JournalBucket": harness.bucket, "HelperFunction": "sms-redirect-helper",
+            ],
             attributes: ["CodeKey.Arn": key.arn, "CodeInbox.Arn": queueArn])
 
         // CreateFunction as the template declares the sender (moto needs its role to exist first).
@@ -76,8 +80,9 @@ struct StackUpdateTests {
         bindings.attributes["SenderRole.Arn"] = try #require(function.document["Role"]?.stringValue)
 
         try await pool(&bindings)
-        return Stack(harness: harness, bindings: bindings, keyArn: key.arn, queueUrl: queue, layerArn: layer.layerVersionArn,
-                     senderArn: function.functionArn, templateFile: templateFile)
+        return Stack(
+            harness: harness, bindings: bindings, keyArn: key.arn, queueUrl: queue, layerArn: layer.layerVersionArn,
+            senderArn: function.functionArn, templateFile: templateFile)
     }
 
     /// The template with `edit` applied, as an upgraded copy a user deploys (its own file: cfn/ is read by other tests meanwhile).
@@ -116,15 +121,18 @@ struct StackUpdateTests {
         let code = "update-\(UUID().uuidString.prefix(10))"
         let phone = "+1555555\(String(format: "%04d", Int.random(in: 0...9999)))"
         let address = "updated-\(UUID().uuidString.prefix(6).lowercased())@example.com"
-        let event = try await CognitoSimulator(kmsKeyArn: keyArn, kms: kms).event(triggerSource: TriggerSource(channel, .authentication), code: code, userPoolId: poolId,
-                                                                                userName: "updated", phoneNumber: channel == .sms ? phone : nil,
-                                                                                email: channel == .email ? address : nil, region: "us-east-1")
+        let event = try await CognitoSimulator(kmsKeyArn: keyArn, kms: kms).event(
+            triggerSource: TriggerSource(channel, .authentication), code: code, userPoolId: poolId,
+            userName: "updated", phoneNumber: channel == .sms ? phone : nil,
+            email: channel == .email ? address : nil, region: "us-east-1")
         SecretLedger.record(.code, code)
         SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
         var environment = function.environment
         environment.merge(["AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName(), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]) { $1 }
-        let report = try await LocalInvoker(sandbox.invoker(environment: environment, functionName: function.functionName, timeout: .seconds(60), output: .standardError))
-            .invoke(event: try event.jsonValue.data())
+        let report = try await LocalInvoker(
+            sandbox.invoker(environment: environment, functionName: function.functionName, timeout: .seconds(60), output: .standardError)
+        )
+        .invoke(event: try event.jsonValue.data())
         guard case .response = report.outcome else { return .failure(DeliveryFailure(description: "\(report.outcome)")) }
         let filter: CodeInbox.Filter = channel == .sms ? .init(phoneNumber: phone) : .init(email: address)
         let record = try await CodeInbox(sqs: sqs, queueUrl: stack.queueUrl).waitForCode(matching: filter, timeout: .seconds(20))
@@ -161,9 +169,10 @@ struct StackUpdateTests {
         }
         defer { try? FileManager.default.removeItem(atPath: upgraded) }
         let sender = try #require(try stack.resolved(upgraded)["SenderFunction"])
-        _ = try await harness.lambda.client.restJSON("UpdateFunctionConfiguration", method: .PUT,
-                                                     path: "/2015-03-31/functions/\(AWSURIEncoding.encode(stack.senderArn))/configuration",
-                                                     body: CloudFormationCalls.updateFunctionConfiguration(sender))
+        _ = try await harness.lambda.client.restJSON(
+            "UpdateFunctionConfiguration", method: .PUT,
+            path: "/2015-03-31/functions/\(AWSURIEncoding.encode(stack.senderArn))/configuration",
+            body: CloudFormationCalls.updateFunctionConfiguration(sender))
         let updated = try await harness.lambda.getFunctionConfiguration(functionName: stack.senderArn)
         #expect(updated.document["MemorySize"]?.intValue == 512, "CloudFormation's update did not take effect")
         #expect(updated.layers.isEmpty, "moto kept the layer through an update that declares none: this test would show nothing")
@@ -178,8 +187,9 @@ struct StackUpdateTests {
         #expect(newProperties != properties)
         let update = try await harness.event(.update, properties: newProperties, physicalId: physicalId, old: properties)
         try await harness.run([update])
-        #expect(try await response(stack, update)["PhysicalResourceId"]?.stringValue == physicalId,
-                "a new id would make CloudFormation send a Delete for the old one, which would take the redirect off")
+        #expect(
+            try await response(stack, update)["PhysicalResourceId"]?.stringValue == physicalId,
+            "a new id would make CloudFormation send a Delete for the old one, which would take the redirect off")
         #expect(try await harness.lambda.getFunctionConfiguration(functionName: stack.senderArn).layers == [stack.layerArn])
         switch try await deliverACode(stack, poolId: poolId) {
         case let .success(code): #expect(code.hasPrefix("update-"))
@@ -204,8 +214,10 @@ struct StackUpdateTests {
         var poolId = "", original: JSONValue = nil
         let stack = try await makeStack(template: "existing-user-pool", parameters: ["UserPoolId": "pending", "SMSRoleArn": ""]) { bindings in
             // The pool's own email sender uses the stack's key, as Cognito's one KMSKeyID demands of both senders.
-            let created = try await cognito.createUserPool(try PoolFixtures.createRequest("14-custom-email-sender-sharing-the-key",
-                                                                                           kmsKeyArn: try #require(bindings.attributes["CodeKey.Arn"])))
+            let created = try await cognito.createUserPool(
+                try PoolFixtures.createRequest(
+                    "14-custom-email-sender-sharing-the-key",
+                    kmsKeyArn: try #require(bindings.attributes["CodeKey.Arn"])))
             poolId = try #require(created["Id"]?.stringValue)
             original = try await cognito.describeUserPool(id: poolId)
             bindings.parameters["UserPoolId"] = poolId
@@ -235,8 +247,12 @@ struct StackUpdateTests {
         _ = try await response(stack, cleanUpOff)
         let redirected = try await cognito.describeUserPool(id: poolId)
         #expect(redirected["LambdaConfig"]["CustomEmailSender"] == ["LambdaArn": .string(stack.senderArn), "LambdaVersion": "V1_0"])
-        if case let .failure(failure) = try await deliverACode(stack, poolId: poolId, channel: .email) { Issue.record("an email code with RedirectEmail on: \(failure)") }
-        if case let .failure(failure) = try await deliverACode(stack, poolId: poolId, channel: .sms) { Issue.record("an SMS code with RedirectEmail on: \(failure)") }
+        if case let .failure(failure) = try await deliverACode(stack, poolId: poolId, channel: .email) {
+            Issue.record("an email code with RedirectEmail on: \(failure)")
+        }
+        if case let .failure(failure) = try await deliverACode(stack, poolId: poolId, channel: .sms) {
+            Issue.record("an SMS code with RedirectEmail on: \(failure)")
+        }
 
         // Off again: the pool's own email sender is back, SMS codes still arrive.
         let turnOff = try await harness.event(.update, properties: off, physicalId: onId, old: on)
@@ -246,12 +262,15 @@ struct StackUpdateTests {
         try await harness.run([cleanUpOn])
         _ = try await response(stack, cleanUpOn)
         #expect(try await cognito.describeUserPool(id: poolId)["LambdaConfig"]["CustomEmailSender"] == ownEmailSender)
-        if case let .failure(failure) = try await deliverACode(stack, poolId: poolId, channel: .sms) { Issue.record("an SMS code with RedirectEmail off: \(failure)") }
+        if case let .failure(failure) = try await deliverACode(stack, poolId: poolId, channel: .sms) {
+            Issue.record("an SMS code with RedirectEmail off: \(failure)")
+        }
 
         let delete = try await harness.event(.delete, properties: off, physicalId: offId)
         try await harness.run([delete])
         _ = try await response(stack, delete)
-        #expect(PoolFixtures.comparable(try await cognito.describeUserPool(id: poolId)) == PoolFixtures.comparable(original), "the pool was not restored exactly")
+        #expect(
+            PoolFixtures.comparable(try await cognito.describeUserPool(id: poolId)) == PoolFixtures.comparable(original), "the pool was not restored exactly")
     }
 
     /// The new-pool template declares the pool's LambdaConfig, so CloudFormation's UpdateUserPool for
@@ -260,9 +279,13 @@ struct StackUpdateTests {
     @Test func aPoolUpdateKeepsTheTriggerTheTemplateDeclares() async throws {
         let stack = try await makeStack(template: "new-user-pool") { bindings in
             bindings.attributes["UserPoolSMSRole.Arn"] = "arn:aws:iam::\(Moto.accountId):role/\(bindings.name)-sms"
-            let declared = try #require(try IAMContract.policies(templateFile: BuiltProducts.packageRoot.appendingPathComponent("cfn/new-user-pool.json").path,
-                                                                  stack: bindings).resources["UserPool"])
-            let created = try await CognitoIdentityProviderClient(configuration: Moto.configuration()).createUserPool(CloudFormationCalls.createUserPool(declared))
+            let declared = try #require(
+                try IAMContract.policies(
+                    templateFile: BuiltProducts.packageRoot.appendingPathComponent("cfn/new-user-pool.json").path,
+                    stack: bindings
+                ).resources["UserPool"])
+            let created = try await CognitoIdentityProviderClient(configuration: Moto.configuration()).createUserPool(
+                CloudFormationCalls.createUserPool(declared))
             bindings.refs["UserPool"] = try #require(created["Id"]?.stringValue)
         }
         let poolId = try #require(stack.bindings.refs["UserPool"])
@@ -296,7 +319,8 @@ struct StackUpdateTests {
         var undeclared = declared
         undeclared["LambdaConfig"] = nil
         try await harness.cognito.updateUserPool(CloudFormationCalls.updateUserPool(id: poolId, undeclared))
-        #expect(try await harness.cognito.describeUserPool(id: poolId)["LambdaConfig"]["CustomSMSSender"] == nil,
-                "moto kept a trigger the update did not send: the check above would show nothing")
+        #expect(
+            try await harness.cognito.describeUserPool(id: poolId)["LambdaConfig"]["CustomSMSSender"] == nil,
+            "moto kept a trigger the update did not send: the check above would show nothing")
     }
 }

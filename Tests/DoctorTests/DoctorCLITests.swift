@@ -28,7 +28,9 @@ struct DoctorCLITests {
 
         let text = try await CommandRunner.run(smsredirect, arguments + ["--flow", "sms-sign-up"])
         #expect(text.status == 1)
-        #expect(text.standardOutput.contains("✗ sender.invoke-permission") && text.standardOutput.contains("fix: aws lambda add-permission"), "\(text.standardOutput)")
+        #expect(
+            text.standardOutput.contains("✗ sender.invoke-permission") && text.standardOutput.contains("fix: aws lambda add-permission"),
+            "\(text.standardOutput)")
         #expect(!text.standardOutput.contains("flow.sms-mfa"), "--flow narrows the flows checked")
     }
 
@@ -50,8 +52,9 @@ struct DoctorCLITests {
         let cloudFormation = try CloudFormationClient(configuration: setup.aws)
         _ = try await cloudFormation.createStack(name: name, templateBody: template.jsonString, parameters: ["RedirectEmail": "true"])
         // The stack's journal is s3://BUCKET/journal/STACK.sqlite: the local one's bytes, put there.
-        try await S3Client(configuration: setup.aws).putObject(bucket: stack.bucket, key: "journal/\(name).sqlite",
-                                                             body: try Data(contentsOf: URL(fileURLWithPath: setup.journalPath)))
+        try await S3Client(configuration: setup.aws).putObject(
+            bucket: stack.bucket, key: "journal/\(name).sqlite",
+            body: try Data(contentsOf: URL(fileURLWithPath: setup.journalPath)))
         let smsredirect = try BuiltProducts.path("smsredirect")
         let result = try await CommandRunner.run(smsredirect, ["doctor", "--stack", name])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")

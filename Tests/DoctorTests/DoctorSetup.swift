@@ -24,13 +24,16 @@ struct DoctorSetup {
         let journalPath = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-journal-\(UUID().uuidString).sqlite").path
         let journal = LocalJournalStore(path: journalPath)
         let cognito = try CognitoIdentityProviderClient(configuration: aws), lambda = try LambdaClient(configuration: aws)
-        let attacher = Attacher(cognito: cognito, lambda: lambda, journal: journal, region: aws.region, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        var spec = AttachmentSpec(userPoolId: stack.poolId, senderFunctionArn: stack.sender.functionArn, kmsKeyArn: stack.keyArn, layer: .existing(arn: stack.layerVersionArn))
+        let attacher = Attacher(
+            cognito: cognito, lambda: lambda, journal: journal, region: aws.region, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        var spec = AttachmentSpec(
+            userPoolId: stack.poolId, senderFunctionArn: stack.sender.functionArn, kmsKeyArn: stack.keyArn, layer: .existing(arn: stack.layerVersionArn))
         spec.redirectEmail = redirectEmail
         _ = try await attacher.attach(spec, context: ChangeContext(requestId: UUID().uuidString))
-        return DoctorSetup(aws: aws, stack: stack, journalPath: journalPath, journal: journal, cognito: cognito, lambda: lambda,
-                           kms: try KMSClient(configuration: aws), sns: try SNSClient(configuration: aws), sqs: try SQSClient(configuration: aws),
-                           iam: try IAMClient(configuration: aws))
+        return DoctorSetup(
+            aws: aws, stack: stack, journalPath: journalPath, journal: journal, cognito: cognito, lambda: lambda,
+            kms: try KMSClient(configuration: aws), sns: try SNSClient(configuration: aws), sqs: try SQSClient(configuration: aws),
+            iam: try IAMClient(configuration: aws))
     }
 
     /// Doctor's report of the setup as it is now.

@@ -36,9 +36,9 @@ struct DoctorTests {
     /// fails too whenever the break is a change to the pool).
     enum Breakage: String, CaseIterable, CustomTestStringConvertible {
         case smsTriggerReplaced, emailTriggerRemoved, senderKeyDiffers, topicMissingFromEnvironment, layerRemoved, invokePermissionRemoved,
-             invokePermissionForAnotherPool, publishNotAllowed, keyDisabled, cognitoMayNotEncrypt, senderMayNotDecrypt, decryptLeftToIAMButNotGranted,
-             inboxUnsubscribed, queuePolicyForAnotherTopic, phoneNotAutoVerified, mfaOff, recoveryByEmailOnly, noRecoverySetting, failureRecorded,
-             journalWithoutTheAttach, journalMissing, poolChangedSinceAttach
+            invokePermissionForAnotherPool, publishNotAllowed, keyDisabled, cognitoMayNotEncrypt, senderMayNotDecrypt, decryptLeftToIAMButNotGranted,
+            inboxUnsubscribed, queuePolicyForAnotherTopic, phoneNotAutoVerified, mfaOff, recoveryByEmailOnly, noRecoverySetting, failureRecorded,
+            journalWithoutTheAttach, journalMissing, poolChangedSinceAttach
 
         var testDescription: String { rawValue }
 
@@ -76,9 +76,11 @@ struct DoctorTests {
             case .emailTriggerRemoved:
                 try await setup.updatePool { $0["LambdaConfig"]["CustomEmailSender"] = nil }
             case .senderKeyDiffers:
-                let other = try await setup.kms.createKey(policy: DemoStack.keyPolicy(account: "123456789012", poolArn: stack.poolArn, senderRole: stack.roleArn).jsonString)
-                _ = try await setup.lambda.updateFunctionConfiguration(functionName: stack.sender.functionName,
-                                                                       environment: ["KMS_KEY_ARN": other.arn, "SNS_TOPIC_ARN": stack.topicArn])
+                let other = try await setup.kms.createKey(
+                    policy: DemoStack.keyPolicy(account: "123456789012", poolArn: stack.poolArn, senderRole: stack.roleArn).jsonString)
+                _ = try await setup.lambda.updateFunctionConfiguration(
+                    functionName: stack.sender.functionName,
+                    environment: ["KMS_KEY_ARN": other.arn, "SNS_TOPIC_ARN": stack.topicArn])
             case .topicMissingFromEnvironment:
                 _ = try await setup.lambda.updateFunctionConfiguration(functionName: stack.sender.functionName, environment: ["KMS_KEY_ARN": stack.keyArn])
             case .layerRemoved:
@@ -87,12 +89,15 @@ struct DoctorTests {
                 try await setup.lambda.removePermission(functionName: stack.sender.functionName, statementId: DemoStack.invokeStatementId)
             case .invokePermissionForAnotherPool:
                 try await setup.lambda.removePermission(functionName: stack.sender.functionName, statementId: DemoStack.invokeStatementId)
-                try await setup.lambda.addPermission(functionName: stack.sender.functionName, statementId: "AnotherPool", principal: "cognito-idp.amazonaws.com",
-                                                     sourceArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Another")
+                try await setup.lambda.addPermission(
+                    functionName: stack.sender.functionName, statementId: "AnotherPool", principal: "cognito-idp.amazonaws.com",
+                    sourceArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Another")
             case .publishNotAllowed:
-                try await setup.iam.putRolePolicy(roleName: stack.roleName, name: "PublishCodes", document: [
-                    "Version": "2012-10-17", "Statement": [["Effect": "Allow", "Action": "sqs:SendMessage", "Resource": .string(stack.failuresArn)]],
-                ])
+                try await setup.iam.putRolePolicy(
+                    roleName: stack.roleName, name: "PublishCodes",
+                    document: [
+                        "Version": "2012-10-17", "Statement": [["Effect": "Allow", "Action": "sqs:SendMessage", "Resource": .string(stack.failuresArn)]],
+                    ])
             case .keyDisabled:
                 // By key id: moto's DisableKey looks the key up by id only (KMS takes an ARN too).
                 try await setup.kms.disableKey(keyId: try #require(stack.keyArn.split(separator: "/").last.map(String.init)))
@@ -179,11 +184,12 @@ struct DoctorTests {
 struct DoctorPureCheckTests {
     @Test(.tags(.unit)) func aPendingEmailSubscriptionSaysWhatToDo() {
         let topic = "arn:aws:sns:us-east-1:123456789012:codes"
-        var facts = DoctorFacts(userPoolId: "us-east-1_Pool", pool: .success([:]), mfa: .success([:]),
-                                sender: .failure(DoctorReadFailure(operation: "lambda:GetFunctionConfiguration", error: DoctorTestError())),
-                                senderPolicy: .success(nil), topicArn: topic,
-                                subscriptions: .success([.init(subscriptionArn: "PendingConfirmation", transport: "email", endpoint: "dev@example.com")]),
-                                redirectEmail: (false, "test"), flows: [])
+        var facts = DoctorFacts(
+            userPoolId: "us-east-1_Pool", pool: .success([:]), mfa: .success([:]),
+            sender: .failure(DoctorReadFailure(operation: "lambda:GetFunctionConfiguration", error: DoctorTestError())),
+            senderPolicy: .success(nil), topicArn: topic,
+            subscriptions: .success([.init(subscriptionArn: "PendingConfirmation", transport: "email", endpoint: "dev@example.com")]),
+            redirectEmail: (false, "test"), flows: [])
         let pending = DoctorChecks.emailSubscription(facts)
         #expect(pending.status == .fail)
         #expect(pending.summary.contains("pending confirmation"))

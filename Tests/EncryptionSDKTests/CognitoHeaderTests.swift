@@ -19,11 +19,13 @@ struct CognitoHeaderTests {
         return try CodeMessage.decodeInput(text)
     }
 
-    @Test("header fields match expected-headers.json", arguments: [
-        "yorlin2s-custom-email-sender-signup.event.json",
-        "aws-sdk-rust-1250.code-prefix.json",
-        "localstack-9348.emulated.code.json",
-    ])
+    @Test(
+        "header fields match expected-headers.json",
+        arguments: [
+            "yorlin2s-custom-email-sender-signup.event.json",
+            "aws-sdk-rust-1250.code-prefix.json",
+            "localstack-9348.emulated.code.json",
+        ])
     func headerMatches(file: String) throws {
         let exp = try #require(Self.expected[file])
         let bytes = try Self.message(file)
@@ -48,21 +50,26 @@ struct CognitoHeaderTests {
         #expect(h.headerIV.map(hexString) == exp["header_iv_hex"]?.stringValue)
         #expect(h.suiteData.map(hexString) == exp["suite_data_commitment_hex"]?.stringValue)
         // The signature key in the context is a valid compressed point on the suite's curve.
-        _ = try MessageSignature.VerificationKey(algorithm: .ecdsaP384,
-                                                 base64: h.encryptionContext["aws-crypto-public-key"]!)
+        _ = try MessageSignature.VerificationKey(
+            algorithm: .ecdsaP384,
+            base64: h.encryptionContext["aws-crypto-public-key"]!)
     }
 
-    @Test("CLI --show-header --json prints the expected header", arguments: [
-        "yorlin2s-custom-email-sender-signup.event.json",
-        "aws-sdk-rust-1250.code-prefix.json",
-        "localstack-9348.emulated.code.json",
-    ])
+    @Test(
+        "CLI --show-header --json prints the expected header",
+        arguments: [
+            "yorlin2s-custom-email-sender-signup.event.json",
+            "aws-sdk-rust-1250.code-prefix.json",
+            "localstack-9348.emulated.code.json",
+        ])
     func cliJSON(file: String) throws {
         let exp = try #require(Self.expected[file])
         let out = try CodeMessage.renderHeader(of: try Self.message(file), json: true)
         let got = try JSONValue(data: Data(out.utf8))
-        for key in ["message_format_version", "algorithm_suite_id", "message_id_hex", "content_type",
-                    "frame_length", "header_body_len", "header_len_incl_auth", "header_auth_tag_hex"] {
+        for key in [
+            "message_format_version", "algorithm_suite_id", "message_id_hex", "content_type",
+            "frame_length", "header_body_len", "header_len_incl_auth", "header_auth_tag_hex",
+        ] {
             #expect(got[key] != nil && got[key] == exp[key], "field \(key)")
         }
         let gotContext = got["encryption_context"]?.stringObjectValue

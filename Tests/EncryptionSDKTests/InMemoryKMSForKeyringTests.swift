@@ -37,7 +37,9 @@ actor InMemoryKMSForKeyringTests: KMSKeyringClient {
         return (plain, arn)
     }
 
-    func generateDataKey(keyId: String, numberOfBytes: Int, encryptionContext: [String: String]) async throws -> (plaintext: Data, ciphertextBlob: Data, keyId: String) {
+    func generateDataKey(keyId: String, numberOfBytes: Int, encryptionContext: [String: String]) async throws -> (
+        plaintext: Data, ciphertextBlob: Data, keyId: String
+    ) {
         calls.append(Call(op: "GenerateDataKey", keyId: keyId, encryptionContext: encryptionContext))
         let plain = SymmetricKey(size: .init(bitCount: numberOfBytes * 8)).withUnsafeBytes { Data($0) }
         return (plain, try seal(plain, arn: keyId, context: encryptionContext), keyId)

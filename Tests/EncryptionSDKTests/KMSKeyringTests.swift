@@ -19,8 +19,9 @@ struct KMSKeyringTests {
         let kms = kms()
         let keyring = try AWSKMSKeyring(keyId: Self.arnA, client: kms)
         let sdk = EncryptionSDKClient(commitmentPolicy: .forbidEncryptAllowDecrypt)
-        let message = try await sdk.encrypt(Data("482913".utf8), keyring: keyring, encryptionContext: Self.cognitoContext,
-                                            suite: .aes256GcmIv12Tag16HkdfSha384EcdsaP384, frameLength: 4096)
+        let message = try await sdk.encrypt(
+            Data("482913".utf8), keyring: keyring, encryptionContext: Self.cognitoContext,
+            suite: .aes256GcmIv12Tag16HkdfSha384EcdsaP384, frameLength: 4096)
         // The shape Cognito sends: v1, 0x0378, one aws-kms EDK naming the key ARN, framed 4096,
         // context {aws-crypto-public-key, userpool-id}; base64 starts with "AYADe".
         #expect(message.base64EncodedString().hasPrefix("AYADe"))
@@ -70,7 +71,9 @@ struct KMSKeyringTests {
             func decrypt(keyId: String, ciphertextBlob: Data, encryptionContext: [String: String]) async throws -> (plaintext: Data, keyId: String) {
                 (Data(repeating: 1, count: 32), KMSKeyringTests.arnB)
             }
-            func generateDataKey(keyId: String, numberOfBytes: Int, encryptionContext: [String: String]) async throws -> (plaintext: Data, ciphertextBlob: Data, keyId: String) {
+            func generateDataKey(keyId: String, numberOfBytes: Int, encryptionContext: [String: String]) async throws -> (
+                plaintext: Data, ciphertextBlob: Data, keyId: String
+            ) {
                 (Data(repeating: 1, count: numberOfBytes), Data([1, 2, 3]), keyId)
             }
             func encrypt(keyId: String, plaintext: Data, encryptionContext: [String: String]) async throws -> (ciphertextBlob: Data, keyId: String) {

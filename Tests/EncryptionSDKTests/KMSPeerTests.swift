@@ -24,8 +24,10 @@ struct KMSPeerTests {
         var swiftMessages: [(AlgorithmSuite, Data, Data)] = []
         for suite in Self.suites {
             let plaintext = Data("code-\(suite.id)".utf8)
-            jobs.append(.init(op: "encrypt", key_kind: "kms", key_file: key.arn, suite: String(format: "0x%04x", suite.id), encryption_context: contextJSON,
-                              data: plaintext.base64EncodedString()))
+            jobs.append(
+                .init(
+                    op: "encrypt", key_kind: "kms", key_file: key.arn, suite: String(format: "0x%04x", suite.id), encryption_context: contextJSON,
+                    data: plaintext.base64EncodedString()))
             let policy: CommitmentPolicy = suite.isCommitting ? .requireEncryptRequireDecrypt : .forbidEncryptAllowDecrypt
             let message = try await EncryptionSDKClient(commitmentPolicy: policy).encrypt(plaintext, keyring: keyring, encryptionContext: context, suite: suite)
             swiftMessages.append((suite, plaintext, message))
@@ -36,7 +38,9 @@ struct KMSPeerTests {
             let encrypted = results[2 * index], decrypted = results[2 * index + 1]
             let plaintext = swiftMessages[index].1
             #expect(encrypted.ok, "Python encrypt \(suite.id): \(encrypted.error ?? "")")
-            #expect(decrypted.ok && decrypted.data.flatMap { Data(base64Encoded: $0) } == plaintext, "Python decrypt of Swift's \(suite.id): \(decrypted.error ?? "")")
+            #expect(
+                decrypted.ok && decrypted.data.flatMap { Data(base64Encoded: $0) } == plaintext,
+                "Python decrypt of Swift's \(suite.id): \(decrypted.error ?? "")")
             if let message = encrypted.data.flatMap({ Data(base64Encoded: $0) }) {
                 let result = try await EncryptionSDKClient().decrypt(message, keyring: keyring)
                 #expect(result.plaintext == plaintext)

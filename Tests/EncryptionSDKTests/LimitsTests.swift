@@ -6,9 +6,11 @@ import TestSupport
 @Suite("Limits and hostile input", .tags(.unit))
 struct LimitsTests {
     func cognitoLike() async throws -> [UInt8] {
-        [UInt8](try await EncryptionSDKClient(commitmentPolicy: .forbidEncryptAllowDecrypt)
-            .encrypt(Data("123456".utf8), keyring: try testAESKeyring(), encryptionContext: ["userpool-id": "us-east-1_X"],
-                     suite: .aes256GcmIv12Tag16HkdfSha384EcdsaP384))
+        [UInt8](
+            try await EncryptionSDKClient(commitmentPolicy: .forbidEncryptAllowDecrypt)
+                .encrypt(
+                    Data("123456".utf8), keyring: try testAESKeyring(), encryptionContext: ["userpool-id": "us-east-1_X"],
+                    suite: .aes256GcmIv12Tag16HkdfSha384EcdsaP384))
     }
 
     @Test("maximum number of EDKs: parsing stops at the count")
@@ -33,19 +35,21 @@ struct LimitsTests {
         var m = try await cognitoLike()
         let h = try MessageHeader.parse(m)
         let lengthAt = h.headerLength + 4 + 4 + 12
-        m[lengthAt] = 0x7F                               // claim ~2 GiB in the final frame
+        m[lengthAt] = 0x7F  // claim ~2 GiB in the final frame
         await #expect(throws: ESDKError.lengthExceedsLimit(field: "final frame content", length: 0x7F00_0006, limit: 4096)) {
             try await EncryptionSDKClient().decrypt(m, keyring: try testAESKeyring())
         }
         // Non-framed: a content length near 2^36 is over the limit; one under it but past the input is truncated.
-        let nf = [UInt8](try await EncryptionSDKClient().encrypt(Data("abc".utf8), keyring: try testAESKeyring(),
-                                                                 suite: .aes256GcmHkdfSha512CommitKey, frameLength: 0))
+        let nf = [UInt8](
+            try await EncryptionSDKClient().encrypt(
+                Data("abc".utf8), keyring: try testAESKeyring(),
+                suite: .aes256GcmHkdfSha512CommitKey, frameLength: 0))
         let nh = try MessageHeader.parse(nf)
         var big = nf
         for i in 0..<8 { big[nh.headerLength + 12 + i] = 0xFF }
         await #expect(throws: ESDKError.self) { try await EncryptionSDKClient().decrypt(big, keyring: try testAESKeyring()) }
         var past = nf
-        past[nh.headerLength + 12 + 3] = 0x01            // 2^32 + 3 bytes claimed
+        past[nh.headerLength + 12 + 3] = 0x01  // 2^32 + 3 bytes claimed
         await #expect {
             try await EncryptionSDKClient().decrypt(past, keyring: try testAESKeyring())
         } throws: { e in

@@ -26,8 +26,9 @@ struct PythonPeerTests {
 
     /// Runs `scripts/esdk_peer.py batch` once for all jobs.
     static func runBatch(_ jobs: [Job]) async throws -> [Result] {
-        let run = try await CommandRunner.run("/usr/bin/env", [python(), TestPaths.scripts.appendingPathComponent("esdk_peer.py").path, "batch"],
-                                              input: try JSONEncoder().encode(jobs))
+        let run = try await CommandRunner.run(
+            "/usr/bin/env", [python(), TestPaths.scripts.appendingPathComponent("esdk_peer.py").path, "batch"],
+            input: try JSONEncoder().encode(jobs))
         guard run.status == 0 else {
             throw PeerError(description: "esdk_peer.py exited \(run.status): \(run.standardError.suffix(600))")
         }
@@ -92,11 +93,13 @@ struct PythonPeerTests {
         let plaintexts = cases.indices.map { i in Data((0..<(i % 3 == 0 ? 6 : 5000 + i)).map { _ in UInt8.random(in: 0...255) }) }
 
         func keyring(_ c: (String, AlgorithmSuite, UInt32, String, Int, RawRSAKeyring.Padding)) throws -> any Keyring {
-            c.3 == "aes" ? keys.aes[c.4]!.keyring
+            c.3 == "aes"
+                ? keys.aes[c.4]!.keyring
                 : try RawRSAKeyring(keyNamespace: "esdk-peer", keyName: "peer-key", padding: c.5, privateKeyPEM: keys.rsaPEM)
         }
         func job(_ op: String, _ c: (String, AlgorithmSuite, UInt32, String, Int, RawRSAKeyring.Padding), _ data: Data) -> Job {
-            Job(op: op, key_kind: c.3, key_file: c.3 == "aes" ? keys.aes[c.4]!.file : keys.rsaFile, padding: c.5.rawValue,
+            Job(
+                op: op, key_kind: c.3, key_file: c.3 == "aes" ? keys.aes[c.4]!.file : keys.rsaFile, padding: c.5.rawValue,
                 suite: "0x" + String(c.1.id, radix: 16), frame_length: String(c.2), encryption_context: context,
                 data: data.base64EncodedString())
         }
@@ -123,8 +126,10 @@ struct PythonPeerTests {
         for (i, c) in cases.enumerated() {
             let sdk = EncryptionSDKClient(commitmentPolicy: policy(for: c.1))
             let ctx = try JSONDecoder().decode([String: String].self, from: Data(context.utf8))
-            swiftMessages.append(try await sdk.encrypt(plaintexts[i], keyring: try keyring(c), encryptionContext: ctx,
-                                                       suite: c.1, frameLength: c.2))
+            swiftMessages.append(
+                try await sdk.encrypt(
+                    plaintexts[i], keyring: try keyring(c), encryptionContext: ctx,
+                    suite: c.1, frameLength: c.2))
         }
         let pyDecrypted = try await Self.runBatch(cases.indices.map { job("decrypt", cases[$0], swiftMessages[$0]) })
         var swiftToPy = 0

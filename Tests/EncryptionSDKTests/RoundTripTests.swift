@@ -14,8 +14,9 @@ func testAESKeyring(bytes: Int = 32) throws -> RawAESKeyring {
 
 func vectorRSAKeyring(_ padding: RawRSAKeyring.Padding) throws -> RawRSAKeyring {
     let keys = try VectorKeys(url: TestPaths.esdkVectors.appendingPathComponent("python-generated/keys.json"))
-    return try RawRSAKeyring(keyNamespace: "test-ns", keyName: "rsa", padding: padding,
-                             privateKeyPEM: keys.keys["rsa-4096-private"]!.material)
+    return try RawRSAKeyring(
+        keyNamespace: "test-ns", keyName: "rsa", padding: padding,
+        privateKeyPEM: keys.keys["rsa-4096-private"]!.material)
 }
 
 @Suite("Encrypt/decrypt round trips", .tags(.unit))
@@ -26,8 +27,9 @@ struct RoundTripTests {
         let keyring = try testAESKeyring(bytes: suite.keyLength)
         for (length, frame) in [(0, 4096), (6, 4096), (512, 512), (1500, 512), (1000, 0)] as [(Int, UInt32)] {
             let plaintext = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7) })
-            let message = try await sdk.encrypt(plaintext, keyring: keyring, encryptionContext: ["purpose": "test"],
-                                                suite: suite, frameLength: frame)
+            let message = try await sdk.encrypt(
+                plaintext, keyring: keyring, encryptionContext: ["purpose": "test"],
+                suite: suite, frameLength: frame)
             let h = try MessageHeader.parse([UInt8](message))
             #expect(h.suite == suite && h.version == suite.messageFormatVersion && h.frameLength == frame)
             #expect((h.encryptionContext["aws-crypto-public-key"] != nil) == suite.isSigned)
@@ -70,11 +72,13 @@ struct RoundTripTests {
     @Test("wrong key, tampered commit key, tampered signature and reproduced context are caught by name")
     func typedFailures() async throws {
         let keyring = try testAESKeyring()
-        let message = [UInt8](try await EncryptionSDKClient().encrypt(Data("secret".utf8), keyring: keyring,
-                                                                     encryptionContext: ["a": "1"]))
+        let message = [UInt8](
+            try await EncryptionSDKClient().encrypt(
+                Data("secret".utf8), keyring: keyring,
+                encryptionContext: ["a": "1"]))
         let h = try MessageHeader.parse(message)
         var badCommit = message
-        badCommit[h.headerBodyLength - 1] ^= 1          // last byte of the v2 commit key
+        badCommit[h.headerBodyLength - 1] ^= 1  // last byte of the v2 commit key
         await #expect(throws: ESDKError.commitmentMismatch) {
             try await EncryptionSDKClient().decrypt(badCommit, keyring: keyring)
         }
@@ -82,7 +86,7 @@ struct RoundTripTests {
         badSig[badSig.count - 3] ^= 0x40
         await #expect(throws: ESDKError.self) { try await EncryptionSDKClient().decrypt(badSig, keyring: keyring) }
         var badTag = message
-        badTag[h.headerLength + 4 + 4 + 12 + 4 + 2] ^= 1 // inside the final frame's ciphertext
+        badTag[h.headerLength + 4 + 4 + 12 + 4 + 2] ^= 1  // inside the final frame's ciphertext
         await #expect(throws: ESDKError.tagMismatch(sequenceNumber: 1)) {
             try await EncryptionSDKClient().decrypt(badTag, keyring: keyring)
         }

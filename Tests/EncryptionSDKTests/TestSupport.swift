@@ -33,8 +33,8 @@ extension JSONValue {
 /// A keys manifest (`keys.json`, version 1 or 3).
 struct VectorKeys {
     struct Key {
-        let type: String        // symmetric | private | public
-        let algorithm: String   // aes | rsa
+        let type: String  // symmetric | private | public
+        let algorithm: String  // aes | rsa
         let material: String
         let decrypt: Bool
     }
@@ -51,8 +51,9 @@ struct VectorKeys {
                 let lines = k["material"]?.stringArrayValue ?? []
                 material = lines.joined(separator: k["line-separator"]?.stringValue ?? "")
             }
-            keys[name] = Key(type: try #require(k["type"]?.stringValue), algorithm: try #require(k["algorithm"]?.stringValue),
-                             material: material, decrypt: k["decrypt"]?.boolValue ?? true)
+            keys[name] = Key(
+                type: try #require(k["type"]?.stringValue), algorithm: try #require(k["algorithm"]?.stringValue),
+                material: material, decrypt: k["decrypt"]?.boolValue ?? true)
         }
         self.keys = keys
     }

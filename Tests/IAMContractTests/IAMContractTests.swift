@@ -24,7 +24,8 @@ struct IAMContractTests {
     static let helperFunctionName = "sms-redirect-helper"
     /// The templates; IAM_CONTRACT_TEMPLATES names another folder of JSON twins (to show the test bites
     /// on an edited copy without touching cfn/, which other tests read meanwhile).
-    static let root = ProcessInfo.processInfo.environment["IAM_CONTRACT_TEMPLATES"].map { URL(fileURLWithPath: $0) }
+    static let root =
+        ProcessInfo.processInfo.environment["IAM_CONTRACT_TEMPLATES"].map { URL(fileURLWithPath: $0) }
         ?? BuiltProducts.packageRoot.appendingPathComponent("cfn")
 
     /// What one run stands in for: the template's resources, as moto made them.
@@ -53,20 +54,26 @@ struct IAMContractTests {
         let new = Self.root.appendingPathComponent("new-user-pool.json").path
         var reports: [IAMContract.Report] = []
         for encrypted in ["false", "true"] {
-            reports.append(try IAMContract.check(recordingFile: recording, senderAccessKeyId: Self.senderKey, helperAccessKeyId: Self.helperKey, templateFile: existing,
-                                                 stack: stack(run.stack, ["UserPoolId": run.poolWithRole, "SMSRoleArn": run.smsRole, "OptInSNSTopicEncryptionInput": encrypted]),
-                                                 senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
-                                                 senderOnFailureDestination: run.senderFailuresArn, variant: "SMSRoleArn set, topic encryption \(encrypted)"))
-            reports.append(try IAMContract.check(recordingFile: recording, senderAccessKeyId: Self.senderKey, helperAccessKeyId: Self.helperNoRoleKey, templateFile: existing,
-                                                 stack: stack(run.stack, ["UserPoolId": run.poolWithoutRole, "SMSRoleArn": "", "OptInSNSTopicEncryptionInput": encrypted]),
-                                                 senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
-                                                 senderOnFailureDestination: run.senderFailuresArn, variant: "SMSRoleArn empty (a pool without an SMS role), topic encryption \(encrypted)"))
+            reports.append(
+                try IAMContract.check(
+                    recordingFile: recording, senderAccessKeyId: Self.senderKey, helperAccessKeyId: Self.helperKey, templateFile: existing,
+                    stack: stack(run.stack, ["UserPoolId": run.poolWithRole, "SMSRoleArn": run.smsRole, "OptInSNSTopicEncryptionInput": encrypted]),
+                    senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
+                    senderOnFailureDestination: run.senderFailuresArn, variant: "SMSRoleArn set, topic encryption \(encrypted)"))
+            reports.append(
+                try IAMContract.check(
+                    recordingFile: recording, senderAccessKeyId: Self.senderKey, helperAccessKeyId: Self.helperNoRoleKey, templateFile: existing,
+                    stack: stack(run.stack, ["UserPoolId": run.poolWithoutRole, "SMSRoleArn": "", "OptInSNSTopicEncryptionInput": encrypted]),
+                    senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
+                    senderOnFailureDestination: run.senderFailuresArn, variant: "SMSRoleArn empty (a pool without an SMS role), topic encryption \(encrypted)"))
             var newStack = stack(run.stack, ["OptInSNSTopicEncryptionInput": encrypted])
             newStack.refs["UserPool"] = run.poolWithRole
             newStack.attributes["UserPoolSMSRole.Arn"] = run.smsRole
-            reports.append(try IAMContract.check(recordingFile: recording, senderAccessKeyId: Self.senderKey, helperAccessKeyId: Self.helperKey, templateFile: new,
-                                                 stack: newStack, senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
-                                                 senderOnFailureDestination: run.senderFailuresArn, variant: "topic encryption \(encrypted)"))
+            reports.append(
+                try IAMContract.check(
+                    recordingFile: recording, senderAccessKeyId: Self.senderKey, helperAccessKeyId: Self.helperKey, templateFile: new,
+                    stack: newStack, senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
+                    senderOnFailureDestination: run.senderFailuresArn, variant: "topic encryption \(encrypted)"))
         }
         for report in reports {
             print(report)
@@ -74,23 +81,28 @@ struct IAMContractTests {
         }
         // The calls that matter were seen, so that the pass above means something.
         let helperNeeds = Set(reports[0].rows.filter { $0.lambda == "helper" }.map(\.need.action))
-        #expect(helperNeeds.isSuperset(of: ["kms:CreateGrant", "iam:PassRole", "lambda:GetLayerVersion", "cognito-idp:UpdateUserPool", "s3:PutObject", "s3:ListBucket"]), "\(helperNeeds)")
+        #expect(
+            helperNeeds.isSuperset(of: [
+                "kms:CreateGrant", "iam:PassRole", "lambda:GetLayerVersion", "cognito-idp:UpdateUserPool", "s3:PutObject", "s3:ListBucket",
+            ]), "\(helperNeeds)")
         let encryptedSender = Set(reports[3].rows.filter { $0.lambda == "sender" }.map(\.need.action))
         #expect(encryptedSender.isSuperset(of: ["kms:Decrypt", "sns:Publish", "kms:GenerateDataKey", "sqs:SendMessage"]), "\(encryptedSender)")
     }
 
     @Test func aMissingRecordingFailsLoudly() throws {
         #expect(throws: IAMContract.Unusable.self) {
-            try IAMContract.check(recordingFile: nil, senderAccessKeyId: "a", helperAccessKeyId: "b", templateFile: "x", stack: .init(),
-                                  senderFunctionName: "s", helperFunctionName: "h")
+            try IAMContract.check(
+                recordingFile: nil, senderAccessKeyId: "a", helperAccessKeyId: "b", templateFile: "x", stack: .init(),
+                senderFunctionName: "s", helperFunctionName: "h")
         }
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).jsonl")
         try Data().write(to: empty)
         defer { try? FileManager.default.removeItem(at: empty) }
         #expect(throws: IAMContract.Unusable.self) {
-            try IAMContract.check(recordingFile: empty.path, senderAccessKeyId: "a", helperAccessKeyId: "b",
-                                  templateFile: Self.root.appendingPathComponent("existing-user-pool.json").path,
-                                  stack: .init(parameters: ["UserPoolId": "us-east-1_X", "EmailAddress": "a@b.c"]), senderFunctionName: "s", helperFunctionName: "h")
+            try IAMContract.check(
+                recordingFile: empty.path, senderAccessKeyId: "a", helperAccessKeyId: "b",
+                templateFile: Self.root.appendingPathComponent("existing-user-pool.json").path,
+                stack: .init(parameters: ["UserPoolId": "us-east-1_X", "EmailAddress": "a@b.c"]), senderFunctionName: "s", helperFunctionName: "h")
         }
     }
 
@@ -123,11 +135,14 @@ struct IAMContractTests {
         let stack = IAMContract.Stack(
             name: Moto.uniqueName("iam-contract"),
             parameters: ["EmailAddress": "codes@example.com"],
-            refs: ["CodeKey": key.keyId, "SenderFunction": function.functionName, "HelperFunction": Self.helperFunctionName,
-                   "EncryptionSdkLayer": layer.layerVersionArn, "JournalBucket": bucket, "Topic": topic, "CodeInbox": queue, "SenderFailures": failures],
+            refs: [
+                "CodeKey": key.keyId, "SenderFunction": function.functionName, "HelperFunction": Self.helperFunctionName,
+                "EncryptionSdkLayer": layer.layerVersionArn, "JournalBucket": bucket, "Topic": topic, "CodeInbox": queue, "SenderFailures": failures,
+            ],
             attributes: ["CodeKey.Arn": key.arn, "SenderFunction.Arn": function.functionArn, "CodeInbox.Arn": queueArn, "SenderFailures.Arn": failuresArn])
-        let run = Run(stack: stack, senderFunctionName: function.functionName, poolWithRole: poolWithRole, poolWithoutRole: poolWithoutRole, smsRole: smsRole,
-                      senderFailuresArn: failuresArn)
+        let run = Run(
+            stack: stack, senderFunctionName: function.functionName, poolWithRole: poolWithRole, poolWithoutRole: poolWithoutRole, smsRole: smsRole,
+            senderFailuresArn: failuresArn)
 
         // The helper, as the existing-pool template configures and calls it.
         let template = Self.root.appendingPathComponent("existing-user-pool.json").path
@@ -141,12 +156,17 @@ struct IAMContractTests {
                 let requestId = UUID().uuidString
                 let url = try await inbox.url(for: requestId)
                 if let signature = url.components(separatedBy: "X-Amz-Signature=").last { SecretLedger.record(.responseURLSignature, signature) }
-                return CustomResourceEvent(requestType: type, responseURL: url, stackId: stackId, requestId: requestId, resourceType: "Custom::SMSRedirectAttachment",
-                                           logicalResourceId: "SMSRedirectAttachment", physicalResourceId: physicalId, resourceProperties: properties)
+                return CustomResourceEvent(
+                    requestType: type, responseURL: url, stackId: stackId, requestId: requestId, resourceType: "Custom::SMSRedirectAttachment",
+                    logicalResourceId: "SMSRedirectAttachment", physicalResourceId: physicalId, resourceProperties: properties)
             }
-            let helper = LocalInvoker(.init(executable: try BuiltProducts.path("helper"),
-                                            environment: ["JOURNAL_URI": journalURI, "AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": "contract"],
-                                            inheritEnvironment: false, functionName: Self.helperFunctionName, region: "us-east-1", timeout: .seconds(120), output: .standardError))
+            let helper = LocalInvoker(
+                .init(
+                    executable: try BuiltProducts.path("helper"),
+                    environment: [
+                        "JOURNAL_URI": journalURI, "AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": "contract",
+                    ],
+                    inheritEnvironment: false, functionName: Self.helperFunctionName, region: "us-east-1", timeout: .seconds(120), output: .standardError))
             let create = try await event(.create)
             _ = try await helper.invoke(event: try create.jsonValue.data())
             let created = try await inbox.response(for: create.requestId)
@@ -159,14 +179,19 @@ struct IAMContractTests {
 
         // The sender, as the template configures it, for one code Cognito encrypted.
         let code = "contract-\(UUID().uuidString.prefix(12))"
-        let event = try await CognitoSimulator(kmsKeyArn: key.arn, kms: kms).event(triggerSource: .smsSignUp, code: code, userPoolId: poolWithRole,
-                                                                                 userName: "contract", phoneNumber: "+15555550123", region: "us-east-1")
+        let event = try await CognitoSimulator(kmsKeyArn: key.arn, kms: kms).event(
+            triggerSource: .smsSignUp, code: code, userPoolId: poolWithRole,
+            userName: "contract", phoneNumber: "+15555550123", region: "us-east-1")
         SecretLedger.record(.code, code)
         SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
-        let sender = LocalInvoker(.init(executable: try BuiltProducts.path("sender"),
-                                        environment: ["KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic, "AWS_ENDPOINT_URL": try Moto.endpoint(),
-                                                      "AWS_ACCESS_KEY_ID": Self.senderKey, "AWS_SECRET_ACCESS_KEY": "contract"],
-                                        inheritEnvironment: false, functionName: function.functionName, region: "us-east-1", timeout: .seconds(60), output: .standardError))
+        let sender = LocalInvoker(
+            .init(
+                executable: try BuiltProducts.path("sender"),
+                environment: [
+                    "KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic, "AWS_ENDPOINT_URL": try Moto.endpoint(),
+                    "AWS_ACCESS_KEY_ID": Self.senderKey, "AWS_SECRET_ACCESS_KEY": "contract",
+                ],
+                inheritEnvironment: false, functionName: function.functionName, region: "us-east-1", timeout: .seconds(60), output: .standardError))
         let report = try await sender.invoke(event: try event.jsonValue.data())
         guard case .response = report.outcome else { throw IAMContract.Unusable("the sender did not deliver: \(report.outcome)") }
         return run

@@ -23,8 +23,8 @@ import Testing
         #expect(report.timeToFirstAnswer != nil)
         #expect(report.durations.count == report.outcomes.count)
         #if os(Linux)
-        // Lambda's "Max Memory Used": the child's VmHWM, read while it still runs.
-        #expect((report.maxMemoryUsedKiB ?? 0) > 0)
+            // Lambda's "Max Memory Used": the child's VmHWM, read while it still runs.
+            #expect((report.maxMemoryUsedKiB ?? 0) > 0)
         #endif
         // The runtime waits for more work until it is stopped.
         #expect(report.exit == .signaled(SIGTERM))
@@ -147,14 +147,15 @@ import Testing
     }
 
     @Test func childEnvironmentCarriesLambdaVariablesAndOverrides() throws {
-        let invoker = LocalInvoker(LocalInvoker.Configuration(
-            executable: "/opt/fn/bootstrap",
-            environment: ["FOO": "bar", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512"],
-            inheritEnvironment: false,
-            functionName: "sender",
-            region: "eu-west-1",
-            handler: "sender.handler"
-        ))
+        let invoker = LocalInvoker(
+            LocalInvoker.Configuration(
+                executable: "/opt/fn/bootstrap",
+                environment: ["FOO": "bar", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512"],
+                inheritEnvironment: false,
+                functionName: "sender",
+                region: "eu-west-1",
+                handler: "sender.handler"
+            ))
         let environment = invoker.childEnvironment(runtimeAPI: RuntimeAPIEndpoint(host: "127.0.0.1", port: 9001))
         #expect(environment["AWS_LAMBDA_RUNTIME_API"] == "127.0.0.1:9001")
         #expect(environment["AWS_LAMBDA_FUNCTION_NAME"] == "sender")

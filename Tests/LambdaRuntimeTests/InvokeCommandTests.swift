@@ -13,8 +13,9 @@ import TestSupport
 
     static func smsredirect(_ arguments: [String], stdin: String? = nil) async throws -> Run {
         // The echo Lambda must not find its greeting in the inherited environment.
-        let result = try await CommandRunner.run(try Paths.product("smsredirect"), arguments, environment: ["ECHO_GREETING": ""],
-                                                 input: Data((stdin ?? "").utf8))
+        let result = try await CommandRunner.run(
+            try Paths.product("smsredirect"), arguments, environment: ["ECHO_GREETING": ""],
+            input: Data((stdin ?? "").utf8))
         return Run(status: result.status, stdout: result.standardOutput, stderr: result.standardError)
     }
 

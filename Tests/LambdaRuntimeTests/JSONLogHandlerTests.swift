@@ -65,8 +65,9 @@ import TestSupport
     }
 
     @Test func errorReportDescribesReportableAndPlainErrors() {
-        #expect(ErrorReport(describing: MissingEnvironmentVariable(name: "KEY_ARN"))
-            == ErrorReport(errorType: "Runtime.MissingEnvironmentVariable", errorMessage: "Required environment variable KEY_ARN is not set"))
+        #expect(
+            ErrorReport(describing: MissingEnvironmentVariable(name: "KEY_ARN"))
+                == ErrorReport(errorType: "Runtime.MissingEnvironmentVariable", errorMessage: "Required environment variable KEY_ARN is not set"))
         struct Oops: Error {}
         #expect(ErrorReport(describing: Oops()).errorType == "Oops")
     }

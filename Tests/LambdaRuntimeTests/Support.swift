@@ -24,7 +24,9 @@ struct TestFailure: Error, CustomStringConvertible {
 struct TemporaryFile: ~Copyable {
     let path: String
     init(_ suffix: String = ".log") {
-        path = suffix == ".log" ? TestLogs.path("lambda-runtime.log")
+        path =
+            suffix == ".log"
+            ? TestLogs.path("lambda-runtime.log")
             : FileManager.default.temporaryDirectory.appendingPathComponent("lambda-runtime-\(UUID().uuidString)\(suffix)").path
     }
     deinit { if !TestLogs.isKept(path) { try? FileManager.default.removeItem(atPath: path) } }

@@ -42,8 +42,9 @@ struct CLIArchiveTests {
         SecretLedger.record(.code, "424242")
         _ = try await sns.publish(topicArn: topic, message: record.jsonString)
 
-        let wait = try await sandbox.run(cli, ["wait-code", "--queue-url", queue, "--phone", phone, "--timeout", "20", "--json"],
-                                         environment: ["AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName()])
+        let wait = try await sandbox.run(
+            cli, ["wait-code", "--queue-url", queue, "--phone", phone, "--timeout", "20", "--json"],
+            environment: ["AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName()])
         #expect(wait.status == 0, "\(wait.standardError)")
         #expect(try JSONValue(data: Data(wait.standardOutput.utf8))["code"]?.stringValue == "424242")
     }

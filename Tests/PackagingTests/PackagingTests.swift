@@ -56,7 +56,9 @@ struct PackagingTests {
 
     static func isNewer(_ version: String, than limit: String) -> Bool {
         let left = version.split(separator: ".").compactMap { Int($0) }, right = limit.split(separator: ".").compactMap { Int($0) }
-        for (a, b) in zip(left + Array(repeating: 0, count: max(0, right.count - left.count)), right + Array(repeating: 0, count: max(0, left.count - right.count))) where a != b {
+        for (a, b) in zip(
+            left + Array(repeating: 0, count: max(0, right.count - left.count)), right + Array(repeating: 0, count: max(0, left.count - right.count)))
+        where a != b {
             return a > b
         }
         return false
@@ -83,7 +85,9 @@ struct PackagingTests {
 
             // provided.al2023 promises glibc and nothing else: no Swift runtime, libstdc++, zlib or SQLite.
             let dynamic = try await Self.dynamicSection(file.path)
-            #expect(dynamic.needed.isSubset(of: Self.glibcLibraries), "\(package)/\(file.lastPathComponent) needs \(dynamic.needed.subtracting(Self.glibcLibraries).sorted())")
+            #expect(
+                dynamic.needed.isSubset(of: Self.glibcLibraries),
+                "\(package)/\(file.lastPathComponent) needs \(dynamic.needed.subtracting(Self.glibcLibraries).sorted())")
             #expect(dynamic.searchPaths.allSatisfy { $0.hasPrefix("$ORIGIN") }, "\(package)/\(file.lastPathComponent) has RPATH/RUNPATH \(dynamic.searchPaths)")
         }
         #expect(elfFiles >= 1, "\(package) has no ELF file")
@@ -95,7 +99,9 @@ struct PackagingTests {
         let script = BuiltProducts.packageRoot.appendingPathComponent("scripts/check-lambda-elf.sh").path
         let shipped = Self.scratch(), toolchainLinked = Self.scratch()
         defer { try? FileManager.default.removeItem(at: shipped); try? FileManager.default.removeItem(at: toolchainLinked) }
-        for package in ["sender.zip", "helper.zip", "encryption-sdk-layer.zip"] { try await Self.unpack(package, into: shipped.appendingPathComponent(package)) }
+        for package in ["sender.zip", "helper.zip", "encryption-sdk-layer.zip"] {
+            try await Self.unpack(package, into: shipped.appendingPathComponent(package))
+        }
         let pass = try await CommandRunner.run(script, [shipped.path])
         #expect(pass.status == 0, "\(pass.standardOutput)\(pass.standardError)")
 
@@ -116,12 +122,20 @@ struct PackagingTests {
         defer { try? FileManager.default.removeItem(at: work) }
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let root = BuiltProducts.packageRoot, probe = work.appendingPathComponent("bootstrap").path
-        let compat = try await CommandRunner.run("/usr/bin/cc", ["-O2", "-c", "-o", work.appendingPathComponent("compat.o").path,
-                                                                root.appendingPathComponent("Sources/GlibcCompat/Compat.c").path])
+        let compat = try await CommandRunner.run(
+            "/usr/bin/cc",
+            [
+                "-O2", "-c", "-o", work.appendingPathComponent("compat.o").path,
+                root.appendingPathComponent("Sources/GlibcCompat/Compat.c").path,
+            ])
         #expect(compat.status == 0, "\(compat.standardError)")
-        let built = try await CommandRunner.run("/usr/bin/c++", ["-O2", "-static-libstdc++", "-static-libgcc", "-o", probe,
-                                                                root.appendingPathComponent("fixtures/probes/glibc-compat-probe.cpp").path,
-                                                                work.appendingPathComponent("compat.o").path])
+        let built = try await CommandRunner.run(
+            "/usr/bin/c++",
+            [
+                "-O2", "-static-libstdc++", "-static-libgcc", "-o", probe,
+                root.appendingPathComponent("fixtures/probes/glibc-compat-probe.cpp").path,
+                work.appendingPathComponent("compat.o").path,
+            ])
         #expect(built.status == 0, "\(built.standardError)")
         let needs = try await Self.symbolVersions(probe)
         #expect(!needs.contains { $0.hasPrefix("GLIBC_") && Self.isNewer(String($0.dropFirst(6)), than: "2.34") }, "\(needs.sorted())")
@@ -158,24 +172,30 @@ struct PackagingTests {
         let withoutLayer = try await LambdaSandbox.make(function: try Self.shipped("sender.zip"))
         defer { withLayer.remove(); withoutLayer.remove() }
 
-        let kms = try KMSClient(configuration: Moto.configuration()), sns = try SNSClient(configuration: Moto.configuration()), sqs = try SQSClient(configuration: Moto.configuration())
+        let kms = try KMSClient(configuration: Moto.configuration()), sns = try SNSClient(configuration: Moto.configuration()),
+            sqs = try SQSClient(configuration: Moto.configuration())
         let key = try await kms.createKey()
         let topic = try await sns.createTopic(name: Moto.uniqueName("packaged"))
         let queue = try await sqs.createQueue(name: Moto.uniqueName("packaged-inbox"))
         _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: try #require(try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"]))
         let code = "packaged-\(UUID().uuidString.prefix(8))"
-        let event = try await CognitoSimulator(kmsKeyArn: key.arn, kms: kms).event(triggerSource: .smsSignUp, code: code, userPoolId: "us-east-1_Packaged",
-                                                                                     userName: "packaged", phoneNumber: "+15555550142", region: "us-east-1")
+        let event = try await CognitoSimulator(kmsKeyArn: key.arn, kms: kms).event(
+            triggerSource: .smsSignUp, code: code, userPoolId: "us-east-1_Packaged",
+            userName: "packaged", phoneNumber: "+15555550142", region: "us-east-1")
         SecretLedger.record(.code, code)
         SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
 
         func invoke(_ sandbox: LambdaSandbox) async throws -> (LocalInvoker.Report, String) {
             let log = TestLogs.path("\(sandbox.root.lastPathComponent).log")
             defer { if !TestLogs.isKept(log) { try? FileManager.default.removeItem(atPath: log) } }
-            let environment = ["KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic, "AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName(),
-                               "AWS_ACCESS_KEY_ID": ShippedLambda.sender.accessKeyId, "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "shipped-sender-session"]
-            let report = try await LocalInvoker(sandbox.invoker(environment: environment, functionName: "packaged-sender", timeout: .seconds(60), output: .file(log)))
-                .invoke(event: try event.jsonValue.data())
+            let environment = [
+                "KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic, "AWS_ENDPOINT_URL": try LambdaSandbox.endpointByName(),
+                "AWS_ACCESS_KEY_ID": ShippedLambda.sender.accessKeyId, "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "shipped-sender-session",
+            ]
+            let report = try await LocalInvoker(
+                sandbox.invoker(environment: environment, functionName: "packaged-sender", timeout: .seconds(60), output: .file(log))
+            )
+            .invoke(event: try event.jsonValue.data())
             return (report, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
         }
 
@@ -185,7 +205,9 @@ struct PackagingTests {
         #expect(record.code == code)
 
         let (missing, missingLog) = try await invoke(withoutLayer)
-        guard case let .initError(type, message) = missing.outcome else { Issue.record("without the layer: \(missing.outcome); its output:\n\(missingLog)"); return }
+        guard case let .initError(type, message) = missing.outcome else {
+            Issue.record("without the layer: \(missing.outcome); its output:\n\(missingLog)"); return
+        }
         #expect(type == "Sender.EncryptionSDKLayerMissing")
         #expect(message.contains("Encryption SDK layer is missing") && message.contains("/opt/smsredirect/sender-core"))
         #expect(missing.exit != .exited(0))

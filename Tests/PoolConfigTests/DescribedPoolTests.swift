@@ -22,8 +22,10 @@ struct DescribedPoolTests {
     }
 
     /// What DescribeUserPool returns and UpdateUserPool may not be sent: read-only or create-only.
-    static let neverSent = ["Id", "Name", "Arn", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers", "SchemaAttributes", "UsernameAttributes",
-                            "AliasAttributes", "UsernameConfiguration", "Domain", "CustomDomain", "Status", "SmsConfigurationFailure", "EmailConfigurationFailure"]
+    static let neverSent = [
+        "Id", "Name", "Arn", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers", "SchemaAttributes", "UsernameAttributes",
+        "AliasAttributes", "UsernameConfiguration", "Domain", "CustomDomain", "Status", "SmsConfigurationFailure", "EmailConfigurationFailure",
+    ]
 
     static let sender = "arn:aws:lambda:us-east-1:123456789012:function:cognito-sms-redirect-sender"
     static let ourKey = "arn:aws:kms:us-east-1:123456789012:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -74,8 +76,12 @@ struct DescribedPoolTests {
         #expect(result.standardOutput.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count == files.count)
 
         // The validator is live: the described document itself is not a valid request.
-        let control = try await CommandRunner.run("/usr/bin/env", ["python3", Self.validator, "--documents", "cognito-idp", "UpdateUserPool",
-                                                                   Self.directory.appendingPathComponent("d01-console-default.json").path])
+        let control = try await CommandRunner.run(
+            "/usr/bin/env",
+            [
+                "python3", Self.validator, "--documents", "cognito-idp", "UpdateUserPool",
+                Self.directory.appendingPathComponent("d01-console-default.json").path,
+            ])
         #expect(control.status == 1 && control.standardOutput.contains(#"Missing required parameter in input: "UserPoolId""#))
     }
 

@@ -29,8 +29,9 @@ struct PoolRoundTripTests {
         let created = try await cognito.createUserPool(try PoolFixtures.createRequest(fixture, kmsKeyArn: key.arn))
         let poolId = try #require(created["Id"]?.stringValue)
         let original = try await cognito.describeUserPool(id: poolId)
-        let attachment = SMSSenderAttachment(lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:sms-sender", kmsKeyArn: key.arn,
-                                             redirectsEmail: redirectEmail)
+        let attachment = SMSSenderAttachment(
+            lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:sms-sender", kmsKeyArn: key.arn,
+            redirectsEmail: redirectEmail)
 
         let attach = try LambdaConfigEditor.attachRequest(described: original, attachment: attachment)
         expectAllowlisted(attach, described: original)
@@ -52,7 +53,9 @@ struct PoolRoundTripTests {
         expectAllowlisted(restore, described: attached, changedOnPurpose: AllowlistCheck.restoredLambdaConfig)
         try await cognito.updateUserPool(restore)
         let restored = try await cognito.describeUserPool(id: poolId)
-        #expect(PoolFixtures.comparable(restored) == PoolFixtures.comparable(original), "\(fixture): \(difference(PoolFixtures.comparable(original), PoolFixtures.comparable(restored)))")
+        #expect(
+            PoolFixtures.comparable(restored) == PoolFixtures.comparable(original),
+            "\(fixture): \(difference(PoolFixtures.comparable(original), PoolFixtures.comparable(restored)))")
     }
 
     /// Every updatable member of the described pool is in the request, and nothing outside

@@ -8,7 +8,8 @@ struct UpdateUserPoolRequestTests {
     /// The committed allowlist must match botocore's cognito-idp model (pinned in scripts/pins.sh):
     /// a member Cognito adds fails here instead of being reset in someone's pool.
     @Test func generatedModelMatchesBotocore() async throws {
-        let check = try await CommandRunner.run("/usr/bin/env", ["python3", PoolFixtures.packageRoot.appendingPathComponent("scripts/generate-pool-model.py").path, "--check"])
+        let check = try await CommandRunner.run(
+            "/usr/bin/env", ["python3", PoolFixtures.packageRoot.appendingPathComponent("scripts/generate-pool-model.py").path, "--check"])
         #expect(check.status == 0, "\(check.standardError)")
     }
 
@@ -31,7 +32,10 @@ struct UpdateUserPoolRequestTests {
         #expect(request["LambdaConfig"]["PreSignUp"] != nil)
         #expect(request["UserPoolTags"]["a"]?.stringValue == "b")
         #expect(request["DeletionProtection"]?.stringValue == "INACTIVE")
-        for readOnly in ["Id", "Name", "Arn", "Status", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers", "SchemaAttributes", "UsernameAttributes", "SmsConfigurationFailure"] {
+        for readOnly in [
+            "Id", "Name", "Arn", "Status", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers", "SchemaAttributes", "UsernameAttributes",
+            "SmsConfigurationFailure",
+        ] {
             #expect(request[readOnly] == nil, "\(readOnly) must not be sent")
         }
         // An empty block is the same as none, and Cognito rejects an SmsConfiguration without SnsCallerArn.
@@ -63,16 +67,22 @@ struct UpdateUserPoolRequestTests {
     }
 
     @Test func attachKeepsOtherTriggersAndRefusesToStealAnEmailSendersKey() throws {
-        let attachment = SMSSenderAttachment(lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:sender", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/ours")
+        let attachment = SMSSenderAttachment(
+            lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:sender", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/ours")
         let request = try LambdaConfigEditor.attachRequest(described: Self.described, attachment: attachment)
         #expect(request["LambdaConfig"]["PreSignUp"]?.stringValue == "arn:aws:lambda:us-east-1:123456789012:function:pre")
         #expect(request["LambdaConfig"]["CustomSMSSender"] == ["LambdaArn": .string(attachment.lambdaArn), "LambdaVersion": "V1_0"])
         #expect(request["LambdaConfig"]["KMSKeyID"]?.stringValue == attachment.kmsKeyArn)
 
         var withEmailSender = Self.described
-        withEmailSender["LambdaConfig"] = ["CustomEmailSender": ["LambdaArn": "arn:email", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/theirs"]
+        withEmailSender["LambdaConfig"] = [
+            "CustomEmailSender": ["LambdaArn": "arn:email", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/theirs",
+        ]
         let error = try #require(throws: PoolConfigError.self) { try LambdaConfigEditor.attachRequest(described: withEmailSender, attachment: attachment) }
-        #expect(error == .kmsKeyInUseByCustomEmailSender(currentKey: "arn:aws:kms:us-east-1:123456789012:key/theirs", requestedKey: attachment.kmsKeyArn, emailSender: "arn:email"))
+        #expect(
+            error
+                == .kmsKeyInUseByCustomEmailSender(
+                    currentKey: "arn:aws:kms:us-east-1:123456789012:key/theirs", requestedKey: attachment.kmsKeyArn, emailSender: "arn:email"))
     }
 
     @Test func restoreLeavesSomeoneElsesChangesAlone() throws {
@@ -106,8 +116,10 @@ struct UpdateUserPoolRequestTests {
         var original = Self.described
         original["LambdaConfig"] = ["CustomSMSSender": ["LambdaArn": "arn:theirs", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/k0"]
         var current = original
-        current["LambdaConfig"] = ["CustomSMSSender": ["LambdaArn": "arn:ours", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/ours",
-                                   "CustomEmailSender": ["LambdaArn": "arn:email-added-later", "LambdaVersion": "V1_0"]]
+        current["LambdaConfig"] = [
+            "CustomSMSSender": ["LambdaArn": "arn:ours", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/ours",
+            "CustomEmailSender": ["LambdaArn": "arn:email-added-later", "LambdaVersion": "V1_0"],
+        ]
         let plan = try LambdaConfigEditor.restorePlan(current: current, original: original, attachment: attachment)
         #expect(plan.request?["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == "arn:theirs")
         #expect(plan.request?["LambdaConfig"]["KMSKeyID"]?.stringValue == "arn:key/ours")
@@ -138,7 +150,8 @@ struct UpdateUserPoolRequestTests {
         var original = Self.described
         original["LambdaConfig"] = ["CustomEmailSender": ["LambdaArn": "arn:email", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/ours"]
         var redirected = original
-        redirected["LambdaConfig"] = try LambdaConfigEditor.attachRequest(described: original, attachment: SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours", redirectsEmail: true))["LambdaConfig"]
+        redirected["LambdaConfig"] = try LambdaConfigEditor.attachRequest(
+            described: original, attachment: SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours", redirectsEmail: true))["LambdaConfig"]
         let smsOnly = SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours")
         let request = try LambdaConfigEditor.attachRequest(described: redirected, original: original, attachment: smsOnly)
         #expect(request["LambdaConfig"]["CustomEmailSender"]["LambdaArn"] == "arn:email")
@@ -163,8 +176,10 @@ struct UpdateUserPoolRequestTests {
     @Test func anEmailSenderSetOverOursIsLeftAlone() throws {
         let attachment = SMSSenderAttachment(lambdaArn: "arn:ours", kmsKeyArn: "arn:key/ours", redirectsEmail: true)
         var current = Self.described
-        current["LambdaConfig"] = ["CustomSMSSender": ["LambdaArn": "arn:ours", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/ours",
-                                   "CustomEmailSender": ["LambdaArn": "arn:someone-else", "LambdaVersion": "V1_0"]]
+        current["LambdaConfig"] = [
+            "CustomSMSSender": ["LambdaArn": "arn:ours", "LambdaVersion": "V1_0"], "KMSKeyID": "arn:key/ours",
+            "CustomEmailSender": ["LambdaArn": "arn:someone-else", "LambdaVersion": "V1_0"],
+        ]
         let plan = try LambdaConfigEditor.restorePlan(current: current, original: Self.described, attachment: attachment)
         #expect(plan.drift.contains { $0.contains("CustomEmailSender is arn:someone-else") }, "\(plan.drift)")
         #expect(plan.request?["LambdaConfig"]["CustomEmailSender"]["LambdaArn"] == "arn:someone-else")

@@ -15,11 +15,12 @@ struct JournalDatabaseTests {
     }
 
     static func attach(_ status: JournalEntry.Status, attachment: String = "us-east-1_pool|sender", request: String = "req-1") -> JournalEntry {
-        JournalEntry(attachmentId: attachment, requestId: request, action: .attach, status: status, poolId: "us-east-1_pool", region: "us-east-1",
-                     account: "123456789012", stackId: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1", logicalId: "Attach",
-                     senderArn: "arn:aws:lambda:us-east-1:123456789012:function:sender", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
-                     originalPool: ["Id": "us-east-1_pool", "LambdaConfig": ["PreSignUp": "arn:pre"], "Future": ["Nested": [1, 2.5, nil, true]]],
-                     originalLayers: ["arn:aws:lambda:us-east-1:123456789012:layer:other:3"])
+        JournalEntry(
+            attachmentId: attachment, requestId: request, action: .attach, status: status, poolId: "us-east-1_pool", region: "us-east-1",
+            account: "123456789012", stackId: "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1", logicalId: "Attach",
+            senderArn: "arn:aws:lambda:us-east-1:123456789012:function:sender", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+            originalPool: ["Id": "us-east-1_pool", "LambdaConfig": ["PreSignUp": "arn:pre"], "Future": ["Nested": [1, 2.5, nil, true]]],
+            originalLayers: ["arn:aws:lambda:us-east-1:123456789012:layer:other:3"])
     }
 
     @Test func entriesRoundTripWithTheirDocuments() throws {
@@ -122,7 +123,9 @@ struct RemoteJournalTests {
         try await s3.createBucket(name: bucket)
         _ = try await makeStore(bucket: bucket).append(JournalDatabaseTests.attach(.started, request: "first"))
         // Another writer gets in between our read and our write, once: moto answers 412.
-        let racing = RacingStorage(inner: S3JournalStorage(s3: s3), races: 1) { try await makeStore(bucket: bucket).append(JournalDatabaseTests.attach(.started, request: "rival")) }
+        let racing = RacingStorage(inner: S3JournalStorage(s3: s3), races: 1) {
+            try await makeStore(bucket: bucket).append(JournalDatabaseTests.attach(.started, request: "rival"))
+        }
         _ = try await makeStore(bucket: bucket, storage: racing).append(JournalDatabaseTests.attach(.started, request: "ours"))
         #expect(racing.preconditionFailures == 1)
         let requests = try await makeStore(bucket: bucket).read { try $0.all().map(\.requestId) }
@@ -136,8 +139,15 @@ struct RemoteJournalTests {
         let bucket = Moto.uniqueName("journal")
         try await s3.createBucket(name: bucket)
         _ = try await makeStore(bucket: bucket).append(JournalDatabaseTests.attach(.started, request: "first"))
-        let conflict = FaultInjectingTransport(faults: [.status(409, body: "<Error><Code>ConditionalRequestConflict</Code><Message>A conflicting operation occurred. If using PutObject you can retry the request.</Message></Error>")],
-                                               matching: { $0.method == .PUT && $0.path.hasSuffix("/journal/pools.sqlite") })
+        let conflict = FaultInjectingTransport(
+            faults: [
+                .status(
+                    409,
+                    body:
+                        "<Error><Code>ConditionalRequestConflict</Code><Message>A conflicting operation occurred. If using PutObject you can retry the request.</Message></Error>"
+                )
+            ],
+            matching: { $0.method == .PUT && $0.path.hasSuffix("/journal/pools.sqlite") })
         let conflicted = S3JournalStorage(s3: try S3Client(configuration: Moto.configuration(transport: conflict, retry: .none)))
         _ = try await makeStore(bucket: bucket, storage: conflicted).append(JournalDatabaseTests.attach(.started, request: "ours"))
         #expect(conflict.attempts == 2, "one 409, then the write")
@@ -148,7 +158,9 @@ struct RemoteJournalTests {
     @Test func endlessRacesEndInAClearError() async throws {
         let bucket = Moto.uniqueName("journal")
         try await s3.createBucket(name: bucket)
-        let racing = RacingStorage(inner: S3JournalStorage(s3: s3), races: .max) { try await makeStore(bucket: bucket, maxAttempts: 10).append(JournalDatabaseTests.attach(.started, request: "rival")) }
+        let racing = RacingStorage(inner: S3JournalStorage(s3: s3), races: .max) {
+            try await makeStore(bucket: bucket, maxAttempts: 10).append(JournalDatabaseTests.attach(.started, request: "rival"))
+        }
         await #expect(throws: JournalError.concurrentWriters(attempts: 2)) {
             _ = try await makeStore(bucket: bucket, storage: racing, maxAttempts: 2).append(JournalDatabaseTests.attach(.started, request: "ours"))
         }

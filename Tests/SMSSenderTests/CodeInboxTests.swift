@@ -44,7 +44,7 @@ struct CodeInboxTests {
         let now = Date()
         try await publish(topic, code: "inbox-111111", phone: phone, time: now.addingTimeInterval(-2))
         try await publish(topic, code: "inbox-222222", phone: phone, time: now)
-        try await publish(topic, code: "inbox-222222", phone: phone, time: now) // Lambda delivered it twice
+        try await publish(topic, code: "inbox-222222", phone: phone, time: now)  // Lambda delivered it twice
         let other = Self.phone()
         try await publish(topic, code: "inbox-999999", phone: other)
 
@@ -83,8 +83,9 @@ struct CodeInboxTests {
         }
         for phone in phones { #expect(results[phone] == .some("fresh-\(phone)"), "\(phone) got \(String(describing: results[phone]))") }
         let attributes = try await sqs.getQueueAttributes(queueUrl: shared.queueUrl)
-        #expect((Int(attributes["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0) == 60,
-                "the backlog is someone's: it stays queued")
+        #expect(
+            (Int(attributes["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0) == 60,
+            "the backlog is someone's: it stays queued")
     }
 
     @Test func twentyWaitersInParallelOnOneInboxEachGetTheirOwnCode() async throws {

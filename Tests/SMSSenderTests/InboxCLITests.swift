@@ -18,19 +18,27 @@ struct InboxCLITests {
         let tokenFile = home + "/token"
         try "eyJhbGciOiJSUzI1NiJ9.runner-oidc.sig".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         // No keys, profile or instance metadata: each is emptied, which the chain reads as unset.
-        let bare = ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "HOME": home,
-                    "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": ""]
+        let bare = [
+            "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "HOME": home,
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+        ]
         let smsredirect = try BuiltProducts.path("smsredirect")
         let wait = ["wait-code", "--queue-url", queue, "--phone", "+15555550199", "--timeout", "2"]
 
-        let withRole = try await CommandRunner.run(smsredirect, wait, environment: bare.merging([
-            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci-runner", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_SESSION_NAME": "run-42"]) { $1 })
+        let withRole = try await CommandRunner.run(
+            smsredirect, wait,
+            environment: bare.merging([
+                "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci-runner", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_SESSION_NAME": "run-42",
+            ]) { $1 })
         #expect(withRole.status == 2, "a timeout, after the calls went through: \(withRole.standardError)")
         #expect(withRole.standardError.contains("no matching code arrived"), "\(withRole.standardError)")
 
-        let withoutRole = try await CommandRunner.run(smsredirect, wait, environment: bare.merging(["AWS_ROLE_ARN": "", "AWS_WEB_IDENTITY_TOKEN_FILE": ""]) { $1 })
+        let withoutRole = try await CommandRunner.run(
+            smsredirect, wait, environment: bare.merging(["AWS_ROLE_ARN": "", "AWS_WEB_IDENTITY_TOKEN_FILE": ""]) { $1 })
         #expect(withoutRole.status == 1)
-        #expect(withoutRole.standardError.contains("No AWS credentials found") && withoutRole.standardError.contains("web identity"), "\(withoutRole.standardError)")
+        #expect(
+            withoutRole.standardError.contains("No AWS credentials found") && withoutRole.standardError.contains("web identity"), "\(withoutRole.standardError)"
+        )
     }
 
     @Test func simulatedCodesArriveAndAreTakenOneByOne() async throws {
@@ -42,14 +50,22 @@ struct InboxCLITests {
         let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
         let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
         _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: try #require(try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"]))
-        let pool = try await cognito.createUserPool(["PoolName": .string(Moto.uniqueName("pool")),
-                                                     "LambdaConfig": ["CustomSMSSender": ["LambdaArn": "arn:aws:lambda:us-east-1:123456789012:function:s", "LambdaVersion": "V1_0"],
-                                                                      "KMSKeyID": .string(key.arn)]])
+        let pool = try await cognito.createUserPool([
+            "PoolName": .string(Moto.uniqueName("pool")),
+            "LambdaConfig": [
+                "CustomSMSSender": ["LambdaArn": "arn:aws:lambda:us-east-1:123456789012:function:s", "LambdaVersion": "V1_0"],
+                "KMSKeyID": .string(key.arn),
+            ],
+        ])
         let poolId = try #require(pool["Id"]?.stringValue)
         let smsredirect = try BuiltProducts.path("smsredirect")
 
-        let simulate = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", poolId, "--bootstrap", try BuiltProducts.path("sender"),
-                                                                "--sns-topic-arn", topic, "--phone", "+15555550123", "--username", "ana"])
+        let simulate = try await CommandRunner.run(
+            smsredirect,
+            [
+                "simulate", "--user-pool-id", poolId, "--bootstrap", try BuiltProducts.path("sender"),
+                "--sns-topic-arn", topic, "--phone", "+15555550123", "--username", "ana",
+            ])
         #expect(simulate.status == 0, "\(simulate.standardError)")
         #expect(simulate.standardOutput.contains("CustomSMSSender_Authentication: the sender published the MFA sign-in code for ana (+15555550123)"))
 
@@ -58,7 +74,8 @@ struct InboxCLITests {
         #expect(other.status == 2)
         #expect(other.standardError.contains("no matching code"))
 
-        let mfa = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--phone", "+15555550123", "--trigger", "Authentication", "--json"])
+        let mfa = try await CommandRunner.run(
+            smsredirect, ["wait-code", "--queue-url", queue, "--phone", "+15555550123", "--trigger", "Authentication", "--json"])
         #expect(mfa.status == 0, "\(mfa.standardError)")
         let record = try JSONDecoder().decode(CodeRecord.self, from: Data(mfa.standardOutput.utf8))
         let mfaCode = try #require(record.code)
@@ -68,7 +85,8 @@ struct InboxCLITests {
         #expect(mfaCode.count == 6 && mfaCode.allSatisfy(\.isNumber))
 
         for trigger in ["SignUp", "ForgotPassword"] {
-            let taken = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--username", "ana", "--trigger", trigger, "--timeout", "10"])
+            let taken = try await CommandRunner.run(
+                smsredirect, ["wait-code", "--queue-url", queue, "--username", "ana", "--trigger", trigger, "--timeout", "10"])
             #expect(taken.status == 0, "\(trigger): \(taken.standardError)")
             SecretLedger.record(.code, taken.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect(taken.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).count == 6)
@@ -85,8 +103,12 @@ struct InboxCLITests {
         #expect(badSince.standardError.contains("--since 'yesterday'"), "\(badSince.standardError)")
 
         // A purge before a run takes the user's leftover codes and nobody else's.
-        let again = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", poolId, "--bootstrap", try BuiltProducts.path("sender"),
-                                                             "--sns-topic-arn", topic, "--phone", "+15555550124", "--username", "bo", "--trigger", "SignUp", "ForgotPassword"])
+        let again = try await CommandRunner.run(
+            smsredirect,
+            [
+                "simulate", "--user-pool-id", poolId, "--bootstrap", try BuiltProducts.path("sender"),
+                "--sns-topic-arn", topic, "--phone", "+15555550124", "--username", "bo", "--trigger", "SignUp", "ForgotPassword",
+            ])
         #expect(again.status == 0, "\(again.standardError)")
         let purge = try await CommandRunner.run(smsredirect, ["inbox", "purge", "--queue-url", queue, "--username", "bo", "--trigger", "signup"])
         #expect(purge.status == 0, "\(purge.standardError)")
@@ -94,9 +116,12 @@ struct InboxCLITests {
         let left = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--username", "bo", "--since=-5m", "--timeout", "10"])
         #expect(left.status == 0, "the ForgotPassword code should have stayed: \(left.standardError)")
 
-        let badTrigger = try await CommandRunner.run(smsredirect, ["simulate", "--user-pool-id", poolId, "--bootstrap", "x", "--sns-topic-arn", topic, "--trigger", "Teleport"])
+        let badTrigger = try await CommandRunner.run(
+            smsredirect, ["simulate", "--user-pool-id", poolId, "--bootstrap", "x", "--sns-topic-arn", topic, "--trigger", "Teleport"])
         #expect(badTrigger.status != 0)
-        #expect(badTrigger.standardError.contains("The value 'Teleport' is invalid for '--trigger") && badTrigger.standardError.contains("ForgotPassword"), "\(badTrigger.standardError)")
+        #expect(
+            badTrigger.standardError.contains("The value 'Teleport' is invalid for '--trigger") && badTrigger.standardError.contains("ForgotPassword"),
+            "\(badTrigger.standardError)")
     }
 
     /// --timeout is a deadline: an endpoint that takes the connection and never answers (a fault
@@ -106,9 +131,10 @@ struct InboxCLITests {
         let silent = try await MisbehavingServer(.neverRespond)
         defer { Task { try? await silent.shutdown() } }
         let started = ContinuousClock.now
-        let result = try await CommandRunner.run(try BuiltProducts.path("smsredirect"),
-                                                 ["wait-code", "--queue-url", "\(silent.url)/123456789012/inbox", "--phone", "+15555550100", "--timeout", "3"],
-                                                 environment: ["AWS_ENDPOINT_URL": silent.url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"])
+        let result = try await CommandRunner.run(
+            try BuiltProducts.path("smsredirect"),
+            ["wait-code", "--queue-url", "\(silent.url)/123456789012/inbox", "--phone", "+15555550100", "--timeout", "3"],
+            environment: ["AWS_ENDPOINT_URL": silent.url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"])
         let took = ContinuousClock.now - started
         #expect(result.status == 2, "\(result.standardError)")
         #expect(result.standardError.contains("no matching code arrived in 3 s"))

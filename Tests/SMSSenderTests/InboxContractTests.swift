@@ -36,7 +36,8 @@ struct InboxContractTests {
         #expect(run.standardError.isEmpty, "\(run.standardError)")
         var verdicts: [String: String] = [:]
         for line in run.standardOutput.split(separator: "\n") {
-            let name = URL(fileURLWithPath: String(line.split(separator: " ")[1]).replacingOccurrences(of: ":", with: "")).deletingPathExtension().lastPathComponent
+            let name = URL(fileURLWithPath: String(line.split(separator: " ")[1]).replacingOccurrences(of: ":", with: "")).deletingPathExtension()
+                .lastPathComponent
             verdicts[name] = String(line)
         }
         return verdicts
@@ -63,7 +64,8 @@ struct InboxContractTests {
         }
         documents["no-phone"] = try record(.smsSignUp, code: CognitoSimulator.makeCode(), phone: nil).jsonString()
         // A notification Cognito sends without a code is a record without one.
-        var notification = try CustomSenderEvent(json: Data(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("fixtures/events/CustomSMSSender_AccountTakeOverNotification.json")))
+        var notification = try CustomSenderEvent(
+            json: Data(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("fixtures/events/CustomSMSSender_AccountTakeOverNotification.json")))
         notification.request.code = nil
         documents["no-code"] = try CodeRecord(event: notification, code: nil).jsonString()
         // The validator is not vacuous: a record that breaks the contract is refused.
@@ -106,7 +108,8 @@ struct InboxContractTests {
         let theirs = try record(.smsSignUp, code: CognitoSimulator.makeCode(), phone: other)
         for record in [stale, newest, newest, theirs] { _ = try await publisher.publish(record) }
 
-        let wait = try await CommandRunner.run("/usr/bin/env", ["python3", Self.example, "--queue-url", queueUrl, "--phone", phone, "--trigger", "signup", "--timeout", "15"])
+        let wait = try await CommandRunner.run(
+            "/usr/bin/env", ["python3", Self.example, "--queue-url", queueUrl, "--phone", phone, "--trigger", "signup", "--timeout", "15"])
         #expect(wait.status == 0, "\(wait.standardError)")
         #expect(wait.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == newest.code, "the example did not return the newest code")
 

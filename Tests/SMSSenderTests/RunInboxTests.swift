@@ -42,8 +42,12 @@ struct RunInboxTests {
         #expect(try await CodeInbox(sqs: sqs, queueUrl: ana.queueUrl).waitForCode(matching: .init(), timeout: .seconds(10)).code == "run-ana-1")
         #expect(try await CodeInbox(sqs: sqs, queueUrl: bo.queueUrl).waitForCode(matching: .init(), timeout: .seconds(10)).code == "run-bo-1")
         // Neither got the other's code: their filter policies kept it out.
-        await #expect(throws: CodeInbox.TimedOut.self) { try await CodeInbox(sqs: sqs, queueUrl: ana.queueUrl).waitForCode(matching: .init(), timeout: .seconds(2)) }
-        await #expect(throws: CodeInbox.TimedOut.self) { try await CodeInbox(sqs: sqs, queueUrl: bo.queueUrl).waitForCode(matching: .init(), timeout: .seconds(2)) }
+        await #expect(throws: CodeInbox.TimedOut.self) {
+            try await CodeInbox(sqs: sqs, queueUrl: ana.queueUrl).waitForCode(matching: .init(), timeout: .seconds(2))
+        }
+        await #expect(throws: CodeInbox.TimedOut.self) {
+            try await CodeInbox(sqs: sqs, queueUrl: bo.queueUrl).waitForCode(matching: .init(), timeout: .seconds(2))
+        }
 
         // Ten minutes on, bo's inbox (60 s) has expired and ana's (a day) has not.
         let pruned = try await inboxes.prune(now: Date().addingTimeInterval(600))

@@ -45,16 +45,23 @@ struct SenderEndToEndTests {
         environment["AWS_ENDPOINT_URL"] = try Moto.endpoint()
         environment["AWS_ACCESS_KEY_ID"] = "testing"
         environment["AWS_SECRET_ACCESS_KEY"] = "testing"
-        return LocalInvoker(.init(executable: try BuiltProducts.path("sender"), environment: environment, inheritEnvironment: false,
-                                  functionName: "sms-sender", region: "us-east-1", timeout: .seconds(60), output: .file(log)))
+        return LocalInvoker(
+            .init(
+                executable: try BuiltProducts.path("sender"), environment: environment, inheritEnvironment: false,
+                functionName: "sms-sender", region: "us-east-1", timeout: .seconds(60), output: .file(log)))
     }
 
     func event(_ source: TriggerSource, code: String, keyArn: String, userName: String) async throws -> CustomSenderEvent {
         let simulator = CognitoSimulator(kmsKeyArn: keyArn, kms: kms)
-        let event = try await simulator.event(triggerSource: source, code: code, userPoolId: "us-east-1_E2E", userName: userName,
-                                              phoneNumber: "+1555555\(String(format: "%04d", Int.random(in: 0...9999)))", region: "us-east-1")
+        let event = try await simulator.event(
+            triggerSource: source, code: code, userPoolId: "us-east-1_E2E", userName: userName,
+            phoneNumber: "+1555555\(String(format: "%04d", Int.random(in: 0...9999)))", region: "us-east-1")
         SecretLedger.record(source == .smsAdminCreateUser ? .password : .code, code)
-        if source == .smsAdminCreateUser { SecretLedger.record(.password, code.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")) }
+        if source == .smsAdminCreateUser {
+            SecretLedger.record(
+                .password,
+                code.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;"))
+        }
         SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
         return event
     }
@@ -66,11 +73,12 @@ struct SenderEndToEndTests {
         var payloads: [Data] = []
         for source in TriggerSource.allCases where source.isSMS {
             // A temporary password has characters Cognito HTML-escapes; one code is long.
-            let code = switch source {
-            case .smsAdminCreateUser: "Tmp&<P4ss>'\(Int.random(in: 10...99))"
-            case .smsResendCode: "resent-\(UUID().uuidString.prefix(12))"
-            default: CognitoSimulator.makeCode()
-            }
+            let code =
+                switch source {
+                case .smsAdminCreateUser: "Tmp&<P4ss>'\(Int.random(in: 10...99))"
+                case .smsResendCode: "resent-\(UUID().uuidString.prefix(12))"
+                default: CognitoSimulator.makeCode()
+                }
             let event = try await event(source, code: code, keyArn: stack.keyArn, userName: "user-\(source.event)")
             expected[source.rawValue] = (code, event)
             payloads.append(try event.jsonValue.data())
@@ -121,8 +129,9 @@ struct SenderEndToEndTests {
         for source in TriggerSource.allCases where !source.isSMS && source != .emailAccountTakeOverNotification {
             let code = source == .emailAdminCreateUser ? "Tmp&<P4ss>'\(Int.random(in: 10...99))" : CognitoSimulator.makeCode()
             SecretLedger.record(source == .emailAdminCreateUser ? .password : .code, code)
-            let event = try await simulator.event(triggerSource: source, code: code, userPoolId: "us-east-1_E2E", userName: "mail-\(source.event)",
-                                                  phoneNumber: nil, email: "mail-\(source.event.lowercased())@example.com", region: "us-east-1")
+            let event = try await simulator.event(
+                triggerSource: source, code: code, userPoolId: "us-east-1_E2E", userName: "mail-\(source.event)",
+                phoneNumber: nil, email: "mail-\(source.event.lowercased())@example.com", region: "us-east-1")
             SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
             expected[source.rawValue] = code
             payloads.append(try event.jsonValue.data())
@@ -147,8 +156,9 @@ struct SenderEndToEndTests {
         let simulator = CognitoSimulator(kmsKeyArn: stack.keyArn, kms: kms)
         var events: [CustomSenderEvent] = []
         for source in [TriggerSource.smsAccountTakeOverNotification, .emailAccountTakeOverNotification] {
-            var event = try await simulator.event(triggerSource: source, code: "unused", userPoolId: "us-east-1_E2E", userName: "ato-\(source.isSMS ? "sms" : "email")",
-                                                  phoneNumber: source.isSMS ? "+15555550166" : nil, email: source.isSMS ? nil : "ato@example.com", region: "us-east-1")
+            var event = try await simulator.event(
+                triggerSource: source, code: "unused", userPoolId: "us-east-1_E2E", userName: "ato-\(source.isSMS ? "sms" : "email")",
+                phoneNumber: source.isSMS ? "+15555550166" : nil, email: source.isSMS ? nil : "ato@example.com", region: "us-east-1")
             event.request.code = nil
             events.append(event)
         }
@@ -169,8 +179,9 @@ struct SenderEndToEndTests {
         let stack = try await makeStack()
         let code = "denied-\(UUID().uuidString.prefix(12))"
         let event = try await event(.smsSignUp, code: code, keyArn: stack.keyArn, userName: "denied")
-        let denying = FaultInjectingTransport(faults: [.status(400, body: #"{"__type":"AccessDeniedException","message":"User is not authorized to perform: kms:Decrypt"}"#)],
-                                              matching: FaultInjectingTransport.operation("Decrypt"))
+        let denying = FaultInjectingTransport(
+            faults: [.status(400, body: #"{"__type":"AccessDeniedException","message":"User is not authorized to perform: kms:Decrypt"}"#)],
+            matching: FaultInjectingTransport.operation("Decrypt"))
         let decryptor = KMSCodeDecryptor(kmsKeyArn: stack.keyArn, kms: try KMSClient(configuration: Moto.configuration(transport: denying, retry: .none)))
         let error = await #expect(throws: SenderError.self) { _ = try await decryptor.decrypt(event) }
         guard case let .kmsAccessDenied(key, cause)? = error else { Issue.record("\(String(describing: error))"); return }
@@ -187,7 +198,7 @@ struct SenderEndToEndTests {
         let wrongKey = try await event(.smsSignUp, code: code, keyArn: otherKey.arn, userName: "wrong-key")
         var tampered = try await event(.smsSignUp, code: code, keyArn: stack.keyArn, userName: "tampered")
         var bytes = try #require(Data(base64Encoded: tampered.request.code ?? ""))
-        bytes[bytes.count - 120] ^= 0x01 // inside the final frame's ciphertext
+        bytes[bytes.count - 120] ^= 0x01  // inside the final frame's ciphertext
         tampered.request.code = bytes.base64EncodedString()
 
         let report = try await invoker(environment: ["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": stack.topicArn], log: log.path)
@@ -201,8 +212,10 @@ struct SenderEndToEndTests {
         guard case let .error(_, invalidMessage) = report.outcomes[2] else { Issue.record("invalid event: \(report.outcomes[2])"); return }
         #expect(invalidMessage.contains("version") || invalidMessage.contains("callerContext"))
 
-        let missingTopic = try await invoker(environment: ["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:\(Moto.accountId):no-such-topic"], log: log.path)
-            .invoke(event: try await event(.smsAuthentication, code: code, keyArn: stack.keyArn, userName: "no-topic").jsonValue.data())
+        let missingTopic = try await invoker(
+            environment: ["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:\(Moto.accountId):no-such-topic"], log: log.path
+        )
+        .invoke(event: try await event(.smsAuthentication, code: code, keyArn: stack.keyArn, userName: "no-topic").jsonValue.data())
         guard case let .error(topicType, topicMessage) = missingTopic.outcome else { Issue.record("missing topic: \(missingTopic.outcome)"); return }
         #expect(topicType == "Sender.SNSTopicNotFound")
         #expect(topicMessage.contains("no-such-topic") && topicMessage.contains("SNS_TOPIC_ARN"))

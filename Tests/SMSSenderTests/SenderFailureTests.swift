@@ -29,28 +29,39 @@ struct SenderFailureTests {
     static func awsRecord(condition: String = "RetriesExhausted", responsePayload: JSONValue) -> JSONValue {
         [
             "version": "1.0", "timestamp": "2026-12-02T10:00:05.568Z",
-            "requestContext": ["requestId": "e4b46cbf-b738-4d4c-8880-a18cdf61200e", "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:sms-sender:$LATEST",
-                               "condition": .string(condition), "approximateInvokeCount": 2],
-            "requestPayload": ["version": "1", "triggerSource": "CustomSMSSender_ForgotPassword", "region": "us-east-1", "userPoolId": "us-east-1_Docs",
-                               "userName": "ana", "callerContext": ["awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "abc"],
-                               "request": ["type": "customSMSSenderRequestV1", "code": "AYADeHh", "userAttributes": ["phone_number": "+15555550177"], "clientMetadata": [:]]],
+            "requestContext": [
+                "requestId": "e4b46cbf-b738-4d4c-8880-a18cdf61200e", "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:sms-sender:$LATEST",
+                "condition": .string(condition), "approximateInvokeCount": 2,
+            ],
+            "requestPayload": [
+                "version": "1", "triggerSource": "CustomSMSSender_ForgotPassword", "region": "us-east-1", "userPoolId": "us-east-1_Docs",
+                "userName": "ana", "callerContext": ["awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "abc"],
+                "request": ["type": "customSMSSenderRequestV1", "code": "AYADeHh", "userAttributes": ["phone_number": "+15555550177"], "clientMetadata": [:]],
+            ],
             "responseContext": ["statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"],
             "responsePayload": responsePayload,
         ]
     }
 
     @Test func aRecordOfAWSsShapeSaysWhoFailedAndWhy() throws {
-        let failure = try #require(SenderFailure(invocationRecord: Self.awsRecord(responsePayload: ["errorType": "Sender.WrongKMSKey", "errorMessage": "encrypted under another key"])))
+        let failure = try #require(
+            SenderFailure(
+                invocationRecord: Self.awsRecord(responsePayload: ["errorType": "Sender.WrongKMSKey", "errorMessage": "encrypted under another key"])))
         #expect(failure.phoneNumber == "+15555550177" && failure.userName == "ana" && failure.triggerSource == "CustomSMSSender_ForgotPassword")
         #expect(failure.attempts == 2 && failure.condition == "RetriesExhausted")
-        #expect(failure.summary == "the sender failed for +15555550177 (CustomSMSSender_ForgotPassword) at 2026-12-02T10:00:05.568Z, 2 attempts: Sender.WrongKMSKey: encrypted under another key")
+        #expect(
+            failure.summary
+                == "the sender failed for +15555550177 (CustomSMSSender_ForgotPassword) at 2026-12-02T10:00:05.568Z, 2 attempts: Sender.WrongKMSKey: encrypted under another key"
+        )
         #expect(failure.matches(.init(phoneNumber: "+15555550177", trigger: "ForgotPassword")))
         #expect(!failure.matches(.init(phoneNumber: "+15555550177", trigger: "SignUp")))
         #expect(!failure.matches(.init(userName: "bo")))
         #expect(!String(decoding: try JSONEncoder().encode(failure), as: UTF8.self).contains("AYADeHh"), "a failure keeps no ciphertext")
 
         // A timeout has only a message; an expired event says so.
-        let expired = try #require(SenderFailure(invocationRecord: Self.awsRecord(condition: "EventAgeExceeded", responsePayload: ["errorMessage": "Task timed out after 15.02 seconds"])))
+        let expired = try #require(
+            SenderFailure(
+                invocationRecord: Self.awsRecord(condition: "EventAgeExceeded", responsePayload: ["errorMessage": "Task timed out after 15.02 seconds"])))
         #expect(expired.summary.contains("the event expired in Lambda's queue: Task timed out after 15.02 seconds"))
         #expect(SenderFailure(body: #"{"Type":"Notification","Message":"{}"}"#) == nil)
         #expect(SenderFailure(body: "not json") == nil)
@@ -73,9 +84,13 @@ struct SenderFailureTests {
         try event.jsonValue.data().write(to: URL(fileURLWithPath: eventFile))
         let smsredirect = try BuiltProducts.path("smsredirect")
 
-        let invoke = try await CommandRunner.run(smsredirect, ["invoke", "--async", "--retry-delays", "0.1,0.2", "--on-failure-queue-url", failures,
-                                                              "--bootstrap", try BuiltProducts.path("sender"), "--event", eventFile, "--region", "us-east-1", "--timeout", "30",
-                                                              "--env", "KMS_KEY_ARN=\(sendersKey.arn)", "--env", "SNS_TOPIC_ARN=\(topic)"])
+        let invoke = try await CommandRunner.run(
+            smsredirect,
+            [
+                "invoke", "--async", "--retry-delays", "0.1,0.2", "--on-failure-queue-url", failures,
+                "--bootstrap", try BuiltProducts.path("sender"), "--event", eventFile, "--region", "us-east-1", "--timeout", "30",
+                "--env", "KMS_KEY_ARN=\(sendersKey.arn)", "--env", "SNS_TOPIC_ARN=\(topic)",
+            ])
         #expect(invoke.status == 1, "the last attempt's function error: \(invoke.standardError)")
         #expect(invoke.standardError.contains("async: 3 attempts, every one failed"), "\(invoke.standardError)")
 
@@ -91,14 +106,17 @@ struct SenderFailureTests {
         #expect(record["responsePayload"]["errorType"] == "Sender.WrongKMSKey")
 
         // The waiting test is told why its code never came.
-        let wait = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", inbox, "--failures-queue-url", failures, "--phone", phone, "--trigger", "SignUp", "--timeout", "3"])
+        let wait = try await CommandRunner.run(
+            smsredirect, ["wait-code", "--queue-url", inbox, "--failures-queue-url", failures, "--phone", phone, "--trigger", "SignUp", "--timeout", "3"])
         #expect(wait.status == 2, "\(wait.standardError)")
         #expect(wait.standardError.contains("the sender failed for \(phone) (CustomSMSSender_SignUp)"), "\(wait.standardError)")
         #expect(wait.standardError.contains("3 attempts: Sender.WrongKMSKey"), "\(wait.standardError)")
-        let otherUser = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", inbox, "--failures-queue-url", failures, "--phone", "+15555550100", "--timeout", "2"])
+        let otherUser = try await CommandRunner.run(
+            smsredirect, ["wait-code", "--queue-url", inbox, "--failures-queue-url", failures, "--phone", "+15555550100", "--timeout", "2"])
         #expect(otherUser.standardError.contains("the sender reported no failure for this filter (1 failure record"), "\(otherUser.standardError)")
-        let noQueue = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", inbox, "--phone", phone, "--timeout", "2"],
-                                                  environment: ["SMSREDIRECT_FAILURES_QUEUE_URL": ""])
+        let noQueue = try await CommandRunner.run(
+            smsredirect, ["wait-code", "--queue-url", inbox, "--phone", phone, "--timeout", "2"],
+            environment: ["SMSREDIRECT_FAILURES_QUEUE_URL": ""])
         #expect(noQueue.standardError.contains("give --failures-queue-url"), "\(noQueue.standardError)")
 
         // `inbox failures` lists it, and reading consumes nothing.
@@ -119,12 +137,17 @@ struct SenderFailureTests {
         let failures = try await sqs.createQueue(name: Moto.uniqueName("sender-failures"))
         let code = CognitoSimulator.makeCode()
         let event = try await CognitoSimulator(kmsKeyArn: key.arn, kms: kms)
-            .event(triggerSource: .smsAuthentication, code: code, userPoolId: "us-east-1_Failures", userName: "bo", phoneNumber: "+15555550178", region: "us-east-1")
+            .event(
+                triggerSource: .smsAuthentication, code: code, userPoolId: "us-east-1_Failures", userName: "bo", phoneNumber: "+15555550178",
+                region: "us-east-1")
         SecretLedger.record(.code, code)
-        let run = try await CommandRunner.run(try BuiltProducts.path("smsredirect"),
-                                              ["invoke", "--async", "--retry-delays", "0.1,0.2", "--on-failure-queue-url", failures, "--bootstrap", try BuiltProducts.path("sender"),
-                                               "--event", "-", "--region", "us-east-1", "--timeout", "30", "--env", "KMS_KEY_ARN=\(key.arn)", "--env", "SNS_TOPIC_ARN=\(topic)"],
-                                              input: try event.jsonValue.data())
+        let run = try await CommandRunner.run(
+            try BuiltProducts.path("smsredirect"),
+            [
+                "invoke", "--async", "--retry-delays", "0.1,0.2", "--on-failure-queue-url", failures, "--bootstrap", try BuiltProducts.path("sender"),
+                "--event", "-", "--region", "us-east-1", "--timeout", "30", "--env", "KMS_KEY_ARN=\(key.arn)", "--env", "SNS_TOPIC_ARN=\(topic)",
+            ],
+            input: try event.jsonValue.data())
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardError.contains("async: 1 attempt, succeeded"), "\(run.standardError)")
         #expect(try await sqs.receiveMessage(queueUrl: failures, waitTimeSeconds: 1).isEmpty)

@@ -21,17 +21,24 @@ struct DeployScriptTests {
     }
 
     static let deploys: [Deploy] = [
-        Deploy(name: "a new pool", template: "new-user-pool",
-               environment: ["STACK": "sms-redirect", "EMAIL": "dev+sms@example.com"],
-               overrides: ["EmailAddress": "dev+sms@example.com"]),
-        Deploy(name: "an existing pool without an SMS role", template: "existing-user-pool",
-               environment: ["STACK": "sms-redirect", "EMAIL": "dev@example.com", "USER_POOL_ID": "eu-west-1_AbC123xyz"],
-               overrides: ["EmailAddress": "dev@example.com", "UserPoolId": "eu-west-1_AbC123xyz"]),
-        Deploy(name: "an existing pool with its SMS role", template: "existing-user-pool",
-               environment: ["STACK": "Redirect-2", "EMAIL": "dev@example.com", "USER_POOL_ID": "eu-west-1_AbC123xyz",
-                             "SMS_ROLE_ARN": "arn:aws:iam::123456789012:role/service-role/my-pool-sms"],
-               overrides: ["EmailAddress": "dev@example.com", "UserPoolId": "eu-west-1_AbC123xyz",
-                           "SMSRoleArn": "arn:aws:iam::123456789012:role/service-role/my-pool-sms"]),
+        Deploy(
+            name: "a new pool", template: "new-user-pool",
+            environment: ["STACK": "sms-redirect", "EMAIL": "dev+sms@example.com"],
+            overrides: ["EmailAddress": "dev+sms@example.com"]),
+        Deploy(
+            name: "an existing pool without an SMS role", template: "existing-user-pool",
+            environment: ["STACK": "sms-redirect", "EMAIL": "dev@example.com", "USER_POOL_ID": "eu-west-1_AbC123xyz"],
+            overrides: ["EmailAddress": "dev@example.com", "UserPoolId": "eu-west-1_AbC123xyz"]),
+        Deploy(
+            name: "an existing pool with its SMS role", template: "existing-user-pool",
+            environment: [
+                "STACK": "Redirect-2", "EMAIL": "dev@example.com", "USER_POOL_ID": "eu-west-1_AbC123xyz",
+                "SMS_ROLE_ARN": "arn:aws:iam::123456789012:role/service-role/my-pool-sms",
+            ],
+            overrides: [
+                "EmailAddress": "dev@example.com", "UserPoolId": "eu-west-1_AbC123xyz",
+                "SMSRoleArn": "arn:aws:iam::123456789012:role/service-role/my-pool-sms",
+            ]),
     ]
 
     @Test(arguments: deploys) func theDryRunDeploysTheTemplateWithParametersItAccepts(deploy: Deploy) async throws {
@@ -41,10 +48,11 @@ struct DeployScriptTests {
         let template = try Template(deploy.template)
         let region = "eu-west-1", bucket = "smsredirect-artifacts-123456789012-eu-west-1"
         let commands = result.commands
-        #expect(commands.map { Array($0.words.prefix(3)) } == [
-            ["aws", "sts", "get-caller-identity"], ["aws", "s3api", "head-bucket"], ["aws", "s3", "mb"],
-            ["aws", "cloudformation", "package"], ["aws", "cloudformation", "deploy"], ["aws", "cloudformation", "describe-stacks"],
-        ], "the commands: \(result.stdout)")
+        #expect(
+            commands.map { Array($0.words.prefix(3)) } == [
+                ["aws", "sts", "get-caller-identity"], ["aws", "s3api", "head-bucket"], ["aws", "s3", "mb"],
+                ["aws", "cloudformation", "package"], ["aws", "cloudformation", "deploy"], ["aws", "cloudformation", "describe-stacks"],
+            ], "the commands: \(result.stdout)")
         for command in commands {
             #expect(command.values("--region") == [region], "\(command.line): not --region \(region)")
         }
@@ -85,8 +93,10 @@ struct DeployScriptTests {
 
     /// The capabilities CloudFormation demands of a template: IAM resources, named ones, macros.
     func requiredCapabilities(_ template: Template) -> Set<String> {
-        let names = ["AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::IAM::User": "UserName",
-                     "AWS::IAM::Group": "GroupName", "AWS::IAM::InstanceProfile": "InstanceProfileName"]
+        let names = [
+            "AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::IAM::User": "UserName",
+            "AWS::IAM::Group": "GroupName", "AWS::IAM::InstanceProfile": "InstanceProfileName",
+        ]
         var capabilities: Set<String> = []
         for (_, resource) in template.resources {
             let type = resource["Type"]?.stringValue ?? ""
@@ -209,10 +219,12 @@ struct DeployScriptTests {
         Rejection(name: "a region that is not one", change: ["AWS_REGION": "Europe"], message: "the region 'Europe'"),
         Rejection(name: "a bad pool id", change: ["USER_POOL_ID": "eu-west-1"], message: "USER_POOL_ID='eu-west-1' is not a user pool id"),
         Rejection(name: "a pool in another region", change: ["USER_POOL_ID": "us-east-2_AbC123"], message: "set AWS_REGION=us-east-2"),
-        Rejection(name: "a bad SMS role ARN", change: ["USER_POOL_ID": "eu-west-1_AbC123", "SMS_ROLE_ARN": "my-pool-sms"],
-                  message: "SMS_ROLE_ARN='my-pool-sms' is not an IAM role ARN"),
-        Rejection(name: "an SMS role without a pool", change: ["SMS_ROLE_ARN": "arn:aws:iam::123456789012:role/sms"],
-                  message: "SMS_ROLE_ARN is set without USER_POOL_ID"),
+        Rejection(
+            name: "a bad SMS role ARN", change: ["USER_POOL_ID": "eu-west-1_AbC123", "SMS_ROLE_ARN": "my-pool-sms"],
+            message: "SMS_ROLE_ARN='my-pool-sms' is not an IAM role ARN"),
+        Rejection(
+            name: "an SMS role without a pool", change: ["SMS_ROLE_ARN": "arn:aws:iam::123456789012:role/sms"],
+            message: "SMS_ROLE_ARN is set without USER_POOL_ID"),
         Rejection(name: "a bad bucket name", change: ["ARTIFACT_BUCKET": "My_Bucket"], message: "ARTIFACT_BUCKET='My_Bucket' is not an S3 bucket name"),
     ]
 

@@ -22,8 +22,9 @@ struct KeyAdministrationTests {
                     // The helper sets KMSKeyID; CloudFormation does too, as the deployer, on the pool it owns.
                     let deployer: JSONValue = ["AWS": ["Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"]]
                     let ownsAPool = !template.resources(ofType: "AWS::Cognito::UserPool").isEmpty
-                    #expect(statement["Principal"] == ["AWS": helperRole] || (ownsAPool && statement["Principal"] == deployer),
-                            "\(keyID): kms:CreateGrant to \(String(describing: statement["Principal"]))")
+                    #expect(
+                        statement["Principal"] == ["AWS": helperRole] || (ownsAPool && statement["Principal"] == deployer),
+                        "\(keyID): kms:CreateGrant to \(String(describing: statement["Principal"]))")
                     #expect(actions == ["kms:CreateGrant"], "\(keyID): kms:CreateGrant together with \(actions)")
                     #expect(statement["Condition"]["Bool"]["kms:GrantIsForAWSResource"] == "true", "\(keyID): kms:CreateGrant not limited to AWS services")
                 }
@@ -32,7 +33,10 @@ struct KeyAdministrationTests {
         for (owner, _, statement) in template.rolePolicyStatements() where strings(statement["Action"]).contains("kms:CreateGrant") {
             #expect(statement["Condition"]["Bool"]["kms:GrantIsForAWSResource"] == "true", "\(owner): kms:CreateGrant not limited to AWS services")
         }
-        #expect(!template.allPolicyStatements().contains { strings($0.1["Action"]).contains { $0 == "lambda:PublishLayerVersion" || $0 == "lambda:DeleteLayerVersion" } },
-                "the templates never publish or delete a layer")
+        #expect(
+            !template.allPolicyStatements().contains {
+                strings($0.1["Action"]).contains { $0 == "lambda:PublishLayerVersion" || $0 == "lambda:DeleteLayerVersion" }
+            },
+            "the templates never publish or delete a layer")
     }
 }

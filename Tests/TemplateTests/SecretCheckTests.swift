@@ -18,7 +18,8 @@ struct SecretCheckTests {
         for index in 0..<60 { lines.append("responseURLSignature\t\(String(repeating: "ab", count: 16))\(index)") }
         let path = directory.appendingPathComponent("ledger.txt")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
-        try ((lines + extra).filter { kind == nil || !$0.hasPrefix(kind! + "\t") }.joined(separator: "\n") + "\n").write(to: path, atomically: true, encoding: .utf8)
+        try ((lines + extra).filter { kind == nil || !$0.hasPrefix(kind! + "\t") }.joined(separator: "\n") + "\n").write(
+            to: path, atomically: true, encoding: .utf8)
         return path.path
     }
 

@@ -42,8 +42,9 @@ struct TemplateSecurityTests {
     @Test(arguments: Template.names) func noAllowStatementGrantsAWildcardAction(name: String) throws {
         let template = try Template(name)
         for (owner, statement) in template.allPolicyStatements() {
-            #expect(statement["NotAction"] == nil && statement["NotResource"] == nil && statement["NotPrincipal"] == nil,
-                    "\(owner): a Not* element")
+            #expect(
+                statement["NotAction"] == nil && statement["NotResource"] == nil && statement["NotPrincipal"] == nil,
+                "\(owner): a Not* element")
             for action in strings(statement["Action"]) where isWildcardAction(action) {
                 // A broad Deny only takes away (the TLS-only bucket policy denies s3:* as AWS Config's
                 // s3-bucket-ssl-requests-only expects); a broad Allow is never acceptable.
@@ -89,10 +90,14 @@ struct TemplateSecurityTests {
                 let grants = Set(Self.cryptographicOperations.filter { op in actions.contains { glob($0, matches: op) } })
                 if grants.contains("kms:Encrypt") {
                     #expect(grants == ["kms:Encrypt"], "\(keyID): Encrypt granted together with \(grants)")
-                    #expect(statement["Principal"] == ["Service": "cognito-idp.amazonaws.com"], "\(keyID): kms:Encrypt to \(String(describing: statement["Principal"]))")
+                    #expect(
+                        statement["Principal"] == ["Service": "cognito-idp.amazonaws.com"],
+                        "\(keyID): kms:Encrypt to \(String(describing: statement["Principal"]))")
                     let conditions = conditionKeys(statement["Condition"])
                     #expect(conditions["aws:SourceAccount"] == ["Ref": "AWS::AccountId"], "\(keyID): Encrypt without aws:SourceAccount")
-                    #expect(conditions["aws:SourceArn"] == template.encryptingPoolArn, "\(keyID): Encrypt without aws:SourceArn = \(template.encryptingPoolArn.jsonString)")
+                    #expect(
+                        conditions["aws:SourceArn"] == template.encryptingPoolArn,
+                        "\(keyID): Encrypt without aws:SourceArn = \(template.encryptingPoolArn.jsonString)")
                 } else if !grants.isEmpty {
                     #expect(statement["Principal"] == senderPrincipal, "\(keyID): \(grants.sorted()) to \(String(describing: statement["Principal"]))")
                 }
@@ -129,7 +134,8 @@ struct TemplateSecurityTests {
         }
         #expect(deniesPlainHTTP, "the bucket policy does not deny non-TLS requests")
         // The helper's journal lives in this bucket, under the stack's name.
-        #expect(template.helper["Properties"]["Environment"]["Variables"]["JOURNAL_URI"]
+        #expect(
+            template.helper["Properties"]["Environment"]["Variables"]["JOURNAL_URI"]
                 == ["Fn::Sub": .string("s3://${\(bucketID)}/journal/${AWS::StackName}.sqlite")])
     }
 
@@ -139,7 +145,8 @@ struct TemplateSecurityTests {
         let properties = try #require(attachment["Properties"]?.objectValue)
         let timeout = try #require(properties["ServiceTimeout"]?.intValue, "no ServiceTimeout")
         #expect((1...3600).contains(timeout))
-        #expect(Set(properties.keys).subtracting(["ServiceToken", "ServiceTimeout"])
+        #expect(
+            Set(properties.keys).subtracting(["ServiceToken", "ServiceTimeout"])
                 == ["UserPoolId", "SenderFunctionArn", "KmsKeyArn", "LayerVersionArn", "SMSRoleArn", "SenderConfiguration", "RedirectEmail"])
         #expect(properties["RedirectEmail"] == ["Ref": "RedirectEmail"])
         #expect(properties["ServiceToken"] == ["Fn::GetAtt": [.string(template.helperID), "Arn"]])
@@ -222,7 +229,9 @@ struct TemplateSecurityTests {
         #expect(queue["Type"] == "AWS::SQS::Queue" && queue["Condition"] == nil)
         #expect(queue["Properties"]["SqsManagedSseEnabled"] == true)
         let grants = expand(template.resources["SenderPolicy"]?["Properties"]["PolicyDocument"]["Statement"]).filter { $0["Sid"] == "RecordFailures" }
-        #expect(grants.count == 1 && strings(grants.first?["Action"]) == ["sqs:SendMessage"] && grants.first?["Resource"] == ["Fn::GetAtt": ["SenderFailures", "Arn"]])
+        #expect(
+            grants.count == 1 && strings(grants.first?["Action"]) == ["sqs:SendMessage"]
+                && grants.first?["Resource"] == ["Fn::GetAtt": ["SenderFailures", "Arn"]])
         #expect(template.document["Outputs"]["SenderFailuresQueueUrl"]["Value"] == ["Ref": "SenderFailures"])
     }
 
@@ -237,7 +246,9 @@ struct TemplateSecurityTests {
         let parameters = Set(template.document["Parameters"]?.objectValue?.keys.map { $0 } ?? [])
         let outputs = Set(template.document["Outputs"]?.objectValue?.keys.map { $0 } ?? [])
         let common: Set = ["EmailAddress", "OptInSNSTopicEncryptionInput", "CreateCodeInbox", "RedirectEmail", "LogRetentionInDays"]
-        let commonOutputs: Set = ["UserPoolId", "UserPoolArn", "SNSTopicArn", "CodeInboxQueueUrl", "JournalBucketName", "SenderFunctionName", "KmsKeyArn", "SenderFailuresQueueUrl"]
+        let commonOutputs: Set = [
+            "UserPoolId", "UserPoolArn", "SNSTopicArn", "CodeInboxQueueUrl", "JournalBucketName", "SenderFunctionName", "KmsKeyArn", "SenderFailuresQueueUrl",
+        ]
         if name == "new-user-pool" {
             #expect(parameters == common)
             #expect(outputs == commonOutputs.union(["UserPoolClientId"]))
@@ -270,8 +281,9 @@ struct TemplateSecurityTests {
         var declared = try #require(template.sender["Properties"]?.objectValue)
         declared["Code"] = nil
         #expect(declared["Layers"] == nil, "the sender declares Layers: the helper's layer and CloudFormation's would fight")
-        #expect(template.attachment["Properties"]["SenderConfiguration"] == .object(declared),
-                "SenderConfiguration differs from \(template.senderID)'s properties (all but Code): an update of the sender would not re-run the attachment")
+        #expect(
+            template.attachment["Properties"]["SenderConfiguration"] == .object(declared),
+            "SenderConfiguration differs from \(template.senderID)'s properties (all but Code): an update of the sender would not re-run the attachment")
     }
 
     /// CloudFormation owns the new pool's LambdaConfig, so a stack update of the pool keeps the trigger.
@@ -283,8 +295,13 @@ struct TemplateSecurityTests {
         #expect(pool["LambdaConfig"]["CustomSMSSender"] == ["LambdaArn": ["Fn::GetAtt": [.string(template.senderID), "Arn"]], "LambdaVersion": "V1_0"])
         #expect(pool["LambdaConfig"]["KMSKeyID"] == template.attachment["Properties"]["KmsKeyArn"])
         // With RedirectEmail the sender is the CustomEmailSender too, declared here for the same reason.
-        #expect(pool["LambdaConfig"]["CustomEmailSender"] == ["Fn::If": ["RedirectEmail", ["LambdaArn": ["Fn::GetAtt": [.string(template.senderID), "Arn"]], "LambdaVersion": "V1_0"],
-                                                                    ["Ref": "AWS::NoValue"]]])
+        #expect(
+            pool["LambdaConfig"]["CustomEmailSender"] == [
+                "Fn::If": [
+                    "RedirectEmail", ["LambdaArn": ["Fn::GetAtt": [.string(template.senderID), "Arn"]], "LambdaVersion": "V1_0"],
+                    ["Ref": "AWS::NoValue"],
+                ]
+            ])
         #expect(pool["LambdaConfig"]?.objectValue?.count == 3, "the pool declares other triggers: \(pool["LambdaConfig"]?.jsonString ?? "")")
         #expect(pool["UsernameAttributes"] == ["phone_number"])
         #expect(pool["AutoVerifiedAttributes"] == ["phone_number"])

@@ -21,10 +21,12 @@ public enum AllowlistCheck {
     }
 
     /// What a restore changes on purpose.
-    public static let restoredLambdaConfig: Set<String> = ["LambdaConfig", "LambdaConfig.CustomSMSSender", "LambdaConfig.CustomSMSSender.LambdaArn",
-                                                           "LambdaConfig.CustomSMSSender.LambdaVersion", "LambdaConfig.KMSKeyID",
-                                                           "LambdaConfig.CustomEmailSender", "LambdaConfig.CustomEmailSender.LambdaArn",
-                                                           "LambdaConfig.CustomEmailSender.LambdaVersion"]
+    public static let restoredLambdaConfig: Set<String> = [
+        "LambdaConfig", "LambdaConfig.CustomSMSSender", "LambdaConfig.CustomSMSSender.LambdaArn",
+        "LambdaConfig.CustomSMSSender.LambdaVersion", "LambdaConfig.KMSKeyID",
+        "LambdaConfig.CustomEmailSender", "LambdaConfig.CustomEmailSender.LambdaArn",
+        "LambdaConfig.CustomEmailSender.LambdaVersion",
+    ]
 
     /// Paths of structure members a shape allows (list elements are walked through).
     static func paths(of shape: CognitoPoolModel.Shape, prefix: String = "") -> Set<String> {

@@ -55,7 +55,9 @@ public enum CommandRunner {
             try? box.err.write(to: URL(fileURLWithPath: TestLogs.path("\(URL(fileURLWithPath: executable).lastPathComponent).stderr")))
         }
         return box.lock.withLock {
-            CommandResult(status: process.terminationStatus, standardOutput: String(decoding: box.out, as: UTF8.self), standardError: String(decoding: box.err, as: UTF8.self))
+            CommandResult(
+                status: process.terminationStatus, standardOutput: String(decoding: box.out, as: UTF8.self),
+                standardError: String(decoding: box.err, as: UTF8.self))
         }
     }
 

@@ -32,7 +32,8 @@ public final class FaultInjectingTransport: HTTPTransport {
     private let matches: @Sendable (HTTPRequest) -> Bool
 
     /// `matching` picks the requests the script applies to; the others pass straight through.
-    public init(faults: [Fault], passingTo inner: any HTTPTransport = Moto.testTransport(), matching: @escaping @Sendable (HTTPRequest) -> Bool = { _ in true }) {
+    public init(faults: [Fault], passingTo inner: any HTTPTransport = Moto.testTransport(), matching: @escaping @Sendable (HTTPRequest) -> Bool = { _ in true })
+    {
         self.inner = inner
         self.matches = matching
         state = NIOLockedValueBox((faults, 0))

@@ -72,9 +72,10 @@ public enum IAMContract {
         if record["body_encoded"]?.boolValue == true { body = Data(base64Encoded: record["body"]?.stringValue ?? "") ?? Data() }
 
         // Credential=<key id>/<date>/<region>/<service>/aws4_request, in the header or a presigned URL.
-        let credential = headers["authorization"].flatMap { authorization in
-            authorization.range(of: "Credential=").map { String(authorization[$0.upperBound...].prefix { $0 != "," && $0 != " " }) }
-        } ?? url.queryItems?.first { $0.name == "X-Amz-Credential" }?.value
+        let credential =
+            headers["authorization"].flatMap { authorization in
+                authorization.range(of: "Credential=").map { String(authorization[$0.upperBound...].prefix { $0 != "," && $0 != " " }) }
+            } ?? url.queryItems?.first { $0.name == "X-Amz-Credential" }?.value
         guard let credential else { return nil }
         let scope = credential.split(separator: "/").map(String.init)
         guard scope.count == 5 else { return nil }
@@ -102,15 +103,16 @@ public enum IAMContract {
             let parts = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: true).map { String($0).removingPercentEncoding ?? String($0) }
             guard let bucket = parts.first else { return Call(accessKeyId: accessKeyId, service: service, operation: "ListBuckets") }
             let key = parts.count > 1 ? parts[1] : nil
-            let operation = switch (method, key != nil) {
-            case ("GET", true): "GetObject"
-            case ("HEAD", true): "HeadObject"
-            case ("PUT", true): "PutObject"
-            case ("DELETE", true): "DeleteObject"
-            case ("PUT", false): "CreateBucket"
-            case ("GET", false): "ListObjects"
-            default: "\(method) \(path)"
-            }
+            let operation =
+                switch (method, key != nil) {
+                case ("GET", true): "GetObject"
+                case ("HEAD", true): "HeadObject"
+                case ("PUT", true): "PutObject"
+                case ("DELETE", true): "DeleteObject"
+                case ("PUT", false): "CreateBucket"
+                case ("GET", false): "ListObjects"
+                default: "\(method) \(path)"
+                }
             var parameters = ["Bucket": bucket]
             parameters["Key"] = key
             return Call(accessKeyId: accessKeyId, service: service, operation: operation, parameters: parameters)
@@ -222,18 +224,22 @@ public enum IAMContract {
                 // pool with a custom sender's KMSKeyID must be allowed kms:CreateGrant on that key; Cognito
                 // creates the grant for itself, on the caller's behalf, so the request to KMS comes from an
                 // AWS service: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource
-                needs.append(need("kms:CreateGrant", place.keyArn(key),
-                                  ["kms:GrantIsForAWSResource": "true", "kms:ViaService": "cognito-idp.\(place.region).amazonaws.com"],
-                                  "Cognito's grant on LambdaConfig.KMSKeyID (user-pool-lambda-custom-sender-triggers.html)"))
+                needs.append(
+                    need(
+                        "kms:CreateGrant", place.keyArn(key),
+                        ["kms:GrantIsForAWSResource": "true", "kms:ViaService": "cognito-idp.\(place.region).amazonaws.com"],
+                        "Cognito's grant on LambdaConfig.KMSKeyID (user-pool-lambda-custom-sender-triggers.html)"))
             }
             if let role = p["SmsConfiguration.SnsCallerArn"] {
                 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html: configuring a
                 // service to use a role passes it, and needs iam:PassRole on the role (iam:PassedToService).
-                needs.append(need("iam:PassRole", role, ["iam:PassedToService": "cognito-idp.amazonaws.com"],
-                                  "SmsConfiguration.SnsCallerArn passes the SMS role to Cognito (id_roles_use_passrole.html)"))
+                needs.append(
+                    need(
+                        "iam:PassRole", role, ["iam:PassedToService": "cognito-idp.amazonaws.com"],
+                        "SmsConfiguration.SnsCallerArn passes the SMS role to Cognito (id_roles_use_passrole.html)"))
             }
             if let role = p["EmailConfiguration.SourceArn"] {
-                _ = role // an SES identity, not a role: no PassRole; listed so a new field is a conscious choice
+                _ = role  // an SES identity, not a role: no PassRole; listed so a new field is a conscious choice
             }
             return needs
         // https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html
@@ -252,15 +258,19 @@ public enum IAMContract {
         case ("lambda", "PublishLayerVersion"):
             return [need("lambda:PublishLayerVersion", place.arn("lambda", "layer:\(try required("LayerName"))"), [:], "the call")]
         case ("lambda", "DeleteLayerVersion"):
-            return [need("lambda:DeleteLayerVersion", place.arn("lambda", "layer:\(try required("LayerName")):\(try required("VersionNumber"))"), [:], "the call")]
+            return [
+                need("lambda:DeleteLayerVersion", place.arn("lambda", "layer:\(try required("LayerName")):\(try required("VersionNumber"))"), [:], "the call")
+            ]
         // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Permissions): s3:GetObject;
         // and "If the object that you request doesn't exist, the error that Amazon S3 returns depends on
         // whether you also have the s3:ListBucket permission": 404 with it, 403 without. The journal's
         // first read is of a missing object, so ListBucket is part of reading it.
         case ("s3", "GetObject"), ("s3", "HeadObject"):
             let bucket = try required("Bucket"), key = try required("Key")
-            return [need("s3:GetObject", "arn:\(place.partition):s3:::\(bucket)/\(key)", [:], "the call"),
-                    need("s3:ListBucket", "arn:\(place.partition):s3:::\(bucket)", [:], "a missing object reads as 404, not 403 (API_GetObject.html)")]
+            return [
+                need("s3:GetObject", "arn:\(place.partition):s3:::\(bucket)/\(key)", [:], "the call"),
+                need("s3:ListBucket", "arn:\(place.partition):s3:::\(bucket)", [:], "a missing object reads as 404, not 403 (API_GetObject.html)"),
+            ]
         // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (conditional writes need no more)
         case ("s3", "PutObject"):
             return [need("s3:PutObject", "arn:\(place.partition):s3:::\(try required("Bucket"))/\(try required("Key"))", [:], "the call")]
@@ -276,7 +286,10 @@ public enum IAMContract {
             // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
             if let key = place.topicKeys[topic] {
                 for action in ["kms:GenerateDataKey", "kms:Decrypt"] {
-                    needs.append(need(action, key, ["kms:ViaService": "sns.\(place.region).amazonaws.com"], "SNS encrypts the message with the topic's key (sns-key-management.html)"))
+                    needs.append(
+                        need(
+                            action, key, ["kms:ViaService": "sns.\(place.region).amazonaws.com"],
+                            "SNS encrypts the message with the topic's key (sns-key-management.html)"))
                 }
             }
             return needs
@@ -300,7 +313,10 @@ public enum IAMContract {
             Need(action: $0, resource: stream, context: tls, because: "Lambda writes the function's logs (monitoring-cloudwatchlogs.html)")
         }
         guard let onFailureDestination else { return logs }
-        return logs + [Need(action: "sqs:SendMessage", resource: onFailureDestination, context: tls,
-                            because: "Lambda records an event that failed every attempt (invocation-async-retain-records.html)")]
+        return logs + [
+            Need(
+                action: "sqs:SendMessage", resource: onFailureDestination, context: tls,
+                because: "Lambda records an event that failed every attempt (invocation-async-retain-records.html)")
+        ]
     }
 }

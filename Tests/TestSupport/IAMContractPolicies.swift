@@ -18,8 +18,10 @@ extension IAMContract {
         /// GetAtt, as "LogicalId.Attribute".
         public var attributes: [String: String]
 
-        public init(name: String = "sms-redirect-iam", place: Place = Place(), parameters: [String: String] = [:],
-                    refs: [String: String] = [:], attributes: [String: String] = [:]) {
+        public init(
+            name: String = "sms-redirect-iam", place: Place = Place(), parameters: [String: String] = [:],
+            refs: [String: String] = [:], attributes: [String: String] = [:]
+        ) {
             self.name = name
             self.place = place
             self.parameters = parameters
@@ -118,7 +120,8 @@ extension IAMContract {
             case "AWS::Region": return place.region
             case "AWS::Partition": return place.partition
             case "AWS::StackName": return stack.name
-            case "AWS::StackId": return "arn:\(place.partition):cloudformation:\(place.region):\(place.account):stack/\(stack.name)/00000000-0000-4000-8000-000000000000"
+            case "AWS::StackId":
+                return "arn:\(place.partition):cloudformation:\(place.region):\(place.account):stack/\(stack.name)/00000000-0000-4000-8000-000000000000"
             case "AWS::URLSuffix": return "amazonaws.com"
             default: break
             }
@@ -184,7 +187,8 @@ extension IAMContract {
                     let name = argument.stringValue ?? ""
                     return name == "AWS::NoValue" ? nil : .string(try ref(name))
                 case "Fn::GetAtt":
-                    let parts = argument.arrayValue?.compactMap(\.stringValue) ?? (argument.stringValue?.split(separator: ".", maxSplits: 1).map(String.init) ?? [])
+                    let parts =
+                        argument.arrayValue?.compactMap(\.stringValue) ?? (argument.stringValue?.split(separator: ".", maxSplits: 1).map(String.init) ?? [])
                     guard parts.count == 2 else { throw Unusable("GetAtt \(argument.jsonString)") }
                     return .string(try getAtt(parts[0], parts[1]))
                 case "Fn::Sub":
@@ -198,25 +202,32 @@ extension IAMContract {
                         output += text[..<open.lowerBound]
                         guard let close = text[open.upperBound...].firstIndex(of: "}") else { break }
                         let name = String(text[open.upperBound..<close])
-                        if let variable = variables[name] { output += variable }
-                        else if name.contains(".") && !name.hasPrefix("AWS::") {
+                        if let variable = variables[name] {
+                            output += variable
+                        } else if name.contains(".") && !name.hasPrefix("AWS::") {
                             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
                             output += try getAtt(parts[0], parts[1])
-                        } else { output += try ref(name) }
+                        } else {
+                            output += try ref(name)
+                        }
                         text = String(text[text.index(after: close)...])
                     }
                     return .string(output + text)
                 case "Fn::Select":
-                    guard let list = argument.arrayValue, list.count == 2, let index = try resolve(list[0]).flatMap({ $0.intValue ?? $0.stringValue.flatMap { Int($0) } }),
-                          let items = try resolve(list[1])?.arrayValue, items.indices.contains(index) else { throw Unusable("Select \(argument.jsonString)") }
+                    guard let list = argument.arrayValue, list.count == 2,
+                        let index = try resolve(list[0]).flatMap({ $0.intValue ?? $0.stringValue.flatMap { Int($0) } }),
+                        let items = try resolve(list[1])?.arrayValue, items.indices.contains(index)
+                    else { throw Unusable("Select \(argument.jsonString)") }
                     return items[index]
                 case "Fn::Split":
-                    guard let list = argument.arrayValue, list.count == 2, let separator = list[0].stringValue, let text = try resolve(list[1])?.stringValue else {
+                    guard let list = argument.arrayValue, list.count == 2, let separator = list[0].stringValue, let text = try resolve(list[1])?.stringValue
+                    else {
                         throw Unusable("Split \(argument.jsonString)")
                     }
                     return .array(text.components(separatedBy: separator).map { .string($0) })
                 case "Fn::Join":
-                    guard let list = argument.arrayValue, list.count == 2, let separator = list[0].stringValue, let items = try resolve(list[1])?.arrayValue else {
+                    guard let list = argument.arrayValue, list.count == 2, let separator = list[0].stringValue, let items = try resolve(list[1])?.arrayValue
+                    else {
                         throw Unusable("Join \(argument.jsonString)")
                     }
                     return .string(items.compactMap(\.stringValue).joined(separator: separator))
@@ -267,21 +278,24 @@ extension IAMContract {
                     return false
                 }
                 let base = op.replacingOccurrences(of: "IfExists", with: "")
-                let holds: Bool = switch base {
-                case "StringEquals", "ArnEquals": wanted.contains(actual)
-                case "StringEqualsIgnoreCase": wanted.contains { $0.lowercased() == actual.lowercased() }
-                case "StringLike", "ArnLike": wanted.contains { wildcard($0, actual) }
-                case "StringNotEquals": !wanted.contains(actual)
-                case "Bool": wanted.contains { $0.lowercased() == actual.lowercased() }
-                default: throw Unusable("condition operator \(op) is not modelled")
-                }
+                let holds: Bool =
+                    switch base {
+                    case "StringEquals", "ArnEquals": wanted.contains(actual)
+                    case "StringEqualsIgnoreCase": wanted.contains { $0.lowercased() == actual.lowercased() }
+                    case "StringLike", "ArnLike": wanted.contains { wildcard($0, actual) }
+                    case "StringNotEquals": !wanted.contains(actual)
+                    case "Bool": wanted.contains { $0.lowercased() == actual.lowercased() }
+                    default: throw Unusable("condition operator \(op) is not modelled")
+                    }
                 if !holds { return false }
             }
         }
         return true
     }
 
-    static func matches(_ statement: Statement, action: String, resource: String, context: [String: String], principal: String? = nil, account: String) throws -> Bool {
+    static func matches(_ statement: Statement, action: String, resource: String, context: [String: String], principal: String? = nil, account: String) throws
+        -> Bool
+    {
         guard statement.actions.contains(where: { wildcard($0, action, caseInsensitive: true) }) else { return false }
         guard statement.resources.contains(where: { wildcard($0, resource) }) else { return false }
         if let principal {
@@ -312,24 +326,37 @@ extension IAMContract {
             resourcePolicy = policies.buckets[String(bucket)] ?? []
         }
         for statement in identity where statement.effect == "Deny" {
-            if try matches(statement, action: need.action, resource: need.resource, context: need.context, account: place.account) { decision.deniedBy.append(statement.name) }
+            if try matches(statement, action: need.action, resource: need.resource, context: need.context, account: place.account) {
+                decision.deniedBy.append(statement.name)
+            }
         }
         for statement in resourcePolicy where statement.effect == "Deny" {
-            if try matches(statement, action: need.action, resource: need.resource, context: need.context, principal: role, account: place.account) { decision.deniedBy.append(statement.name) }
+            if try matches(statement, action: need.action, resource: need.resource, context: need.context, principal: role, account: place.account) {
+                decision.deniedBy.append(statement.name)
+            }
         }
-        let allowingIdentity = try identity.filter { try $0.effect == "Allow" && matches($0, action: need.action, resource: need.resource, context: need.context, account: place.account) }
+        let allowingIdentity = try identity.filter {
+            try $0.effect == "Allow" && matches($0, action: need.action, resource: need.resource, context: need.context, account: place.account)
+        }
         if need.action.hasPrefix("kms:") {
-            guard let keyPolicy = policies.keys[need.resource] else { return decision } // a key the template doesn't own: no key policy allows it
+            guard let keyPolicy = policies.keys[need.resource] else { return decision }  // a key the template doesn't own: no key policy allows it
             let root = "arn:\(place.partition):iam::\(place.account):root"
-            let direct = try keyPolicy.filter { try $0.effect == "Allow" && matches($0, action: need.action, resource: "*", context: need.context, principal: role, account: place.account) }
-            let account = try keyPolicy.filter { try $0.effect == "Allow" && (matches($0, action: need.action, resource: "*", context: need.context, principal: root, account: place.account)
-                                                                             || matches($0, action: need.action, resource: "*", context: need.context, principal: place.account, account: place.account)) }
+            let direct = try keyPolicy.filter {
+                try $0.effect == "Allow" && matches($0, action: need.action, resource: "*", context: need.context, principal: role, account: place.account)
+            }
+            let account = try keyPolicy.filter {
+                try $0.effect == "Allow"
+                    && (matches($0, action: need.action, resource: "*", context: need.context, principal: root, account: place.account)
+                        || matches($0, action: need.action, resource: "*", context: need.context, principal: place.account, account: place.account))
+            }
             for statement in direct { decision.allowedBy.append(statement.name); decision.used[statement.name] = need.action }
             if !account.isEmpty && !allowingIdentity.isEmpty {
                 for statement in account + allowingIdentity { decision.allowedBy.append(statement.name); decision.used[statement.name] = need.action }
             } else {
                 // An identity statement that the key policy doesn't let count is still "used" only if the key policy names the role.
-                for statement in allowingIdentity where !direct.isEmpty { decision.allowedBy.append(statement.name); decision.used[statement.name] = need.action }
+                for statement in allowingIdentity where !direct.isEmpty {
+                    decision.allowedBy.append(statement.name); decision.used[statement.name] = need.action
+                }
             }
             return decision
         }
@@ -346,7 +373,10 @@ extension IAMContract {
         public var need: Need
         public var decision: Decision
         public var description: String {
-            "\(lambda): \(call) → \(need.action) on \(need.resource) → " + (decision.allowed ? decision.allowedBy.joined(separator: " + ") : "NOT ALLOWED" + (decision.deniedBy.isEmpty ? "" : " (denied by \(decision.deniedBy.joined(separator: ", ")))"))
+            "\(lambda): \(call) → \(need.action) on \(need.resource) → "
+                + (decision.allowed
+                    ? decision.allowedBy.joined(separator: " + ")
+                    : "NOT ALLOWED" + (decision.deniedBy.isEmpty ? "" : " (denied by \(decision.deniedBy.joined(separator: ", ")))"))
         }
     }
 
@@ -370,9 +400,11 @@ extension IAMContract {
     /// The contract for one template and one stack: the calls the sender and the helper made (told
     /// apart by access key id) against the policies of SenderRole and HelperRole. Throws when the
     /// recording is missing or holds no call of either Lambda.
-    public static func check(recordingFile: String?, senderAccessKeyId: String, helperAccessKeyId: String, templateFile: String, stack: Stack,
-                             senderFunctionName: String, helperFunctionName: String, senderOnFailureDestination: String? = nil, variant: String = "",
-                             senderRole: String = "SenderRole", helperRole: String = "HelperRole") throws -> Report {
+    public static func check(
+        recordingFile: String?, senderAccessKeyId: String, helperAccessKeyId: String, templateFile: String, stack: Stack,
+        senderFunctionName: String, helperFunctionName: String, senderOnFailureDestination: String? = nil, variant: String = "",
+        senderRole: String = "SenderRole", helperRole: String = "HelperRole"
+    ) throws -> Report {
         guard let recordingFile, !recordingFile.isEmpty else {
             throw Unusable("MOTO_RECORDING_FILE is not set: run under scripts/with-moto.sh (make test does), which records the calls")
         }
@@ -383,11 +415,15 @@ extension IAMContract {
         policies.topicKeys = place.topicKeys
         var rows: [Row] = []
         var used: Set<String> = []
-        for (lambda, keyId, roleId, functionName, destination) in [("sender", senderAccessKeyId, senderRole, senderFunctionName, senderOnFailureDestination),
-                                                                   ("helper", helperAccessKeyId, helperRole, helperFunctionName, nil)] {
+        for (lambda, keyId, roleId, functionName, destination) in [
+            ("sender", senderAccessKeyId, senderRole, senderFunctionName, senderOnFailureDestination),
+            ("helper", helperAccessKeyId, helperRole, helperFunctionName, nil),
+        ] {
             let made = all.filter { $0.accessKeyId == keyId }
             guard !made.isEmpty else {
-                throw Unusable("the recording \(recordingFile) has no call signed with \(keyId) (the \(lambda)): did it run with AWS_ACCESS_KEY_ID=\(keyId) against AWS_ENDPOINT_URL?")
+                throw Unusable(
+                    "the recording \(recordingFile) has no call signed with \(keyId) (the \(lambda)): did it run with AWS_ACCESS_KEY_ID=\(keyId) against AWS_ENDPOINT_URL?"
+                )
             }
             guard let role = policies.roles[roleId] else { throw Unusable("\(templateFile) has no role \(roleId)") }
             var seen: Set<String> = []

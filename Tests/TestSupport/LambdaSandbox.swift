@@ -35,8 +35,9 @@ public struct LambdaSandbox: Sendable {
     /// A ``LocalInvoker`` configuration that starts `/var/task/bootstrap` inside the sandbox, with
     /// Lambda's environment and `extra` on top (credentials, endpoints, the function's variables).
     public func invoker(environment extra: [String: String], functionName: String, timeout: Duration, output: ChildOutput) -> LocalInvoker.Configuration {
-        LocalInvoker.sandboxed(command: [Self.enter, root.path, "/var/task/bootstrap"], environment: extra, functionName: functionName,
-                               region: "us-east-1", timeout: timeout, output: output)
+        LocalInvoker.sandboxed(
+            command: [Self.enter, root.path, "/var/task/bootstrap"], environment: extra, functionName: functionName,
+            region: "us-east-1", timeout: timeout, output: output)
     }
 
     /// Runs `program` inside the sandbox to completion, with this process's environment and `environment` on top.

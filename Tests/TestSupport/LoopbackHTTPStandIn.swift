@@ -77,7 +77,10 @@ private final class StandInHandler: ChannelInboundHandler, @unchecked Sendable {
     private var head: HTTPRequestHead?
     private var body = Data()
 
-    init(handler: @escaping @Sendable (LoopbackHTTPStandIn.Request) async -> LoopbackHTTPStandIn.Response, record: @escaping @Sendable (LoopbackHTTPStandIn.Request) -> Void) {
+    init(
+        handler: @escaping @Sendable (LoopbackHTTPStandIn.Request) async -> LoopbackHTTPStandIn.Response,
+        record: @escaping @Sendable (LoopbackHTTPStandIn.Request) -> Void
+    ) {
         self.handler = handler
         self.record = record
     }
@@ -91,8 +94,9 @@ private final class StandInHandler: ChannelInboundHandler, @unchecked Sendable {
             body.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])
         case .end:
             guard let head else { return }
-            let request = LoopbackHTTPStandIn.Request(method: head.method.rawValue, target: head.uri,
-                                                      headers: head.headers.map { ($0.name, $0.value) }, body: body)
+            let request = LoopbackHTTPStandIn.Request(
+                method: head.method.rawValue, target: head.uri,
+                headers: head.headers.map { ($0.name, $0.value) }, body: body)
             record(request)
             let handler = self.handler
             let channel = context.channel

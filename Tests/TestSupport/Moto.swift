@@ -22,13 +22,16 @@ public enum Moto {
     }
 
     /// A configuration for the plain moto server: dummy credentials, us-east-1, quick retries.
-    public static func configuration(region: String = "us-east-1", credentials: AWSCredentials = AWSCredentials(accessKeyId: "testing", secretAccessKey: "testing"),
-                                     endpointVariable: String = "AWS_ENDPOINT_URL", transport: any HTTPTransport = Moto.testTransport(),
-                                     retry: RetryPolicy = Moto.quickRetries) throws -> AWSClientConfiguration {
+    public static func configuration(
+        region: String = "us-east-1", credentials: AWSCredentials = AWSCredentials(accessKeyId: "testing", secretAccessKey: "testing"),
+        endpointVariable: String = "AWS_ENDPOINT_URL", transport: any HTTPTransport = Moto.testTransport(),
+        retry: RetryPolicy = Moto.quickRetries
+    ) throws -> AWSClientConfiguration {
         guard let url = environment[endpointVariable], !url.isEmpty else { throw Unavailable(variable: endpointVariable) }
-        return AWSClientConfiguration(region: region, credentials: StaticCredentialsProvider(credentials),
-                                      environment: ["AWS_ENDPOINT_URL": url], transport: transport, retry: retry,
-                                      timeout: .seconds(30), logger: Logger(label: "test"))
+        return AWSClientConfiguration(
+            region: region, credentials: StaticCredentialsProvider(credentials),
+            environment: ["AWS_ENDPOINT_URL": url], transport: transport, retry: retry,
+            timeout: .seconds(30), logger: Logger(label: "test"))
     }
 
     /// The standard policy's three attempts with millisecond backoff, so fault tests stay fast.

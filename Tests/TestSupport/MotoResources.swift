@@ -8,7 +8,9 @@ public enum MotoResources {
     public static let emptyZip = Data([0x50, 0x4B, 0x05, 0x06] + Array(repeating: 0, count: 18))
 
     /// A Lambda function (moto wants its role to exist), optionally with layers already attached.
-    public static func makeFunction(name: String = Moto.uniqueName("sender"), layers: [String] = [], environment: [String: String] = [:]) async throws -> LambdaClient.FunctionConfiguration {
+    public static func makeFunction(name: String = Moto.uniqueName("sender"), layers: [String] = [], environment: [String: String] = [:]) async throws
+        -> LambdaClient.FunctionConfiguration
+    {
         let role = try await IAMTestClient(configuration: Moto.configuration()).createLambdaRole(name: Moto.uniqueName("role"))
         var request: JSONValue = [
             "FunctionName": .string(name), "Runtime": "provided.al2023", "Handler": "bootstrap", "Role": .string(role),

@@ -21,10 +21,13 @@ public enum SecretLedger {
         guard let path = ProcessInfo.processInfo.environment["SMSREDIRECT_SECRET_LEDGER"], !path.isEmpty else { return }
         let lines = secrets.filter { !$0.isEmpty && !$0.contains("\n") }.map { "\(kind.rawValue)\t\($0)\n" }.joined()
         lock.withLock {
-            guard let handle = FileHandle(forWritingAtPath: path) ?? {
-                FileManager.default.createFile(atPath: path, contents: nil)
-                return FileHandle(forWritingAtPath: path)
-            }() else { return }
+            guard
+                let handle = FileHandle(forWritingAtPath: path)
+                    ?? {
+                        FileManager.default.createFile(atPath: path, contents: nil)
+                        return FileHandle(forWritingAtPath: path)
+                    }()
+            else { return }
             defer { try? handle.close() }
             _ = try? handle.seekToEnd()
             try? handle.write(contentsOf: Data(lines.utf8))
