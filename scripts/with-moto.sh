@@ -49,6 +49,18 @@ start_moto auth INITIAL_NO_AUTH_ACTION_COUNT=3
 export MOTO_AUTH_ENDPOINT_URL=$MOTO_URL
 echo "moto servers: $AWS_ENDPOINT_URL (plain), $MOTO_AUTH_ENDPOINT_URL (verifies signatures)"
 
+# moto builds its IAM backend (every AWS managed policy) on the first STS or IAM call, under a lock:
+# on a loaded 2-core machine that took longer than the 10 s an STS credential call may take, so a
+# credential test that happened to come first failed. Build it once here, before any test runs.
+python3 - "$AWS_ENDPOINT_URL" <<'PY'
+import sys, urllib.request
+scope = "Credential=testing/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0"
+request = urllib.request.Request(sys.argv[1] + "/", data=b"Action=GetCallerIdentity&Version=2011-06-15",
+                                 headers={"Authorization": "AWS4-HMAC-SHA256 " + scope,
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+urllib.request.urlopen(request, timeout=120).read()
+PY
+
 # The tests talk to moto only: fixed dummy credentials, a fixed region, no profile from the host.
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
