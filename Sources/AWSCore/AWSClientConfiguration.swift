@@ -4,7 +4,7 @@ import Logging
 /// What every service client shares: region, credentials, endpoints, transport, retries, logger.
 public struct AWSClientConfiguration: Sendable {
     /// The region requests are signed for and whose default endpoints are used, e.g. `eu-west-1`.
-    public var region: String
+    public var region: Region
     /// Where signing credentials come from; asked again for each request, so it should cache.
     public var credentials: any CredentialsProvider
     /// Where endpoint overrides (`AWS_ENDPOINT_URL…`) are read from.
@@ -20,7 +20,7 @@ public struct AWSClientConfiguration: Sendable {
 
     /// Creates a configuration; everything but region and credentials has a production default.
     public init(
-        region: String, credentials: any CredentialsProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
+        region: Region, credentials: any CredentialsProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
         transport: any HTTPTransport = AsyncHTTPClientTransport(), retry: RetryPolicy = .standard,
         timeout: Duration = .seconds(30), logger: Logger = Logger(label: "aws")
     ) {

@@ -22,7 +22,7 @@ public struct AWSServiceClient: Sendable {
     }
 
     /// The region requests are signed for.
-    public var region: String { configuration.region }
+    public var region: Region { configuration.region }
 
     // MARK: Protocols
 

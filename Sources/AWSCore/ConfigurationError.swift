@@ -3,6 +3,8 @@ public enum AWSConfigurationError: Error, Equatable, CustomStringConvertible {
     case missingCredentials(triedSources: [String])
     case incompleteCredentials(source: String, missing: String)
     case missingRegion
+    /// A configured region is not a region name: where it came from and what it was.
+    case invalidRegion(source: String, value: String)
     case invalidEndpoint(variable: String, value: String)
     /// A configured credential source could not give credentials: which one, why, and what to do.
     case credentialSourceFailed(source: String, problem: String)
@@ -18,6 +20,8 @@ public enum AWSConfigurationError: Error, Equatable, CustomStringConvertible {
             "Incomplete AWS credentials in \(source): \(missing) is missing. Set it, or remove the partial credentials."
         case .missingRegion:
             "No AWS region configured. Set AWS_REGION (or AWS_DEFAULT_REGION), or `region` in the profile's section of ~/.aws/config."
+        case let .invalidRegion(source, value):
+            "\(source) is not an AWS region name: '\(value)'. Use a region such as eu-west-1 (lower case, no spaces)."
         case let .invalidEndpoint(variable, value):
             "\(variable) is not a usable endpoint URL: '\(value)'. Use a URL such as http://127.0.0.1:5000."
         }

@@ -29,7 +29,7 @@ public struct CredentialContext: Sendable {
     }
 
     /// STS is regional; with no region configured, the SDKs' fallback is us-east-1.
-    var stsRegion: String { (try? RegionResolver.resolve(environment: environment)) ?? "us-east-1" }
+    var stsRegion: Region { (try? RegionResolver.resolve(environment: environment)) ?? "us-east-1" }
 }
 
 /// One place credentials may come from, in the chain's order.
@@ -215,23 +215,24 @@ struct SSOSource: Sendable {
     func credentials(profile: String, settings: [String: String]) async throws -> AWSCredentials {
         let source = "profile \(profile)"
         func fail(_ problem: String) -> AWSConfigurationError { .credentialSourceFailed(source: source, problem: problem) }
-        let region: String, cacheKey: String, login: String
+        let regionName: String, cacheKey: String, login: String
         if let sessionName = settings["sso_session"].nonEmpty {
             guard let session = context.files.ssoSession(sessionName) else {
                 throw fail("sso_session '\(sessionName)' has no [sso-session \(sessionName)] section in \(context.files.configPath)")
             }
             guard let sessionRegion = session["sso_region"].nonEmpty else { throw fail("[sso-session \(sessionName)] has no sso_region") }
-            region = sessionRegion
+            regionName = sessionRegion
             cacheKey = sessionName
             login = "aws sso login --sso-session \(sessionName)"
         } else {
             guard let startURL = settings["sso_start_url"].nonEmpty, let legacyRegion = settings["sso_region"].nonEmpty else {
                 throw fail("sso_start_url needs sso_region beside it")
             }
-            region = legacyRegion
+            regionName = legacyRegion
             cacheKey = startURL
             login = "aws sso login --profile \(profile)"
         }
+        let region = try Region(validating: regionName, source: "sso_region of profile \(profile)")
         guard let account = settings["sso_account_id"].nonEmpty, let role = settings["sso_role_name"].nonEmpty else {
             throw fail("an SSO profile needs sso_account_id and sso_role_name")
         }
@@ -248,7 +249,7 @@ struct SSOSource: Sendable {
         }
         let origin =
             try context.environment["AWS_ENDPOINT_URL_SSO"].nonEmpty.map { try ResolvedEndpoint.parse($0, variable: "AWS_ENDPOINT_URL_SSO").origin }
-            ?? "https://portal.sso.\(region).\(ResolvedEndpoint.dnsSuffix(region: region))"
+            ?? "https://portal.sso.\(region).\(region.dnsSuffix)"
         let request = HTTPRequest(
             method: .GET, origin: origin, path: "/federation/credentials",
             query: [("account_id", account), ("role_name", role)], headers: [("x-amz-sso_bearer_token", token)])

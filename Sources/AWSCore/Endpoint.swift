@@ -64,32 +64,13 @@ public struct ResolvedEndpoint: Sendable, Equatable {
     /// Picks the endpoint for `service` in `region`: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`,
     /// then the AWS default `https://<prefix>.<region>.<dns suffix>`.
     /// - Throws: `AWSConfigurationError.invalidEndpoint` when a set variable is not an http(s) URL with a host.
-    public static func resolve(service: ServiceDescriptor, region: String, environment: [String: String]) throws -> ResolvedEndpoint {
+    public static func resolve(service: ServiceDescriptor, region: Region, environment: [String: String]) throws -> ResolvedEndpoint {
         for variable in [service.endpointVariable, "AWS_ENDPOINT_URL"] {
             if let value = environment[variable].nonEmpty {
                 return try parse(value, variable: variable)
             }
         }
-        return ResolvedEndpoint(origin: "https://\(service.endpointPrefix).\(region).\(dnsSuffix(region: region))", isCustom: false)
-    }
-
-    /// The partition's DNS suffix, from the region's prefix.
-    public static func dnsSuffix(region: String) -> String {
-        if region.hasPrefix("cn-") { return "amazonaws.com.cn" }
-        if region.hasPrefix("us-isob-") { return "sc2s.sgov.gov" }
-        if region.hasPrefix("us-iso-") { return "c2s.ic.gov" }
-        if region.hasPrefix("eu-isoe-") { return "cloud.adc-e.uk" }
-        if region.hasPrefix("us-isof-") { return "csp.hci.ic.gov" }
-        return "amazonaws.com"
-    }
-
-    /// The ARN partition of a region.
-    public static func partition(region: String) -> String {
-        if region.hasPrefix("cn-") { return "aws-cn" }
-        if region.hasPrefix("us-gov-") { return "aws-us-gov" }
-        if region.hasPrefix("us-isob-") { return "aws-iso-b" }
-        if region.hasPrefix("us-iso-") { return "aws-iso" }
-        return "aws"
+        return ResolvedEndpoint(origin: "https://\(service.endpointPrefix).\(region).\(region.dnsSuffix)", isCustom: false)
     }
 
     /// Parses a configured endpoint URL into a custom endpoint; its path, trailing slashes dropped, is the base path.
@@ -110,10 +91,16 @@ public struct ResolvedEndpoint: Sendable, Equatable {
 /// The region: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region`.
 public enum RegionResolver {
     /// Returns the first non-empty region from the environment or the shared config profile.
-    /// - Throws: `AWSConfigurationError.missingRegion` when none of them sets one.
-    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
-        if let region = environment["AWS_REGION"].nonEmpty ?? environment["AWS_DEFAULT_REGION"].nonEmpty { return region }
-        if let region = SharedConfigFiles(environment: environment).profileSettings()["region"].nonEmpty { return region }
-        throw AWSConfigurationError.missingRegion
+    /// - Throws: `AWSConfigurationError.missingRegion` when none of them sets one, and
+    ///   `AWSConfigurationError.invalidRegion` naming the setting when the first one set is not a region name.
+    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws(AWSConfigurationError) -> Region {
+        for variable in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+            if let name = environment[variable].nonEmpty { return try Region(validating: name, source: variable) }
+        }
+        let files = SharedConfigFiles(environment: environment)
+        if let name = files.profileSettings()["region"].nonEmpty {
+            return try Region(validating: name, source: "region in \(files.configPath)")
+        }
+        throw .missingRegion
     }
 }

@@ -96,14 +96,14 @@ public struct SigV4Signer: Sendable {
     /// The key pair (and session token) that signs.
     public var credentials: AWSCredentials
     /// The region of the credential scope.
-    public var region: String
+    public var region: Region
     /// The signing name of the credential scope, e.g. `kms` or `s3`.
     public var service: String
     /// The service's signing rules.
     public var options: Options
 
     /// Creates a signer for one region and service.
-    public init(credentials: AWSCredentials, region: String, service: String, options: Options = .standard) {
+    public init(credentials: AWSCredentials, region: Region, service: String, options: Options = .standard) {
         self.credentials = credentials
         self.region = region
         self.service = service
@@ -193,7 +193,7 @@ public struct SigV4Signer: Sendable {
 
     private func signingKey(day: String) -> SymmetricKey {
         var key = SymmetricKey(data: Data("AWS4\(credentials.secretAccessKey)".utf8))
-        for part in [day, region, service, "aws4_request"] {
+        for part in [day, region.rawValue, service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
         return key

@@ -37,7 +37,7 @@ public struct S3Client: Sendable {
         var body = Data()
         if client.region != "us-east-1" {
             body = Data(
-                "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(XMLDocument.escape(client.region))</LocationConstraint></CreateBucketConfiguration>"
+                "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(XMLDocument.escape(client.region.rawValue))</LocationConstraint></CreateBucketConfiguration>"
                     .utf8)
         }
         let (endpoint, path) = address(bucket: name, key: nil)

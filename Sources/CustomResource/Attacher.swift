@@ -42,7 +42,7 @@ public struct Attacher: Sendable {
     /// Where every change is recorded first, durably, with what it changes from.
     public let journal: any JournalStore
     /// The region the pool is in, for the journal.
-    public let region: String
+    public let region: Region
     /// Where attaches, replaced senders, drift left alone and retried updates are logged.
     public let logger: Logger
     /// The waits before each retry of an UpdateUserPool that Cognito refused because another
@@ -53,7 +53,7 @@ public struct Attacher: Sendable {
     public static let maxLayers = 5
 
     /// An attacher for pools in `region`, journaling every change to `journal` before making it.
-    public init(cognito: any UserPoolService, lambda: any SenderFunctionService, journal: any JournalStore, region: String, logger: Logger) {
+    public init(cognito: any UserPoolService, lambda: any SenderFunctionService, journal: any JournalStore, region: Region, logger: Logger) {
         self.cognito = cognito
         self.lambda = lambda
         self.journal = journal

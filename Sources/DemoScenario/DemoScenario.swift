@@ -147,12 +147,12 @@ public struct CustomResourceInvocation: Sendable {
     /// The helper's environment.
     public var environment: [String: String]
     /// The region the helper runs in.
-    public var region: String
+    public var region: Region
     /// The stack the events name.
     public var stackId: String
 
     /// An invocation target.
-    public init(s3: S3Client, bucket: String, helper: String, environment: [String: String], region: String, stackId: String) {
+    public init(s3: S3Client, bucket: String, helper: String, environment: [String: String], region: Region, stackId: String) {
         self.s3 = s3
         self.bucket = bucket
         self.helper = helper
@@ -170,7 +170,7 @@ public struct CustomResourceInvocation: Sendable {
             logicalResourceId: "SMSRedirectAttachment", physicalResourceId: physicalId, resourceProperties: properties)
         _ = try await LocalInvoker(
             .init(
-                executable: helper, environment: environment, functionName: "sms-redirect-demo-helper", region: region,
+                executable: helper, environment: environment, functionName: "sms-redirect-demo-helper", region: region.rawValue,
                 timeout: .seconds(60), output: .standardError)
         ).invoke(event: try event.jsonValue.data())
         return try JSONValue(data: try await s3.getObject(bucket: bucket, key: "cfn-responses/\(requestId)").body)

@@ -15,7 +15,7 @@ public struct DemoStack: Sendable {
     /// The resources' common suffix.
     public var suffix: String
     /// The region everything is in.
-    public var region: String
+    public var region: Region
     /// The key Cognito encrypts codes with.
     public var keyArn: String
     /// The topic the sender publishes to.

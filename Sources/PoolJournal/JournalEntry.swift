@@ -36,7 +36,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     /// The Cognito user pool being changed.
     public var poolId: String
     /// The AWS Region of the pool.
-    public var region: String
+    public var region: Region
     /// The AWS account of the change, as CloudFormation's event names it; nil from the CLI.
     public var account: String?
     /// The CloudFormation stack that asked for the change; nil from the CLI.
@@ -67,7 +67,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
 
     /// An entry; `createdAt` is rounded to the millisecond so it reads back equal from the journal.
     public init(
-        id: Int64? = nil, attachmentId: String, requestId: String, action: Action, status: Status, poolId: String, region: String,
+        id: Int64? = nil, attachmentId: String, requestId: String, action: Action, status: Status, poolId: String, region: Region,
         account: String? = nil, stackId: String? = nil, logicalId: String? = nil, senderArn: String? = nil, kmsKeyArn: String? = nil,
         originalPool: JSONValue? = nil, originalMfaConfig: JSONValue? = nil, originalLayers: [String]? = nil, appliedRequest: JSONValue? = nil,
         layerVersionArn: String? = nil, publishedLayer: Bool = false, detail: String? = nil, createdAt: Date = Date()
@@ -136,7 +136,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         let createdAt: String = row["created_at"]
         self.init(
             id: row["id"], attachmentId: row["attachment_id"], requestId: row["request_id"], action: action, status: status,
-            poolId: row["pool_id"], region: row["region"], account: row["account"], stackId: row["stack_id"], logicalId: row["logical_id"],
+            poolId: row["pool_id"], region: Region(rawValue: row["region"]), account: row["account"], stackId: row["stack_id"], logicalId: row["logical_id"],
             senderArn: row["sender_arn"], kmsKeyArn: row["kms_key_arn"], originalPool: try document("original_pool"),
             originalMfaConfig: try document("original_mfa_config"),
             originalLayers: try document("original_layers")?.arrayValue?.compactMap(\.stringValue),
@@ -152,7 +152,7 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         container["action"] = action.rawValue
         container["status"] = status.rawValue
         container["pool_id"] = poolId
-        container["region"] = region
+        container["region"] = region.rawValue
         container["account"] = account
         container["stack_id"] = stackId
         container["logical_id"] = logicalId

@@ -37,7 +37,7 @@ public struct CognitoSimulator: Sendable {
     /// The event Cognito would send for `code` (temporary passwords arrive HTML-escaped).
     public func event(
         triggerSource: TriggerSource, code: String, userPoolId: String, userName: String, phoneNumber: String?,
-        email: String? = nil, clientId: String? = "simulatedclientid", region: String, clientMetadata: [String: String] = [:]
+        email: String? = nil, clientId: String? = "simulatedclientid", region: Region, clientMetadata: [String: String] = [:]
     ) async throws -> CustomSenderEvent {
         let sent = triggerSource.codeIsHTMLEscaped ? Self.htmlEscape(code) : code
         var attributes: [String: String] = [
@@ -46,7 +46,7 @@ public struct CognitoSimulator: Sendable {
         if let phoneNumber { attributes["phone_number"] = phoneNumber; attributes["phone_number_verified"] = "false" }
         if let email { attributes["email"] = email }
         return CustomSenderEvent(
-            version: "1", triggerSource: triggerSource, region: region, userPoolId: userPoolId, userName: userName,
+            version: "1", triggerSource: triggerSource, region: region.rawValue, userPoolId: userPoolId, userName: userName,
             callerContext: .init(awsSdkVersion: "aws-sdk-unknown-unknown", clientId: clientId),
             request: .init(
                 type: triggerSource.isSMS ? "customSMSSenderRequestV1" : "customEmailSenderRequestV1",

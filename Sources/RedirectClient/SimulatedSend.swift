@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import LambdaLocal
 import SMSSender
@@ -41,10 +42,10 @@ public struct SimulatedSend: Sendable {
     /// The function name the sender sees (`AWS_LAMBDA_FUNCTION_NAME`, and in its invoked function ARN).
     public var functionName: String
     /// The AWS Region the events name and the sender runs in (its `AWS_REGION`).
-    public var region: String
+    public var region: Region
 
     /// A send that runs `senderBootstrap` with `environment` for the events `simulator` makes.
-    public init(simulator: CognitoSimulator, senderBootstrap: String, environment: [String: String], functionName: String, region: String) {
+    public init(simulator: CognitoSimulator, senderBootstrap: String, environment: [String: String], functionName: String, region: Region) {
         self.simulator = simulator
         self.senderBootstrap = senderBootstrap
         self.environment = environment
@@ -70,7 +71,7 @@ public struct SimulatedSend: Sendable {
         }
         let report = try await LocalInvoker(
             .init(
-                executable: senderBootstrap, environment: environment, functionName: functionName, region: region,
+                executable: senderBootstrap, environment: environment, functionName: functionName, region: region.rawValue,
                 timeout: .seconds(30), output: .standardError)
         ).invoke(events: events)
         return Array(zip(requests, report.outcomes)).map { (request: $0.0, outcome: $0.1) }

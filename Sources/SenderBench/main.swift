@@ -186,7 +186,7 @@ func run() async throws -> Int32 {
             label: swift.label,
             configuration: .init(
                 executable: absolute(swift.path), environment: common, inheritEnvironment: false, functionName: "bench-sender",
-                memorySizeMB: 128, region: region, timeout: .seconds(60),
+                memorySizeMB: 128, region: region.rawValue, timeout: .seconds(60),
                 output: .file("\(options.logDirectory)/\(swift.label.replacingOccurrences(of: " ", with: "-")).log")))
     }
     if let root = options.shippedRoot {
@@ -199,7 +199,7 @@ func run() async throws -> Int32 {
                 label: "shipped",
                 configuration: LocalInvoker.sandboxed(
                     command: [absolute("scripts/enter-lambda-root.sh"), absolute(root), "/var/task/bootstrap"], environment: shipped,
-                    functionName: "bench-sender-shipped", memorySizeMB: 128, region: region,
+                    functionName: "bench-sender-shipped", memorySizeMB: 128, region: region.rawValue,
                     timeout: .seconds(60), output: .file("\(options.logDirectory)/shipped.log"))))
     }
     let python = try options.python ?? resolvePython()
@@ -211,7 +211,7 @@ func run() async throws -> Int32 {
             label: "python",
             configuration: .init(
                 executable: python, arguments: ["-m", "awslambdaric", "index.handler"], environment: pythonEnvironment, inheritEnvironment: false,
-                functionName: "bench-sender-python", memorySizeMB: 128, region: region, handler: "index.handler", taskRoot: handlerDir,
+                functionName: "bench-sender-python", memorySizeMB: 128, region: region.rawValue, handler: "index.handler", taskRoot: handlerDir,
                 timeout: .seconds(60), output: .file("\(options.logDirectory)/python.log"))))
     for candidate in candidates { try? FileManager.default.removeItem(atPath: candidate.log) }
 

@@ -313,7 +313,7 @@ struct Simulate: AsyncParsableCommand {
             print("note: \(userPoolId) has no \(channel.triggerPrefix) yet; Cognito itself would not call the sender for \(channel.rawValue) codes")
         }
         var environment = CLI.lambdaEnvironment(["KMS_KEY_ARN": keyArn, "SNS_TOPIC_ARN": snsTopicArn])
-        environment["AWS_REGION"] = aws.region
+        environment["AWS_REGION"] = aws.region.rawValue
         let send = SimulatedSend(
             simulator: CognitoSimulator(kmsKeyArn: keyArn, kms: kms), senderBootstrap: bootstrap, environment: environment,
             functionName: "sms-sender", region: aws.region)

@@ -93,8 +93,34 @@ struct RegionAndEndpointTests {
         #expect(
             try ResolvedEndpoint.resolve(service: Self.cognito, region: "cn-north-1", environment: [:]).origin
                 == "https://cognito-idp.cn-north-1.amazonaws.com.cn")
-        #expect(ResolvedEndpoint.partition(region: "us-gov-west-1") == "aws-us-gov")
-        #expect(ResolvedEndpoint.partition(region: "cn-northwest-1") == "aws-cn")
+        #expect(Region("us-gov-west-1").partition == "aws-us-gov")
+        #expect(Region("cn-northwest-1").partition == "aws-cn")
+        #expect(Region("eu-west-1").partition == "aws" && Region("eu-west-1").dnsSuffix == "amazonaws.com")
+    }
+
+    /// A region a person typed wrong is refused where it was read, naming the setting, instead of
+    /// becoming a host name no endpoint answers to.
+    @Test(arguments: ["US-EAST-1", "us east 1", "eu-west-1 ", "-eu-west-1", "eu-west-1-", "1eu-west"])
+    func aMalformedRegionNamesItsSetting(_ name: String) {
+        #expect(throws: AWSConfigurationError.invalidRegion(source: "AWS_REGION", value: name)) {
+            try RegionResolver.resolve(environment: ["AWS_REGION": name, "AWS_DEFAULT_REGION": "us-west-2"])
+        }
+        let error = AWSConfigurationError.invalidRegion(source: "AWS_REGION", value: name)
+        #expect(error.description.contains("AWS_REGION") && error.description.contains("eu-west-1"))
+    }
+
+    @Test func aRegionFromTheProfileIsCheckedToo() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("region-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config")
+        try "[default]\nregion = eu_west_1\n".write(to: config, atomically: true, encoding: .utf8)
+        let environment = ["HOME": directory.path, "AWS_CONFIG_FILE": config.path]
+        #expect(throws: AWSConfigurationError.invalidRegion(source: "region in \(config.path)", value: "eu_west_1")) {
+            try RegionResolver.resolve(environment: environment)
+        }
+        try "[default]\nregion = eu-north-1\n".write(to: config, atomically: true, encoding: .utf8)
+        #expect(try RegionResolver.resolve(environment: environment) == "eu-north-1")
     }
 
     @Test func serviceSpecificVariableBeatsTheGlobalOne() throws {

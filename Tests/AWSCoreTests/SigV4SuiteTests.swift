@@ -99,7 +99,7 @@ struct SigV4Case {
         let options = SigV4Signer.Options(
             doubleURIEncode: true, normalizePath: context.normalize, addContentSHA256Header: context.sign_body,
             omitSessionTokenFromSignature: context.omit_session_token ?? false)
-        return SigV4Signer(credentials: credentials, region: context.region, service: context.service, options: options)
+        return SigV4Signer(credentials: credentials, region: Region(rawValue: context.region), service: context.service, options: options)
     }
 
     func file(_ name: String) throws -> String {

@@ -23,7 +23,7 @@ public enum Moto {
 
     /// A configuration for the plain moto server: dummy credentials, us-east-1, quick retries.
     public static func configuration(
-        region: String = "us-east-1", credentials: AWSCredentials = AWSCredentials(accessKeyId: "testing", secretAccessKey: "testing"),
+        region: Region = "us-east-1", credentials: AWSCredentials = AWSCredentials(accessKeyId: "testing", secretAccessKey: "testing"),
         endpointVariable: String = "AWS_ENDPOINT_URL", transport: any HTTPTransport = Moto.testTransport(),
         retry: RetryPolicy = Moto.quickRetries
     ) throws -> AWSClientConfiguration {
