@@ -147,7 +147,7 @@ public struct JournalDatabase: Sendable {
 
     /// Every row, oldest first.
     public func all() throws -> [JournalEntry] {
-        try queue.read { db in try JournalEntry.order(JournalEntry.StoredColumns.id).fetchAll(db) }
+        try queue.read { db in try JournalEntry.order(JournalEntry.Columns.id).fetchAll(db) }
     }
 
     /// The row with this id.
@@ -160,14 +160,14 @@ public struct JournalDatabase: Sendable {
     /// The rows of one delivery, oldest first.
     public func entries(requestId: String) throws -> [JournalEntry] {
         try queue.read { db in
-            try JournalEntry.filter(JournalEntry.StoredColumns.requestId == requestId).order(JournalEntry.StoredColumns.id).fetchAll(db)
+            try JournalEntry.filter(JournalEntry.Columns.requestId == requestId).order(JournalEntry.Columns.id).fetchAll(db)
         }
     }
 
     /// The rows of one attachment, oldest first.
     public func entries(attachmentId: String) throws -> [JournalEntry] {
         try queue.read { db in
-            try JournalEntry.filter(JournalEntry.StoredColumns.attachmentId == attachmentId).order(JournalEntry.StoredColumns.id).fetchAll(db)
+            try JournalEntry.filter(JournalEntry.Columns.attachmentId == attachmentId).order(JournalEntry.Columns.id).fetchAll(db)
         }
     }
 

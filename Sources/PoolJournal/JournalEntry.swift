@@ -92,7 +92,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         self.publishedLayer = publishedLayer
         self.detail = detail
         // Stored with millisecond precision: keep the value what a read gives back.
-        self.createdAt = Date(timeIntervalSince1970: (createdAt.timeIntervalSince1970 * 1000).rounded() / 1000)
+        self.createdAt = JournalTime.toMilliseconds(createdAt)
     }
 
     /// The same entry with another status, a new time and no id: the next row of its story.
@@ -107,65 +107,66 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     }
 }
 
-/// The row mapping is written out rather than derived from Codable, as GRDB's Codable records
-/// would: documents are parsed by `JSONValue`'s own parser (GRDB's JSON columns go through
-/// `JSONDecoder`, and `JSONValue`'s Decodable guesses each value's kind, paying a thrown error per
-/// wrong guess), stored as JSON text with sorted keys (equal documents are
-/// equal bytes), and times as ISO 8601 with milliseconds. The `id` is the row id, nil until inserted.
+/// A GRDB record by Codable, as GRDB's "Recommended Practices" write one: the coding keys are the
+/// column names and ``Columns`` is built from them. What GRDB would otherwise do its own way is
+/// said per column type: documents (`JSONValue`) are stored by their own conformance below (sorted
+/// keys, so equal documents are equal bytes, and parsed by the project's JSON parser), the layer
+/// list as JSON with sorted keys, times as ISO 8601 with milliseconds, and the row id is the `id`,
+/// nil until inserted.
 extension JournalEntry: FetchableRecord, MutablePersistableRecord {
     /// The SQLite table the rows live in.
     public static let databaseTableName = "entries"
 
-    enum StoredColumns {
-        static let id = Column("id")
-        static let attachmentId = Column("attachment_id")
-        static let requestId = Column("request_id")
-        static let poolId = Column("pool_id")
+    enum CodingKeys: String, CodingKey {
+        case id
+        case attachmentId = "attachment_id"
+        case requestId = "request_id"
+        case action
+        case status
+        case poolId = "pool_id"
+        case region
+        case account
+        case stackId = "stack_id"
+        case logicalId = "logical_id"
+        case senderArn = "sender_arn"
+        case kmsKeyArn = "kms_key_arn"
+        case originalPool = "original_pool"
+        case originalMfaConfig = "original_mfa_config"
+        case originalLayers = "original_layers"
+        case appliedRequest = "applied_request"
+        case layerVersionArn = "layer_version_arn"
+        case publishedLayer = "published_layer"
+        case detail
+        case createdAt = "created_at"
     }
 
-    /// Reads a stored row, parsing its JSON documents.
-    /// - Throws: `JournalError.cannotOpen` for an unknown action or status, or the JSON parser's error.
-    public init(row: Row) throws {
-        func document(_ column: String) throws -> JSONValue? {
-            guard let text: String = row[column] else { return nil }
-            return try JSONValue(data: Data(text.utf8))
-        }
-        guard let action = Action(rawValue: row["action"]), let status = Status(rawValue: row["status"]) else {
-            throw JournalError.cannotOpen(path: "entries", reason: "row \(row["id"] as Int64? ?? -1) has an unknown action or status")
-        }
-        let createdAt: String = row["created_at"]
-        self.init(
-            id: row["id"], attachmentId: row["attachment_id"], requestId: row["request_id"], action: action, status: status,
-            poolId: row["pool_id"], region: Region(rawValue: row["region"]), account: row["account"], stackId: row["stack_id"], logicalId: row["logical_id"],
-            senderArn: row["sender_arn"], kmsKeyArn: row["kms_key_arn"], originalPool: try document("original_pool"),
-            originalMfaConfig: try document("original_mfa_config"),
-            originalLayers: try document("original_layers")?.arrayValue?.compactMap(\.stringValue),
-            appliedRequest: try document("applied_request"), layerVersionArn: row["layer_version_arn"],
-            publishedLayer: row["published_layer"], detail: row["detail"], createdAt: JournalTime.parse(createdAt) ?? Date(timeIntervalSince1970: 0))
+    /// The columns queries filter and order by.
+    public enum Columns {
+        /// The row id, in append order.
+        public static let id = Column(CodingKeys.id)
+        /// ``JournalEntry/attachmentId``.
+        public static let attachmentId = Column(CodingKeys.attachmentId)
+        /// ``JournalEntry/requestId``.
+        public static let requestId = Column(CodingKeys.requestId)
+        /// ``JournalEntry/poolId``.
+        public static let poolId = Column(CodingKeys.poolId)
     }
 
-    /// Writes the entry's columns: documents as sorted-key JSON text, the time as ISO 8601 with milliseconds.
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id
-        container["attachment_id"] = attachmentId
-        container["request_id"] = requestId
-        container["action"] = action.rawValue
-        container["status"] = status.rawValue
-        container["pool_id"] = poolId
-        container["region"] = region.rawValue
-        container["account"] = account
-        container["stack_id"] = stackId
-        container["logical_id"] = logicalId
-        container["sender_arn"] = senderArn
-        container["kms_key_arn"] = kmsKeyArn
-        container["original_pool"] = originalPool?.jsonString
-        container["original_mfa_config"] = originalMfaConfig?.jsonString
-        container["original_layers"] = originalLayers.map { JSONValue.array($0.map { .string($0) }).jsonString }
-        container["applied_request"] = appliedRequest?.jsonString
-        container["layer_version_arn"] = layerVersionArn
-        container["published_layer"] = publishedLayer
-        container["detail"] = detail
-        container["created_at"] = JournalTime.format(createdAt)
+    /// Times are stored as sortable text, ISO 8601 with milliseconds.
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        .custom { JournalTime.format($0) }
+    }
+
+    /// Reads the stored text back to the millisecond it was written at.
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        .custom { value in String.fromDatabaseValue(value).flatMap(JournalTime.parse).map(JournalTime.toMilliseconds) }
+    }
+
+    /// The layer list as JSON: sorted keys, as GRDB's default, and ARNs written as they are.
+    public static func databaseJSONEncoder(for column: String) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// Takes the row id SQLite assigned as the entry's ``id``.
@@ -174,10 +175,33 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
     }
 }
 
+extension JournalEntry.Action: DatabaseValueConvertible {}
+extension JournalEntry.Status: DatabaseValueConvertible {}
+extension Region: DatabaseValueConvertible {}
+
+/// A document column: JSON text with sorted keys, read by `JSONValue`'s own parser (through
+/// `JSONDecoder`, `JSONValue`'s Decodable would guess each value's kind, paying a thrown error per
+/// wrong guess).
+extension JSONValue: DatabaseValueConvertible {
+    /// The document as sorted-key JSON text.
+    public var databaseValue: DatabaseValue { jsonString.databaseValue }
+
+    /// The document stored as JSON text; nil for anything else, which GRDB reports naming the column.
+    public static func fromDatabaseValue(_ value: DatabaseValue) -> JSONValue? {
+        guard let text = String.fromDatabaseValue(value) else { return nil }
+        return try? JSONValue(data: Data(text.utf8))
+    }
+}
+
 /// Journal timestamps: UTC ISO 8601 with milliseconds, sortable as text.
 public enum JournalTime {
     /// The time to the nearest millisecond (the style cuts, and a parsed .038 is a hair under it).
     public static func format(_ date: Date) -> String { date.addingTimeInterval(0.0005).formatted(style) }
+
+    /// The date rounded to the millisecond, the precision the journal keeps.
+    public static func toMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
 
     /// A stored timestamp as a date; nil when it is not ISO 8601 with fractional seconds.
     public static func parse(_ text: String) -> Date? { try? Date(text, strategy: style) }

@@ -34,6 +34,38 @@ struct JournalDatabaseTests {
         #expect(throws: JournalError.entryNotFound(99)) { try database.entry(id: 99) }
     }
 
+    /// The Codable record stores the columns as journals written before it hold them (text
+    /// enums, sorted-key documents, ISO 8601 milliseconds), and reads a row written by SQL alone:
+    /// a journal a stack wrote with an earlier release restores with this one.
+    @Test func storedColumnsAreTheJournalsOwnFormat() throws {
+        let database = try JournalDatabase(path: Self.scratchPath())
+        var entry = Self.attach(.started)
+        entry.originalPool = ["Zeta": 1, "Alpha": ["b": "x/y", "a": true]]
+        entry.createdAt = JournalTime.toMilliseconds(Date(timeIntervalSince1970: 1_764_704_860.038))
+        let appended = try database.append(entry)
+        let row = try #require(try database.queue.read { try Row.fetchOne($0, sql: "SELECT * FROM entries WHERE id = 1") })
+        #expect(row["action"] as String? == "attach" && row["status"] as String? == "started" && row["region"] as String? == "us-east-1")
+        #expect(row["original_pool"] as String? == #"{"Alpha":{"a":true,"b":"x/y"},"Zeta":1}"#)
+        #expect(row["original_layers"] as String? == #"["arn:aws:lambda:us-east-1:123456789012:layer:other:3"]"#)
+        #expect(row["created_at"] as String? == "2025-12-02T19:47:40.038Z")
+        #expect(row["published_layer"] as Bool? == false && row["original_mfa_config"] as String? == nil)
+
+        try database.queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO entries (attachment_id, request_id, action, status, pool_id, region, original_pool, original_layers,
+                        published_layer, detail, created_at)
+                    VALUES ('a', 'r', 'detach', 'succeeded', 'eu-west-1_p', 'eu-west-1', '{"Id":"eu-west-1_p"}', '[]', 1, 'restored',
+                        '2026-01-02T03:04:05.678Z')
+                    """)
+        }
+        let written = try database.entry(id: 2)
+        #expect(written.action == .detach && written.status == .succeeded && written.region == "eu-west-1" && written.publishedLayer)
+        #expect(written.originalPool == ["Id": "eu-west-1_p"] && written.originalLayers == [] && written.senderArn == nil)
+        #expect(JournalTime.format(written.createdAt) == "2026-01-02T03:04:05.678Z")
+        #expect(try database.entry(id: 1) == appended && appended.id == 1)
+    }
+
     @Test func timesAreUTCWithMillisecondsAndReadBack() {
         let time = JournalTime.format(Date(timeIntervalSince1970: 1_764_704_860.038))
         #expect(time == "2025-12-02T19:47:40.038Z")
