@@ -112,12 +112,9 @@ public enum ESDKError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-@inline(__always) func hex8(_ v: UInt8) -> String {
-    let s = String(v, radix: 16); return s.count == 1 ? "0" + s : s
-}
-@inline(__always) func hex16(_ v: UInt16) -> String {
-    let s = String(v, radix: 16); return String(repeating: "0", count: 4 - s.count) + s
-}
+// Error messages write bytes and suite ids in hex with the module's one encoder.
+func hex8(_ v: UInt8) -> String { hexString(CollectionOfOne(v)) }
+func hex16(_ v: UInt16) -> String { hexString([UInt8(v >> 8), UInt8(v & 0xFF)]) }
 
 /// One keyring's failed try at a data key: what it tried and why, in words, and the error that
 /// made it fail when there was one.
