@@ -37,7 +37,7 @@ struct DoctorTests {
     enum Breakage: String, CaseIterable, CustomTestStringConvertible {
         case smsTriggerReplaced, emailTriggerRemoved, senderKeyDiffers, topicMissingFromEnvironment, layerRemoved, invokePermissionRemoved,
             invokePermissionForAnotherPool, publishNotAllowed, keyDisabled, cognitoMayNotEncrypt, senderMayNotDecrypt, decryptLeftToIAMButNotGranted,
-            inboxUnsubscribed, queuePolicyForAnotherTopic, phoneNotAutoVerified, mfaOff, recoveryByEmailOnly, noRecoverySetting, failureRecorded,
+            inboxUnsubscribed, queuePolicyForAnotherTopic, phoneNotAutoVerified, mfaOff, recoveryByEmailOnly, failureRecorded,
             journalWithoutTheAttach, journalMissing, poolChangedSinceAttach
 
         var testDescription: String { rawValue }
@@ -59,7 +59,6 @@ struct DoctorTests {
             case .phoneNotAutoVerified: ["flow.sms-sign-up", "journal.drift"]
             case .mfaOff: ["flow.sms-mfa", "journal.drift"]
             case .recoveryByEmailOnly: ["flow.sms-password-reset", "journal.drift"]
-            case .noRecoverySetting: ["flow.sms-password-reset", "flow.email-password-reset", "journal.drift"]
             case .failureRecorded: ["failures.recent"]
             case .journalWithoutTheAttach, .journalMissing: ["journal.attachment"]
             case .poolChangedSinceAttach: ["journal.drift"]
@@ -124,8 +123,6 @@ struct DoctorTests {
                 try await setup.cognito.setUserPoolMfaConfig(["UserPoolId": .string(stack.poolId), "MfaConfiguration": "OFF"])
             case .recoveryByEmailOnly:
                 try await setup.updatePool { $0["AccountRecoverySetting"] = ["RecoveryMechanisms": [["Name": "verified_email", "Priority": 1]]] }
-            case .noRecoverySetting:
-                try await setup.updatePool { $0["AccountRecoverySetting"] = ["RecoveryMechanisms": []] }
             case .failureRecorded:
                 _ = try await setup.sqs.sendMessage(queueUrl: stack.failuresUrl, body: #"{"requestContext":{"condition":"RetriesExhausted"}}"#)
             case .journalWithoutTheAttach:
@@ -179,8 +176,10 @@ struct DoctorTests {
     }
 }
 
-/// What moto cannot set up: it confirms every subscription at once, so the pending one is a
-/// built fact (SNS lists an unconfirmed subscription with the ARN `PendingConfirmation`).
+/// What moto cannot set up, as built facts: it confirms every subscription at once (SNS lists an
+/// unconfirmed subscription with the ARN `PendingConfirmation`), and every moto pool has an
+/// AccountRecoverySetting (it fills one in on create and keeps it when an update leaves it out,
+/// and AWS refuses an empty one), where a pool AWS created without one has none.
 struct DoctorPureCheckTests {
     @Test(.tags(.unit)) func aPendingEmailSubscriptionSaysWhatToDo() {
         let topic = "arn:aws:sns:us-east-1:123456789012:codes"
@@ -199,6 +198,23 @@ struct DoctorPureCheckTests {
         #expect(DoctorChecks.emailSubscription(facts).status == .pass)
         facts.subscriptions = .success([])
         #expect(DoctorChecks.emailSubscription(facts).status == .skipped, "no email subscription is a setup that reads only the inbox")
+    }
+
+    @Test(.tags(.unit)) func aPoolWithoutAccountRecoverySettingFailsBothResetFlows() {
+        let facts = DoctorFacts(
+            userPoolId: "us-east-1_Pool", pool: .success(["Id": "us-east-1_Pool", "AutoVerifiedAttributes": ["phone_number", "email"]]),
+            mfa: .success([:]), sender: .failure(DoctorReadFailure(operation: "lambda:GetFunctionConfiguration", error: DoctorTestError())),
+            senderPolicy: .success(nil), topicArn: "arn:aws:sns:us-east-1:123456789012:codes", subscriptions: .success([]),
+            redirectEmail: (true, "test"), flows: [.smsPasswordReset, .emailPasswordReset])
+        for flow in [DoctorFlow.smsPasswordReset, .emailPasswordReset] {
+            let check = DoctorChecks.flow(facts, flow)
+            #expect(check.status == .fail, "\(flow)")
+            #expect(check.summary.contains("no AccountRecoverySetting") && check.fix?.contains("--account-recovery-setting") == true)
+        }
+        var recovered = facts
+        recovered.pool = .success(["AccountRecoverySetting": ["RecoveryMechanisms": [["Name": "verified_phone_number", "Priority": 1]]]])
+        #expect(DoctorChecks.flow(recovered, .smsPasswordReset).status == .pass)
+        #expect(DoctorChecks.flow(recovered, .emailPasswordReset).status == .fail)
     }
 
     struct DoctorTestError: Error {}
