@@ -107,49 +107,33 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     }
 }
 
-/// A GRDB record by Codable, as GRDB's "Recommended Practices" write one: the coding keys are the
-/// column names and ``Columns`` is built from them. What GRDB would otherwise do its own way is
-/// said per column type: documents (`JSONValue`) are stored by their own conformance below (sorted
-/// keys, so equal documents are equal bytes, and parsed by the project's JSON parser), the layer
-/// list as JSON with sorted keys, times as ISO 8601 with milliseconds, and the row id is the `id`,
-/// nil until inserted.
+/// A GRDB record by Codable, as GRDB's "Recommended Practices" write one. The coding keys stay the
+/// property names, because `journal show --json` prints an entry's Codable form and keeps its keys;
+/// GRDB's snake_case strategies map them to the columns, and ``Columns`` names those columns.
+/// What GRDB would otherwise do its own way is said per column type: documents (`JSONValue`) are
+/// stored by their own conformance below (sorted keys, so equal documents are equal bytes, and
+/// parsed by the project's JSON parser), the layer list as JSON with sorted keys, times as ISO 8601
+/// with milliseconds, and the row id is the `id`, nil until inserted.
 extension JournalEntry: FetchableRecord, MutablePersistableRecord {
     /// The SQLite table the rows live in.
     public static let databaseTableName = "entries"
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case attachmentId = "attachment_id"
-        case requestId = "request_id"
-        case action
-        case status
-        case poolId = "pool_id"
-        case region
-        case account
-        case stackId = "stack_id"
-        case logicalId = "logical_id"
-        case senderArn = "sender_arn"
-        case kmsKeyArn = "kms_key_arn"
-        case originalPool = "original_pool"
-        case originalMfaConfig = "original_mfa_config"
-        case originalLayers = "original_layers"
-        case appliedRequest = "applied_request"
-        case layerVersionArn = "layer_version_arn"
-        case publishedLayer = "published_layer"
-        case detail
-        case createdAt = "created_at"
-    }
+    /// `attachmentId` is stored as `attachment_id`, and so on.
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    /// The columns queries filter and order by.
+    /// `attachment_id` is read as `attachmentId`, and so on.
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    /// The columns queries filter and order by, named as the strategies name them.
     public enum Columns {
         /// The row id, in append order.
-        public static let id = Column(CodingKeys.id)
+        public static let id = Column("id")
         /// ``JournalEntry/attachmentId``.
-        public static let attachmentId = Column(CodingKeys.attachmentId)
+        public static let attachmentId = Column("attachment_id")
         /// ``JournalEntry/requestId``.
-        public static let requestId = Column(CodingKeys.requestId)
+        public static let requestId = Column("request_id")
         /// ``JournalEntry/poolId``.
-        public static let poolId = Column(CodingKeys.poolId)
+        public static let poolId = Column("pool_id")
     }
 
     /// Times are stored as sortable text, ISO 8601 with milliseconds.

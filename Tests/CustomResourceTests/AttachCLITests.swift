@@ -41,6 +41,11 @@ struct AttachCLITests {
         let show = try await CommandRunner.run(smsredirect, ["journal", "show", String(firstId), "--journal", journal])
         #expect(show.status == 0)
         #expect(show.standardOutput.contains("original pool:") && show.standardOutput.contains("old-sms-sender"))
+        // The JSON form keeps the entry's property names, whatever the journal's column names are.
+        let shownJSON = try await CommandRunner.run(smsredirect, ["journal", "show", String(firstId), "--journal", journal, "--json"])
+        let shown = try JSONValue(data: Data(shownJSON.standardOutput.utf8))
+        #expect(shown["attachmentId"]?.stringValue?.hasPrefix(target.poolId) == true && shown["attachment_id"] == nil, "\(shownJSON.standardOutput)")
+        #expect(shown["originalPool"]["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue?.contains("old-sms-sender") == true)
 
         let detach = try await CommandRunner.run(smsredirect, ["detach", "--user-pool-id", target.poolId, "--journal", journal])
         #expect(detach.status == 0, "\(detach.standardError)")
