@@ -64,6 +64,18 @@ struct JournalDatabaseTests {
         #expect(written.originalPool == ["Id": "eu-west-1_p"] && written.originalLayers == [] && written.senderArn == nil)
         #expect(JournalTime.format(written.createdAt) == "2026-01-02T03:04:05.678Z")
         #expect(try database.entry(id: 1) == appended && appended.id == 1)
+
+        // A row no release writes is an error naming its column and value, not a guess.
+        try database.queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO entries (attachment_id, request_id, action, status, pool_id, region, created_at)
+                    VALUES ('a', 'r', 'reattach', 'succeeded', 'eu-west-1_p', 'eu-west-1', '2026-01-02T03:04:05.678Z')
+                    """)
+        }
+        let error = #expect(throws: (any Error).self) { try database.entry(id: 3) }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.contains("action") && text.contains("reattach"), "\(text)")
     }
 
     @Test func timesAreUTCWithMillisecondsAndReadBack() {
