@@ -110,16 +110,13 @@ struct RegionAndEndpointTests {
     }
 
     @Test func aRegionFromTheProfileIsCheckedToo() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("region-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("config")
-        try "[default]\nregion = eu_west_1\n".write(to: config, atomically: true, encoding: .utf8)
-        let environment = ["HOME": directory.path, "AWS_CONFIG_FILE": config.path]
-        #expect(throws: AWSConfigurationError.invalidRegion(source: "region in \(config.path)", value: "eu_west_1")) {
+        let directory = try TemporaryDirectory()
+        try directory.write("config", "[default]\nregion = eu_west_1\n")
+        let environment = ["HOME": "/nonexistent", "AWS_CONFIG_FILE": directory.path("config")]
+        #expect(throws: AWSConfigurationError.invalidRegion(source: "region in \(directory.path("config"))", value: "eu_west_1")) {
             try RegionResolver.resolve(environment: environment)
         }
-        try "[default]\nregion = eu-north-1\n".write(to: config, atomically: true, encoding: .utf8)
+        try directory.write("config", "[default]\nregion = eu-north-1\n")
         #expect(try RegionResolver.resolve(environment: environment) == "eu-north-1")
     }
 
