@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo
+.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo test-under-load moto-suite
 
 help:
 	@echo "The README's first two commands:"
@@ -20,6 +20,7 @@ help:
 	@echo "  make test-requests (test) every awsJson request test-moto sent, through botocore's parameter validator"
 	@echo "  make test-secrets  (test) no code, password, ciphertext or ResponseURL signature in the output or the logs"
 	@echo "  make test-demo     (test) the demo on the same build"
+	@echo "  make test-under-load  make test-moto while stress-ng keeps every core busy (the suite must not depend on speed)"
 	@echo "Shipping:"
 	@echo "  make package       dist/sender.zip, dist/helper.zip, dist/encryption-sdk-layer.zip, dist/smsredirect-<version>-linux-x86_64.tar.gz (release builds)"
 	@echo "  make install       PREFIX=… (default /usr/local): package, then install the static smsredirect CLI under PREFIX/bin"
@@ -119,9 +120,18 @@ test-package: deps
 # The whole suite against moto servers that live exactly as long as the run. It records the
 # secrets it makes (the ledger), keeps its logs, and keeps moto's recording of every request.
 test-moto: deps build test-package
-	@rm -rf .build/test-secrets.txt .build/test-logs .build/moto-recording.jsonl
+	@$(MAKE) --no-print-directory moto-suite
+
+# The suite on the build as it is (no build step): what test-moto and test-under-load run.
+moto-suite:
+	@rm -rf .build/test-secrets.txt .build/test-logs .build/moto-recording.jsonl .build/moto-latency
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
-	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log
+	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl MOTO_LATENCY_COPY=$(CURDIR)/.build/moto-latency scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log
+
+# The same suite with a competing CPU load beside it: a busy CI machine. `scripts/moto-latency.py
+# .build/moto-latency/*.jsonl` then shows how moto answered.
+test-under-load: deps build test-package
+	scripts/under-load.sh $(MAKE) --no-print-directory moto-suite
 
 # moto takes requests AWS refuses: every awsJson request of the run must pass botocore's
 # parameter validator. The recording holds request bodies, codes among them: deleted once checked.

@@ -13,6 +13,8 @@ stop_servers() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   # MOTO_RECORDING_COPY=PATH keeps the plain server's recording for a check after the run.
   if [ -n "${MOTO_RECORDING_COPY:-}" ] && [ -f "$state/plain.recording.jsonl" ]; then cp "$state/plain.recording.jsonl" "$MOTO_RECORDING_COPY"; fi
+  # MOTO_LATENCY_COPY=DIR keeps each server's latency log (scripts/moto-latency.py reads them).
+  if [ -n "${MOTO_LATENCY_COPY:-}" ]; then mkdir -p "$MOTO_LATENCY_COPY" && cp "$state"/*.latency.jsonl "$MOTO_LATENCY_COPY"/ 2>/dev/null || true; fi
   if [ "${KEEP_MOTO_LOGS:-}" = "" ]; then rm -rf "$state"; else echo "moto logs kept in $state"; fi
 }
 trap stop_servers EXIT
@@ -20,17 +22,25 @@ trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
-# start_moto NAME [VAR=VALUE…]: starts a server, waits until it answers, prints its URL.
+# start_moto NAME [VAR=VALUE…] [-- LAUNCHER-ARGS…]: starts a server (scripts/moto-server.py, moto's
+# own application with a latency log per request), waits until it answers, prints its URL. The
+# launcher opens the port only once the backends it warms are built, so the wait allows for a
+# loaded machine.
 start_moto() {
   local name=$1; shift
+  local variables=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do variables+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && shift
   local port; port=$(free_port)
-  env "$@" moto_server -H 127.0.0.1 -p "$port" >"$state/$name.log" 2>&1 &
+  env "${variables[@]}" python3 scripts/moto-server.py --port "$port" --latency-log "$state/$name.latency.jsonl" "$@" >"$state/$name.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 150); do
-    if python3 -c "import urllib.request, sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json', timeout=1)" 2>/dev/null; then
+  local deadline=$((SECONDS + 300))
+  while [ $SECONDS -lt $deadline ]; do
+    if python3 -c "import urllib.request, sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json', timeout=5)" 2>/dev/null; then
       MOTO_URL="http://127.0.0.1:$port"
       return 0
     fi
+    kill -0 "${pids[-1]}" 2>/dev/null || break
     sleep 0.2
   done
   echo "moto server '$name' did not start on port $port; its log:" >&2
@@ -38,28 +48,29 @@ start_moto() {
   exit 1
 }
 
-# The plain server also records every request it serves (moto's recorder, headers and bodies): the
-# IAM contract test reads the calls the shipped Lambdas made from it, told apart by access key id.
+# The plain server records the requests it serves (headers, and the bodies anyone reads): the IAM
+# contract test reads the calls the shipped Lambdas made from it, told apart by access key id, and
+# `make test-requests` validates its awsJson requests. Both servers build the backends of every
+# service the tests call before they open their port: moto builds them lazily, under a lock every
+# request takes, and IAM's (every AWS managed policy) alone took tens of seconds on a loaded machine.
 export MOTO_RECORDING_FILE=$state/plain.recording.jsonl
-start_moto plain MOTO_ENABLE_RECORDING=True MOTO_RECORDER_FILEPATH="$MOTO_RECORDING_FILE"
-export AWS_ENDPOINT_URL=$MOTO_URL
+warm=sts,iam,kms,sns,sqs,s3,lambda,cognito-idp,cloudformation
+# MOTO_AS_SHIPPED=1 runs moto as `moto_server` does instead (its own recorder, lazy backends but
+# IAM's, no `lighten`): what the latency logs of a run are compared with.
+if [ -n "${MOTO_AS_SHIPPED:-}" ]; then
+  start_moto plain MOTO_ENABLE_RECORDING=True MOTO_RECORDER_FILEPATH="$MOTO_RECORDING_FILE" -- --as-shipped --warm sts
+  plain_url=$MOTO_URL
+  start_moto auth INITIAL_NO_AUTH_ACTION_COUNT=3 -- --as-shipped
+else
+  start_moto plain -- --recording "$MOTO_RECORDING_FILE" --warm "$warm"
+  plain_url=$MOTO_URL
+  start_moto auth INITIAL_NO_AUTH_ACTION_COUNT=3 -- --warm "$warm"
+fi
+export MOTO_AUTH_ENDPOINT_URL=$MOTO_URL
+export AWS_ENDPOINT_URL=$plain_url
 # One line per HTTP request it served: `make bench-helper` counts AWS calls with it.
 export MOTO_PLAIN_LOG=$state/plain.log
-start_moto auth INITIAL_NO_AUTH_ACTION_COUNT=3
-export MOTO_AUTH_ENDPOINT_URL=$MOTO_URL
 echo "moto servers: $AWS_ENDPOINT_URL (plain), $MOTO_AUTH_ENDPOINT_URL (verifies signatures)"
-
-# moto builds its IAM backend (every AWS managed policy) on the first STS or IAM call, under a lock:
-# on a loaded 2-core machine that took longer than the 10 s an STS credential call may take, so a
-# credential test that happened to come first failed. Build it once here, before any test runs.
-python3 - "$AWS_ENDPOINT_URL" <<'PY'
-import sys, urllib.request
-scope = "Credential=testing/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0"
-request = urllib.request.Request(sys.argv[1] + "/", data=b"Action=GetCallerIdentity&Version=2011-06-15",
-                                 headers={"Authorization": "AWS4-HMAC-SHA256 " + scope,
-                                          "Content-Type": "application/x-www-form-urlencoded"})
-urllib.request.urlopen(request, timeout=120).read()
-PY
 
 # The tests talk to moto only: fixed dummy credentials, a fixed region, no profile from the host.
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
