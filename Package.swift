@@ -161,6 +161,7 @@ let package = Package(
             name: "SMSSenderTests",
             dependencies: [
                 "SMSSender", "RedirectClient", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
         .testTarget(
             name: "CustomResourceTests",

@@ -135,7 +135,7 @@ struct StackUpdateTests {
         .invoke(event: try event.jsonValue.data())
         guard case .response = report.outcome else { return .failure(DeliveryFailure(description: "\(report.outcome)")) }
         let filter: CodeInbox.Filter = channel == .sms ? .init(phoneNumber: phone) : .init(email: address)
-        let record = try await CodeInbox(sqs: sqs, queueUrl: stack.queueUrl).waitForCode(matching: filter, timeout: .seconds(20))
+        let record = try await CodeInbox(sqs: sqs, queueUrl: stack.queueUrl).waitForCode(matching: filter, timeout: Moto.arrivalTimeout)
         return .success(record.code == code ? code : "a different code")
     }
 

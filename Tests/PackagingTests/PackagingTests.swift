@@ -201,7 +201,7 @@ struct PackagingTests {
 
         let (delivered, deliveredLog) = try await invoke(withLayer)
         guard case .response = delivered.outcome else { Issue.record("with the layer: \(delivered.outcome); its output:\n\(deliveredLog)"); return }
-        let record = try await CodeInbox(sqs: sqs, queueUrl: queue).waitForCode(matching: .init(phoneNumber: "+15555550142"), timeout: .seconds(20))
+        let record = try await CodeInbox(sqs: sqs, queueUrl: queue).waitForCode(matching: .init(phoneNumber: "+15555550142"), timeout: Moto.arrivalTimeout)
         #expect(record.code == code)
 
         let (missing, missingLog) = try await invoke(withoutLayer)

@@ -39,8 +39,8 @@ struct RunInboxTests {
 
         try await publish(topic, code: "run-ana-1", phone: "+15555550201", userName: "ana")
         try await publish(topic, code: "run-bo-1", phone: "+15555550202", userName: "bo")
-        #expect(try await CodeInbox(sqs: sqs, queueUrl: ana.queueUrl).waitForCode(matching: .init(), timeout: .seconds(10)).code == "run-ana-1")
-        #expect(try await CodeInbox(sqs: sqs, queueUrl: bo.queueUrl).waitForCode(matching: .init(), timeout: .seconds(10)).code == "run-bo-1")
+        #expect(try await CodeInbox(sqs: sqs, queueUrl: ana.queueUrl).waitForCode(matching: .init(), timeout: Moto.arrivalTimeout).code == "run-ana-1")
+        #expect(try await CodeInbox(sqs: sqs, queueUrl: bo.queueUrl).waitForCode(matching: .init(), timeout: Moto.arrivalTimeout).code == "run-bo-1")
         // Neither got the other's code: their filter policies kept it out.
         await #expect(throws: CodeInbox.TimedOut.self) {
             try await CodeInbox(sqs: sqs, queueUrl: ana.queueUrl).waitForCode(matching: .init(), timeout: .seconds(2))

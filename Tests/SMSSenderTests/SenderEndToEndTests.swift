@@ -141,7 +141,7 @@ struct SenderEndToEndTests {
         #expect(report.outcomes.count == payloads.count && report.outcomes.allSatisfy { if case .response = $0 { true } else { false } }, "\(report.outcomes)")
         let inbox = CodeInbox(sqs: sqs, queueUrl: stack.queueUrl)
         for source in TriggerSource.allCases where expected[source.rawValue] != nil {
-            let record = try await inbox.waitForCode(matching: .init(userName: "mail-\(source.event)"), timeout: .seconds(20))
+            let record = try await inbox.waitForCode(matching: .init(userName: "mail-\(source.event)"), timeout: Moto.arrivalTimeout)
             #expect(record.code == expected[source.rawValue], "\(source)")
             #expect(record.channel == .email && record.email == "mail-\(source.event.lowercased())@example.com" && record.phoneNumber == nil)
             #expect(record.triggerSource == source.rawValue)
@@ -167,8 +167,8 @@ struct SenderEndToEndTests {
             .invoke(events: try events.map { try $0.jsonValue.data() })
         #expect(report.outcomes.allSatisfy { if case .response = $0 { true } else { false } }, "\(report.outcomes)")
         let inbox = CodeInbox(sqs: sqs, queueUrl: stack.queueUrl)
-        let bySMS = try await inbox.waitForCode(matching: .init(userName: "ato-sms"), timeout: .seconds(20))
-        let byEmail = try await inbox.waitForCode(matching: .init(userName: "ato-email"), timeout: .seconds(20))
+        let bySMS = try await inbox.waitForCode(matching: .init(userName: "ato-sms"), timeout: Moto.arrivalTimeout)
+        let byEmail = try await inbox.waitForCode(matching: .init(userName: "ato-email"), timeout: Moto.arrivalTimeout)
         #expect(bySMS.code == nil && bySMS.channel == .sms && bySMS.purpose == "account takeover notification")
         #expect(byEmail.code == nil && byEmail.channel == .email && byEmail.email == "ato@example.com")
     }

@@ -31,8 +31,20 @@ public enum Moto {
         return AWSClientConfiguration(
             region: region, credentials: StaticCredentialsProvider(credentials),
             environment: ["AWS_ENDPOINT_URL": url], transport: transport, retry: retry,
-            timeout: .seconds(30), logger: Logger(label: "test"))
+            timeout: answerTimeout, logger: Logger(label: "test"))
     }
+
+    /// How long a test waits for something that will come (a code in the inbox, a stack's answer):
+    /// a wait that succeeds returns as soon as it comes, so this costs nothing on a fast run, and on
+    /// a machine so busy that moto answers in tens of seconds it keeps the test from failing on
+    /// speed alone. A slow emulator tolerated on purpose, by this name; no production timeout changes.
+    public static let arrivalTimeout: Duration = .seconds(120)
+
+    /// How long a test's own AWS call waits for moto's answer before it is retried. Longer than
+    /// any production timeout on purpose: a retry re-sends a write that may have landed, and on a
+    /// busy machine moto has taken tens of seconds to answer. The product's own calls (the helper,
+    /// the sender, the CLI) keep their production timeouts, and converge when an answer is lost.
+    public static let answerTimeout: Duration = .seconds(90)
 
     /// The standard policy's three attempts with millisecond backoff, so fault tests stay fast.
     public static let quickRetries = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50))
