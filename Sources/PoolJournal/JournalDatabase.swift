@@ -132,16 +132,33 @@ public struct JournalDatabase: Sendable {
                 table.add(column: "original_mfa_config", .text)
             }
         }
+        migrator.registerMigration("v3: each entry's own key, so a retried append finds its row") { db in
+            try db.alter(table: "entries") { table in
+                table.add(column: "entry_key", .text)
+            }
+            // Unique where present: rows from before v3 have none.
+            try db.create(index: "entries_entry_key", on: "entries", columns: ["entry_key"], unique: true)
+        }
         return migrator
     }
 
     /// Appends a row and returns it with its id. Committed (and so durable) when this returns.
+    /// An entry whose key is already in the journal (an append tried again after its answer was
+    /// lost) is not written twice: the row already there is returned.
     @discardableResult
     public func append(_ entry: JournalEntry) throws -> JournalEntry {
+        try appendOnce(entry).entry
+    }
+
+    /// Appends a row unless one with the entry's key is there already; says which it did.
+    public func appendOnce(_ entry: JournalEntry) throws -> (entry: JournalEntry, inserted: Bool) {
         try queue.write { db in
+            if let key = entry.entryKey, let existing = try JournalEntry.filter(JournalEntry.Columns.entryKey == key).fetchOne(db) {
+                return (existing, false)
+            }
             var inserted = entry
             try inserted.insert(db)
-            return inserted
+            return (inserted, true)
         }
     }
 

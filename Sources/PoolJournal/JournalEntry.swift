@@ -25,6 +25,10 @@ public struct JournalEntry: Codable, Sendable, Equatable {
 
     /// The row id, assigned by the journal on append; nil for an entry not yet appended.
     public var id: Int64?
+    /// The entry's own id, made when the entry is: an append whose answer was lost and that is
+    /// tried again finds its row by it instead of writing a second one. Nil on rows written before
+    /// the journal kept it.
+    public var entryKey: String?
     /// What the change is known by: the custom resource's PhysicalResourceId (pool and function).
     public var attachmentId: String
     /// CloudFormation's RequestId, or a fresh id for a CLI call: a repeated delivery finds its rows by it.
@@ -70,9 +74,11 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         id: Int64? = nil, attachmentId: String, requestId: String, action: Action, status: Status, poolId: String, region: Region,
         account: String? = nil, stackId: String? = nil, logicalId: String? = nil, senderArn: String? = nil, kmsKeyArn: String? = nil,
         originalPool: JSONValue? = nil, originalMfaConfig: JSONValue? = nil, originalLayers: [String]? = nil, appliedRequest: JSONValue? = nil,
-        layerVersionArn: String? = nil, publishedLayer: Bool = false, detail: String? = nil, createdAt: Date = Date()
+        layerVersionArn: String? = nil, publishedLayer: Bool = false, detail: String? = nil, createdAt: Date = Date(),
+        entryKey: String? = UUID().uuidString.lowercased()
     ) {
         self.id = id
+        self.entryKey = entryKey
         self.attachmentId = attachmentId
         self.requestId = requestId
         self.action = action
@@ -95,10 +101,11 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         self.createdAt = JournalTime.toMilliseconds(createdAt)
     }
 
-    /// The same entry with another status, a new time and no id: the next row of its story.
+    /// The same entry with another status, a new time, no row id and a key of its own: the next row of its story.
     public func next(_ status: Status, detail: String? = nil, appliedRequest: JSONValue? = nil) -> JournalEntry {
         var entry = self
         entry.id = nil
+        entry.entryKey = UUID().uuidString.lowercased()
         entry.status = status
         entry.detail = detail ?? self.detail
         entry.appliedRequest = appliedRequest ?? self.appliedRequest
@@ -134,6 +141,8 @@ extension JournalEntry: FetchableRecord, MutablePersistableRecord {
         public static let requestId = Column("request_id")
         /// ``JournalEntry/poolId``.
         public static let poolId = Column("pool_id")
+        /// ``JournalEntry/entryKey``.
+        public static let entryKey = Column("entry_key")
     }
 
     /// Times are stored as sortable text, ISO 8601 with milliseconds.

@@ -89,13 +89,16 @@ public struct RemoteJournalStore: JournalStore {
     public var location: String { "s3://\(bucket)/\(key)" }
 
     /// Downloads the journal, appends the entry and uploads it only if the object is unchanged,
-    /// starting over when another writer got there first.
+    /// starting over when another writer got there first. "Another writer" may be this append
+    /// itself: a PUT whose answer was lost lands, and its retry then gets 412. So each fresh
+    /// download is first searched for the entry's key, and an entry already there is not appended again.
     /// - Throws: `JournalError.concurrentWriters` when every one of ``maxAttempts`` conditional writes lost.
     public func append(_ entry: JournalEntry) async throws -> JournalEntry {
         for _ in 1...maxAttempts {
             let (database, eTag, scratch) = try await download()
             defer { try? FileManager.default.removeItem(atPath: scratch) }
-            let appended = try database.append(entry)
+            let (appended, inserted) = try database.appendOnce(entry)
+            guard inserted else { return appended }
             try database.checkpoint()
             let data = try Data(contentsOf: URL(fileURLWithPath: database.path))
             do {

@@ -25,6 +25,18 @@ public final class FaultInjectingTransport: HTTPTransport {
         case status(Int, body: String, headers: [(name: String, value: String)] = [])
         case connectionDropped
         case timedOut
+        /// The request reaches the real server and is carried out there; then the connection
+        /// closes before the answer arrives. What AWS does to a write now and then, and what every
+        /// SDK retries: the retry finds its own write already landed.
+        case answerLost
+        /// This request goes through untouched: a script can lose the first answer of every write
+        /// and let its retry through (`[.answerLost, .passThrough]`, repeated).
+        case passThrough
+    }
+
+    /// The first answer of each of `writes` writes lost, each retry let through.
+    public static func everyFirstAnswerLost(writes: Int = 20) -> [Fault] {
+        Array(repeating: [Fault.answerLost, .passThrough], count: writes).flatMap { $0 }
     }
 
     private let inner: any HTTPTransport
@@ -54,7 +66,7 @@ public final class FaultInjectingTransport: HTTPTransport {
             return state.script.isEmpty ? nil : state.script.removeFirst()
         }
         switch fault {
-        case nil:
+        case nil, .passThrough:
             return try await inner.send(request, timeout: timeout)
         case let .status(code, body, headers):
             return HTTPResponse(status: code, headers: headers, body: Data(body.utf8))
@@ -62,7 +74,22 @@ public final class FaultInjectingTransport: HTTPTransport {
             throw HTTPTransportError.connectionFailed("connection reset by peer (injected)")
         case .timedOut:
             throw HTTPTransportError.timedOut
+        case .answerLost:
+            _ = try await inner.send(request, timeout: timeout)
+            throw HTTPTransportError.connectionFailed("connection closed after the request was sent (injected: the write landed, its answer was lost)")
         }
+    }
+
+    /// Requests of one awsQuery operation (SNS, SQS's query form, IAM, STS: `Action=` in the form body).
+    public static func queryAction(_ name: String) -> @Sendable (HTTPRequest) -> Bool {
+        { request in
+            String(decoding: request.body, as: UTF8.self).split(separator: "&").contains { $0 == "Action=\(name)" }
+        }
+    }
+
+    /// Requests with this method whose path contains `fragment` (restJson1 Lambda, restXml S3).
+    public static func path(_ method: String, containing fragment: String) -> @Sendable (HTTPRequest) -> Bool {
+        { request in request.method.rawValue == method && request.path.contains(fragment) }
     }
 
     /// A JSON-protocol throttling response, as KMS or Cognito send it.
