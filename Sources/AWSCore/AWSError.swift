@@ -90,6 +90,11 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The request itself was refused as invalid (a value, a member, a combination).
     public var isInvalidParameter: Bool { kind == .service && Self.invalidParameterCodes.contains(code) }
 
+    /// A create found its resource already there: a retried create whose first attempt landed
+    /// meets this, so a caller that made the name itself can read the resource instead. Lambda's
+    /// `ResourceConflictException` also means "an update is in progress": read before trusting it.
+    public var isAlreadyExists: Bool { kind == .service && Self.alreadyExistsCodes.contains(code) }
+
     // The codes each service uses, from their API references' error lists.
     static let notFoundCodes: Set<String> = [
         "ResourceNotFoundException", "NotFoundException", "NotFound", "NoSuchKey", "NoSuchBucket", "NoSuchEntity",
@@ -99,6 +104,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         "AccessDenied", "AccessDeniedException", "AuthorizationError", "KMSAccessDenied", "UnauthorizedOperation",
     ]
     static let preconditionCodes: Set<String> = ["PreconditionFailed", "ConditionalRequestConflict"]
+    static let alreadyExistsCodes: Set<String> = [
+        "ResourceConflictException", "EntityAlreadyExists", "BucketAlreadyOwnedByYou", "ResourceExistsException", "QueueAlreadyExists",
+    ]
     static let invalidParameterCodes: Set<String> = [
         "InvalidParameter", "InvalidParameterValue", "InvalidParameterException", "InvalidParameterValueException", "ValidationException", "ValidationError",
     ]

@@ -32,6 +32,8 @@ struct AWSErrorPredicateTests {
         #expect(Self.error("ConcurrentModificationException").isConcurrentModification)
         #expect(Self.error("InvalidParameterException").isInvalidParameter && Self.error("ValidationException").isInvalidParameter)
         #expect(!Self.error("InternalErrorException", status: 500).isInvalidParameter)
+        #expect(Self.error("ResourceConflictException").isAlreadyExists && Self.error("EntityAlreadyExists").isAlreadyExists)
+        #expect(Self.error("BucketAlreadyOwnedByYou").isAlreadyExists && !Self.error("ResourceNotFoundException").isAlreadyExists)
     }
 
     @Test func aTransportFailureIsNoneOfThem() {

@@ -35,7 +35,7 @@ struct CLIRoughEdgesTests {
                 "--kms-key-arn", target.keyArn, "--layer-arn", target.layerArn, "--journal", journal,
             ])
         #expect(attach.status == 0, "\(attach.standardError)")
-        try await harness.cognito.deleteUserPool(id: target.poolId)
+        try await MotoResources.deleteUserPool(target.poolId, with: harness.cognito)
 
         let detach = try await CommandRunner.run(smsredirect, ["detach", "--user-pool-id", target.poolId, "--journal", journal])
         #expect(detach.status == 0, "\(detach.standardError)")

@@ -101,7 +101,7 @@ struct HelperFaultTests {
         let create = try await harness.event(.create, properties: harness.properties(target))
         try await harness.run([create])
         let physicalId = try #require(try await harness.inbox.response(for: create.requestId)["PhysicalResourceId"]?.stringValue)
-        try await harness.cognito.deleteUserPool(id: target.poolId)
+        try await MotoResources.deleteUserPool(target.poolId, with: harness.cognito)
 
         let delete = try await harness.event(.delete, properties: harness.properties(target), physicalId: physicalId)
         try await harness.run([delete])

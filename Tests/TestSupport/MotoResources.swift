@@ -18,13 +18,32 @@ public enum MotoResources {
         ]
         if !layers.isEmpty { request["Layers"] = .array(layers.map { .string($0) }) }
         if !environment.isEmpty { request["Environment"] = ["Variables": environment.jsonValue] }
-        return try await LambdaClient(configuration: Moto.configuration()).createFunction(request)
+        let lambda = try LambdaClient(configuration: Moto.configuration())
+        do {
+            return try await lambda.createFunction(request)
+        } catch let error as AWSError where error.isAlreadyExists {
+            // The name is this call's own: a retry whose first attempt landed (its answer lost
+            // or late) finds the function it made. No test depends on which attempt made it.
+            return try await lambda.getFunctionConfiguration(functionName: name)
+        }
+    }
+
+    /// Deletes a pool; one already gone counts as deleted (a retried delete whose first attempt
+    /// landed gets ResourceNotFoundException).
+    public static func deleteUserPool(_ id: String, with cognito: CognitoIdentityProviderClient) async throws {
+        do {
+            try await cognito.deleteUserPool(id: id)
+        } catch let error as AWSError where error.isNotFound {}
     }
 
     /// A bucket for CloudFormation responses and journals.
     public static func makeBucket(_ prefix: String = "cfn") async throws -> String {
         let name = Moto.uniqueName(prefix)
-        try await S3Client(configuration: Moto.configuration()).createBucket(name: name)
+        do {
+            try await S3Client(configuration: Moto.configuration()).createBucket(name: name)
+        } catch let error as AWSError where error.isAlreadyExists {
+            // A retried create whose first attempt landed: the bucket is this call's own.
+        }
         return name
     }
 }
