@@ -19,6 +19,8 @@ public struct KMSCodeDecryptor: CodeDecrypting {
 
     /// Cognito sends one data key; a few more is tolerated, hundreds is an attack on the parser.
     public static let maxEncryptedDataKeys = 8
+    /// The encryption context key Cognito puts the user pool id under.
+    public static let userPoolContextKey = "userpool-id"
 
     /// A decryptor for codes encrypted under `kmsKeyArn`, calling KMS through `kms`.
     public init(kmsKeyArn: String, kms: any KMSKeyringClient) {
@@ -45,9 +47,19 @@ public struct KMSCodeDecryptor: CodeDecrypting {
         guard kmsKeys.contains(kmsKeyArn) else {
             throw SenderError.encryptedUnderAnotherKey(configured: kmsKeyArn, found: kmsKeys)
         }
+        // Cognito binds each code to its pool in the encryption context: a message for another
+        // pool (a key two pools share, or one chosen by hand) or with no pool is not this pool's code.
+        let contextPool = header.encryptionContext[Self.userPoolContextKey]
+        guard contextPool == event.userPoolId else {
+            throw SenderError.codeForAnotherPool(eventPool: event.userPoolId, contextPool: contextPool)
+        }
         let plaintext: Data
         do {
-            plaintext = try await sdk.decrypt(bytes, keyring: try AWSKMSKeyring.strict(keyIds: [kmsKeyArn], client: kms)).plaintext
+            // The reproduced context makes the decryptor check the same pair again, as it authenticates the header.
+            plaintext = try await sdk.decrypt(
+                bytes, keyring: try AWSKMSKeyring.strict(keyIds: [kmsKeyArn], client: kms),
+                encryptionContext: [Self.userPoolContextKey: event.userPoolId]
+            ).plaintext
         } catch let ESDKError.noKeyringCouldDecrypt(attempts) {
             // The keyring keeps the KMS client's error: a denied Decrypt says what to grant.
             if let kmsError = attempts.lazy.compactMap({ $0.underlying as? AWSError }).first {

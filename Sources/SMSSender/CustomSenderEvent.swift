@@ -116,6 +116,9 @@ public struct TriggerSource: Hashable, Sendable, CaseIterable, RawRepresentable,
     /// Cognito HTML-escapes the temporary password of an invitation.
     public var codeIsHTMLEscaped: Bool { kind == .adminCreateUser }
 
+    /// Whether Cognito sends a code with this trigger: every one but the account takeover notification.
+    public var carriesCode: Bool { kind != .accountTakeOverNotification }
+
     // The sources by name, for call sites and tests that name one.
     /// `CustomSMSSender_SignUp`.
     public static let smsSignUp = TriggerSource(.sms, .signUp)

@@ -13,6 +13,13 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
     case kmsFailed(key: String, cause: AWSError)
     /// `request.code` is not base64 at all (or, asked to decrypt, absent).
     case codeNotBase64
+    /// A trigger that always carries a code (every one but the account takeover notification)
+    /// came without `request.code`: publishing it would answer a wait with no code.
+    case missingCode(trigger: String)
+    /// The message's encryption context does not name the event's user pool (`userpool-id`), or
+    /// has none: Cognito always binds a code to its pool, so this one was made for another pool
+    /// or by someone else who may encrypt under the key.
+    case codeForAnotherPool(eventPool: String, contextPool: String?)
     /// The code is not a valid Encryption SDK message, or failed a check (tampered, truncated…).
     case undecryptableCode(ESDKError)
     case topicAccessDenied(topic: String, cause: AWSError)
@@ -33,6 +40,13 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
             "KMS Decrypt on \(key) failed: \(cause)"
         case .codeNotBase64:
             "The code could not be decrypted: request.code is not base64. Was request.code changed on the way?"
+        case let .missingCode(trigger):
+            "The \(trigger) event has no request.code: Cognito sends a code with every trigger but the account takeover notification, so nothing was published. Was the event built by hand?"
+        case let .codeForAnotherPool(eventPool, contextPool):
+            contextPool.map {
+                "The code's encryption context names the user pool \($0), not the event's \(eventPool): nothing was decrypted or published. Does another pool share this KMS key?"
+            }
+                ?? "The code's encryption context names no user pool (Cognito always sets userpool-id), so it was not made by Cognito for \(eventPool): nothing was decrypted or published."
         case let .undecryptableCode(cause):
             "The code could not be decrypted: \(cause). Was request.code changed on the way?"
         case let .topicAccessDenied(topic, cause):
@@ -54,6 +68,8 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
         case .kmsAccessDenied: "Sender.KMSAccessDenied"
         case .kmsFailed: "Sender.KMSFailed"
         case .codeNotBase64, .undecryptableCode: "Sender.UndecryptableCode"
+        case .missingCode: "Sender.MissingCode"
+        case .codeForAnotherPool: "Sender.EncryptionContextMismatch"
         case .topicAccessDenied: "Sender.SNSAuthorizationError"
         case .topicNotFound: "Sender.SNSTopicNotFound"
         case .topicRejectedMessage: "Sender.SNSInvalidParameter"

@@ -25,9 +25,9 @@ public struct SenderResult: Codable, Sendable, Equatable {
     public var triggerSource: String
 }
 
-/// The CustomSMSSender (and CustomEmailSender) Lambda: decrypt the code, publish it. An event
-/// without a code (an account takeover notification) is published as a record without one, so a
-/// test can still see that it happened.
+/// The CustomSMSSender (and CustomEmailSender) Lambda: decrypt the code, publish it. An account
+/// takeover notification, which carries no code, is published as a record without one, so a test
+/// can still see that it happened; any other trigger without a code is a failure.
 public struct CustomSenderHandler: LambdaHandler {
     /// Turns an event's `request.code` into the plaintext code.
     public let decryptor: any CodeDecrypting
@@ -47,6 +47,9 @@ public struct CustomSenderHandler: LambdaHandler {
         logger[metadataKey: "triggerSource"] = "\(event.triggerSource.rawValue)"
         logger[metadataKey: "userPoolId"] = "\(event.userPoolId)"
         do {
+            guard event.request.code != nil || !event.triggerSource.carriesCode else {
+                throw SenderError.missingCode(trigger: event.triggerSource.rawValue)
+            }
             let code: String? = event.request.code == nil ? nil : try await decryptor.decrypt(event)
             let messageId = try await publisher.publish(CodeRecord(event: event, code: code))
             // Never the code, the ciphertext or a key: only that it went, and where.
