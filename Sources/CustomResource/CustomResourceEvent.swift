@@ -71,31 +71,99 @@ public struct CustomResourceEvent: Sendable, Equatable {
     }
 }
 
-/// Why an event could not even be read. Without a ResponseURL nobody can be told.
-public struct MalformedCustomResourceEvent: Error, CustomStringConvertible {
-    /// The field that is absent or not as expected, e.g. `ResponseURL`.
-    public let missing: String
-    /// Says the event is not a custom resource event and which field it lacks.
-    public var description: String { "not a CloudFormation custom resource event: no '\(missing)'" }
+/// Why an event is not one the helper can act on, naming the field: absent, not a string, or a
+/// value it does not know (`RequestType: Destroy`).
+public struct MalformedCustomResourceEvent: Error, CustomStringConvertible, Equatable {
+    /// Each field that is wrong, with how, e.g. `RequestType is 'Destroy', not Create, Update or Delete`.
+    public let problems: [String]
+    /// The event's ResponseURL when it has one that can be answered: the helper then answers FAILED
+    /// there, naming the problems, instead of leaving the stack to wait out its ServiceTimeout.
+    public let responseURL: String?
+    /// What the event carried to echo in that answer (StackId, RequestId, LogicalResourceId,
+    /// PhysicalResourceId), as text even where it came as a number.
+    public let echoes: [String: String]
+
+    /// Says the event is not a custom resource event the helper can act on, and why.
+    public var description: String {
+        "not a CloudFormation custom resource event the helper can act on: \(problems.joined(separator: "; "))"
+    }
 }
 
 extension CustomResourceEvent: Decodable {
     /// Decodes CloudFormation's JSON event.
-    /// - Throws: ``MalformedCustomResourceEvent`` naming the first required field that is missing.
+    /// - Throws: ``MalformedCustomResourceEvent`` naming every required field that is missing,
+    ///   not a string, or of an unknown value.
     public init(from decoder: any Decoder) throws {
-        let document = try JSONValue(from: decoder)
-        func string(_ key: String) throws -> String {
-            guard let value = document[key]?.stringValue else { throw MalformedCustomResourceEvent(missing: key) }
-            return value
+        try self.init(document: try JSONValue(from: decoder))
+    }
+
+    /// The event in a JSON document, every field checked before any is used.
+    /// - Throws: ``MalformedCustomResourceEvent``.
+    public init(document: JSONValue) throws {
+        var problems: [String] = []
+        var echoes: [String: String] = [:]
+        func string(_ key: String) -> String {
+            switch document[key] {
+            case let .string(value)?:
+                echoes[key] = value
+                return value
+            case nil, .null?:
+                problems.append("\(key) is missing")
+            case let other?:
+                // A number or a flag where CloudFormation sends text: echoed as text, refused.
+                echoes[key] = other.jsonString
+                problems.append("\(key) is \(Self.shown(other.jsonString)), not a string")
+            }
+            return ""
         }
-        guard let type = RequestType(rawValue: try string("RequestType")) else {
-            throw MalformedCustomResourceEvent(missing: "RequestType (Create, Update or Delete)")
+        let typeText = string("RequestType")
+        let type = RequestType(rawValue: typeText)
+        if type == nil && document["RequestType"]?.stringValue != nil {
+            problems.append("RequestType is '\(Self.shown(typeText))', not Create, Update or Delete")
+        }
+        let responseURL = string("ResponseURL")
+        let stackId = string("StackId"), requestId = string("RequestId"), logicalId = string("LogicalResourceId")
+        if let physical = document["PhysicalResourceId"] { echoes["PhysicalResourceId"] = physical.stringValue ?? physical.jsonString }
+        if let properties = document["ResourceProperties"], properties.objectValue == nil, properties != .null {
+            problems.append("ResourceProperties is not an object")
+        }
+        let answerable = Self.isAnswerable(responseURL) ? responseURL : nil
+        if !responseURL.isEmpty && answerable == nil { problems.append("ResponseURL is not an http(s) URL") }
+        guard problems.isEmpty, let type else {
+            throw MalformedCustomResourceEvent(problems: problems, responseURL: answerable, echoes: echoes)
         }
         self.init(
-            requestType: type, responseURL: try string("ResponseURL"), stackId: try string("StackId"), requestId: try string("RequestId"),
-            resourceType: document["ResourceType"]?.stringValue ?? "", logicalResourceId: try string("LogicalResourceId"),
+            requestType: type, responseURL: responseURL, stackId: stackId, requestId: requestId,
+            resourceType: document["ResourceType"]?.stringValue ?? "", logicalResourceId: logicalId,
             physicalResourceId: document["PhysicalResourceId"]?.stringValue,
             resourceProperties: document["ResourceProperties"]?.objectValue ?? [:],
             oldResourceProperties: document["OldResourceProperties"]?.objectValue)
+    }
+
+    /// A URL a response can be PUT to: http or https with a host.
+    static func isAnswerable(_ url: String) -> Bool {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), let host = components.host else { return false }
+        return (scheme == "https" || scheme == "http") && !host.isEmpty
+    }
+
+    /// A value as a message shows it: at most 64 characters.
+    static func shown(_ text: String) -> String { text.count > 64 ? String(text.prefix(64)) + "…" : text }
+}
+
+/// What the helper is handed: an event it can act on, or one it can only answer FAILED.
+public enum HelperEvent: Decodable, Sendable {
+    /// A well-formed custom resource event.
+    case event(CustomResourceEvent)
+    /// An event that is broken in some field but has a ResponseURL to answer.
+    case malformed(MalformedCustomResourceEvent)
+
+    /// Decodes the event; only one with no ResponseURL to answer fails to decode (the runtime
+    /// then reports it to Lambda, the one place left to tell).
+    public init(from decoder: any Decoder) throws {
+        do {
+            self = .event(try CustomResourceEvent(from: decoder))
+        } catch let malformed as MalformedCustomResourceEvent where malformed.responseURL != nil {
+            self = .malformed(malformed)
+        }
     }
 }

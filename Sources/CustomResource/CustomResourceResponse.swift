@@ -40,21 +40,49 @@ public struct CustomResourceResponse: Sendable, Equatable {
         self.data = data
     }
 
-    /// The body to PUT: at most 4096 bytes, the reason cut (on a character boundary) to fit.
+    /// The FAILED answer to an event the helper cannot act on: the problems as the reason, and
+    /// what the event carried echoed back (its PhysicalResourceId, or `failed-<RequestId>`).
+    public init(answering malformed: MalformedCustomResourceEvent) {
+        let requestId = malformed.echoes["RequestId"] ?? ""
+        status = .failed
+        reason = malformed.description
+        physicalResourceId = CustomResourceLifecycle.fitted(malformed.echoes["PhysicalResourceId"] ?? "failed-\(requestId)")
+        stackId = malformed.echoes["StackId"] ?? ""
+        self.requestId = requestId
+        logicalResourceId = malformed.echoes["LogicalResourceId"] ?? ""
+        data = [:]
+    }
+
+    /// The body to PUT: at most 4096 bytes whatever the fields hold. The reason is cut first (on
+    /// a character boundary), then each `Data` value, then, for an event no CloudFormation
+    /// sends (its ids could not be CloudFormation's own), the echoed ids; the PhysicalResourceId
+    /// is always within its 1 KB.
     public func body() -> Data {
         var reason = self.reason ?? ""
+        var data = self.data
+        var echoLimit = Int.max
+        let physicalResourceId = CustomResourceLifecycle.fitted(self.physicalResourceId)
+        func echoed(_ text: String) -> String { text.utf8.count > echoLimit ? String(text.prefix(echoLimit / 4)) + "…" : text }
         while true {
             var object: [String: JSONValue] = [
-                "Status": .string(status.rawValue), "PhysicalResourceId": .string(physicalResourceId), "StackId": .string(stackId),
-                "RequestId": .string(requestId), "LogicalResourceId": .string(logicalResourceId), "NoEcho": false,
+                "Status": .string(status.rawValue), "PhysicalResourceId": .string(echoed(physicalResourceId)), "StackId": .string(echoed(stackId)),
+                "RequestId": .string(echoed(requestId)), "LogicalResourceId": .string(echoed(logicalResourceId)), "NoEcho": false,
             ]
             if !reason.isEmpty { object["Reason"] = .string(reason) }
             if !data.isEmpty { object["Data"] = data.jsonValue }
             let body = (try? JSONValue.object(object).data()) ?? Data()
-            if body.count <= Self.maxBodyBytes || reason.isEmpty { return body }
+            if body.count <= Self.maxBodyBytes { return body }
             let excess = body.count - Self.maxBodyBytes
-            let keep = max(0, reason.count - excess - 16)
-            reason = keep == 0 ? "" : String(reason.prefix(keep)) + " … (cut)"
+            if !reason.isEmpty {
+                let keep = max(0, reason.count - excess - 16)
+                reason = keep == 0 ? "" : String(reason.prefix(keep)) + " … (cut)"
+            } else if let (key, value) = data.max(by: { $0.value.utf8.count < $1.value.utf8.count }), value.utf8.count > 64 {
+                data[key] = String(value.prefix(max(32, value.count - excess - 16))) + " … (cut)"
+            } else if echoLimit > 256 {
+                echoLimit = 256
+            } else {
+                data = [:]
+            }
         }
     }
 }

@@ -21,11 +21,21 @@ public struct HelperHandler: LambdaHandler {
     /// A handler that hands every event to `lifecycle`.
     public init(lifecycle: CustomResourceLifecycle) { self.lifecycle = lifecycle }
 
-    /// Handles the event within the invocation's remaining time and returns what was sent to CloudFormation.
+    /// Handles the event within the invocation's remaining time and returns what was sent to
+    /// CloudFormation. An event broken in any field but its ResponseURL is answered FAILED there,
+    /// naming the field, so the stack does not wait out its ServiceTimeout.
     /// - Throws: only when the response could not be delivered (``HTTPResponseSender/DeliveryFailed``).
-    public func handle(_ event: CustomResourceEvent, context: LambdaContext) async throws -> HelperResult {
-        let response = try await lifecycle.handle(event, remainingTime: context.remainingTime, logger: context.logger)
-        return HelperResult(status: response.status.rawValue, physicalResourceId: response.physicalResourceId)
+    public func handle(_ event: HelperEvent, context: LambdaContext) async throws -> HelperResult {
+        switch event {
+        case let .event(event):
+            let response = try await lifecycle.handle(event, remainingTime: context.remainingTime, logger: context.logger)
+            return HelperResult(status: response.status.rawValue, physicalResourceId: response.physicalResourceId)
+        case let .malformed(malformed):
+            let response = CustomResourceResponse(answering: malformed)
+            context.logger.error("custom resource event refused", metadata: ["reason": "\(malformed.description)"])
+            if let url = malformed.responseURL { try await lifecycle.sender.send(response, to: url) }
+            return HelperResult(status: response.status.rawValue, physicalResourceId: response.physicalResourceId)
+        }
     }
 
     /// Wires the handler from the function's environment: `JOURNAL_URI` (required in Lambda,

@@ -75,6 +75,15 @@ struct HelperHarness {
         _ events: [CustomResourceEvent], environment extra: [String: String] = [:], timeout: Duration = .seconds(120), log: String? = nil,
         sandbox: LambdaSandbox? = nil
     ) async throws -> LocalInvoker.Report {
+        try await run(payloads: try events.map { try $0.jsonValue.data() }, environment: extra, timeout: timeout, log: log, sandbox: sandbox)
+    }
+
+    /// Runs the helper on raw event documents: what CloudFormation would never send, too.
+    @discardableResult
+    func run(
+        payloads: [Data], environment extra: [String: String] = [:], timeout: Duration = .seconds(120), log: String? = nil,
+        sandbox: LambdaSandbox? = nil
+    ) async throws -> LocalInvoker.Report {
         var environment = [
             "JOURNAL_URI": journalURI, "AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
         ]
@@ -85,7 +94,7 @@ struct HelperHarness {
             ?? .init(
                 executable: try BuiltProducts.path("helper"), environment: environment, inheritEnvironment: false,
                 functionName: "sms-redirect-helper", region: "us-east-1", timeout: timeout, output: output)
-        return try await LocalInvoker(configuration).invoke(events: try events.map { try $0.jsonValue.data() })
+        return try await LocalInvoker(configuration).invoke(events: payloads)
     }
 
     func journalEntries() async throws -> [JournalEntry] {
