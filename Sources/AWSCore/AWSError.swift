@@ -90,6 +90,10 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The request itself was refused as invalid (a value, a member, a combination).
     public var isInvalidParameter: Bool { kind == .service && Self.invalidParameterCodes.contains(code) }
 
+    /// S3 answered that the bucket itself does not exist (`NoSuchBucket`), not only the key: a
+    /// reader that takes a missing object as "nothing yet" must not take a missing bucket so.
+    public var isNoSuchBucket: Bool { kind == .service && code == "NoSuchBucket" }
+
     /// A create found its resource already there: a retried create whose first attempt landed
     /// meets this, so a caller that made the name itself can read the resource instead. Lambda's
     /// `ResourceConflictException` also means "an update is in progress": read before trusting it.

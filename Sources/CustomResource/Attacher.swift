@@ -127,6 +127,7 @@ public struct Attacher: Sendable {
         try spec.refuseUndeclaredSMSRole(described: described, attachmentId: attachmentId)
         let mfaBefore = try await failing(attachmentId) { try await cognito.getUserPoolMfaConfig(id: spec.userPoolId) }
         let function = try await failing(attachmentId) { try await lambda.getFunctionConfiguration(functionName: spec.senderFunctionArn) }
+        try spec.refuseKeyTheSenderCannotUse(function: function, region: region, attachmentId: attachmentId)
         let replaced = activeOnPool.last { $0.attachmentId != attachmentId }
         let repeated = activeOnPool.last { $0.attachmentId == attachmentId }
         var originalPool = previous.first?.originalPool ?? repeated?.originalPool ?? replaced?.originalPool ?? described

@@ -9,6 +9,7 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
     case entryNotFound(Int64)
     case concurrentWriters(attempts: Int)
     case noJournal(path: String)
+    case noBucket(bucket: String)
 
     /// What went wrong and what to do about it, naming the path, URI or entry id.
     public var description: String {
@@ -19,6 +20,8 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
         case let .concurrentWriters(attempts):
             "the journal object kept changing under us (\(attempts) conditional writes lost): another writer is busy; try again"
         case let .noJournal(path): "there is no journal at \(path): check --journal (or SMSREDIRECT_JOURNAL); the first `smsredirect attach` creates it"
+        case let .noBucket(bucket):
+            "the journal's bucket \(bucket) does not exist: check the s3:// location (--journal, SMSREDIRECT_JOURNAL or the stack's JOURNAL_URI); the bucket must be made before the first attach"
         }
     }
 }

@@ -31,17 +31,53 @@ public struct LocalJournalStore: JournalStore {
     /// Reads without creating anything: a journal that does not exist yet reads as empty (an
     /// attach's first look), and an existing one is opened read-only.
     public func read<T: Sendable>(_ body: @Sendable (JournalDatabase) throws -> T) async throws -> T {
+        try refuseDirectory()
         guard exists else { return try body(.empty()) }
         return try body(JournalDatabase(readingAt: path))
+    }
+
+    /// A directory is not a journal: say so, rather than SQLite's "disk I/O error".
+    func refuseDirectory() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw JournalError.cannotOpen(path: path, reason: "it is a directory: give the journal file's path, e.g. \(path)/journal.sqlite")
+        }
     }
 
     /// Whether the journal file is there (the CLI's audit commands refuse a mistyped path).
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
+    /// Opens the journal for appending. It holds whole pool configurations (an SMS role's
+    /// `ExternalId` among them), so a new file is made readable by its owner only (0600) and a new
+    /// folder for it 0700. A path that cannot be a journal (a directory, a folder that cannot be
+    /// made or written) is refused with the reason, not SQLite's "unable to open database file".
     func open() throws -> JournalDatabase {
+        try refuseDirectory()
+        let fileManager = FileManager.default
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if !fileManager.fileExists(atPath: directory) {
+            do {
+                try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw JournalError.cannotOpen(path: path, reason: "its folder \(directory) cannot be made (\(Self.posixReason(of: directory)))")
+            }
+        }
+        if !fileManager.fileExists(atPath: path) {
+            // Made here, not by SQLite (which would make it 0644): its -wal and -shm files take its mode.
+            guard fileManager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw JournalError.cannotOpen(path: path, reason: "no file can be made in \(directory) (\(Self.posixReason(of: directory)))")
+            }
+        }
         return try JournalDatabase(path: path)
+    }
+
+    /// Why a folder cannot be written to, in the system's words.
+    static func posixReason(of directory: String) -> String {
+        var parent = directory
+        while !FileManager.default.fileExists(atPath: parent), parent != "/" { parent = URL(fileURLWithPath: parent).deletingLastPathComponent().path }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), !isDirectory.boolValue { return "\(parent) is a file, not a folder" }
+        return FileManager.default.isWritableFile(atPath: parent) ? "the system refused" : "\(parent) is not writable"
     }
 }
 

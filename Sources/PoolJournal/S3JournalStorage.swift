@@ -10,11 +10,15 @@ public struct S3JournalStorage: JournalObjectStorage {
     /// Storage in S3 through `s3`.
     public init(s3: S3Client) { self.s3 = s3 }
 
-    /// GetObject; nil when the object (or bucket) is not found. A missing ETag reads as empty.
+    /// GetObject; nil when there is no such object yet. A missing ETag reads as empty.
+    /// - Throws: `JournalError.noBucket` when the bucket itself does not exist: a mistyped
+    ///   journal location must not read as an empty journal ("no attach in force").
     public func get(bucket: String, key: String) async throws -> (data: Data, eTag: String)? {
         do {
             let object = try await s3.getObject(bucket: bucket, key: key)
             return (object.body, object.eTag ?? "")
+        } catch let error as AWSError where error.isNoSuchBucket {
+            throw JournalError.noBucket(bucket: bucket)
         } catch let error as AWSError where error.isNotFound {
             return nil
         }
