@@ -31,6 +31,8 @@ public struct CodeInbox: Sendable {
         public var email: String?
         /// Only records for this Cognito user name (exact match).
         public var userName: String?
+        /// Only records from this user pool (exact match).
+        public var userPoolId: String?
         /// A trigger source, or its event name (`SignUp`, `Authentication`, …).
         public var trigger: String?
         /// Only records the sender handled at or after this time (their `time`).
@@ -38,10 +40,13 @@ public struct CodeInbox: Sendable {
 
         /// A filter taken as given; a nil field matches anything. For what a user typed, use
         /// ``validated(phoneNumber:email:userName:trigger:since:)``.
-        public init(phoneNumber: String? = nil, email: String? = nil, userName: String? = nil, trigger: String? = nil, since: Date? = nil) {
+        public init(
+            phoneNumber: String? = nil, email: String? = nil, userName: String? = nil, userPoolId: String? = nil, trigger: String? = nil, since: Date? = nil
+        ) {
             self.phoneNumber = phoneNumber
             self.email = email
             self.userName = userName
+            self.userPoolId = userPoolId
             self.trigger = trigger
             self.since = since
         }
@@ -49,7 +54,7 @@ public struct CodeInbox: Sendable {
         /// A filter from what a user typed: the phone must be E.164 and the trigger a known one
         /// (any case; it is stored as Cognito spells it), or the wait could only time out.
         public static func validated(
-            phoneNumber: String? = nil, email: String? = nil, userName: String? = nil, trigger: String? = nil,
+            phoneNumber: String? = nil, email: String? = nil, userName: String? = nil, userPoolId: String? = nil, trigger: String? = nil,
             since: Date? = nil
         ) throws -> Filter {
             if phoneNumber != nil, email != nil {
@@ -72,22 +77,30 @@ public struct CodeInbox: Sendable {
                 }
                 canonical = source.rawValue.lowercased() == trigger.lowercased() ? source.rawValue : source.event
             }
-            return Filter(phoneNumber: phoneNumber, email: email, userName: userName, trigger: canonical, since: since)
+            if let userPoolId, userPoolId.wholeMatch(of: /[\w-]+_[0-9a-zA-Z]+/) == nil {
+                throw InvalidFilter("'\(userPoolId)' is not a user pool id: write it as Cognito shows it (REGION_ID, e.g. eu-west-1_AbCdEf123)")
+            }
+            return Filter(phoneNumber: phoneNumber, email: email, userName: userName, userPoolId: userPoolId, trigger: canonical, since: since)
         }
 
         /// Whether a code record passes every field this filter sets.
         public func matches(_ record: CodeRecord) -> Bool {
-            matches(phoneNumber: record.phoneNumber, email: record.email, userName: record.userName, triggerSource: record.triggerSource, time: record.date)
+            matches(
+                phoneNumber: record.phoneNumber, email: record.email, userName: record.userName, userPoolId: record.userPoolId,
+                triggerSource: record.triggerSource, time: record.date)
         }
 
         /// The test on the fields a code record and a sender failure share.
         /// A phone or an address names the channel too: Cognito sends every attribute with each
         /// event, so an email record also carries the user's phone number.
-        public func matches(phoneNumber: String?, email: String? = nil, userName: String?, triggerSource: String?, time: Date?) -> Bool {
+        public func matches(
+            phoneNumber: String?, email: String? = nil, userName: String?, userPoolId: String? = nil, triggerSource: String?, time: Date?
+        ) -> Bool {
             let channel = triggerSource.flatMap(TriggerSource.init(rawValue:))?.channel
             if let wanted = self.phoneNumber, phoneNumber != wanted || channel == .email { return false }
             if let wanted = self.email, email?.lowercased() != wanted.lowercased() || channel == .sms { return false }
             if let wanted = self.userName, userName != wanted { return false }
+            if let wanted = self.userPoolId, userPoolId != wanted { return false }
             if let trigger {
                 guard let triggerSource, triggerSource == trigger || triggerSource.hasSuffix("_\(trigger)") else { return false }
             }
@@ -135,7 +148,7 @@ public struct CodeInbox: Sendable {
             if records.isEmpty {
                 parts.append("the inbox held no other code")
             } else {
-                let who = Set(records.map { "\($0.phoneNumber ?? $0.userName) (\($0.triggerSource))" }).sorted()
+                let who = Set(records.map { "\(Self.printable($0.phoneNumber ?? $0.email ?? $0.userName)) (\(Self.printable($0.triggerSource)))" }).sorted()
                 parts.append(
                     "the inbox held \(records.count) other code\(records.count == 1 ? "" : "s"), for \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")"
                 )
@@ -145,6 +158,20 @@ public struct CodeInbox: Sendable {
             }
             if unreadable > 0 { parts.append("\(unreadable) message\(unreadable == 1 ? " was" : "s were") not a code record") }
             return parts.joined(separator: "; ")
+        }
+
+        /// Another record's field as a terminal may show it: whatever the inbox held was written by
+        /// whoever could publish to the topic, so control and invisible characters become `?` and
+        /// the text is cut at 64 characters.
+        static func printable(_ text: String) -> String {
+            let shown = String(
+                text.unicodeScalars.prefix(64).map { scalar -> Character in
+                    switch scalar.properties.generalCategory {
+                    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator: "?"
+                    default: Character(scalar)
+                    }
+                })
+            return text.unicodeScalars.count > 64 ? shown + "…" : shown
         }
     }
 
@@ -176,7 +203,7 @@ public struct CodeInbox: Sendable {
         // purge's to find); a filter with no user or trigger has no such records of its own.
         var filterWithoutSince = filter
         filterWithoutSince.since = nil
-        let namesItsUser = filter.phoneNumber != nil || filter.userName != nil || filter.trigger != nil
+        let namesItsUser = filter.phoneNumber != nil || filter.email != nil || filter.userName != nil || filter.userPoolId != nil || filter.trigger != nil
         let sqs = self.sqs, queueUrl = self.queueUrl
         // A long poll that outlives the deadline would be abandoned while SQS can still hand it
         // messages, hiding them from every reader for the visibility timeout: each poll ends this

@@ -45,7 +45,11 @@ public enum CodeMessage {
 
     /// Reads a raw AES key: exactly 16, 24 or 32 bytes, or base64 text of such a key.
     public static func readAESKey(path: String) throws -> Data {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try aesKey(from: try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// A raw AES key from a key file's bytes: exactly 16, 24 or 32 bytes, or base64 text of such a key.
+    public static func aesKey(from data: Data) throws -> Data {
         if [16, 24, 32].contains(data.count) { return data }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let key = Data(base64Encoded: text), [16, 24, 32].contains(key.count) else {

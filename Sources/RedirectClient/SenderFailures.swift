@@ -69,7 +69,7 @@ public struct SenderFailure: Sendable, Equatable, Codable {
 
     /// Whether a wait with this filter was waiting for this event's code.
     public func matches(_ filter: CodeInbox.Filter) -> Bool {
-        filter.matches(phoneNumber: phoneNumber, email: email, userName: userName, triggerSource: triggerSource, time: date)
+        filter.matches(phoneNumber: phoneNumber, email: email, userName: userName, userPoolId: userPoolId, triggerSource: triggerSource, time: date)
     }
 
     /// What `request.code` is replaced with in a record this project writes.

@@ -66,9 +66,9 @@ struct Decrypt: AsyncParsableCommand {
         if let message {
             text = message
         } else if let file {
-            text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+            text = String(decoding: try InputFiles.read(file, option: "--file"), as: UTF8.self)
         } else {
-            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            text = String(decoding: try InputFiles.readStandardInput(), as: UTF8.self)
         }
         guard !text.allSatisfy(\.isWhitespace) else {
             throw CLIFailure(
@@ -86,7 +86,7 @@ struct Decrypt: AsyncParsableCommand {
         if let aesKeyFile, let keyNamespace, let keyName {
             let keyring = try RawAESKeyring(
                 keyNamespace: keyNamespace, keyName: keyName,
-                wrappingKey: try CodeMessage.readAESKey(path: aesKeyFile))
+                wrappingKey: try CodeMessage.aesKey(from: InputFiles.read(aesKeyFile, option: "--aes-key-file", limit: 4096)))
             result = try await client.decrypt(bytes, keyring: keyring)
         } else {
             result = try await CodeMessage.decryptWithKMS(

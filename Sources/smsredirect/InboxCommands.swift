@@ -9,47 +9,49 @@ import LambdaRuntime
 import RedirectClient
 import SMSSender
 
-/// The filters `wait-code` and `inbox purge` share.
+/// The filters `wait-code`, `inbox purge` and `inbox failures` share.
 struct CodeFilterOptions: ParsableArguments {
     @Option(name: .long, help: "Only a code texted to this phone number (E.164, e.g. +15555550100).") var phone: String?
     @Option(name: .long, help: "Only a code emailed to this address (an email trigger, redirected with --redirect-email / RedirectEmail).")
     var email: String?
     @Option(name: .long, help: "Only a code for this user name.") var username: String?
+    @Option(name: .long, help: "Only a code from this user pool.") var userPoolId: String?
     @Option(name: .long, help: "Only this trigger (any case): SignUp, Authentication, ForgotPassword, … or a full trigger source.") var trigger: String?
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Only codes the sender handled since TIME (ISO 8601) or DURATION ago: --since=-5m (write it with '=': -90s, -5m, -2h, -1d).",
+            "Only codes the sender handled since TIME (ISO 8601, not in the future) or DURATION ago, up to 14 days: --since=-5m (write it with '=': -90s, -5m, -2h, -1d).",
             valueName: "TIME|-DURATION"))
     var since: String?
 
     func validate() throws { _ = try filter() }
 
+    /// Whether the filter names whose code it is: a phone, an address, a user or a pool.
+    var namesWhoseCode: Bool { phone != nil || email != nil || username != nil || userPoolId != nil }
+
     func filter(now: Date = Date()) throws -> CodeInbox.Filter {
         do {
-            return try .validated(phoneNumber: phone, email: email, userName: username, trigger: trigger, since: try since.map { try Self.time($0, now: now) })
+            return try .validated(
+                phoneNumber: phone, email: email, userName: username, userPoolId: userPoolId, trigger: trigger,
+                since: try since.map { try Self.time($0, now: now) })
         } catch let invalid as CodeInbox.InvalidFilter {
             throw ValidationError(invalid.description)
         }
     }
 
-    /// "90s", "5m", "2h", "1d" in seconds; nil for anything else.
-    static func seconds(in text: String) -> Double? {
-        guard let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 else { return nil }
-        return switch unit {
-        case "s": amount
-        case "m": amount * 60
-        case "h": amount * 3600
-        case "d": amount * 86400
-        default: nil
-        }
-    }
+    /// How far ahead of this machine's clock a --since time may be (another machine's clock may run ahead).
+    static let clockSkew: TimeInterval = 60
 
     static func time(_ text: String, now: Date) throws -> Date {
-        if text.hasPrefix("-"), let seconds = Self.seconds(in: String(text.dropFirst())) { return now.addingTimeInterval(-seconds) }
-        if let date = CodeRecord.date(fromISO8601: text) { return date }
-        throw ValidationError(
-            "--since '\(text)' is neither an ISO 8601 time (2026-12-02T10:00:00Z) nor a duration ago (--since=-90s, --since=-5m, --since=-2h, --since=-1d)")
+        if text.hasPrefix("-") { return now.addingTimeInterval(-(try DurationBounds.sinceAgo.seconds(String(text.dropFirst())))) }
+        guard let date = CodeRecord.date(fromISO8601: text) else {
+            throw ValidationError(
+                "--since '\(text)' is neither an ISO 8601 time (2026-12-02T10:00:00Z) nor a duration ago (--since=-90s, --since=-5m, --since=-2h, --since=-1d)")
+        }
+        guard date <= now.addingTimeInterval(clockSkew) else {
+            throw ValidationError("--since '\(text)' is in the future: no code sent after it has arrived yet; give the time the test step started")
+        }
+        return date
     }
 }
 
@@ -80,7 +82,14 @@ struct WaitCode: AsyncParsableCommand {
 
     @Option(name: .long, help: "The code inbox queue URL (the stack's CodeInboxQueueUrl output).") var queueUrl: String
     @OptionGroup var filter: CodeFilterOptions
-    @Option(name: .long, help: "Seconds to wait.") var timeout: Int = 60
+    @Flag(
+        name: .long,
+        help: """
+            Take any code, no filter: the newest code in the inbox is printed, and every older code the wait receives is deleted \
+            as stale, whoever it was for. Only for an inbox no one else reads.
+            """)
+    var any = false
+    @Option(name: .long, help: "How long to wait: seconds (60) or 90s, 5m, 2h; 1 s to 1 d.") var timeout = "60"
     @Option(
         name: .long, help: "The sender-failures queue (the stack's SenderFailuresQueueUrl output; default: SMSREDIRECT_FAILURES_QUEUE_URL), read on a timeout.")
     var failuresQueueUrl: String?
@@ -89,9 +98,17 @@ struct WaitCode: AsyncParsableCommand {
     var failuresQueue: String? { failuresQueueUrl ?? ProcessInfo.processInfo.environment["SMSREDIRECT_FAILURES_QUEUE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
     func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+        _ = try DurationBounds.waitTimeout.parse(timeout)
         try Inbox.validate(queueUrl: queueUrl)
         if let failuresQueue { try Inbox.validate(queueUrl: failuresQueue) }
+        // A wait deletes the older codes it matches as stale: with nothing naming whose code it
+        // waits for, that is every code in a shared inbox.
+        if !filter.namesWhoseCode && !any {
+            throw ValidationError(
+                "say whose code to wait for: --phone, --email, --username or --user-pool-id (a wait deletes the older codes it matches, so with no filter it would empty a shared inbox); --any takes any code"
+            )
+        }
+        if filter.namesWhoseCode && any { throw ValidationError("--any takes any code: leave out --phone, --email, --username and --user-pool-id, or --any") }
     }
 
     func run() async throws {
@@ -99,8 +116,16 @@ struct WaitCode: AsyncParsableCommand {
         let inbox = CodeInbox(sqs: sqs, queueUrl: queueUrl)
         let filter = try self.filter.filter()
         do {
-            let record = try await inbox.waitForCode(matching: filter, timeout: .seconds(timeout))
-            if output.json { try CLI.printJSON(record) } else { print(record.code ?? "(\(record.purpose), no code)") }
+            let record = try await inbox.waitForCode(matching: filter, timeout: try DurationBounds.waitTimeout.parse(timeout))
+            if output.json {
+                try CLI.printJSON(record)
+            } else if let code = record.code {
+                print(code)
+            } else {
+                // A notification without a code (an account takeover): stdout holds codes only, so
+                // `CODE=$(smsredirect wait-code …)` never captures a sentence.
+                FileHandle.standardError.write(Data("wait-code: \(record.purpose) for \(record.userName): it carries no code\n".utf8))
+            }
         } catch var timedOut as CodeInbox.TimedOut {
             var hint = ""
             if let failuresQueue {
@@ -147,7 +172,7 @@ struct Inbox: AsyncParsableCommand {
         @Option(name: .long, help: "Only codes for this phone number (E.164).") var phone: String?
         @Option(name: .long, help: "Only codes for this user name.") var username: String?
         @Option(name: .long, help: "Only codes of this user pool.") var userPoolId: String?
-        @Option(name: .long, help: "How long the inbox lives before `inbox prune` deletes it: 90m, 2h, 1d (at least 60 s).") var ttl = "2h"
+        @Option(name: .long, help: "How long the inbox lives before `inbox prune` deletes it: 90m, 2h, 1d (60 s to 14 d).") var ttl = "2h"
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -158,10 +183,7 @@ struct Inbox: AsyncParsableCommand {
             _ = try Self.duration(ttl)
         }
 
-        static func duration(_ text: String) throws -> Duration {
-            if let seconds = CodeFilterOptions.seconds(in: text), seconds >= 60 { return .seconds(seconds) }
-            throw ValidationError("--ttl '\(text)' is not a duration of at least 60 s: write 90m, 2h or 1d")
-        }
+        static func duration(_ text: String) throws -> Duration { try DurationBounds.inboxTTL.parse(text) }
 
         func run() async throws {
             let created = try await Inbox.runInboxes().create(
@@ -299,6 +321,17 @@ struct Simulate: AsyncParsableCommand {
         name: .long, parsing: .upToNextOption,
         help: "Triggers to simulate: \(TriggerArgument.allValueStrings.joined(separator: ", ")), or a full trigger source.")
     var trigger: [TriggerArgument] = [.event(.signUp), .event(.authentication), .event(.forgotPassword)]
+
+    /// The phone and address as `wait-code` would take them: a code simulated for a phone no wait
+    /// can name would only time out.
+    func validate() throws {
+        do {
+            _ = try CodeInbox.Filter.validated(phoneNumber: phone)
+            _ = try CodeInbox.Filter.validated(email: email, userPoolId: userPoolId)
+        } catch let invalid as CodeInbox.InvalidFilter {
+            throw ValidationError(invalid.description)
+        }
+    }
 
     func run() async throws {
         let aws = try CLI.aws()

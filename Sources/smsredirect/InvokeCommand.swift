@@ -55,13 +55,13 @@ struct Invoke: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: "An environment variable for the function, K=V (repeatable).")
     var environment: [String] = []
 
-    @Option(help: "The function timeout in seconds.")
-    var timeout: Double = 3
+    @Option(help: "The function timeout: seconds (3, 0.5) or 90s, 5m; up to 900 s, Lambda's maximum.")
+    var timeout = "3"
 
     @Option(help: "AWS_LAMBDA_FUNCTION_NAME.")
     var functionName = "smsredirect-local"
 
-    @Option(help: "AWS_LAMBDA_FUNCTION_MEMORY_SIZE, in MB.")
+    @Option(help: "AWS_LAMBDA_FUNCTION_MEMORY_SIZE, in MB (128 to 10240).")
     var memory = 128
 
     @Option(help: "AWS_REGION (not set unless given).")
@@ -86,7 +86,8 @@ struct Invoke: AsyncParsableCommand {
     var onFailureQueueUrl: String?
 
     func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        _ = try DurationBounds.functionTimeout.parse(timeout)
+        _ = try CountBounds.functionMemory.check(memory)
         if !asynchronous, onFailureQueueUrl != nil { throw ValidationError("--on-failure-queue-url needs --async") }
         _ = try delays()
         for pair in environment where !pair.contains("=") {
@@ -105,7 +106,7 @@ struct Invoke: AsyncParsableCommand {
                 memorySizeMB: memory,
                 region: region,
                 handler: handler,
-                timeout: .milliseconds(Int64(timeout * 1000)),
+                timeout: try DurationBounds.functionTimeout.parse(timeout),
                 output: .standardError
             ))
         let event = try readEvent()
@@ -135,7 +136,10 @@ struct Invoke: AsyncParsableCommand {
             Self.printError(Self.errorJSON(type: type, message: message))
             throw ExitCode(Status.initError)
         case .timedOut:
-            Self.printError(Self.errorJSON(type: "Sandbox.Timedout", message: "Task timed out after \(timeout) seconds"))
+            Self.printError(
+                Self.errorJSON(
+                    type: "Sandbox.Timedout",
+                    message: "Task timed out after \(DurationBounds.describe((try? DurationBounds.functionTimeout.seconds(timeout)) ?? 0))"))
             throw ExitCode(Status.timedOut)
         case .runtimeExited(let status):
             Self.printError(Self.errorJSON(type: "Runtime.ExitError", message: "Runtime exited with status \(status)"))
@@ -163,12 +167,12 @@ struct Invoke: AsyncParsableCommand {
 
     private func delays() throws -> [Duration] {
         guard asynchronous else { return [] }
-        return try retryDelays.split(separator: ",", omittingEmptySubsequences: false).map { text in
-            guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0, seconds <= 3600 else {
-                throw ValidationError("--retry-delays '\(retryDelays)' must be seconds separated by commas, e.g. 60,120 (Lambda allows 0 to 2 retries)")
-            }
-            return .milliseconds(Int64(seconds * 1000))
-        }.prefix(2).map { $0 }
+        let parts = retryDelays.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= 2 else {
+            throw ValidationError(
+                "--retry-delays '\(retryDelays)' gives \(parts.count) delays: Lambda retries an asynchronous event at most twice, e.g. 60,120")
+        }
+        return try parts.map { try DurationBounds.retryDelay.parse($0) }
     }
 
     private func parsedEnvironment() throws -> [String: String] {

@@ -43,7 +43,9 @@ public enum CommandRunner {
         }
         if let input {
             Thread.detachNewThread {
-                stdin.fileHandleForWriting.write(input)
+                // The throwing write: a child that stops reading early (refusing input past its
+                // limit) closes the pipe, and the plain `write(_:)` traps on that broken pipe.
+                try? stdin.fileHandleForWriting.write(contentsOf: input)
                 try? stdin.fileHandleForWriting.close()
             }
         }
