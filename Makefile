@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo test-under-load moto-suite
+.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo test-under-load moto-suite test-hostile
 
 help:
 	@echo "The README's first two commands:"
@@ -21,6 +21,7 @@ help:
 	@echo "  make test-secrets  (test) no code, password, ciphertext or ResponseURL signature in the output or the logs"
 	@echo "  make test-demo     (test) the demo on the same build"
 	@echo "  make test-under-load  make test-moto while stress-ng keeps every core busy (the suite must not depend on speed)"
+	@echo "  make test-hostile  the careless- and hostile-input probes alone (they run in test-moto too)"
 	@echo "Shipping:"
 	@echo "  make package       dist/sender.zip, dist/helper.zip, dist/encryption-sdk-layer.zip, dist/smsredirect-<version>-linux-x86_64.tar.gz (release builds)"
 	@echo "  make install       PREFIX=… (default /usr/local): package, then install the static smsredirect CLI under PREFIX/bin"
@@ -132,6 +133,10 @@ moto-suite:
 # .build/moto-latency/*.jsonl` then shows how moto answered.
 test-under-load: deps build test-package
 	scripts/under-load.sh $(MAKE) --no-print-directory moto-suite
+
+# The careless- and hostile-input probes (Tests/*/Hostile*Tests.swift) alone; test-moto runs them too.
+test-hostile: deps build
+	scripts/with-moto.sh $(SWIFT) test --skip-build --filter Hostile
 
 # moto takes requests AWS refuses: every awsJson request of the run must pass botocore's
 # parameter validator. The recording holds request bodies, codes among them: deleted once checked.
