@@ -20,9 +20,7 @@ struct CodeInboxTests {
 
     /// A topic and a queue subscribed to it, as the template makes them.
     func makeInbox() async throws -> (topic: String, inbox: CodeInbox) {
-        let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
-        let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
-        _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: try #require(try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"]))
+        let (topic, queue) = try await MotoResources.makeSubscribedInbox(sns: sns, sqs: sqs)
         return (topic, CodeInbox(sqs: sqs, queueUrl: queue))
     }
 
@@ -83,10 +81,7 @@ struct CodeInboxTests {
             }
         }
         for phone in phones { #expect(results[phone] == .some("fresh-\(phone)"), "\(phone) got \(String(describing: results[phone]))") }
-        let attributes = try await sqs.getQueueAttributes(queueUrl: shared.queueUrl)
-        #expect(
-            (Int(attributes["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0) == 60,
-            "the backlog is someone's: it stays queued")
+        #expect(try await MotoResources.messagesHeld(by: shared.queueUrl, sqs: sqs) == 60, "the backlog is someone's: it stays queued")
     }
 
     @Test func twentyWaitersInParallelOnOneInboxEachGetTheirOwnCode() async throws {

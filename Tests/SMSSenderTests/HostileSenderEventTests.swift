@@ -72,9 +72,7 @@ struct HostileSenderEventTests {
     /// publishes, in the same run.
     @Test func aCodeBearingTriggerWithoutACodeFailsAndPublishesNothing() async throws {
         let key = try await kms.createKey(description: "missing code")
-        let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
-        let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
-        _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: try #require(try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"]))
+        let (topic, queue) = try await MotoResources.makeSubscribedInbox(sns: sns, sqs: sqs)
         var notification = event(pool: "us-east-1_Hostile", code: nil)
         notification.triggerSource = .smsAccountTakeOverNotification
         let log = TemporaryPath("sender.log")
@@ -91,7 +89,6 @@ struct HostileSenderEventTests {
         guard case .response? = report.outcomes.last else { Issue.record("the notification: \(report.outcomes)"); return }
         let record = try await CodeInbox(sqs: sqs, queueUrl: queue).waitForCode(matching: .init(userName: "hostile"), timeout: Moto.arrivalTimeout)
         #expect(record.triggerSource == TriggerSource.smsAccountTakeOverNotification.rawValue && record.code == nil)
-        let attributes = try await sqs.getQueueAttributes(queueUrl: queue)
-        #expect(attributes["ApproximateNumberOfMessages"] == "0" && attributes["ApproximateNumberOfMessagesNotVisible"] == "0", "the SignUp published nothing")
+        #expect(try await MotoResources.messagesHeld(by: queue, sqs: sqs) == 0, "the SignUp published nothing")
     }
 }

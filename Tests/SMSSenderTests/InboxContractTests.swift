@@ -43,12 +43,7 @@ struct InboxContractTests {
         return verdicts
     }
 
-    func makeInbox() async throws -> (topic: String, queueUrl: String) {
-        let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
-        let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
-        _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: try #require(try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"]))
-        return (topic, queue)
-    }
+    func makeInbox() async throws -> (topic: String, queueUrl: String) { try await MotoResources.makeSubscribedInbox(sns: sns, sqs: sqs) }
 
     func record(_ source: TriggerSource, code: String, phone: String? = "+15555550100", time: Date = Date()) throws -> CodeRecord {
         var event = try CustomSenderEvent(json: Data(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("fixtures/events/\(source.rawValue).json")))

@@ -31,17 +31,9 @@ struct LostAnswerInboxTests {
     }
 
     /// A topic and an inbox queue subscribed to it.
-    func makeInbox() async throws -> (topic: String, queueUrl: String) {
-        let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
-        let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
-        _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: try #require(try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"]))
-        return (topic, queue)
-    }
+    func makeInbox() async throws -> (topic: String, queueUrl: String) { try await MotoResources.makeSubscribedInbox(sns: sns, sqs: sqs) }
 
-    func messagesLeft(_ queueUrl: String) async throws -> Int {
-        let attributes = try await sqs.getQueueAttributes(queueUrl: queueUrl)
-        return (Int(attributes["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0)
-    }
+    func messagesLeft(_ queueUrl: String) async throws -> Int { try await MotoResources.messagesHeld(by: queueUrl, sqs: sqs) }
 
     /// The sender's SNS Publish lands, its answer is lost, and the retry publishes the record
     /// again: two copies reach the inbox. `wait-code`'s duplicate handling absorbs the second: the

@@ -28,6 +28,21 @@ public enum MotoResources {
         }
     }
 
+    /// A codes topic and an inbox queue subscribed to it, as the templates make them.
+    public static func makeSubscribedInbox(sns: SNSClient, sqs: SQSClient) async throws -> (topic: String, queueUrl: String) {
+        let topic = try await sns.createTopic(name: Moto.uniqueName("codes"))
+        let queue = try await sqs.createQueue(name: Moto.uniqueName("inbox"))
+        guard let queueArn = try await sqs.getQueueAttributes(queueUrl: queue)["QueueArn"] else { throw MissingFieldError(field: "QueueArn") }
+        _ = try await sns.subscribe(topicArn: topic, protocol: "sqs", endpoint: queueArn)
+        return (topic, queue)
+    }
+
+    /// The messages a queue holds, visible or not: what a test counts to see nothing was lost or left.
+    public static func messagesHeld(by queueUrl: String, sqs: SQSClient) async throws -> Int {
+        let attributes = try await sqs.getQueueAttributes(queueUrl: queueUrl)
+        return (Int(attributes["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0)
+    }
+
     /// Deletes a pool; one already gone counts as deleted (a retried delete whose first attempt
     /// landed gets ResourceNotFoundException).
     public static func deleteUserPool(_ id: String, with cognito: CognitoIdentityProviderClient) async throws {
