@@ -137,14 +137,28 @@ struct CodeInboxTests {
         let other = Self.phone()
         try await publish(topic, code: "not-yours", phone: other, trigger: .smsForgotPassword)
         do {
-            _ = try await inbox.waitForCode(matching: .init(phoneNumber: Self.phone()), timeout: .seconds(3))
+            _ = try await inbox.waitForCode(matching: .init(phoneNumber: Self.phone()), timeout: Moto.listenBeforeTimingOut)
             Issue.record("a code arrived for a phone nobody published to")
         } catch let timedOut as CodeInbox.TimedOut {
             let text = "\(timedOut)"
-            #expect(text.contains("no matching code arrived in 3 s"))
+            #expect(text.contains("no matching code arrived in \(Moto.listenBeforeTimingOut.components.seconds) s"))
             #expect(text.contains("1 other code, for \(other) (CustomSMSSender_ForgotPassword)"), "\(text)")
             #expect(!text.contains("not-yours"), "the timeout message holds another user's code")
         }
+    }
+
+    /// Probe: a record whose phone number carries a terminal escape and a newline (anyone who may
+    /// publish to the topic could write one). The timeout message shows it with `?` for each
+    /// control character, so it cannot recolour or forge lines of the waiter's terminal or log.
+    @Test func aTimeoutShowsOthersFieldsWithoutTheirControlCharacters() async throws {
+        let (topic, inbox) = try await makeInbox()
+        try await publish(topic, code: "not-yours-either", phone: "+1555\u{1B}[31mEVIL\nwait-code: forged line")
+        let timedOut = await #expect(throws: CodeInbox.TimedOut.self) {
+            _ = try await inbox.waitForCode(matching: .init(phoneNumber: Self.phone()), timeout: Moto.listenBeforeTimingOut)
+        }
+        let text = timedOut.map { "\($0)" } ?? ""
+        #expect(text.contains("+1555?[31mEVIL?wait-code: forged line"), "\(text)")
+        #expect(!text.contains("\u{1B}") && !text.contains("\n"), "\(text)")
     }
 
     @Test func filtersThatCouldOnlyTimeOutAreRejectedWithWhatToWrite() throws {

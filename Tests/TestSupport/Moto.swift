@@ -40,6 +40,11 @@ public enum Moto {
     /// speed alone. A slow emulator tolerated on purpose, by this name; no production timeout changes.
     public static let arrivalTimeout: Duration = .seconds(120)
 
+    /// How long a wait that must time out listens when the test reads what it saw (its timeout
+    /// message): long enough for a busy moto to answer its first receive (a few seconds at worst
+    /// under `make test-under-load`). Such a wait always takes this long, so it is not longer.
+    public static let listenBeforeTimingOut: Duration = .seconds(10)
+
     /// How long a test's own AWS call waits for moto's answer before it is retried. Longer than
     /// any production timeout on purpose: a retry re-sends a write that may have landed, and on a
     /// busy machine moto has taken tens of seconds to answer. The product's own calls (the helper,
