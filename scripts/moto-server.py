@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """moto's server for the tests, with what `moto_server` lacks for a busy 2-core machine.
 
-    moto-server.py --port PORT [--latency-log FILE] [--recording FILE] [--warm SERVICE,...] [--as-shipped]
+    moto-server.py --port-file FILE [--latency-log FILE] [--recording FILE] [--warm SERVICE,...] [--as-shipped]
 
 It serves moto's own WSGI application (the one `moto_server` runs) on 127.0.0.1, threaded, and:
 
@@ -11,17 +11,21 @@ It serves moto's own WSGI application (the one `moto_server` runs) on 127.0.0.1,
   line in moto's recorder format, written whole under a lock. moto's own recorder serialises every
   body, Lambda zips and journal objects included, as base64 JSON while it holds the interpreter
   lock, and its entries from parallel threads can run together. Bodies nobody reads (S3 object
-  bodies, and any body over RECORDED_BODY_LIMIT, which is a zip) are left out, their size kept.
+  bodies, and any other than awsJson's over RECORDED_BODY_LIMIT: a zip) are left out, their size kept.
 - `--warm`: before the port opens, builds the backend of each named service for the test account
   and region (moto builds them lazily on first use, under a lock that every request takes; IAM's,
   with every AWS managed policy, took tens of seconds on a loaded machine).
 
-The port opens only when the server is ready, so a client that can connect is answered.
+The port opens only when the server is ready, so a client that can connect is answered. It is
+a free port the system picks then, written to `--port-file` (a port picked earlier, before a
+warm-up of tens of seconds, could be taken by another process meanwhile).
 
 Two of moto's costs are paid lazily here (see `lighten`); nothing moto answers changes.
 """
 
 import argparse
+import base64
+import io
 import json
 import os
 import sys
@@ -44,10 +48,9 @@ class Observed:
         started = time.time()
         body = b""
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length:
-            body = environ["wsgi.input"].read(length)
-            import io
-
+        if length or environ.get("wsgi.input_terminated"):
+            # A chunked body has no length; werkzeug ends its stream there (wsgi.input_terminated).
+            body = environ["wsgi.input"].read(length) if length else environ["wsgi.input"].read()
             environ["wsgi.input"] = io.BytesIO(body)
         status_holder = {}
 
@@ -125,14 +128,14 @@ class Observed:
             url += "?" + query
         service = self._service(environ)
         entry = {"headers": headers, "method": environ.get("REQUEST_METHOD", "GET"), "url": url}
-        if (service == "s3" and environ.get("REQUEST_METHOD") in ("PUT", "POST")) or len(body) > RECORDED_BODY_LIMIT:
+        # awsJson bodies (an X-Amz-Target) are kept whatever their size: botocore's validator reads them.
+        large = len(body) > RECORDED_BODY_LIMIT and not environ.get("HTTP_X_AMZ_TARGET")
+        if (service == "s3" and environ.get("REQUEST_METHOD") in ("PUT", "POST")) or large:
             entry.update({"body": "", "body_encoded": False, "body_omitted_bytes": len(body)})
         else:
             try:
                 entry.update({"body": body.decode("utf-8"), "body_encoded": False})
             except UnicodeDecodeError:
-                import base64
-
                 entry.update({"body": base64.b64encode(body).decode("ascii"), "body_encoded": True})
         return json.dumps(entry)
 
@@ -231,7 +234,7 @@ def lighten():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port-file", required=True, help="where to write the port, once the server listens")
     parser.add_argument("--latency-log")
     parser.add_argument("--recording")
     parser.add_argument("--warm", default="", help="comma-separated services to build before the port opens")
@@ -240,7 +243,6 @@ def main():
         "--as-shipped", action="store_true", help="moto's costs as `moto_server` has them (no `lighten`): the comparison for a measurement")
     args = parser.parse_args()
 
-    os.environ.setdefault("MOTO_PORT", str(args.port))
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
@@ -252,7 +254,12 @@ def main():
     warm(application, services, args.region)
     if services:
         print(f"moto-server.py: warmed {', '.join(services)} in {time.time() - started:.1f} s", file=sys.stderr, flush=True)
-    server = make_server("127.0.0.1", args.port, Observed(application, args.latency_log, args.recording), threaded=True)
+    server = make_server("127.0.0.1", 0, Observed(application, args.latency_log, args.recording), threaded=True)
+    # moto builds some URLs from MOTO_PORT when it answers; the port is known only now.
+    os.environ["MOTO_PORT"] = str(server.server_port)
+    with open(args.port_file + ".partial", "w") as port_file:
+        port_file.write(f"{server.server_port}\n")
+    os.replace(args.port_file + ".partial", args.port_file)
     server.serve_forever()
 
 

@@ -15,5 +15,8 @@ workers=${LOAD_WORKERS:-$(nproc)}
 stress-ng --cpu "$workers" --cpu-method matrixprod --timeout "${LOAD_SECONDS:-3600}" --quiet &
 load=$!
 trap 'kill "$load" 2>/dev/null || true; wait "$load" 2>/dev/null || true' EXIT
+sleep 1
+# A run that passes with no load beside it proves nothing: make sure the load is there.
+kill -0 "$load" 2>/dev/null || { echo "under-load: stress-ng did not start" >&2; exit 1; }
 echo "under load: stress-ng keeps $workers CPU workers busy (pid $load)"
 "$@"

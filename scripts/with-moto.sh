@@ -20,30 +20,32 @@ stop_servers() {
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-
 # start_moto NAME [VAR=VALUE…] [-- LAUNCHER-ARGS…]: starts a server (scripts/moto-server.py, moto's
-# own application with a latency log per request), waits until it answers, prints its URL. The
-# launcher opens the port only once the backends it warms are built, so the wait allows for a
-# loaded machine.
+# own application with a latency log per request), waits until it answers, sets MOTO_URL. The
+# launcher listens only once the backends it warms are built, on a port the system picks then
+# (written to a file), so the wait allows for a loaded machine and no other process can take it.
 start_moto() {
   local name=$1; shift
   local variables=()
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do variables+=("$1"); shift; done
   [ "${1:-}" = "--" ] && shift
-  local port; port=$(free_port)
-  env "${variables[@]}" python3 scripts/moto-server.py --port "$port" --latency-log "$state/$name.latency.jsonl" "$@" >"$state/$name.log" 2>&1 &
-  pids+=($!)
+  env ${variables[@]+"${variables[@]}"} python3 scripts/moto-server.py --port-file "$state/$name.port" \
+    --latency-log "$state/$name.latency.jsonl" "$@" >"$state/$name.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
   local deadline=$((SECONDS + 300))
   while [ $SECONDS -lt $deadline ]; do
-    if python3 -c "import urllib.request, sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json', timeout=5)" 2>/dev/null; then
-      MOTO_URL="http://127.0.0.1:$port"
-      return 0
+    if [ -s "$state/$name.port" ]; then
+      local port; port=$(cat "$state/$name.port")
+      if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json', timeout=5)" 2>/dev/null; then
+        MOTO_URL="http://127.0.0.1:$port"
+        return 0
+      fi
     fi
-    kill -0 "${pids[-1]}" 2>/dev/null || break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done
-  echo "moto server '$name' did not start on port $port; its log:" >&2
+  echo "moto server '$name' did not start; its log:" >&2
   cat "$state/$name.log" >&2
   exit 1
 }

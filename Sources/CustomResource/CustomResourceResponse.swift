@@ -53,36 +53,43 @@ public struct CustomResourceResponse: Sendable, Equatable {
         data = [:]
     }
 
-    /// The body to PUT: at most 4096 bytes whatever the fields hold. The reason is cut first (on
-    /// a character boundary), then each `Data` value, then, for an event no CloudFormation
-    /// sends (its ids could not be CloudFormation's own), the echoed ids; the PhysicalResourceId
-    /// is always within its 1 KB.
+    /// The body to PUT: at most 4096 bytes whatever the fields hold, measured as the JSON that is
+    /// sent (a control character takes six bytes there). The reason is cut first (on a character
+    /// boundary), then the `Data` values; if that is not enough (an event no CloudFormation sends:
+    /// its ids could not be CloudFormation's own), the body falls back to the fields cut short.
     public func body() -> Data {
         var reason = self.reason ?? ""
-        var data = self.data
-        var echoLimit = Int.max
         let physicalResourceId = CustomResourceLifecycle.fitted(self.physicalResourceId)
-        func echoed(_ text: String) -> String { text.utf8.count > echoLimit ? String(text.prefix(echoLimit / 4)) + "…" : text }
-        while true {
+        func encoded(reason: String, data: [String: String], cut: (String) -> String) -> Data {
             var object: [String: JSONValue] = [
-                "Status": .string(status.rawValue), "PhysicalResourceId": .string(echoed(physicalResourceId)), "StackId": .string(echoed(stackId)),
-                "RequestId": .string(echoed(requestId)), "LogicalResourceId": .string(echoed(logicalResourceId)), "NoEcho": false,
+                "Status": .string(status.rawValue), "PhysicalResourceId": .string(cut(physicalResourceId)), "StackId": .string(cut(stackId)),
+                "RequestId": .string(cut(requestId)), "LogicalResourceId": .string(cut(logicalResourceId)), "NoEcho": false,
             ]
             if !reason.isEmpty { object["Reason"] = .string(reason) }
             if !data.isEmpty { object["Data"] = data.jsonValue }
-            let body = (try? JSONValue.object(object).data()) ?? Data()
+            return (try? JSONValue.object(object).data()) ?? Data()
+        }
+        // Each pass shortens the reason by at least the excess, so this ends; so does the next loop.
+        while true {
+            let body = encoded(reason: reason, data: data) { $0 }
             if body.count <= Self.maxBodyBytes { return body }
-            let excess = body.count - Self.maxBodyBytes
-            if !reason.isEmpty {
-                let keep = max(0, reason.count - excess - 16)
-                reason = keep == 0 ? "" : String(reason.prefix(keep)) + " … (cut)"
-            } else if let (key, value) = data.max(by: { $0.value.utf8.count < $1.value.utf8.count }), value.utf8.count > 64 {
-                data[key] = String(value.prefix(max(32, value.count - excess - 16))) + " … (cut)"
-            } else if echoLimit > 256 {
-                echoLimit = 256
-            } else {
-                data = [:]
-            }
+            if reason.isEmpty { break }
+            let keep = max(0, reason.count - (body.count - Self.maxBodyBytes) - 16)
+            reason = keep == 0 ? "" : String(reason.prefix(keep)) + " … (cut)"
+        }
+        let tooLong = " … (cut)"
+        var data = self.data
+        for key in data.keys.sorted() where data[key, default: ""].unicodeScalars.count > 64 {
+            data[key] = String(data[key, default: ""].unicodeScalars.prefix(64).map(Character.init)) + tooLong
+            let body = encoded(reason: reason, data: data) { $0 }
+            if body.count <= Self.maxBodyBytes { return body }
+        }
+        // Past that only absurd echoed ids are left: each cut to 64 characters with no control
+        // characters (six bytes each in JSON); the Data values go, the status and a word on why stay.
+        let shortReason = status == .failed ? "the response was cut to fit 4096 bytes" : ""
+        return encoded(reason: shortReason, data: [:]) { text in
+            let visible = text.unicodeScalars.prefix(64).map { $0.properties.generalCategory == .control ? "?" : Character($0) }
+            return String(visible) + (text.unicodeScalars.count > 64 ? "…" : "")
         }
     }
 }

@@ -1,6 +1,12 @@
 import AWSCore
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Where the journal lives, and how an entry becomes durable there.
 public protocol JournalStore: Sendable {
     /// A human-readable location (`/path/journal.sqlite`, `s3://bucket/key`).
@@ -62,11 +68,18 @@ public struct LocalJournalStore: JournalStore {
                 throw JournalError.cannotOpen(path: path, reason: "its folder \(directory) cannot be made (\(Self.posixReason(of: directory)))")
             }
         }
-        if !fileManager.fileExists(atPath: path) {
-            // Made here, not by SQLite (which would make it 0644): its -wal and -shm files take its mode.
-            guard fileManager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw JournalError.cannotOpen(path: path, reason: "no file can be made in \(directory) (\(Self.posixReason(of: directory)))")
-            }
+        // Made here, not by SQLite (which would make it 0644), in one exclusive step: a second CLI
+        // making the same new journal at the same moment finds it made (EEXIST) and opens it.
+        // Its -wal and -shm files take its mode.
+        #if canImport(Glibc)
+            let descriptor = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        #else
+            let descriptor = Darwin.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        #endif
+        if descriptor >= 0 {
+            _ = close(descriptor)
+        } else if errno != EEXIST {
+            throw JournalError.cannotOpen(path: path, reason: "no file can be made in \(directory) (\(String(cString: strerror(errno))))")
         }
         return try JournalDatabase(path: path)
     }

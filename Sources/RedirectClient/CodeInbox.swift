@@ -39,7 +39,7 @@ public struct CodeInbox: Sendable {
         public var since: Date?
 
         /// A filter taken as given; a nil field matches anything. For what a user typed, use
-        /// ``validated(phoneNumber:email:userName:trigger:since:)``.
+        /// ``validated(phoneNumber:email:userName:userPoolId:trigger:since:)``.
         public init(
             phoneNumber: String? = nil, email: String? = nil, userName: String? = nil, userPoolId: String? = nil, trigger: String? = nil, since: Date? = nil
         ) {

@@ -44,7 +44,9 @@ struct DurationBounds: Sendable {
         case "m": multiplier = 60
         case "h": multiplier = 3600
         case "d": multiplier = 86400
-        default: multiplier = 1
+        case _ where last.isASCII && last.isNumber: multiplier = 1
+        // Any other unit (5M, 2H, 90x) is refused, not read as seconds.
+        default: return nil
         }
         if !last.isNumber { number = number.dropLast() }
         // Digits and at most one point: no signs, exponents, "inf" or "nan" for Double to accept.

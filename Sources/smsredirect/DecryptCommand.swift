@@ -86,7 +86,8 @@ struct Decrypt: AsyncParsableCommand {
         if let aesKeyFile, let keyNamespace, let keyName {
             let keyring = try RawAESKeyring(
                 keyNamespace: keyNamespace, keyName: keyName,
-                wrappingKey: try CodeMessage.aesKey(from: InputFiles.read(aesKeyFile, option: "--aes-key-file", limit: 4096)))
+                wrappingKey: try CodeMessage.aesKey(
+                    from: InputFiles.read(aesKeyFile, option: "--aes-key-file", limit: 4096, holds: "an AES key (32 bytes, or their base64)")))
             result = try await client.decrypt(bytes, keyring: keyring)
         } else {
             result = try await CodeMessage.decryptWithKMS(

@@ -15,7 +15,8 @@ struct CodeFilterOptions: ParsableArguments {
     @Option(name: .long, help: "Only a code emailed to this address (an email trigger, redirected with --redirect-email / RedirectEmail).")
     var email: String?
     @Option(name: .long, help: "Only a code for this user name.") var username: String?
-    @Option(name: .long, help: "Only a code from this user pool.") var userPoolId: String?
+    @Option(name: .long, help: "Only a code from this user pool (alone, as broad as --any on a stack's own inbox: it holds one pool's codes).")
+    var userPoolId: String?
     @Option(name: .long, help: "Only this trigger (any case): SignUp, Authentication, ForgotPassword, … or a full trigger source.") var trigger: String?
     @Option(
         name: .long,
@@ -43,7 +44,13 @@ struct CodeFilterOptions: ParsableArguments {
     static let clockSkew: TimeInterval = 60
 
     static func time(_ text: String, now: Date) throws -> Date {
-        if text.hasPrefix("-") { return now.addingTimeInterval(-(try DurationBounds.sinceAgo.seconds(String(text.dropFirst())))) }
+        if text.hasPrefix("-") {
+            guard let seconds = DurationBounds.seconds(in: String(text.dropFirst())) else {
+                throw ValidationError("--since '\(text)' is not a duration ago: write --since=-90s, --since=-5m, --since=-2h or --since=-1d")
+            }
+            _ = try DurationBounds.sinceAgo.seconds(String(text.dropFirst()))
+            return now.addingTimeInterval(-seconds)
+        }
         guard let date = CodeRecord.date(fromISO8601: text) else {
             throw ValidationError(
                 "--since '\(text)' is neither an ISO 8601 time (2026-12-02T10:00:00Z) nor a duration ago (--since=-90s, --since=-5m, --since=-2h, --since=-1d)")

@@ -139,7 +139,7 @@ struct Invoke: AsyncParsableCommand {
             Self.printError(
                 Self.errorJSON(
                     type: "Sandbox.Timedout",
-                    message: "Task timed out after \(DurationBounds.describe((try? DurationBounds.functionTimeout.seconds(timeout)) ?? 0))"))
+                    message: "Task timed out after \(String(format: "%.2f", (try? DurationBounds.functionTimeout.seconds(timeout)) ?? 0)) seconds"))
             throw ExitCode(Status.timedOut)
         case .runtimeExited(let status):
             Self.printError(Self.errorJSON(type: "Runtime.ExitError", message: "Runtime exited with status \(status)"))

@@ -65,8 +65,26 @@ struct HostileHelperEventTests {
         #expect((response["PhysicalResourceId"]?.stringValue?.utf8.count ?? .max) <= CustomResourceResponse.maxPhysicalResourceIdBytes)
     }
 
-    /// However the fields are filled, the body stays within 4,096 bytes.
-    @Test(.tags(.unit)) func everyFieldIsCutToFitTheBody() throws {
+    /// However the fields are filled, the body stays within 4,096 bytes, and computing it ends:
+    /// plain text, control characters (six bytes each once escaped in JSON) and CJK text (three
+    /// bytes each) in every field, and many Data values.
+    @Test(.tags(.unit), arguments: ["x", "\u{01}", "漢"])
+    func everyFieldIsCutToFitTheBody(_ unit: String) throws {
+        let huge = String(repeating: unit, count: 100_000)
+        let event = CustomResourceEvent(
+            requestType: .delete, responseURL: "https://example.com/r", stackId: String(repeating: unit, count: 256),
+            requestId: String(repeating: unit, count: 256), resourceType: "Custom::X", logicalResourceId: String(repeating: unit, count: 256),
+            physicalResourceId: huge, resourceProperties: [:])
+        var data: [String: String] = [:]
+        for index in 0..<60 { data["Key\(index)"] = String(repeating: unit, count: 200) }
+        for status in [CustomResourceResponse.Status.success, .failed] {
+            let body = CustomResourceResponse(status: status, reason: huge, physicalResourceId: huge, event: event, data: data).body()
+            #expect(body.count <= CustomResourceResponse.maxBodyBytes, "\(body.count) bytes")
+            #expect(try JSONValue(data: body)["Status"]?.stringValue == status.rawValue)
+        }
+    }
+
+    @Test(.tags(.unit)) func aHugeReasonAndDataAreCutToFitTheBody() throws {
         let huge = String(repeating: "x", count: 100_000)
         let event = CustomResourceEvent(
             requestType: .delete, responseURL: "https://example.com/r", stackId: huge, requestId: huge, resourceType: "Custom::X", logicalResourceId: huge,

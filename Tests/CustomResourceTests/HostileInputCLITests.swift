@@ -66,7 +66,9 @@ struct HostileInputCLITests {
             "--timeout '9223372036854775807'"
         ),
         (["wait-code", "--queue-url", "http://127.0.0.1:1/1/q", "--phone", "+15555550100", "--timeout=-5"], "--timeout '-5' is not a duration"),
-        (["wait-code", "--queue-url", "http://127.0.0.1:1/1/q", "--phone", "+15555550100", "--since=-inf"], "--since 'inf' is not a duration"),
+        (["wait-code", "--queue-url", "http://127.0.0.1:1/1/q", "--phone", "+15555550100", "--since=-inf"], "--since '-inf' is not a duration ago"),
+        (["wait-code", "--queue-url", "http://127.0.0.1:1/1/q", "--phone", "+15555550100", "--since=-5M"], "--since '-5M' is not a duration ago"),
+        (["inbox", "create", "--topic-arn", "arn:aws:sns:us-east-1:123456789012:t", "--ttl", "90M"], "--ttl '90M' is not a duration"),
         (["wait-code", "--queue-url", "http://127.0.0.1:1/1/q", "--phone", "+15555550100", "--since", "2999-01-01T00:00:00Z"], "is in the future"),
         (["wait-code", "--queue-url", "http://127.0.0.1:1/1/q", "--user-pool-id", "not a pool"], "is not a user pool id"),
         (["simulate", "--user-pool-id", "us-east-1_X", "--bootstrap", "x", "--sns-topic-arn", "arn:aws:sns:us-east-1:1:t", "--phone", "abc"], "is not E.164"),

@@ -87,8 +87,9 @@ struct HostileSenderEventTests {
         guard case let .error(type, message)? = report.outcomes.first else { Issue.record("\(report.outcomes)"); return }
         #expect(type == "Sender.MissingCode" && message.contains("CustomSMSSender_SignUp"), "\(message)")
         guard case .response? = report.outcomes.last else { Issue.record("the notification: \(report.outcomes)"); return }
+        // Counted before any wait takes a message: the notification alone, the SignUp published nothing.
+        #expect(try await MotoResources.messagesHeld(by: queue, sqs: sqs) == 1, "the SignUp published nothing")
         let record = try await CodeInbox(sqs: sqs, queueUrl: queue).waitForCode(matching: .init(userName: "hostile"), timeout: Moto.arrivalTimeout)
         #expect(record.triggerSource == TriggerSource.smsAccountTakeOverNotification.rawValue && record.code == nil)
-        #expect(try await MotoResources.messagesHeld(by: queue, sqs: sqs) == 0, "the SignUp published nothing")
     }
 }
