@@ -112,14 +112,14 @@ extension CustomResourceEvent: Decodable {
             case let other?:
                 // A number or a flag where CloudFormation sends text: echoed as text, refused.
                 echoes[key] = other.jsonString
-                problems.append("\(key) is \(Self.shown(other.jsonString)), not a string")
+                problems.append("\(key) is \(other.jsonString.printablePrefix()), not a string")
             }
             return ""
         }
         let typeText = string("RequestType")
         let type = RequestType(rawValue: typeText)
         if type == nil && document["RequestType"]?.stringValue != nil {
-            problems.append("RequestType is '\(Self.shown(typeText))', not Create, Update or Delete")
+            problems.append("RequestType is '\(typeText.printablePrefix())', not Create, Update or Delete")
         }
         let responseURL = string("ResponseURL")
         let stackId = string("StackId"), requestId = string("RequestId"), logicalId = string("LogicalResourceId")
@@ -145,9 +145,6 @@ extension CustomResourceEvent: Decodable {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), let host = components.host else { return false }
         return (scheme == "https" || scheme == "http") && !host.isEmpty
     }
-
-    /// A value as a message shows it: at most 64 characters.
-    static func shown(_ text: String) -> String { text.count > 64 ? String(text.prefix(64)) + "…" : text }
 }
 
 /// What the helper is handed: an event it can act on, or one it can only answer FAILED.

@@ -84,13 +84,10 @@ public struct CustomResourceResponse: Sendable, Equatable {
             let body = encoded(reason: reason, data: data) { $0 }
             if body.count <= Self.maxBodyBytes { return body }
         }
-        // Past that only absurd echoed ids are left: each cut to 64 characters with no control
-        // characters (six bytes each in JSON); the Data values go, the status and a word on why stay.
+        // Past that only absurd echoed ids are left: each cut to 64 printable characters (a
+        // control character takes six bytes in JSON); the Data values go, the status and a word on why stay.
         let shortReason = status == .failed ? "the response was cut to fit 4096 bytes" : ""
-        return encoded(reason: shortReason, data: [:]) { text in
-            let visible = text.unicodeScalars.prefix(64).map { $0.properties.generalCategory == .control ? "?" : Character($0) }
-            return String(visible) + (text.unicodeScalars.count > 64 ? "…" : "")
-        }
+        return encoded(reason: shortReason, data: [:]) { $0.printablePrefix() }
     }
 }
 

@@ -75,7 +75,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         account: String? = nil, stackId: String? = nil, logicalId: String? = nil, senderArn: String? = nil, kmsKeyArn: String? = nil,
         originalPool: JSONValue? = nil, originalMfaConfig: JSONValue? = nil, originalLayers: [String]? = nil, appliedRequest: JSONValue? = nil,
         layerVersionArn: String? = nil, publishedLayer: Bool = false, detail: String? = nil, createdAt: Date = Date(),
-        entryKey: String? = UUID().uuidString.lowercased()
+        entryKey: String? = JournalEntry.newKey()
     ) {
         self.id = id
         self.entryKey = entryKey
@@ -101,11 +101,14 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         self.createdAt = JournalTime.toMilliseconds(createdAt)
     }
 
+    /// A key no other entry has: a lowercase UUID.
+    public static func newKey() -> String { UUID().uuidString.lowercased() }
+
     /// The same entry with another status, a new time, no row id and a key of its own: the next row of its story.
     public func next(_ status: Status, detail: String? = nil, appliedRequest: JSONValue? = nil) -> JournalEntry {
         var entry = self
         entry.id = nil
-        entry.entryKey = UUID().uuidString.lowercased()
+        entry.entryKey = Self.newKey()
         entry.status = status
         entry.detail = detail ?? self.detail
         entry.appliedRequest = appliedRequest ?? self.appliedRequest

@@ -148,7 +148,9 @@ public struct CodeInbox: Sendable {
             if records.isEmpty {
                 parts.append("the inbox held no other code")
             } else {
-                let who = Set(records.map { "\(Self.printable($0.phoneNumber ?? $0.email ?? $0.userName)) (\(Self.printable($0.triggerSource)))" }).sorted()
+                // Whoever could publish to the topic wrote these fields: shown printable.
+                let who = Set(records.map { "\(($0.phoneNumber ?? $0.email ?? $0.userName).printablePrefix()) (\($0.triggerSource.printablePrefix()))" })
+                    .sorted()
                 parts.append(
                     "the inbox held \(records.count) other code\(records.count == 1 ? "" : "s"), for \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")"
                 )
@@ -158,20 +160,6 @@ public struct CodeInbox: Sendable {
             }
             if unreadable > 0 { parts.append("\(unreadable) message\(unreadable == 1 ? " was" : "s were") not a code record") }
             return parts.joined(separator: "; ")
-        }
-
-        /// Another record's field as a terminal may show it: whatever the inbox held was written by
-        /// whoever could publish to the topic, so control and invisible characters become `?` and
-        /// the text is cut at 64 characters.
-        static func printable(_ text: String) -> String {
-            let shown = String(
-                text.unicodeScalars.prefix(64).map { scalar -> Character in
-                    switch scalar.properties.generalCategory {
-                    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator: "?"
-                    default: Character(scalar)
-                    }
-                })
-            return text.unicodeScalars.count > 64 ? shown + "…" : shown
         }
     }
 

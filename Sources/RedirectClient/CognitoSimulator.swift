@@ -21,11 +21,16 @@ public struct CognitoSimulator: Sendable {
     /// 4096 bytes, one `aws-kms` data key, and the pool id in the encryption context (the SDK
     /// adds `aws-crypto-public-key`).
     public func encrypt(code: String, userPoolId: String) async throws -> String {
+        try await encrypt(code: code, encryptionContext: ["userpool-id": userPoolId])
+    }
+
+    /// Encrypts as Cognito does but with any encryption context: what a message made for another
+    /// pool, or by someone else who may encrypt under the key, looks like.
+    public func encrypt(code: String, encryptionContext: [String: String]) async throws -> String {
         let sdk = EncryptionSDKClient(commitmentPolicy: .forbidEncryptAllowDecrypt)
         let message = try await sdk.encrypt(
-            Data(code.utf8), keyring: AWSKMSKeyring(keyId: kmsKeyArn, client: kms),
-            encryptionContext: ["userpool-id": userPoolId], suite: .aes256GcmIv12Tag16HkdfSha384EcdsaP384,
-            frameLength: 4096)
+            Data(code.utf8), keyring: AWSKMSKeyring(keyId: kmsKeyArn, client: kms), encryptionContext: encryptionContext,
+            suite: .aes256GcmIv12Tag16HkdfSha384EcdsaP384, frameLength: 4096)
         return message.base64EncodedString()
     }
 
