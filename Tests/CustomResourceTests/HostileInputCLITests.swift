@@ -31,13 +31,7 @@ struct HostileInputCLITests {
         let sqs = try SQSClient(configuration: Moto.configuration())
         let queue = try await sqs.createQueue(name: Moto.uniqueName("shared"))
         for phone in ["+15555550501", "+15555550502", "+15555550503"] {
-            let code = "shared-\(UUID().uuidString.prefix(6))"
-            SecretLedger.record(.code, code)
-            let record: JSONValue = [
-                "code": .string(code), "purpose": "sign-up verification code", "triggerSource": "CustomSMSSender_SignUp", "channel": "sms",
-                "userPoolId": "us-east-1_Shared", "userName": .string("u\(phone)"), "phoneNumber": .string(phone), "clientMetadata": [:],
-                "region": "us-east-1", "time": .string(Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
-            ]
+            let record = CodeRecordJSON.make(code: "shared-\(UUID().uuidString.prefix(6))", phone: phone, userPoolId: "us-east-1_Shared")
             _ = try await sqs.sendMessage(queueUrl: queue, body: record.jsonString)
         }
         let run = try await CommandRunner.run(smsredirect, ["wait-code", "--queue-url", queue, "--timeout", "5"])

@@ -26,12 +26,7 @@ struct CodeInboxTests {
 
     /// Publishes a record as the sender does (the same JSON, through the topic).
     func publish(_ topic: String, code: String, phone: String, trigger: TriggerSource = .smsSignUp, time: Date = Date()) async throws {
-        let record: JSONValue = [
-            "code": .string(code), "purpose": "test code", "triggerSource": .string(trigger.rawValue), "channel": "sms",
-            "userPoolId": "us-east-1_Inbox", "userName": .string("user\(phone)"), "phoneNumber": .string(phone), "clientMetadata": [:],
-            "region": "us-east-1", "time": .string(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
-        ]
-        SecretLedger.record(.code, code)
+        let record = CodeRecordJSON.make(code: code, phone: phone, trigger: trigger.rawValue, userPoolId: "us-east-1_Inbox", time: time)
         _ = try await sns.publish(topicArn: topic, message: record.jsonString)
     }
 

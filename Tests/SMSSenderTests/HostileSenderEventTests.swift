@@ -1,6 +1,5 @@
 import AWSCore
 import AWSServices
-import EncryptionSDK
 import EncryptionSDKKMS
 import Foundation
 import LambdaLocal
@@ -24,14 +23,10 @@ struct HostileSenderEventTests {
         sqs = try SQSClient(configuration: Moto.configuration())
     }
 
-    /// A message as Cognito makes it (suite 0x0378, KMS key, frames of 4096) with any context.
+    /// A message as Cognito makes it (the simulator's encryption) with any context.
     func message(code: String, keyArn: String, context: [String: String]) async throws -> String {
         SecretLedger.record(.code, code)
-        let sdk = EncryptionSDKClient(commitmentPolicy: .forbidEncryptAllowDecrypt)
-        let bytes = try await sdk.encrypt(
-            Data(code.utf8), keyring: AWSKMSKeyring(keyId: keyArn, client: kms), encryptionContext: context,
-            suite: .aes256GcmIv12Tag16HkdfSha384EcdsaP384, frameLength: 4096)
-        let base64 = bytes.base64EncodedString()
+        let base64 = try await CognitoSimulator(kmsKeyArn: keyArn, kms: kms).encrypt(code: code, encryptionContext: context)
         SecretLedger.record(.ciphertext, String(base64.prefix(40)))
         return base64
     }

@@ -21,12 +21,7 @@ struct LostAnswerInboxTests {
     static func phone() -> String { "+1555\(String(format: "%07d", Int.random(in: 0...9_999_999)))" }
 
     func record(code: String, phone: String) throws -> CodeRecord {
-        let fields: JSONValue = [
-            "code": .string(code), "purpose": "test code", "triggerSource": "CustomSMSSender_SignUp", "channel": "sms", "userPoolId": "us-east-1_Lost",
-            "userName": .string("user\(phone)"), "phoneNumber": .string(phone), "clientMetadata": [:], "region": "us-east-1",
-            "time": .string(Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
-        ]
-        SecretLedger.record(.code, code)
+        let fields = CodeRecordJSON.make(code: code, phone: phone, userPoolId: "us-east-1_Lost")
         return try JSONDecoder().decode(CodeRecord.self, from: Data(fields.jsonString.utf8))
     }
 

@@ -20,13 +20,8 @@ struct RunInboxTests {
 
     /// Publishes as the sender does: SNSCodePublisher's message and attributes.
     func publish(_ topic: String, code: String, phone: String, userName: String, pool: String = "us-east-1_RunInbox") async throws {
-        let fields: JSONValue = [
-            "code": .string(code), "purpose": "test code", "triggerSource": "CustomSMSSender_SignUp", "channel": "sms", "userPoolId": .string(pool),
-            "userName": .string(userName), "phoneNumber": .string(phone), "clientMetadata": [:], "region": "us-east-1",
-            "time": .string(Date().formatted(.iso8601)),
-        ]
+        let fields = CodeRecordJSON.make(code: code, phone: phone, userName: userName, userPoolId: pool)
         let record = try JSONDecoder().decode(CodeRecord.self, from: Data(fields.jsonString.utf8))
-        SecretLedger.record(.code, code)
         _ = try await SNSCodePublisher(topicArn: topic, sns: sns).publish(record)
     }
 
