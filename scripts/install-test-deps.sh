@@ -31,3 +31,14 @@ if ((${#pip_missing[@]})); then
     python3 -m pip install --quiet --disable-pip-version-check "${pip_missing[@]}"
   fi
 fi
+
+# ministack in its own virtual environment, reinstalled only when a pin changed.
+stamp=$MINISTACK_VENV/.pins
+wanted=$(printf '%s\n' "${MINISTACK_PACKAGES[@]}")
+if [ ! -x "$MINISTACK_VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  echo "installing ministack (the CloudFormation engine) in $MINISTACK_VENV: ${MINISTACK_PACKAGES[0]}"
+  rm -rf "$MINISTACK_VENV"
+  python3 -m venv "$MINISTACK_VENV"
+  "$MINISTACK_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "${MINISTACK_PACKAGES[@]}"
+  printf '%s\n' "$wanted" >"$stamp"
+fi

@@ -18,3 +18,13 @@ PIP_PACKAGES=(
 )
 # What pip needs when it must build awslambdaric from source (no wheel for this Python/arch).
 LAMBDARIC_BUILD_APT_PACKAGES=(g++ make cmake autoconf automake libtool perl)
+# ministack, the CloudFormation engine of `make test-stack` and `make demo`, in a virtual environment
+# of its own (.build/ministack-venv): it pins a botocore other than the one above. Its whole closure
+# is pinned, as resolved for ministack 1.5.33.
+MINISTACK_VENV=.build/ministack-venv
+MINISTACK_PACKAGES=(
+  "ministack==1.5.33"
+  "botocore==1.43.106" "defusedxml==0.7.1" "graphql-core==3.2.12" "h11==0.16.0" "h2==4.4.1" "hpack==4.2.0" "Hypercorn==0.18.0"
+  "hyperframe==6.1.0" "jmespath==1.1.0" "jsonata-python==0.7.1" "priority==2.0.0" "python-dateutil==2.9.0.post0" "PyYAML==6.0.4"
+  "six==1.17.0" "urllib3==2.8.0" "wsproto==1.3.2"
+)
