@@ -117,6 +117,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime", "GlibcCompat"]),
+        // Packaging a template (its code from S3, as a release and the engine tests deploy it) and
+        // deploying it through CloudFormation, following the stack's events until it settles.
+        .target(name: "StackDeploy", dependencies: ["AWSCore", "AWSServices"]),
         // `smsredirect demo`'s scenario and the stack it builds (also the doctor tests' healthy setup).
         .target(
             name: "DemoScenario",

@@ -1,7 +1,8 @@
 import AWSCore
 import Foundation
 
-/// AWS CloudFormation (awsQuery): reading a deployed stack, for `smsredirect doctor --stack`.
+/// AWS CloudFormation (awsQuery): deploying a stack and following it (StackDeploy, `make demo`),
+/// and reading a deployed one (`smsredirect doctor --stack`).
 public struct CloudFormationClient: Sendable {
     /// CloudFormation on the wire: awsQuery with API version 2010-05-15, signed as `cloudformation`.
     public static let service = ServiceDescriptor(
@@ -24,6 +25,8 @@ public struct CloudFormationClient: Sendable {
         public var name: String
         /// `StackStatus`, e.g. `CREATE_COMPLETE` or `UPDATE_ROLLBACK_FAILED`.
         public var status: String
+        /// `StackStatusReason`, when CloudFormation gives one.
+        public var statusReason: String? = nil
         /// `Outputs`, by `OutputKey`.
         public var outputs: [String: String]
         /// `Parameters`, by `ParameterKey`.
@@ -46,21 +49,99 @@ public struct CloudFormationClient: Sendable {
         }
         return Stack(
             stackId: member.childText("StackId") ?? name, name: member.childText("StackName") ?? name,
-            status: member.childText("StackStatus") ?? "", outputs: pairs("Outputs", key: "OutputKey", value: "OutputValue"),
+            status: member.childText("StackStatus") ?? "", statusReason: member.childText("StackStatusReason"),
+            outputs: pairs("Outputs", key: "OutputKey", value: "OutputValue"),
             parameters: pairs("Parameters", key: "ParameterKey", value: "ParameterValue"))
     }
 
-    /// CreateStack from a template body; returns the stack id. (The doctor tests deploy a stack
-    /// of literal outputs with it; the real stacks are deployed with the AWS CLI.)
-    public func createStack(name: String, templateBody: String, parameters: [String: String] = [:]) async throws -> String {
-        var input: [(String, String)] = [("StackName", name), ("TemplateBody", templateBody)]
-        for (index, parameter) in parameters.sorted(by: { $0.key < $1.key }).enumerated() {
-            input += [("Parameters.member.\(index + 1).ParameterKey", parameter.key), ("Parameters.member.\(index + 1).ParameterValue", parameter.value)]
-        }
+    /// CreateStack from a template body; returns the stack id. `capabilities` acknowledges what the
+    /// template creates (`CAPABILITY_IAM` for its roles).
+    public func createStack(
+        name: String, templateBody: String, parameters: [String: String] = [:], capabilities: [String] = []
+    ) async throws -> String {
+        let input = [("StackName", name), ("TemplateBody", templateBody)] + Self.listed(parameters: parameters, capabilities: capabilities)
         let result = try await client.query("CreateStack", input)
         guard let id = result.childText("StackId") else {
             throw client.malformed(operation: "CreateStack", response: nil, detail: "the response has no StackId")
         }
         return id
+    }
+
+    /// UpdateStack to a new template body and parameters. A template and parameters equal to the
+    /// stack's throw an ``AWSError`` with code `ValidationError`, "No updates are to be performed."
+    public func updateStack(
+        name: String, templateBody: String, parameters: [String: String] = [:], capabilities: [String] = []
+    ) async throws {
+        let input = [("StackName", name), ("TemplateBody", templateBody)] + Self.listed(parameters: parameters, capabilities: capabilities)
+        _ = try await client.query("UpdateStack", input)
+    }
+
+    /// DeleteStack: starts the delete; DescribeStacks follows it (by stack id: a deleted stack's
+    /// name no longer resolves).
+    public func deleteStack(name: String) async throws {
+        _ = try await client.query("DeleteStack", [("StackName", name)])
+    }
+
+    /// One entry of a stack's event history.
+    public struct StackEvent: Sendable, Equatable {
+        /// `EventId`: unique within the stack.
+        public var eventId: String
+        /// `Timestamp`, as CloudFormation wrote it (ISO 8601).
+        public var timestamp: String
+        /// `LogicalResourceId`: the template's name for the resource, or the stack's name.
+        public var logicalResourceId: String
+        /// `PhysicalResourceId`, when the resource has one yet.
+        public var physicalResourceId: String?
+        /// `ResourceType`, e.g. `AWS::Lambda::Function` or `AWS::CloudFormation::Stack`.
+        public var resourceType: String
+        /// `ResourceStatus`, e.g. `CREATE_FAILED`.
+        public var status: String
+        /// `ResourceStatusReason`, when given: why a resource failed.
+        public var statusReason: String?
+
+        /// Whether the event is a failure (`…_FAILED`).
+        public var isFailure: Bool { status.hasSuffix("_FAILED") }
+    }
+
+    /// DescribeStackEvents, every page, oldest first (CloudFormation lists the newest first).
+    public func describeStackEvents(name: String) async throws -> [StackEvent] {
+        var events: [StackEvent] = []
+        var nextToken: String?
+        repeat {
+            var input = [("StackName", name)]
+            if let nextToken { input.append(("NextToken", nextToken)) }
+            let result = try await client.query("DescribeStackEvents", input)
+            for member in result.child("StackEvents")?.children(named: "member") ?? [] {
+                guard let id = member.childText("EventId") else { continue }
+                events.append(
+                    StackEvent(
+                        eventId: id, timestamp: member.childText("Timestamp") ?? "", logicalResourceId: member.childText("LogicalResourceId") ?? "",
+                        physicalResourceId: member.childText("PhysicalResourceId"), resourceType: member.childText("ResourceType") ?? "",
+                        status: member.childText("ResourceStatus") ?? "", statusReason: member.childText("ResourceStatusReason")))
+            }
+            nextToken = result.childText("NextToken")
+        } while nextToken != nil
+        return events.reversed()
+    }
+
+    /// DescribeStackResources: each resource's physical id (a name, an ARN or a URL, by type), by
+    /// its logical id in the template.
+    public func describeStackResources(name: String) async throws -> [String: String] {
+        let result = try await client.query("DescribeStackResources", [("StackName", name)])
+        var resources: [String: String] = [:]
+        for member in result.child("StackResources")?.children(named: "member") ?? [] {
+            if let logical = member.childText("LogicalResourceId") { resources[logical] = member.childText("PhysicalResourceId") ?? "" }
+        }
+        return resources
+    }
+
+    /// The query members of `Parameters` and `Capabilities`, in a stable order.
+    static func listed(parameters: [String: String], capabilities: [String]) -> [(String, String)] {
+        var input: [(String, String)] = []
+        for (index, parameter) in parameters.sorted(by: { $0.key < $1.key }).enumerated() {
+            input += [("Parameters.member.\(index + 1).ParameterKey", parameter.key), ("Parameters.member.\(index + 1).ParameterValue", parameter.value)]
+        }
+        for (index, capability) in capabilities.enumerated() { input.append(("Capabilities.member.\(index + 1)", capability)) }
+        return input
     }
 }

@@ -106,6 +106,34 @@ public struct LambdaClient: Sendable {
         _ = try await client.rest("DeleteLayerVersion", method: .DELETE, path: "/2018-10-31/layers/\(AWSURIEncoding.encode(layerName))/versions/\(version)")
     }
 
+    /// How Invoke runs a function: waiting for its answer, or queued as Cognito and
+    /// CloudFormation invoke (`Event`: Lambda retries a failure and sends it to the on-failure
+    /// destination).
+    public enum InvocationType: String, Sendable {
+        case requestResponse = "RequestResponse"
+        case event = "Event"
+    }
+
+    /// What Invoke answered.
+    public struct Invocation: Sendable, Equatable {
+        /// The HTTP status: 200 for a `RequestResponse` call, 202 for an `Event`.
+        public var statusCode: Int
+        /// `X-Amz-Function-Error` (`Unhandled`) when the function returned an error.
+        public var functionError: String?
+        /// What the function returned (its error document when it failed); empty for an `Event`.
+        public var payload: Data
+    }
+
+    /// Invoke: runs the function's unpublished version with `payload` as its event. A function
+    /// that fails is not an error here: ``Invocation/functionError`` says so.
+    public func invoke(functionName: String, payload: Data, type: InvocationType = .requestResponse, timeout: Duration? = nil) async throws -> Invocation {
+        let response = try await client.rest(
+            "Invoke", method: .POST, path: "/2015-03-31/functions/\(AWSURIEncoding.encode(functionName))/invocations",
+            headers: [("X-Amz-Invocation-Type", type.rawValue), ("Content-Type", "application/json")], body: payload, timeout: timeout)
+        let functionError = response.headers.first { $0.name.lowercased() == "x-amz-function-error" }?.value
+        return Invocation(statusCode: response.status, functionError: functionError, payload: response.body)
+    }
+
     /// GetPolicy: the function's resource-based policy, parsed; a function with none throws an
     /// ``AWSError`` with `isNotFound` (Lambda's ResourceNotFoundException).
     public func getPolicy(functionName: String) async throws -> JSONValue {

@@ -70,19 +70,18 @@ struct DoctorCommand: AsyncParsableCommand {
                 throw CLIFailure(
                     "could not read the stack \(stack): \(error). Check its name and region (AWS_REGION), or give --user-pool-id and --sender-arn.")
             }
-            checks.append(Self.stackCheck(found))
-            guard let poolId = found.outputs["UserPoolId"], let sender = found.outputs["SenderFunctionName"] else {
+            guard let deployed = DeployedStack(found) else {
                 throw CLIFailure(
                     "the stack \(stack) has no UserPoolId and SenderFunctionName outputs: is it a CognitoSMSRedirect stack? Give --user-pool-id and --sender-arn instead."
                 )
             }
-            let journalLocation = journal ?? found.outputs["JournalBucketName"].map { "s3://\($0)/journal/\(found.name).sqlite" }
-            target = DoctorTarget(
-                userPoolId: poolId, sender: sender, topicArn: topicArn ?? found.outputs["SNSTopicArn"],
-                inboxQueueUrl: queueUrl ?? found.outputs["CodeInboxQueueUrl"].flatMap { $0.isEmpty ? nil : $0 },
-                failuresQueueUrl: failuresQueueUrl ?? found.outputs["SenderFailuresQueueUrl"],
-                journal: try journalLocation.map { try JournalStores.store(for: $0, s3: try S3Client(configuration: aws)) },
-                redirectEmail: redirectEmail ?? found.parameters["RedirectEmail"].map { $0.lowercased() == "true" })
+            checks.append(deployed.statusCheck)
+            let journalLocation = journal ?? deployed.journalURI
+            target = deployed.target(journal: try journalLocation.map { try JournalStores.store(for: $0, s3: try S3Client(configuration: aws)) })
+            if let topicArn { target.topicArn = topicArn }
+            if let queueUrl { target.inboxQueueUrl = queueUrl }
+            if let failuresQueueUrl { target.failuresQueueUrl = failuresQueueUrl }
+            if let redirectEmail { target.redirectEmail = redirectEmail }
         } else {
             let location =
                 journal ?? ProcessInfo.processInfo.environment["SMSREDIRECT_JOURNAL"]
@@ -97,18 +96,6 @@ struct DoctorCommand: AsyncParsableCommand {
         let report = DoctorReport(checks: checks + (await (try Doctor(configuration: aws)).examine(target)).checks)
         if output.json { try CLI.printJSON(DoctorJSON(healthy: report.healthy, checks: report.checks)) } else { print(report.text) }
         if !report.healthy { throw ExitCode(1) }
-    }
-
-    /// The stack itself: a stack that is not in a complete state may have half of what a code needs.
-    static func stackCheck(_ stack: CloudFormationClient.Stack) -> DoctorCheck {
-        if ["CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"].contains(stack.status) {
-            return .pass("stack.status", "\(stack.name) is \(stack.status)")
-        }
-        return .fail(
-            "stack.status", "\(stack.name) is \(stack.status)",
-            fix:
-                "see why in the stack's events (aws cloudformation describe-stack-events --stack-name \(stack.name)); the helper's reason names what it could not change"
-        )
     }
 }
 
