@@ -77,7 +77,7 @@ let package = Package(
             name: "smsredirect",
             dependencies: [
                 "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal",
-                "SMSSender", "RedirectClient", "Doctor", "DemoScenario",
+                "SMSSender", "RedirectClient", "Doctor", "DemoScenario", "StackDeploy",
                 // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
                 "GlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -120,10 +120,10 @@ let package = Package(
         // Packaging a template (its code from S3, as a release and the engine tests deploy it) and
         // deploying it through CloudFormation, following the stack's events until it settles.
         .target(name: "StackDeploy", dependencies: ["AWSCore", "AWSServices"]),
-        // `smsredirect demo`'s scenario and the stack it builds (also the doctor tests' healthy setup).
+        // `smsredirect demo`'s scenario: the existing-pool template deployed through CloudFormation.
         .target(
             name: "DemoScenario",
-            dependencies: ["AWSCore", "AWSServices", "CustomResource", "Doctor", "LambdaLocal", "PoolConfig", "PoolJournal", "RedirectClient", "SMSSender"]),
+            dependencies: ["AWSCore", "AWSServices", "CustomResource", "Doctor", "PoolConfig", "PoolJournal", "RedirectClient", "SMSSender", "StackDeploy"]),
         // `smsredirect doctor`: reads the redirect end to end and checks each thing a code needs.
         .target(name: "Doctor", dependencies: ["AWSCore", "AWSServices", "PoolConfig", "PoolJournal"]),
         .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),

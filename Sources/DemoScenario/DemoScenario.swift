@@ -1,178 +1,168 @@
 import AWSCore
 import AWSServices
-import CustomResource
 import Doctor
 import Foundation
-import LambdaLocal
 import PoolConfig
 import PoolJournal
 import RedirectClient
 import SMSSender
+import StackDeploy
 
 /// `smsredirect demo`: the whole flow once, narrated, against whatever the configuration points
-/// at (moto, in `make demo`). What the stack would create, the helper's Create as CloudFormation
-/// sends it, Cognito's encrypted codes by SMS and by email, the inbox, `doctor`, the Delete that
-/// restores the pool exactly, and the journal.
+/// at (ministack, in `make demo`). A user pool a team testing SMS flows would have; the
+/// existing-pool template deployed through CloudFormation from the packaged Lambda zips, each
+/// stack event shown as it arrives; Cognito's encrypted codes by SMS and by email sent to the
+/// deployed sender; the inbox; `doctor --stack`; the stack's Delete, which restores the pool
+/// exactly; and the journal.
 public struct DemoScenario: Sendable {
     /// The AWS configuration every call uses.
     public var aws: AWSClientConfiguration
-    /// The sender bootstrap, run here as Lambda would.
-    public var senderBootstrap: String
-    /// The helper bootstrap, run here as Lambda would.
-    public var helperBootstrap: String
-    /// The environment the bootstraps get besides their own settings (credentials, region, endpoint).
-    public var lambdaEnvironment: [String: String]
+    /// The existing-pool template, as JSON (`cfn/existing-user-pool.json`).
+    public var template: URL
+    /// The folder holding the Lambda zips (`dist/`, which `make package` or `make test-package` writes).
+    public var artifacts: URL
     /// The demo user's phone number.
     public var phone: String
     /// The address subscribed to the topic, and the demo user's email.
     public var email: String
 
-    /// A scenario; nothing runs until ``run(say:)``.
-    public init(
-        aws: AWSClientConfiguration, senderBootstrap: String, helperBootstrap: String, lambdaEnvironment: [String: String],
-        phone: String = "+15555550100", email: String = "developer@example.com"
-    ) {
+    /// A scenario; nothing runs until ``run(endpoint:say:progress:)``.
+    public init(aws: AWSClientConfiguration, template: URL, artifacts: URL, phone: String = "+15555550100", email: String = "developer@example.com") {
         self.aws = aws
-        self.senderBootstrap = senderBootstrap
-        self.helperBootstrap = helperBootstrap
-        self.lambdaEnvironment = lambdaEnvironment
+        self.template = template
+        self.artifacts = artifacts
         self.phone = phone
         self.email = email
     }
 
-    /// The number of steps ``run(say:)`` narrates.
+    /// The number of steps ``run(endpoint:say:progress:)`` narrates.
     public static let steps = 10
 
-    /// Runs every step, calling `say` with each step's line; throws ``DemoFailure`` at the first
-    /// step that does not come out as it should. Returns doctor's report of the attached setup.
+    /// Runs every step, calling `say` with each step's line and `progress` with each stack event
+    /// as it arrives; throws ``DemoFailure`` at the first step that does not come out as it
+    /// should. Returns doctor's report of the deployed stack.
     @discardableResult
-    public func run(endpoint: String, say: (String) -> Void) async throws -> DoctorReport {
+    public func run(endpoint: String, say: (String) -> Void, progress: (String) -> Void = { _ in }) async throws -> DoctorReport {
         say("endpoint \(endpoint) in \(aws.region)")
         let kms = try KMSClient(configuration: aws), sqs = try SQSClient(configuration: aws), s3 = try S3Client(configuration: aws)
-        let cognito = try CognitoIdentityProviderClient(configuration: aws)
+        let cognito = try CognitoIdentityProviderClient(configuration: aws), lambda = try LambdaClient(configuration: aws)
+        let deployer = StackDeployer(cloudFormation: try CloudFormationClient(configuration: aws), s3: s3)
+        let suffix = UUID().uuidString.prefix(6).lowercased()
+        let stackName = "sms-redirect-demo-\(suffix)"
 
-        let stack = try await DemoStack.create(aws: aws, email: email)
+        let poolId = try await DemoPool.create(cognito: cognito, name: "sms-redirect-demo-\(suffix)")
+        let original = try await cognito.describeUserPool(id: poolId)
+        let originalMfa = try await cognito.getUserPoolMfaConfig(id: poolId)
         say(
-            "created the stack's resources: KMS key (Cognito encrypts, only the sender's role decrypts), SNS topic (emails \(email)), SQS code inbox (only the topic delivers), sender-failures queue, journal bucket s3://\(stack.bucket), sender \(stack.sender.functionName) (Cognito may invoke it for this pool), layer \(stack.layerVersionArn)"
-        )
-        let original = try await cognito.describeUserPool(id: stack.poolId)
-        say(
-            "created user pool \(stack.poolId): SMS MFA required, phone and email verification, recovery by phone then email, custom password policy, tags, and its own email sending"
+            "created user pool \(poolId): SMS MFA required, its own SMS role, phone and email verification, recovery by phone then email, custom password policy, tags, and its own email sending"
         )
 
-        // CloudFormation's part: a Create event with a presigned response URL, to the helper bootstrap.
-        let helperEnvironment = lambdaEnvironment.merging(["JOURNAL_URI": stack.journalURI]) { _, ours in ours }
-        let properties: [String: JSONValue] = [
-            "UserPoolId": .string(stack.poolId), "SenderFunctionArn": .string(stack.sender.functionArn),
-            "KmsKeyArn": .string(stack.keyArn), "LayerVersionArn": .string(stack.layerVersionArn), "RedirectEmail": "true",
+        let bucket = "sms-redirect-demo-artifacts-\(suffix)"
+        try await s3.createBucket(name: bucket)
+        let packaged: JSONValue
+        do {
+            let locations = try await deployer.uploadArtifacts(from: artifacts, bucket: bucket, keyPrefix: "demo")
+            packaged = try TemplatePackaging.package(try JSONValue(data: Data(contentsOf: template))) { locations[$0]! }
+        } catch let missing as MissingArtifact {
+            throw DemoFailure(missing.description)
+        } catch let error as TemplatePackagingError {
+            throw DemoFailure("\(template.path): \(error)")
+        }
+        say(
+            "uploaded \(LambdaArtifact.allCases.map(\.fileName).joined(separator: ", ")) from \(artifacts.path) to s3://\(bucket)/demo/, and packaged \(template.lastPathComponent) to deploy them"
+        )
+
+        let started = ContinuousClock.now
+        let created = try await deployer.create(
+            stack: stackName, template: packaged,
+            parameters: ["UserPoolId": poolId, "EmailAddress": email, "RedirectEmail": "true", "SMSRoleArn": DemoPool.smsRoleArn],
+            progress: { progress(Self.line($0)) })
+        guard created.succeeded else { throw DemoFailure("the stack's Create ended \(created.stack.status): \(Self.cause(created))") }
+        guard let stack = DeployedStack(created.stack), let senderName = created.stack.outputs["SenderFunctionName"],
+            let keyArn = created.stack.outputs["KmsKeyArn"], let inboxUrl = created.stack.outputs["CodeInboxQueueUrl"]
+        else { throw DemoFailure("the stack \(stackName) lacks the outputs the template declares: \(created.stack.outputs.keys.sorted())") }
+        say(
+            "CloudFormation CreateStack \(stackName) → \(created.stack.status) in \(Self.seconds(since: started)): \(Set(created.events.map(\.logicalResourceId)).count - 1) resources, the helper's custom resource among them"
+        )
+
+        let sender = try await lambda.getFunctionConfiguration(functionName: senderName)
+        let attached = try await cognito.describeUserPool(id: poolId)
+        for member in ["CustomSMSSender", "CustomEmailSender"] where attached["LambdaConfig"][member]["LambdaArn"]?.stringValue != sender.functionArn {
+            throw DemoFailure("the pool's \(member) does not point at the deployed sender \(sender.functionArn)")
+        }
+        guard attached["LambdaConfig"]["KMSKeyID"]?.stringValue == keyArn else { throw DemoFailure("the pool's KMSKeyID is not the stack's key \(keyArn)") }
+        let others = PoolDiff.poolDifferences(from: original, to: attached).filter { !$0.path.hasPrefix("LambdaConfig") }
+        guard others.isEmpty else { throw DemoFailure("the attach changed more than LambdaConfig: \(others.map(\.path).joined(separator: ", "))") }
+        guard !sender.layers.isEmpty else { throw DemoFailure("the helper did not put the Encryption SDK layer on \(senderName)") }
+        say(
+            "the helper attached: the pool's CustomSMSSender and CustomEmailSender are \(senderName), KMSKeyID the stack's key, every other setting as it was; the sender has the layer \(sender.layers.joined(separator: ", "))"
+        )
+
+        // Cognito's part: ministack's Cognito does not invoke custom senders, so the codes are
+        // encrypted here exactly as Cognito encrypts them and sent to the deployed sender the way
+        // Cognito sends them, as asynchronous invocations.
+        let simulator = CognitoSimulator(kmsKeyArn: keyArn, kms: kms)
+        let requests: [(TriggerSource, String)] = [
+            (.smsSignUp, CognitoSimulator.makeCode()), (.smsAuthentication, CognitoSimulator.makeCode()),
+            (.smsForgotPassword, CognitoSimulator.makeCode()), (.emailSignUp, CognitoSimulator.makeCode()),
         ]
-        let stackId = "arn:aws:cloudformation:\(aws.region):123456789012:stack/sms-redirect-demo/\(UUID().uuidString.lowercased())"
-        let resource = CustomResourceInvocation(
-            s3: s3, bucket: stack.bucket, helper: helperBootstrap, environment: helperEnvironment, region: aws.region, stackId: stackId)
-        let created = try await resource.send(.create, properties: properties, physicalId: nil)
-        guard let attachmentId = created["PhysicalResourceId"]?.stringValue, created["Status"]?.stringValue == "SUCCESS" else {
-            throw DemoFailure("the helper's Create failed: \(created["Reason"]?.stringValue ?? "no reason")")
-        }
-        say("helper Create (RedirectEmail true) → SUCCESS (response PUT to a presigned S3 URL), attachment \(attachmentId)")
-
-        let attached = try await cognito.describeUserPool(id: stack.poolId)
-        for member in ["CustomSMSSender", "CustomEmailSender"] where attached["LambdaConfig"][member]["LambdaArn"]?.stringValue != stack.sender.functionArn {
-            throw DemoFailure("the pool's \(member) does not point at the sender")
-        }
-        say("the pool's CustomSMSSender and CustomEmailSender are \(stack.sender.functionName), KMSKeyID \(stack.keyArn); every other setting carried over")
-
-        // Cognito's part, then the inbox.
-        let send = SimulatedSend(
-            simulator: CognitoSimulator(kmsKeyArn: stack.keyArn, kms: kms), senderBootstrap: senderBootstrap,
-            environment: lambdaEnvironment.merging(["KMS_KEY_ARN": stack.keyArn, "SNS_TOPIC_ARN": stack.topicArn]) { _, ours in ours },
-            functionName: stack.sender.functionName, region: aws.region)
-        let requests: [SimulatedSend.Request] =
-            [TriggerSource.smsSignUp, .smsAuthentication, .smsForgotPassword].map {
-                .init(triggerSource: $0, code: CognitoSimulator.makeCode(), userPoolId: stack.poolId, userName: "demo-user", phoneNumber: phone, email: email)
-            } + [
-                .init(
-                    triggerSource: .emailSignUp, code: CognitoSimulator.makeCode(), userPoolId: stack.poolId, userName: "demo-user", phoneNumber: phone,
-                    email: email)
-            ]
-        let sent = try await send.run(requests)
-        guard sent.count == requests.count, sent.allSatisfy({ if case .response = $0.outcome { true } else { false } }) else {
-            throw DemoFailure("the sender failed: \(sent.map(\.outcome))")
+        for (trigger, code) in requests {
+            let event = try await simulator.event(
+                triggerSource: trigger, code: code, userPoolId: poolId, userName: "demo-user", phoneNumber: phone, email: email, region: aws.region)
+            let invocation = try await lambda.invoke(functionName: senderName, payload: try event.jsonValue.data(), type: .event)
+            guard invocation.statusCode == 202 else { throw DemoFailure("Lambda did not queue the \(trigger.rawValue) event: HTTP \(invocation.statusCode)") }
         }
         say(
-            "simulated Cognito: sign-up, MFA sign-in and password reset codes by SMS, and a sign-up code by email, encrypted as Cognito does (suite 0x0378) → the sender published all four"
+            "simulated Cognito: sign-up, MFA sign-in and password reset codes by SMS, and a sign-up code by email, encrypted as Cognito does (suite 0x0378), each an asynchronous Lambda Invoke of \(senderName)"
         )
 
-        let inbox = CodeInbox(sqs: sqs, queueUrl: stack.inboxUrl)
+        let inbox = CodeInbox(sqs: sqs, queueUrl: inboxUrl)
         var lines: [String] = []
-        for request in requests {
+        for (trigger, code) in requests {
             let filter: CodeInbox.Filter =
-                request.triggerSource.channel == .email
-                ? .init(email: email, trigger: request.triggerSource.event) : .init(phoneNumber: phone, trigger: request.triggerSource.event)
-            let record = try await inbox.waitForCode(matching: filter, timeout: .seconds(30))
-            guard record.code == request.code else { throw DemoFailure("the inbox holds \(record.purpose) but not the code that was sent") }
+                trigger.channel == .email ? .init(email: email, trigger: trigger.event) : .init(phoneNumber: phone, trigger: trigger.event)
+            let record = try await inbox.waitForCode(matching: filter, timeout: .seconds(60))
+            guard record.code == code else { throw DemoFailure("the inbox holds \(record.purpose) but not the code that was sent") }
             lines.append("    \(record.channel.rawValue) \(record.purpose): \(record.code ?? "(no code)")")
         }
-        say("codes in the inbox (smsredirect wait-code --queue-url \(stack.inboxUrl) --phone \(phone), or --email \(email)):\n" + lines.joined(separator: "\n"))
+        say("codes in the inbox (smsredirect wait-code --queue-url \(inboxUrl) --phone \(phone), or --email \(email)):\n" + lines.joined(separator: "\n"))
 
-        let journal = try JournalStores.store(for: stack.journalURI, s3: s3)
-        let report = await (try Doctor(configuration: aws)).examine(stack.doctorTarget(journal: journal))
-        guard report.healthy else { throw DemoFailure("doctor found the demo's setup broken:\n\(report.text)") }
+        guard let journalURI = stack.journalURI else { throw DemoFailure("the stack has no JournalBucketName output") }
+        let journal = try JournalStores.store(for: journalURI, s3: s3)
+        let examined = await (try Doctor(configuration: aws)).examine(stack.target(journal: journal))
+        let report = DoctorReport(checks: [stack.statusCheck] + examined.checks)
+        guard report.healthy else { throw DemoFailure("doctor found the deployed stack broken:\n\(report.text)") }
+        say("smsredirect doctor --stack \(stackName):\n" + report.text.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n"))
+
+        let deleteStarted = ContinuousClock.now
+        let deleted = try await deployer.delete(stack: stackName, progress: { progress(Self.line($0)) })
+        guard deleted.succeeded else { throw DemoFailure("the stack's Delete ended \(deleted.stack.status): \(Self.cause(deleted))") }
+        let restored = try await cognito.describeUserPool(id: poolId)
+        let differences = PoolDiff.poolDifferences(from: original, to: restored)
+        guard differences.isEmpty else { throw DemoFailure("the pool was not restored exactly: \(differences.map(\.path).joined(separator: ", "))") }
+        guard try await cognito.getUserPoolMfaConfig(id: poolId) == originalMfa else { throw DemoFailure("the pool's MFA configuration was not restored") }
         say(
-            "smsredirect doctor --user-pool-id \(stack.poolId) --sender-arn \(stack.sender.functionArn) --journal \(stack.journalURI):\n"
-                + report.text.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n"))
-
-        let deleted = try await resource.send(.delete, properties: properties, physicalId: attachmentId)
-        guard deleted["Status"]?.stringValue == "SUCCESS" else { throw DemoFailure("the helper's Delete failed: \(deleted["Reason"]?.stringValue ?? "")") }
-        let differences = PoolDiff.poolDifferences(from: original, to: try await cognito.describeUserPool(id: stack.poolId))
-        guard differences.isEmpty else {
-            throw DemoFailure("the pool was not restored exactly: \(differences.map(\.path).joined(separator: ", "))")
-        }
-        say("helper Delete → SUCCESS; the pool is exactly as it was before the attach (no differences), its own email sending back")
+            "CloudFormation DeleteStack → \(deleted.stack.status) in \(Self.seconds(since: deleteStarted)); the helper restored the pool exactly (DescribeUserPool and GetUserPoolMfaConfig as before the stack), its own email sending back"
+        )
 
         let entries = try await journal.read { try $0.all() }
-        say("the journal (smsredirect journal list --journal \(stack.journalURI)):\n" + JournalTable.render(entries))
+        say("the journal, kept with its bucket after the stack (smsredirect journal list --journal \(journalURI)):\n" + JournalTable.render(entries))
         return report
     }
-}
 
-/// One custom resource event to the helper bootstrap, answered the way CloudFormation reads it:
-/// the response the helper PUTs to a presigned S3 URL.
-public struct CustomResourceInvocation: Sendable {
-    /// Where the presigned response URLs point.
-    public var s3: S3Client
-    /// The bucket the responses land in.
-    public var bucket: String
-    /// The helper bootstrap.
-    public var helper: String
-    /// The helper's environment.
-    public var environment: [String: String]
-    /// The region the helper runs in.
-    public var region: Region
-    /// The stack the events name.
-    public var stackId: String
-
-    /// An invocation target.
-    public init(s3: S3Client, bucket: String, helper: String, environment: [String: String], region: Region, stackId: String) {
-        self.s3 = s3
-        self.bucket = bucket
-        self.helper = helper
-        self.environment = environment
-        self.region = region
-        self.stackId = stackId
+    /// One stack event as the demo prints it.
+    static func line(_ event: CloudFormationClient.StackEvent) -> String {
+        "    \(event.logicalResourceId) \(event.resourceType) \(event.status)" + (event.statusReason.map { $0.isEmpty ? "" : ": \($0)" } ?? "")
     }
 
-    /// Sends one event and returns the response body the helper sent.
-    public func send(_ type: CustomResourceEvent.RequestType, properties: [String: JSONValue], physicalId: String?) async throws -> JSONValue {
-        let requestId = UUID().uuidString.lowercased()
-        let url = try await s3.presignedPutURL(bucket: bucket, key: "cfn-responses/\(requestId)")
-        let event = CustomResourceEvent(
-            requestType: type, responseURL: url, stackId: stackId, requestId: requestId, resourceType: "Custom::SMSRedirectAttachment",
-            logicalResourceId: "SMSRedirectAttachment", physicalResourceId: physicalId, resourceProperties: properties)
-        _ = try await LocalInvoker(
-            .init(
-                executable: helper, environment: environment, functionName: "sms-redirect-demo-helper", region: region.rawValue,
-                timeout: .seconds(60), output: .standardError)
-        ).invoke(event: try event.jsonValue.data())
-        return try JSONValue(data: try await s3.getObject(bucket: bucket, key: "cfn-responses/\(requestId)").body)
+    /// Why an operation failed: its first failing event, or the stack's own reason.
+    static func cause(_ outcome: StackOutcome) -> String {
+        if let failure = outcome.firstFailure { return "\(failure.logicalResourceId): \(failure.statusReason ?? "no reason given")" }
+        return outcome.stack.statusReason ?? "no reason given"
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        return String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

@@ -118,6 +118,10 @@ public struct DemoStack: Sendable {
     /// recovery by phone then email, …). No UsernameAttributes: moto drops that create-only member
     /// on UpdateUserPool (Cognito keeps it).
     public static func demoPool(name: String) -> JSONValue {
+        DemoPool.request(name: name, smsRoleArn: "arn:aws:iam::123456789012:role/demo-cognito-sms")
+    }
+
+    static func unusedDemoPool(name: String) -> JSONValue {
         [
             "PoolName": .string(name), "MfaConfiguration": "ON", "AutoVerifiedAttributes": ["phone_number", "email"],
             "SmsConfiguration": [
