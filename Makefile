@@ -2,11 +2,11 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo test-under-load moto-suite test-hostile
+.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo test-under-load moto-suite test-hostile test-stack
 
 help:
 	@echo "The README's first two commands:"
-	@echo "  make demo          run the whole flow against a local moto server (no AWS account)"
+	@echo "  make demo          deploy the existing-pool template into a local CloudFormation engine (ministack) and run the whole flow (no AWS account)"
 	@echo "  make test          everything below marked (test), in order; what CI runs"
 	@echo "Tests, each step on its own:"
 	@echo "  make unit          the suites tagged .unit: no moto, no Python, no packaging (the edit-compile-test loop)"
@@ -18,7 +18,8 @@ help:
 	@echo "  make test-package  (test) the Lambda zips and the CLI archive from a debug build, checked for glibc 2.34"
 	@echo "  make test-moto     (test) the whole suite on moto servers on loopback (the shipped zips run in a bare root there)"
 	@echo "  make test-requests (test) every awsJson request test-moto sent, through botocore's parameter validator"
-	@echo "  make test-secrets  (test) no code, password, ciphertext or ResponseURL signature in the output or the logs"
+	@echo "  make test-stack    (test) both templates deployed through ministack's CloudFormation from the debug zips: create, update, rollback, delete, a code"
+	@echo "  make test-secrets  (test) no code, password, ciphertext or ResponseURL signature in the output or the logs (ministack's too)"
 	@echo "  make test-demo     (test) the demo on the same build"
 	@echo "  make test-under-load  make test-moto while stress-ng keeps every core busy (the suite must not depend on speed)"
 	@echo "  make test-hostile  the careless- and hostile-input probes alone (they run in test-moto too)"
@@ -37,12 +38,11 @@ help:
 	@echo "  make bench-inbox   20 parallel waiters, shared and per-run inboxes: wait-code vs the boto3 example (publish → code)"
 	@echo "  make fuzz          fuzz the Encryption SDK message parser and decryptor (FUZZ_TIME=60)"
 
-# The whole flow on this machine: moto on a free loopback port, no AWS account.
-demo: deps
-	$(SWIFT) build --product smsredirect
-	$(SWIFT) build --product sender
-	$(SWIFT) build --product helper
-	scripts/with-moto.sh .build/debug/smsredirect demo
+# The whole flow on this machine, no AWS account: the Lambda zips and the CLI built as `make
+# package` builds them (a debug build: test-package), and the existing-pool template deployed
+# through ministack's CloudFormation on a free loopback port.
+demo: test-package
+	scripts/with-ministack.sh $(LAMBDA_SCRATCH)/debug/smsredirect demo --template cfn/existing-user-pool.json --artifacts dist
 
 deps:
 	@scripts/install-test-deps.sh
@@ -99,7 +99,7 @@ destroy:
 	@echo "destroy: $$STACK deleted. Its journal bucket is kept on purpose (the audit outlives the stack): empty and delete it when you no longer need it."
 
 # `make test` is these steps, in order; each runs alone too (with what it needs before it).
-test: test-format test-docs test-requests test-secrets test-demo
+test: test-format test-docs test-requests test-stack test-secrets test-demo
 
 # The style is swift-format's pretty printer (the toolchain's own `swift format`), configured in
 # .swift-format: 4 spaces, 160 columns, no rewriting rules. Cheap, so `make test` checks it first.
@@ -123,11 +123,12 @@ test-package: deps
 test-moto: deps build test-package
 	@$(MAKE) --no-print-directory moto-suite
 
-# The suite on the build as it is (no build step): what test-moto and test-under-load run.
+# The suite on the build as it is (no build step): what test-moto and test-under-load run. The
+# engine tests run in test-stack, against ministack.
 moto-suite:
 	@rm -rf .build/test-secrets.txt .build/test-logs .build/moto-recording.jsonl .build/moto-latency
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
-	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl MOTO_LATENCY_COPY=$(CURDIR)/.build/moto-latency scripts/with-moto.sh $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.log
+	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl MOTO_LATENCY_COPY=$(CURDIR)/.build/moto-latency scripts/with-moto.sh $(SWIFT) test --skip-build --skip StackEngineTests 2>&1 | tee .build/test-output.log
 
 # The same suite with a competing CPU load beside it: a busy CI machine. `scripts/moto-latency.py
 # .build/moto-latency/*.jsonl` then shows how moto answered.
@@ -143,14 +144,24 @@ test-hostile: deps build
 test-requests: test-moto
 	@scripts/validate-aws-requests.py .build/moto-recording.jsonl; status=$$?; rm -f .build/moto-recording.jsonl; exit $$status
 
+# The templates through a real CloudFormation engine (Tests/StackEngineTests): ministack on a free
+# loopback port deploys them from the debug zips, its Lambdas are the helper and sender bootstraps.
+# Runs after test-moto (which starts the logs afresh): its output and ministack's log join the logs
+# test-secrets reads.
+test-stack: deps build test-package
+	@mkdir -p .build/test-logs
+	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
+	  MINISTACK_LOG=$(CURDIR)/.build/test-logs/ministack.log scripts/with-ministack.sh $(SWIFT) test --skip-build --filter StackEngineTests 2>&1 \
+	  | tee .build/test-logs/test-stack-output.log
+
 # No code, password, ciphertext or ResponseURL signature the tests made may appear in the run's
-# output or in any log the tests wrote.
-test-secrets: test-moto
+# output or in any log the tests wrote (the engine's among them).
+test-secrets: test-moto test-stack
 	@scripts/check-secrets-not-logged.py .build/test-secrets.txt .build/test-output.log .build/test-logs
 
 # The README's first command, on the same build.
-test-demo: deps build
-	scripts/with-moto.sh .build/debug/smsredirect demo
+test-demo: test-package
+	scripts/with-ministack.sh $(LAMBDA_SCRATCH)/debug/smsredirect demo --template cfn/existing-user-pool.json --artifacts dist
 
 # The pure unit tests only (Swift Testing's `.unit` tag), for the edit-compile-test loop.
 unit:

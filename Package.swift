@@ -193,6 +193,12 @@ let package = Package(
             dependencies: [
                 "CustomResource", "SMSSender", "RedirectClient", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport",
             ]),
+        // The templates through a real CloudFormation engine (ministack, `make test-stack`), from the packaged zips.
+        .testTarget(
+            name: "StackEngineTests",
+            dependencies: [
+                "StackDeploy", "DemoScenario", "RedirectClient", "SMSSender", "EncryptionSDKKMS", "PoolConfig", "AWSServices", "AWSCore", "TestSupport",
+            ]),
         // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
         .executableTarget(
             name: "SenderBench",

@@ -1,0 +1,127 @@
+import AWSCore
+import AWSServices
+import DemoScenario
+import Foundation
+import StackDeploy
+import Testing
+import TestSupport
+
+/// Stack updates and failures through CloudFormation: what the engine sends the helper (property
+/// values as strings, OldResourceProperties, the rollback's Update with the old properties), and
+/// the pool and sender each leaves behind.
+@Suite struct StackLifecycleTests {
+    let engine: Engine
+    init() throws { engine = try Engine() }
+
+    /// A pool with the demo's configuration and SMS role, the existing-pool stack on it, and the
+    /// pool as it was before.
+    func existingPoolStack(_ purpose: String, redirectEmail: Bool = false) async throws -> (name: String, poolId: String, original: PoolSnapshot) {
+        let poolId = try await DemoPool.create(cognito: engine.cognito, name: Moto.uniqueName(purpose))
+        let original = try await engine.snapshot(pool: poolId)
+        let name = Engine.stackName(purpose)
+        let created = try await engine.create(
+            name, template: try await engine.template("existing-user-pool"), parameters: parameters(poolId, redirectEmail: redirectEmail))
+        try #require(created.succeeded, Engine.story(created))
+        return (name, poolId, original)
+    }
+
+    func parameters(_ poolId: String, redirectEmail: Bool = false, smsRole: String = DemoPool.smsRoleArn) -> [String: String] {
+        ["UserPoolId": poolId, "EmailAddress": "codes@example.com", "SMSRoleArn": smsRole, "RedirectEmail": redirectEmail ? "true" : "false"]
+    }
+
+    func senderArn(_ stack: String) async throws -> String {
+        try await engine.lambda.getFunctionConfiguration(functionName: try #require(try await engine.resources(stack)["SenderFunction"])).functionArn
+    }
+
+    @Test func redirectEmailTurnedOnThenOffByStackUpdates() async throws {
+        let (name, poolId, original) = try await existingPoolStack("email")
+        let sender = try await senderArn(name)
+        let template = try await engine.template("existing-user-pool")
+
+        let on = try await engine.deployer.update(stack: name, template: template, parameters: parameters(poolId, redirectEmail: true))
+        try #require(on.succeeded, Engine.story(on))
+        let redirected = try await engine.snapshot(pool: poolId)
+        #expect(redirected.pool["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue == sender, Engine.story(on))
+        #expect(redirected.pool["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == sender)
+
+        let off = try await engine.deployer.update(stack: name, template: template, parameters: parameters(poolId, redirectEmail: false))
+        try #require(off.succeeded, Engine.story(off))
+        let smsOnly = try await engine.snapshot(pool: poolId)
+        #expect(smsOnly.pool["LambdaConfig"]["CustomEmailSender"] == nil, "the pool's own email sending is back: \(Engine.story(off))")
+        #expect(original.differences(to: smsOnly).sorted() == ["LambdaConfig.CustomSMSSender", "LambdaConfig.KMSKeyID"])
+
+        let deleted = try await engine.deployer.delete(stack: name)
+        try #require(deleted.succeeded, Engine.story(deleted))
+        #expect(original.differences(to: try await engine.snapshot(pool: poolId)) == [])
+    }
+
+    /// CloudFormation's update of the sender resends the Layers the template declares (none),
+    /// which takes the layer off (ministack does so too); the attachment's copy of the sender's
+    /// configuration makes the helper put it back in the same update.
+    @Test func senderConfigurationChangeKeepsTheLayerOnTheSender() async throws {
+        let (name, poolId, _) = try await existingPoolStack("sender")
+        let layer = try #require(try await engine.resources(name)["EncryptionSdkLayer"])
+        let bigger = try await engine.template("existing-user-pool") { template in
+            for path in [["SenderFunction", "Properties"], ["SMSRedirectAttachment", "Properties", "SenderConfiguration"]] {
+                var properties = template["Resources"]?[path[0]]?["Properties"] ?? [:]
+                if path.count == 2 {
+                    properties["MemorySize"] = 512
+                    properties["Timeout"] = 20
+                } else {
+                    properties["SenderConfiguration"]?["MemorySize"] = 512
+                    properties["SenderConfiguration"]?["Timeout"] = 20
+                }
+                template["Resources"]?[path[0]]?["Properties"] = properties
+            }
+        }
+        let updated = try await engine.deployer.update(stack: name, template: bigger, parameters: parameters(poolId))
+        try #require(updated.succeeded, Engine.story(updated))
+        let sender = try await engine.lambda.getFunctionConfiguration(functionName: try #require(try await engine.resources(name)["SenderFunction"]))
+        #expect(sender.document["MemorySize"] == 512 && sender.document["Timeout"] == 20, "CloudFormation updated the sender: \(Engine.story(updated))")
+        #expect(sender.layers == [layer], "the helper's Update put the layer back: \(Engine.story(updated))")
+        #expect(updated.events.contains { $0.logicalResourceId == "SMSRedirectAttachment" && $0.status == "UPDATE_COMPLETE" })
+        let pool = try await engine.cognito.describeUserPool(id: poolId)
+        #expect(pool["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == sender.functionArn)
+        _ = try await engine.deployer.delete(stack: name)
+    }
+
+    @Test func failedUpdateRollsBackToThePreviousAttachment() async throws {
+        let (name, poolId, original) = try await existingPoolStack("rollback")
+        let attached = try await engine.snapshot(pool: poolId)
+        let otherRole = "arn:aws:iam::\(Ministack.accountId):role/not-the-pools-sms-role"
+        let updated = try await engine.deployer.update(
+            stack: name, template: try await engine.template("existing-user-pool"), parameters: parameters(poolId, smsRole: otherRole))
+        #expect(updated.stack.status == "UPDATE_ROLLBACK_COMPLETE", Engine.story(updated))
+        let failure = try #require(updated.firstFailure, Engine.story(updated))
+        #expect(failure.logicalResourceId == "SMSRedirectAttachment")
+        #expect(failure.statusReason?.contains(DemoPool.smsRoleArn) == true, "the reason names the pool's role: \(failure.statusReason ?? "")")
+        #expect(attached.differences(to: try await engine.snapshot(pool: poolId)) == [], "still the first attachment: \(Engine.story(updated))")
+
+        let deleted = try await engine.deployer.delete(stack: name)
+        try #require(deleted.succeeded, Engine.story(deleted))
+        #expect(original.differences(to: try await engine.snapshot(pool: poolId)) == [])
+    }
+
+    @Test func createOnAPoolThatDoesNotExistRollsBackSayingSo() async throws {
+        let name = Engine.stackName("nopool")
+        let missing = "us-east-1_NoSuchPool0"
+        let created = try await engine.create(name, template: try await engine.template("existing-user-pool"), parameters: parameters(missing, smsRole: ""))
+        #expect(created.stack.status == "ROLLBACK_COMPLETE", Engine.story(created))
+        let failure = try #require(created.firstFailure, Engine.story(created))
+        #expect(failure.logicalResourceId == "SMSRedirectAttachment")
+        #expect(failure.statusReason?.contains(missing) == true, "the reason names the pool: \(failure.statusReason ?? "")")
+    }
+
+    /// A pool that sends SMS through a role of its own, and a stack that names none: the helper
+    /// refuses before any change (it could not pass the role to Cognito), and the pool is as it was.
+    @Test func createWithoutThePoolsSMSRoleRollsBackLeavingThePoolAlone() async throws {
+        let poolId = try await DemoPool.create(cognito: engine.cognito, name: Moto.uniqueName("norole"))
+        let original = try await engine.snapshot(pool: poolId)
+        let name = Engine.stackName("norole")
+        let created = try await engine.create(name, template: try await engine.template("existing-user-pool"), parameters: parameters(poolId, smsRole: ""))
+        #expect(created.stack.status == "ROLLBACK_COMPLETE", Engine.story(created))
+        let reason = try #require(created.firstFailure?.statusReason, Engine.story(created))
+        #expect(reason.contains("SMSRoleArn") && reason.contains(DemoPool.smsRoleArn), "the reason says what to set: \(reason)")
+        #expect(original.differences(to: try await engine.snapshot(pool: poolId)) == [], Engine.story(created))
+    }
+}
