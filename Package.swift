@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "AWSCore", "AWSServices", "PoolConfig", "LambdaRuntime", "LambdaLocal",
+                "AWSCore", "AWSServices", "PoolConfig", "LambdaRuntime", "LambdaLocal", "StackDeploy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -186,7 +186,7 @@ let package = Package(
             name: "PackagingTests",
             dependencies: ["SMSSender", "RedirectClient", "EncryptionSDKKMS", "AWSServices", "AWSCore", "LambdaRuntime", "LambdaLocal", "TestSupport"]),
         // The CloudFormation templates in cfn/: JSON twins current, cfn-lint clean, security properties.
-        .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "TestSupport"]),
+        .testTarget(name: "TemplateTests", dependencies: ["AWSCore", "PoolConfig", "StackDeploy", "TestSupport"]),
         // The IAM contract: the calls the built Lambdas make (moto's recording) against both templates' policies.
         .testTarget(
             name: "IAMContractTests",

@@ -275,7 +275,7 @@ struct TemplateSecurityTests {
 
     /// A stack update of the sender resends its configuration with the Layers the template declares
     /// (none), which takes the helper's layer off: the attachment carries the same properties, so the
-    /// same update re-runs it (StackUpdateTests shows the re-attach on moto).
+    /// same update re-runs it (StackLifecycleTests shows the re-attach through ministack's CloudFormation).
     @Test(arguments: Template.names) func theAttachmentCarriesTheSendersConfigurationSoItsUpdatesReRunIt(name: String) throws {
         let template = try Template(name)
         var declared = try #require(template.sender["Properties"]?.objectValue)
