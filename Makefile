@@ -123,12 +123,15 @@ test-package: deps
 test-moto: deps build test-package
 	@$(MAKE) --no-print-directory moto-suite
 
+# The test targets that deploy the templates through ministack (test-stack), not moto.
+ENGINE_SUITES := ^(StackEngineTests|DoctorTests)\.
+
 # The suite on the build as it is (no build step): what test-moto and test-under-load run. The
-# engine tests run in test-stack, against ministack.
+# engine's targets run in test-stack.
 moto-suite:
 	@rm -rf .build/test-secrets.txt .build/test-logs .build/moto-recording.jsonl .build/moto-latency
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
-	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl MOTO_LATENCY_COPY=$(CURDIR)/.build/moto-latency scripts/with-moto.sh $(SWIFT) test --skip-build --skip StackEngineTests 2>&1 | tee .build/test-output.log
+	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl MOTO_LATENCY_COPY=$(CURDIR)/.build/moto-latency scripts/with-moto.sh $(SWIFT) test --skip-build --skip '$(ENGINE_SUITES)' 2>&1 | tee .build/test-output.log
 
 # The same suite with a competing CPU load beside it: a busy CI machine. `scripts/moto-latency.py
 # .build/moto-latency/*.jsonl` then shows how moto answered.
@@ -144,14 +147,15 @@ test-hostile: deps build
 test-requests: test-moto
 	@scripts/validate-aws-requests.py .build/moto-recording.jsonl; status=$$?; rm -f .build/moto-recording.jsonl; exit $$status
 
-# The templates through a real CloudFormation engine (Tests/StackEngineTests): ministack on a free
-# loopback port deploys them from the debug zips, its Lambdas are the helper and sender bootstraps.
+# The templates through a real CloudFormation engine (Tests/StackEngineTests, and doctor's tests on
+# the deployed stack): ministack on a free loopback port deploys them from the debug zips, its
+# Lambdas are the helper and sender bootstraps.
 # Runs after test-moto (which starts the logs afresh): its output and ministack's log join the logs
 # test-secrets reads.
 test-stack: deps build test-package
 	@mkdir -p .build/test-logs
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
-	  MINISTACK_LOG=$(CURDIR)/.build/test-logs/ministack.log scripts/with-ministack.sh $(SWIFT) test --skip-build --filter StackEngineTests 2>&1 \
+	  MINISTACK_LOG=$(CURDIR)/.build/test-logs/ministack.log scripts/with-ministack.sh $(SWIFT) test --skip-build --filter '$(ENGINE_SUITES)' 2>&1 \
 	  | tee .build/test-logs/test-stack-output.log
 
 # No code, password, ciphertext or ResponseURL signature the tests made may appear in the run's

@@ -29,6 +29,13 @@ after one change:
   here and lose the member on AWS. A member is reset to what ministack's CreateUserPool stores
   when it is not given.
 
+- GetFunctionEventInvokeConfig without a qualifier answers with the configuration of $LATEST, as
+  Lambda does: the unqualified function is its unpublished version, $LATEST (the AWS CLI
+  reference's put-function-event-invoke-config example, unqualified, answers with a FunctionArn
+  ending in :$LATEST: https://docs.aws.amazon.com/cli/latest/reference/lambda/put-function-event-invoke-config.html).
+  ministack files the template's `Qualifier: $LATEST` apart from the unqualified name, so
+  `doctor` would not find the sender's on-failure destination.
+
 Its SNS service logs the start of each message it publishes; a code record is such a message, so
 that logger is held to warnings: the log is read by `make test-secrets`, and a code must not be in it.
 
@@ -135,6 +142,18 @@ def update_user_pool_resetting_what_it_is_not_sent(data):
 
 
 cognito._update_user_pool = update_user_pool_resetting_what_it_is_not_sent
+
+original_event_invoke_config = lambda_svc._event_invoke_config
+
+
+def event_invoke_config_with_latest_as_unqualified(func, qualifier):
+    found = original_event_invoke_config(func, qualifier)
+    if found is None and qualifier in (None, "", "$LATEST"):
+        found = original_event_invoke_config(func, "$LATEST" if not qualifier else None)
+    return found
+
+
+lambda_svc._event_invoke_config = event_invoke_config_with_latest_as_unqualified
 
 # The first 100 characters of every published message, codes among them, at INFO.
 logging.getLogger("sns").setLevel(logging.WARNING)

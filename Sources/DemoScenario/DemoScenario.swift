@@ -166,3 +166,11 @@ public struct DemoScenario: Sendable {
         return String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }
+
+/// A demo step that did not come out as it should: the demo stops and says which.
+public struct DemoFailure: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var description: String
+    /// A failure saying `description`.
+    public init(_ description: String) { self.description = description }
+}

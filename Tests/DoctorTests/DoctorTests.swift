@@ -1,18 +1,18 @@
 import AWSCore
 import AWSServices
-import DemoScenario
 @testable import Doctor
 import Foundation
 import PoolJournal
 import Testing
 import TestSupport
 
-/// `doctor` on moto: green on the demo's setup, and each broken thing named, and only that.
+/// `doctor` on a stack the existing-pool template deployed (through ministack): green as deployed,
+/// and each broken thing named, and only that.
 struct DoctorTests {
     @Test func theDemoSetupIsHealthy() async throws {
         let setup = try await DoctorSetup.make()
-        defer { setup.removeJournal() }
         let report = try await setup.examine()
+        await setup.tearDown()
         #expect(report.healthy, "\(report.text)")
         #expect(report.checks.allSatisfy { $0.status == .pass }, "nothing skipped on the full setup: \(report.text)")
         #expect(report.checks.map(\.id).contains("pool.email-sender"))
@@ -21,18 +21,18 @@ struct DoctorTests {
 
     @Test func withoutEmailRedirectTheEmailChecksAreSkipped() async throws {
         let setup = try await DoctorSetup.make(redirectEmail: false)
-        defer { setup.removeJournal() }
         let report = try await setup.examine()
+        // Told that email should be redirected, doctor says it is not.
+        let told = try await setup.examine { $0.redirectEmail = true }
+        await setup.tearDown()
         #expect(report.healthy, "\(report.text)")
         #expect(report["pool.email-sender"]?.status == .skipped)
         #expect(report["flow.email-sign-up"] == nil)
-        // Told that email should be redirected, doctor says it is not.
-        let told = try await setup.examine { $0.redirectEmail = true }
         #expect(told.failures.map(\.id) == ["pool.email-sender"], "\(told.text)")
         #expect(told["pool.email-sender"]?.fix?.contains("--redirect-email") == true)
     }
 
-    /// One thing broken on moto, and the checks that must fail for it (the journal's drift check
+    /// One thing broken on the deployed stack, and the checks that must fail for it (the journal's drift check
     /// fails too whenever the break is a change to the pool).
     enum Breakage: String, CaseIterable, CustomTestStringConvertible {
         case smsTriggerReplaced, emailTriggerRemoved, senderKeyDiffers, topicMissingFromEnvironment, layerRemoved, invokePermissionRemoved,
@@ -67,64 +67,78 @@ struct DoctorTests {
 
         /// Breaks that thing; returns a change to the target when the break is in what doctor is given.
         func apply(_ setup: DoctorSetup) async throws -> (inout DoctorTarget) -> Void {
-            let stack = setup.stack
             switch self {
             case .smsTriggerReplaced:
-                let other = try await MotoResources.makeFunction(name: Moto.uniqueName("someone-elses-sender"))
+                // Someone else's sender: any other function will do, the stack's helper is one.
+                let other = try await setup.lambda.getFunctionConfiguration(functionName: try setup.resource("HelperFunction"))
                 try await setup.updatePool { $0["LambdaConfig"]["CustomSMSSender"]["LambdaArn"] = .string(other.functionArn) }
             case .emailTriggerRemoved:
                 try await setup.updatePool { $0["LambdaConfig"]["CustomEmailSender"] = nil }
             case .senderKeyDiffers:
-                let other = try await setup.kms.createKey(
-                    policy: DemoStack.keyPolicy(account: "123456789012", poolArn: stack.poolArn, senderRole: stack.roleArn).jsonString)
+                let other = try await setup.kms.createKey(policy: try await setup.kms.getKeyPolicy(keyId: setup.keyArn).jsonString)
                 _ = try await setup.lambda.updateFunctionConfiguration(
-                    functionName: stack.sender.functionName,
-                    environment: ["KMS_KEY_ARN": other.arn, "SNS_TOPIC_ARN": stack.topicArn])
+                    functionName: setup.senderName, environment: ["KMS_KEY_ARN": other.arn, "SNS_TOPIC_ARN": setup.topicArn])
             case .topicMissingFromEnvironment:
-                _ = try await setup.lambda.updateFunctionConfiguration(functionName: stack.sender.functionName, environment: ["KMS_KEY_ARN": stack.keyArn])
+                _ = try await setup.lambda.updateFunctionConfiguration(functionName: setup.senderName, environment: ["KMS_KEY_ARN": setup.keyArn])
             case .layerRemoved:
-                _ = try await setup.lambda.updateFunctionConfiguration(functionName: stack.sender.functionName, layers: [])
+                _ = try await setup.lambda.updateFunctionConfiguration(functionName: setup.senderName, layers: [])
             case .invokePermissionRemoved:
-                try await setup.lambda.removePermission(functionName: stack.sender.functionName, statementId: DemoStack.invokeStatementId)
+                try await setup.lambda.removePermission(functionName: setup.senderName, statementId: try await setup.invokeStatementId())
             case .invokePermissionForAnotherPool:
-                try await setup.lambda.removePermission(functionName: stack.sender.functionName, statementId: DemoStack.invokeStatementId)
+                try await setup.lambda.removePermission(functionName: setup.senderName, statementId: try await setup.invokeStatementId())
                 try await setup.lambda.addPermission(
-                    functionName: stack.sender.functionName, statementId: "AnotherPool", principal: "cognito-idp.amazonaws.com",
-                    sourceArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Another")
+                    functionName: setup.senderName, statementId: "AnotherPool", principal: "cognito-idp.amazonaws.com",
+                    sourceArn: "arn:aws:cognito-idp:us-east-1:\(Ministack.accountId):userpool/us-east-1_Another")
             case .publishNotAllowed:
+                // The template's SenderPolicy, without its PublishCodes statement.
                 try await setup.iam.putRolePolicy(
-                    roleName: stack.roleName, name: "PublishCodes",
+                    roleName: try setup.resource("SenderRole"), name: "sender",
                     document: [
-                        "Version": "2012-10-17", "Statement": [["Effect": "Allow", "Action": "sqs:SendMessage", "Resource": .string(stack.failuresArn)]],
+                        "Version": "2012-10-17",
+                        "Statement": [["Effect": "Allow", "Action": "kms:Decrypt", "Resource": .string(setup.keyArn)]],
                     ])
             case .keyDisabled:
-                // By key id: moto's DisableKey looks the key up by id only (KMS takes an ARN too).
-                try await setup.kms.disableKey(keyId: try #require(stack.keyArn.split(separator: "/").last.map(String.init)))
+                try await setup.kms.disableKey(keyId: try #require(setup.keyArn.split(separator: "/").last.map(String.init)))
             case .cognitoMayNotEncrypt, .senderMayNotDecrypt, .decryptLeftToIAMButNotGranted:
-                var policy = DemoStack.keyPolicy(account: "123456789012", poolArn: stack.poolArn, senderRole: stack.roleArn)
+                var policy = try await setup.kms.getKeyPolicy(keyId: setup.keyArn)
                 let statements = policy["Statement"]?.arrayValue ?? []
                 let dropped = self == .cognitoMayNotEncrypt ? "CognitoEncryptsCodesForThisPoolOnly" : "OnlyTheSenderDecrypts"
                 var kept = statements.filter { $0["Sid"]?.stringValue != dropped }
                 if self == .decryptLeftToIAMButNotGranted {
-                    // The account's root may do everything: the key policy leaves the sender's kms:Decrypt to its IAM policies, which do not allow it.
-                    kept[0]["Action"] = "kms:*"
+                    // The account's root may do everything: the key policy leaves the sender's
+                    // kms:Decrypt to its IAM policies, and the template's SenderPolicy (which allows
+                    // it) is replaced by one that does not.
+                    let administration = try #require(kept.firstIndex { $0["Sid"]?.stringValue == "KeyAdministrationByTheAccount" })
+                    kept[administration]["Action"] = "kms:*"
+                    try await setup.iam.putRolePolicy(
+                        roleName: try setup.resource("SenderRole"), name: "sender",
+                        document: ["Version": "2012-10-17", "Statement": [["Effect": "Allow", "Action": "sns:Publish", "Resource": .string(setup.topicArn)]]])
                 }
                 policy["Statement"] = .array(kept)
-                try await setup.kms.putKeyPolicy(keyId: stack.keyArn, policy: policy)
+                try await setup.kms.putKeyPolicy(keyId: setup.keyArn, policy: policy)
             case .inboxUnsubscribed:
-                let subscription = try #require(try await setup.sns.listSubscriptionsByTopic(topicArn: stack.topicArn).first { $0.endpoint == stack.inboxArn })
+                let inbox = try await setup.inboxArn()
+                let subscription = try #require(try await setup.sns.listSubscriptionsByTopic(topicArn: setup.topicArn).first { $0.endpoint == inbox })
                 try await setup.sns.unsubscribe(subscriptionArn: subscription.subscriptionArn)
             case .queuePolicyForAnotherTopic:
-                let policy = DemoStack.queuePolicy(queueArn: stack.inboxArn, topicArn: "arn:aws:sns:us-east-1:123456789012:another-topic")
-                try await setup.sqs.setQueueAttributes(queueUrl: stack.inboxUrl, attributes: ["Policy": policy.jsonString])
+                var policy = try JSONValue(
+                    data: Data(try #require(try await setup.sqs.getQueueAttributes(queueUrl: setup.inboxUrl, names: ["Policy"])["Policy"]).utf8))
+                let another = "arn:aws:sns:us-east-1:\(Ministack.accountId):another-topic"
+                policy["Statement"] = .array(
+                    (policy["Statement"]?.arrayValue ?? []).map { statement in
+                        var statement = statement
+                        statement["Condition"] = ["ArnEquals": ["aws:SourceArn": .string(another)]]
+                        return statement
+                    })
+                try await setup.sqs.setQueueAttributes(queueUrl: setup.inboxUrl, attributes: ["Policy": policy.jsonString])
             case .phoneNotAutoVerified:
                 try await setup.updatePool { $0["AutoVerifiedAttributes"] = ["email"] }
             case .mfaOff:
-                try await setup.cognito.setUserPoolMfaConfig(["UserPoolId": .string(stack.poolId), "MfaConfiguration": "OFF"])
+                try await setup.cognito.setUserPoolMfaConfig(["UserPoolId": .string(setup.poolId), "MfaConfiguration": "OFF"])
             case .recoveryByEmailOnly:
                 try await setup.updatePool { $0["AccountRecoverySetting"] = ["RecoveryMechanisms": [["Name": "verified_email", "Priority": 1]]] }
             case .failureRecorded:
-                _ = try await setup.sqs.sendMessage(queueUrl: stack.failuresUrl, body: #"{"requestContext":{"condition":"RetriesExhausted"}}"#)
+                _ = try await setup.sqs.sendMessage(queueUrl: setup.failuresUrl, body: #"{"requestContext":{"condition":"RetriesExhausted"}}"#)
             case .journalWithoutTheAttach:
                 let empty = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-empty-\(UUID().uuidString).sqlite").path
                 _ = try JournalDatabase(path: empty)
@@ -141,9 +155,9 @@ struct DoctorTests {
     @Test(arguments: Breakage.allCases)
     func eachBrokenThingIsNamed(_ breakage: Breakage) async throws {
         let setup = try await DoctorSetup.make()
-        defer { setup.removeJournal() }
         let adjust = try await breakage.apply(setup)
         let report = try await setup.examine(adjust)
+        await setup.tearDown()
         #expect(!report.healthy)
         #expect(Set(report.failures.map(\.id)) == breakage.expected, "\(report.text)")
         for failure in report.failures {
@@ -154,8 +168,8 @@ struct DoctorTests {
 
     @Test func anUnreadableSenderIsAFailureNotACrash() async throws {
         let setup = try await DoctorSetup.make()
-        defer { setup.removeJournal() }
-        let report = try await setup.examine { $0.sender = "arn:aws:lambda:us-east-1:123456789012:function:no-such-sender" }
+        let report = try await setup.examine { $0.sender = "arn:aws:lambda:us-east-1:\(Ministack.accountId):function:no-such-sender" }
+        await setup.tearDown()
         let check = try #require(report["pool.sms-sender"])
         #expect(check.status == .fail)
         #expect(check.summary.contains("lambda:GetFunctionConfiguration"), "\(check.summary)")
@@ -164,12 +178,12 @@ struct DoctorTests {
 
     @Test func theInboxAndTheFailuresQueueAreFoundWhenNotGiven() async throws {
         let setup = try await DoctorSetup.make()
-        defer { setup.removeJournal() }
         let report = try await setup.examine {
             $0.topicArn = nil
             $0.inboxQueueUrl = nil
             $0.failuresQueueUrl = nil
         }
+        await setup.tearDown()
         #expect(report.healthy, "\(report.text)")
         #expect(report["inbox.queue-policy"]?.status == .pass, "the inbox is the topic's one SQS subscription")
         #expect(report["failures.recent"]?.status == .pass, "the failures queue is the sender's on-failure destination")
