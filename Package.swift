@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "EncryptionSDK", targets: ["EncryptionSDK"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .executable(name: "smsredirect", targets: ["smsredirect"]),
+        .executable(name: "smsredirect-release", targets: ["ReleaseTool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -119,7 +120,10 @@ let package = Package(
         .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime", "GlibcCompat"]),
         // Packaging a template (its code from S3, as a release and the engine tests deploy it) and
         // deploying it through CloudFormation, following the stack's events until it settles.
-        .target(name: "StackDeploy", dependencies: ["AWSCore", "AWSServices"]),
+        .target(name: "StackDeploy", dependencies: ["AWSCore", "AWSServices", "PoolJournal", .product(name: "Crypto", package: "swift-crypto")]),
+        // `make release`'s assembler (not shipped).
+        .executableTarget(
+            name: "ReleaseTool", dependencies: ["StackDeploy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // `smsredirect demo`'s scenario: the existing-pool template deployed through CloudFormation.
         .target(
             name: "DemoScenario",

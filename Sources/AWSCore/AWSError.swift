@@ -94,6 +94,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// reader that takes a missing object as "nothing yet" must not take a missing bucket so.
     public var isNoSuchBucket: Bool { kind == .service && code == "NoSuchBucket" }
 
+    /// CloudFormation has no stack by that name: its `ValidationError` "Stack with id NAME does not exist".
+    public var isNoSuchStack: Bool { kind == .service && code == "ValidationError" && message.contains("does not exist") }
+
     /// A create found its resource already there: a retried create whose first attempt landed
     /// meets this, so a caller that made the name itself can read the resource instead. Lambda's
     /// `ResourceConflictException` also means "an update is in progress": read before trusting it.

@@ -135,6 +135,69 @@ public struct CloudFormationClient: Sendable {
         return resources
     }
 
+    /// Whether a change set creates the stack or updates it.
+    public enum ChangeSetType: String, Sendable {
+        case create = "CREATE"
+        case update = "UPDATE"
+    }
+
+    /// CreateChangeSet from a template body; returns the change set's id. A `create` change set
+    /// makes the stack exist, in `REVIEW_IN_PROGRESS`, until it is executed.
+    public func createChangeSet(
+        stack: String, name: String, type: ChangeSetType, templateBody: String, parameters: [String: String], capabilities: [String]
+    ) async throws -> String {
+        let input =
+            [("StackName", stack), ("ChangeSetName", name), ("ChangeSetType", type.rawValue), ("TemplateBody", templateBody)]
+            + Self.listed(parameters: parameters, capabilities: capabilities)
+        let result = try await client.query("CreateChangeSet", input)
+        guard let id = result.childText("Id") else {
+            throw client.malformed(operation: "CreateChangeSet", response: nil, detail: "the response has no Id")
+        }
+        return id
+    }
+
+    /// What DescribeChangeSet says of a change set.
+    public struct ChangeSet: Sendable, Equatable {
+        /// `Status`: `CREATE_PENDING`, `CREATE_IN_PROGRESS`, `CREATE_COMPLETE` or `FAILED`.
+        public var status: String
+        /// `StatusReason`: why it failed ("The submitted information didn't contain changes…" for none).
+        public var statusReason: String?
+        /// `ExecutionStatus`: `AVAILABLE` once it can be executed.
+        public var executionStatus: String?
+        /// The resources it changes.
+        public var changes: [ResourceChange]
+    }
+
+    /// One resource a change set changes.
+    public struct ResourceChange: Sendable, Equatable {
+        /// The template's name for the resource.
+        public var logicalResourceId: String
+        /// `Add`, `Modify`, `Remove`, …
+        public var action: String
+    }
+
+    /// DescribeChangeSet, by the id CreateChangeSet returned.
+    public func describeChangeSet(id: String) async throws -> ChangeSet {
+        let result = try await client.query("DescribeChangeSet", [("ChangeSetName", id)])
+        let changes = (result.child("Changes")?.children(named: "member") ?? []).compactMap { member -> ResourceChange? in
+            guard let change = member.child("ResourceChange"), let logical = change.childText("LogicalResourceId") else { return nil }
+            return ResourceChange(logicalResourceId: logical, action: change.childText("Action") ?? "")
+        }
+        return ChangeSet(
+            status: result.childText("Status") ?? "", statusReason: result.childText("StatusReason"), executionStatus: result.childText("ExecutionStatus"),
+            changes: changes)
+    }
+
+    /// ExecuteChangeSet: starts the stack operation the change set describes.
+    public func executeChangeSet(id: String) async throws {
+        _ = try await client.query("ExecuteChangeSet", [("ChangeSetName", id)])
+    }
+
+    /// DeleteChangeSet: removes a change set that will not be executed.
+    public func deleteChangeSet(id: String) async throws {
+        _ = try await client.query("DeleteChangeSet", [("ChangeSetName", id)])
+    }
+
     /// The query members of `Parameters` and `Capabilities`, in a stable order.
     static func listed(parameters: [String: String], capabilities: [String]) -> [(String, String)] {
         var input: [(String, String)] = []

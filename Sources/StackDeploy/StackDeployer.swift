@@ -109,6 +109,56 @@ public struct StackDeployer: Sendable {
         return try await follow(.delete, stackId: before.stackId, name: name, seen: seen, progress: progress)
     }
 
+    /// What a change-set deploy came to.
+    public enum DeployResult: Sendable {
+        /// The stack already had this template and these parameters: nothing ran (a redeploy with no change).
+        case unchanged(CloudFormationClient.Stack)
+        /// The change set ran: how the stack ended.
+        case changed(StackOutcome)
+    }
+
+    /// Creates or updates the stack through a change set, so that a redeploy with no change
+    /// succeeds instead of failing as UpdateStack would, then follows it until it settles.
+    public func deploy(
+        stack name: String, template: JSONValue, parameters: [String: String], progress: (CloudFormationClient.StackEvent) -> Void = { _ in }
+    ) async throws -> DeployResult {
+        var existing: CloudFormationClient.Stack?
+        do {
+            existing = try await cloudFormation.describeStack(name: name)
+        } catch let error as AWSError where error.isNoSuchStack {
+            existing = nil
+        }
+        if let existing, existing.status == "ROLLBACK_COMPLETE" || existing.status == "ROLLBACK_FAILED" || existing.status == "DELETE_FAILED" {
+            throw StackNeedsDeleting(stack: name, status: existing.status)
+        }
+        // A stack whose first change set never ran is in REVIEW_IN_PROGRESS: it is still created.
+        let type: CloudFormationClient.ChangeSetType = existing == nil || existing?.status == "REVIEW_IN_PROGRESS" ? .create : .update
+        var seen: Set<String> = []
+        if let existing { seen = Set(try await cloudFormation.describeStackEvents(name: existing.stackId).map(\.eventId)) }
+        let changeSetName = "smsredirect-\(Int(Date().timeIntervalSince1970))-\(UUID().uuidString.prefix(6).lowercased())"
+        let id = try await cloudFormation.createChangeSet(
+            stack: name, name: changeSetName, type: type, templateBody: template.jsonString, parameters: parameters, capabilities: Self.capabilities)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        var changeSet = try await cloudFormation.describeChangeSet(id: id)
+        while changeSet.status != "CREATE_COMPLETE" && changeSet.status != "FAILED" {
+            guard clock.now < deadline else { throw StackWaitTimedOut(stack: name, status: "change set \(changeSet.status)", waited: timeout) }
+            try await Task.sleep(for: pollInterval)
+            changeSet = try await cloudFormation.describeChangeSet(id: id)
+        }
+        if changeSet.status == "FAILED" {
+            let reason = changeSet.statusReason ?? ""
+            if let existing, reason.contains("didn't contain changes") || reason.contains("No updates are to be performed") {
+                try? await cloudFormation.deleteChangeSet(id: id)
+                return .unchanged(existing)
+            }
+            throw ChangeSetFailed(stack: name, reason: reason)
+        }
+        try await cloudFormation.executeChangeSet(id: id)
+        let stackId = try await cloudFormation.describeStack(name: name).stackId
+        return .changed(try await follow(type == .create ? .create : .update, stackId: stackId, name: name, seen: seen, progress: progress))
+    }
+
     /// Reads the stack and its new events until its status is no longer `…_IN_PROGRESS`.
     func follow(
         _ operation: StackOutcome.Operation, stackId: String, name: String, seen: Set<String>,
@@ -132,6 +182,28 @@ public struct StackDeployer: Sendable {
             try await Task.sleep(for: pollInterval)
         }
     }
+}
+
+/// A stack CloudFormation cannot update: a Create that rolled back, or a failed delete.
+public struct StackNeedsDeleting: Error, CustomStringConvertible {
+    /// The stack.
+    public var stack: String
+    /// Its status.
+    public var status: String
+    /// What happened and what to do, in words.
+    public var description: String {
+        "the stack \(stack) is \(status): CloudFormation cannot update it. Delete it (`smsredirect destroy --stack \(stack)`), then deploy again; its first failing event says what went wrong (`smsredirect status --stack \(stack)`)"
+    }
+}
+
+/// A change set CloudFormation refused to make: the template or the parameters are wrong.
+public struct ChangeSetFailed: Error, CustomStringConvertible {
+    /// The stack.
+    public var stack: String
+    /// CloudFormation's reason.
+    public var reason: String
+    /// What happened and what to do, in words.
+    public var description: String { "CloudFormation refused the change to \(stack): \(reason)" }
 }
 
 /// An artifact the upload needs is not there.

@@ -129,8 +129,10 @@ struct TemplateSecurityTests {
         #expect(properties["OwnershipControls"]["Rules"]?.arrayValue?.first?["ObjectOwnership"] == "BucketOwnerEnforced")
         let policies = template.resources(ofType: "AWS::S3::BucketPolicy").filter { $0.1["Properties"]["Bucket"] == ["Ref": .string(bucketID)] }
         try #require(policies.count == 1)
-        let deniesPlainHTTP = expand(policies[0].1["Properties"]["PolicyDocument"]["Statement"]).contains {
-            $0["Effect"] == "Deny" && $0["Principal"] == "*" && $0["Condition"]["Bool"]["aws:SecureTransport"] == "false"
+        let deniesPlainHTTP = expand(policies[0].1["Properties"]["PolicyDocument"]["Statement"]).contains { statement in
+            let denies: Bool = statement["Effect"] == "Deny" && statement["Principal"] == "*"
+            let onPlainHTTP: Bool = statement["Condition"]["Bool"]["aws:SecureTransport"] == "false"
+            return denies && onPlainHTTP
         }
         #expect(deniesPlainHTTP, "the bucket policy does not deny non-TLS requests")
         // The helper's journal lives in this bucket, under the stack's name.
