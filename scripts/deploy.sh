@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# make deploy STACK=name EMAIL=address [USER_POOL_ID=id [SMS_ROLE_ARN=arn]] [ARTIFACT_BUCKET=bucket] [DRY_RUN=1]
+# make deploy STACK=name EMAIL=address [USER_POOL_ID=id [SMS_ROLE_ARN=arn]] [REDIRECT_EMAIL=true] [ARTIFACT_BUCKET=bucket] [DRY_RUN=1]
 #
 #   scripts/deploy.sh --check   checks the input only (the Makefile runs this before the release build)
-#   scripts/deploy.sh           checks again, uploads the code (aws cloudformation package), deploys, prints the outputs
+#   scripts/deploy.sh           checks again, then deploys the build with the static CLI it made:
+#                               smsredirect deploy --template cfn/….json --artifacts dist (which uploads
+#                               the zips, deploys through a change set, follows the events, prints the outputs)
 #
 # Bad input exits 2 with what was wrong and what to set. The region is AWS_REGION, else AWS_DEFAULT_REGION,
-# else the AWS CLI profile's region (aws configure get region: a local read, no AWS call). DRY_RUN=1 makes
-# no AWS call at all: it prints every command it would run, with the account DRY_RUN_ACCOUNT
-# (default 123456789012), and does not need the AWS CLI. Uses only bash builtins and python3.
+# else the AWS CLI profile's region when the AWS CLI is there (aws configure get region: a local read, no
+# AWS call); the deploy gets it as AWS_REGION. DRY_RUN=1 makes no AWS call at all: it prints the command
+# it would run. SMSREDIRECT_CLI names another smsredirect (default: the release build's). Uses only bash
+# builtins and python3; the AWS CLI is not needed.
 set -euo pipefail
 here=${BASH_SOURCE[0]%/*}
 [ "$here" = "${BASH_SOURCE[0]}" ] && here=.
@@ -76,11 +79,9 @@ elif [ -n "${SMS_ROLE_ARN:-}" ]; then
   fail "SMS_ROLE_ARN is set without USER_POOL_ID: it is the SMS role of an existing pool; set USER_POOL_ID=<that pool's id> too, or unset SMS_ROLE_ARN to create a new pool (which gets an SMS role of its own)"
 fi
 
-# The AWS CLI (not for a dry run), then the region: environment first, then the profile.
+# The region: environment first, then the AWS CLI's profile when the AWS CLI is there.
 have_aws=
 command -v aws >/dev/null && have_aws=1
-[ -n "$have_aws" ] || [ -n "$dry_run" ] ||
-  fail "the AWS CLI is needed (AWS CLI v2, or pip install awscli), or set DRY_RUN=1 to print the commands without running them"
 region=${AWS_REGION:-${AWS_DEFAULT_REGION:-}}
 region_source="AWS_REGION/AWS_DEFAULT_REGION"
 if [ -z "$region" ] && [ -n "$have_aws" ]; then
@@ -98,9 +99,8 @@ fi
 if [ -n "${ARTIFACT_BUCKET:-}" ] && ! matches '[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]' "$ARTIFACT_BUCKET"; then
   fail "ARTIFACT_BUCKET='$ARTIFACT_BUCKET' is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens): set another, or unset it to use smsredirect-artifacts-<account>-<region>"
 fi
-account=${DRY_RUN_ACCOUNT:-123456789012}
-if [ -n "$dry_run" ] && ! matches '[0-9]{12}' "$account"; then
-  fail "DRY_RUN_ACCOUNT='$account' is not a 12-digit AWS account id"
+if [ -n "${REDIRECT_EMAIL:-}" ] && [ "$REDIRECT_EMAIL" != true ] && [ "$REDIRECT_EMAIL" != false ]; then
+  fail "REDIRECT_EMAIL='$REDIRECT_EMAIL' is neither true nor false: set REDIRECT_EMAIL=true to redirect email codes too"
 fi
 
 if [ "${#errors[@]}" -gt 0 ]; then
@@ -122,39 +122,23 @@ show() {
 }
 run() { if [ -n "$dry_run" ]; then show "$@"; else "$@"; fi; }
 
+cli=${SMSREDIRECT_CLI:-.build-lambda/release/smsredirect}
 if [ -z "$dry_run" ]; then
+  [ -x "$cli" ] || { echo "deploy: $cli is missing: build it first (make package), or run make deploy, which does" >&2; exit 2; }
   for zip in dist/sender.zip dist/helper.zip dist/encryption-sdk-layer.zip; do
     [ -f "$zip" ] || { echo "deploy: $zip is missing: build it first (make package), or run make deploy, which does" >&2; exit 2; }
   done
 fi
 
-overrides=("EmailAddress=$EMAIL")
+# The same deploy a user runs from a release, from this build's template and zips instead.
+arguments=(deploy --stack "$STACK" --email "$EMAIL" --template "$twin" --artifacts dist)
 if [ -n "${USER_POOL_ID:-}" ]; then
-  overrides+=("UserPoolId=$USER_POOL_ID")
-  [ -n "${SMS_ROLE_ARN:-}" ] && overrides+=("SMSRoleArn=$SMS_ROLE_ARN")
+  arguments+=(--user-pool-id "$USER_POOL_ID")
+  [ -n "${SMS_ROLE_ARN:-}" ] && arguments+=(--sms-role-arn "$SMS_ROLE_ARN")
 fi
-
-if [ -z "${ARTIFACT_BUCKET:-}" ]; then
-  if [ -n "$dry_run" ]; then
-    show aws sts get-caller-identity --query Account --output text --region "$region"
-  else
-    account=$(aws sts get-caller-identity --query Account --output text --region "$region")
-  fi
-  ARTIFACT_BUCKET="smsredirect-artifacts-$account-$region"
-  if [ -n "$dry_run" ]; then
-    show aws s3api head-bucket --bucket "$ARTIFACT_BUCKET" --region "$region"
-    echo "# only if head-bucket finds no such bucket:"
-    show aws s3 mb "s3://$ARTIFACT_BUCKET" --region "$region"
-  elif ! aws s3api head-bucket --bucket "$ARTIFACT_BUCKET" --region "$region" 2>/dev/null; then
-    aws s3 mb "s3://$ARTIFACT_BUCKET" --region "$region"
-  fi
+[ "${REDIRECT_EMAIL:-}" = true ] && arguments+=(--redirect-email)
+[ -n "${ARTIFACT_BUCKET:-}" ] && arguments+=(--artifact-bucket "$ARTIFACT_BUCKET")
+run env AWS_REGION="$region" "$cli" "${arguments[@]}"
+if [ -z "$dry_run" ]; then
+  echo "deploy: confirm the SNS subscription email sent to $EMAIL, then read codes with smsredirect wait-code --queue-url <CodeInboxQueueUrl>"
 fi
-name=${template##*/}
-packaged="dist/${name%.yaml}.packaged.yaml"
-run aws cloudformation package --template-file "$template" --s3-bucket "$ARTIFACT_BUCKET" \
-  --output-template-file "$packaged" --region "$region"
-# A redeploy without changes is a success (no change set to execute), and still prints the outputs.
-run aws cloudformation deploy --template-file "$packaged" --stack-name "$STACK" --region "$region" \
-  --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides "${overrides[@]}"
-run aws cloudformation describe-stacks --stack-name "$STACK" --region "$region" --query "Stacks[0].Outputs" --output table
-echo "deploy: confirm the SNS subscription email sent to $EMAIL, then read codes with smsredirect wait-code --queue-url <CodeInboxQueueUrl>"

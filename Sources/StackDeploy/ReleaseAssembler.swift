@@ -12,6 +12,13 @@ public struct ReleaseManifest: Codable, Sendable, Equatable {
         public var size: Int
         /// Its SHA-256, lowercase hex.
         public var sha256: String
+
+        /// A file entry.
+        public init(name: String, size: Int, sha256: String) {
+            self.name = name
+            self.size = size
+            self.sha256 = sha256
+        }
     }
 
     /// The release's version.
@@ -24,6 +31,15 @@ public struct ReleaseManifest: Codable, Sendable, Equatable {
     public var regions: [String]
     /// Every file but the manifest and `SHA256SUMS`, by name.
     public var files: [File]
+
+    /// A manifest.
+    public init(version: String, commit: String, bucketPrefix: String, regions: [String], files: [File]) {
+        self.version = version
+        self.commit = commit
+        self.bucketPrefix = bucketPrefix
+        self.regions = regions
+        self.files = files
+    }
 }
 
 /// A release that cannot be assembled, and what to do about it.

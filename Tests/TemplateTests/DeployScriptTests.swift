@@ -1,11 +1,12 @@
 import AWSCore
 import Foundation
+import StackDeploy
 import Testing
 import TestSupport
 
-/// `scripts/deploy.sh` (what `make deploy` runs) in dry run: the AWS CLI commands it prints must deploy
-/// the right template with parameters that template accepts, in the right region and bucket; bad input
-/// must fail with exit 2, a message naming the problem and no AWS command; and a dry run must make no
+/// `scripts/deploy.sh` (what `make deploy` runs) in dry run: the `smsredirect deploy` command it prints
+/// must deploy the right template with values that template accepts, in the right region; bad input
+/// must fail with exit 2, a message naming the problem and no command; and a dry run must make no
 /// AWS call at all. The script runs in an empty environment (`env -i`) whose PATH holds only python3
 /// and, where a case says so, a stand-in `aws` that records every call (and answers only
 /// `aws configure get region`, a local read of the profile).
@@ -41,43 +42,36 @@ struct DeployScriptTests {
             ]),
     ]
 
+    /// The deploy's flags, by the template parameter each sets.
+    static let flagsByParameter = ["EmailAddress": "--email", "UserPoolId": "--user-pool-id", "SMSRoleArn": "--sms-role-arn"]
+
     @Test(arguments: deploys) func theDryRunDeploysTheTemplateWithParametersItAccepts(deploy: Deploy) async throws {
         let result = try await DeployScript.run(deploy.environment.merging(["DRY_RUN": "1", "AWS_REGION": "eu-west-1"]) { $1 })
         try #require(result.status == 0, "deploy.sh failed: \(result.output)")
         #expect(result.awsCalls.isEmpty, "a dry run called aws: \(result.awsCalls)")
         let template = try Template(deploy.template)
-        let region = "eu-west-1", bucket = "smsredirect-artifacts-123456789012-eu-west-1"
         let commands = result.commands
-        #expect(
-            commands.map { Array($0.words.prefix(3)) } == [
-                ["aws", "sts", "get-caller-identity"], ["aws", "s3api", "head-bucket"], ["aws", "s3", "mb"],
-                ["aws", "cloudformation", "package"], ["aws", "cloudformation", "deploy"], ["aws", "cloudformation", "describe-stacks"],
-            ], "the commands: \(result.stdout)")
-        for command in commands {
-            #expect(command.values("--region") == [region], "\(command.line): not --region \(region)")
-        }
-        #expect(!bucket.hasSuffix("-") && bucket.range(of: #"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#, options: .regularExpression) != nil)
-        #expect(command(commands, "head-bucket")?.values("--bucket") == [bucket])
-        #expect(command(commands, "mb")?.words.dropFirst(3).first == "s3://\(bucket)")
-
-        let package = try #require(command(commands, "package"))
-        let templatePath = "cfn/\(deploy.template).yaml"
-        #expect(package.values("--template-file") == [templatePath])
+        try #require(commands.count == 1, "the commands: \(result.stdout)")
+        let command = commands[0]
+        // The release build's static CLI, told the region the input was checked for.
+        #expect(Array(command.words.prefix(4)) == ["env", "AWS_REGION=eu-west-1", ".build-lambda/release/smsredirect", "deploy"], "\(command.line)")
+        #expect(command.values("--stack") == [deploy.environment["STACK"]!])
+        let templatePath = "cfn/\(deploy.template).json"
+        #expect(command.values("--template") == [templatePath])
         #expect(FileManager.default.fileExists(atPath: BuiltProducts.packageRoot.appendingPathComponent(templatePath).path))
-        #expect(package.values("--s3-bucket") == [bucket])
-        let packaged = try #require(package.values("--output-template-file").first)
+        #expect(command.values("--artifacts") == ["dist"])
+        #expect(command.values("--artifact-bucket").isEmpty, "smsredirect names the default bucket itself")
 
-        let deployCommand = try #require(command(commands, "deploy"))
-        #expect(deployCommand.values("--template-file") == [packaged], "deploy does not deploy what package wrote")
-        #expect(deployCommand.values("--stack-name") == [deploy.environment["STACK"]!])
-        #expect(Set(deployCommand.values("--capabilities")) == requiredCapabilities(template))
-        #expect(deployCommand.words.contains("--no-fail-on-empty-changeset"), "a redeploy without changes would fail")
-
-        let given = try parameterOverrides(deployCommand.values("--parameter-overrides"))
+        var given: [String: String] = [:]
+        for (parameter, flag) in Self.flagsByParameter {
+            let values = command.values(flag)
+            #expect(values.count <= 1, "\(flag) given twice")
+            if let value = values.first { given[parameter] = value }
+        }
         #expect(given == deploy.overrides)
         let parameters = template.document["Parameters"]?.objectValue ?? [:]
         for (key, value) in given {
-            let parameter = try #require(parameters[key], "--parameter-overrides \(key): not a parameter of \(deploy.template)")
+            let parameter = try #require(parameters[key], "\(key): not a parameter of \(deploy.template)")
             if parameter["AllowedPattern"] != nil {
                 #expect(try fullMatch(parameter["AllowedPattern"], value), "\(key)=\(value) does not match the template's AllowedPattern")
             }
@@ -85,10 +79,7 @@ struct DeployScriptTests {
         for (key, parameter) in parameters where parameter["Default"] == nil {
             #expect(given[key] != nil, "\(deploy.template)'s \(key) has no Default and is not given")
         }
-
-        let describe = try #require(command(commands, "describe-stacks"))
-        #expect(describe.values("--stack-name") == [deploy.environment["STACK"]!])
-        #expect(describe.values("--query") == ["Stacks[0].Outputs"])
+        #expect(Set(StackDeployer.capabilities) == requiredCapabilities(template), "smsredirect deploy acknowledges what the template needs")
     }
 
     /// The capabilities CloudFormation demands of a template: IAM resources, named ones, macros.
@@ -111,21 +102,6 @@ struct DeployScriptTests {
         return capabilities
     }
 
-    func command(_ commands: [PrintedCommand], _ operation: String) -> PrintedCommand? {
-        commands.first { $0.words.count > 2 && $0.words[2] == operation }
-    }
-
-    func parameterOverrides(_ words: [String]) throws -> [String: String] {
-        var overrides: [String: String] = [:]
-        for word in words {
-            let parts = word.split(separator: "=", maxSplits: 1)
-            try #require(parts.count == 2, "--parameter-overrides \(word): not Key=Value")
-            #expect(overrides[String(parts[0])] == nil, "\(parts[0]) given twice")
-            overrides[String(parts[0])] = String(parts[1])
-        }
-        return overrides
-    }
-
     // MARK: Region, bucket, account
 
     @Test func theRegionComesFromTheEnvironmentBeforeTheProfile() async throws {
@@ -139,36 +115,30 @@ struct DeployScriptTests {
             let result = try await DeployScript.run(base.merging(environment) { $1 }, profileRegion: profile)
             try #require(result.status == 0, "\(environment): \(result.output)")
             #expect(result.awsCalls == (asksProfile ? ["configure get region"] : []), "\(environment): aws was called: \(result.awsCalls)")
-            #expect(result.commands.count == 6)
-            for command in result.commands {
-                #expect(command.values("--region") == [region], "\(environment): \(command.line)")
-            }
-            #expect(command(result.commands, "package")?.values("--s3-bucket") == ["smsredirect-artifacts-123456789012-\(region)"])
+            #expect(result.commands.map { Array($0.words.prefix(2)) } == [["env", "AWS_REGION=\(region)"]], "\(environment): \(result.stdout)")
         }
     }
 
-    @Test func aGivenBucketSkipsTheAccountLookupAndDryRunAccountNamesTheDefaultBucket() async throws {
+    @Test func theOptionalSettingsBecomeFlags() async throws {
         let base = ["DRY_RUN": "1", "STACK": "sms-redirect", "EMAIL": "dev@example.com", "AWS_REGION": "us-east-1"]
-        let given = try await DeployScript.run(base.merging(["ARTIFACT_BUCKET": "my-artifacts"]) { $1 })
+        let given = try await DeployScript.run(base.merging(["ARTIFACT_BUCKET": "my-artifacts", "REDIRECT_EMAIL": "true"]) { $1 })
         try #require(given.status == 0, "\(given.output)")
-        #expect(given.commands.map { $0.words[2] } == ["package", "deploy", "describe-stacks"])
-        #expect(command(given.commands, "package")?.values("--s3-bucket") == ["my-artifacts"])
-
-        let account = try await DeployScript.run(base.merging(["DRY_RUN_ACCOUNT": "210987654321"]) { $1 })
-        try #require(account.status == 0, "\(account.output)")
-        #expect(command(account.commands, "package")?.values("--s3-bucket") == ["smsredirect-artifacts-210987654321-us-east-1"])
-        #expect(account.awsCalls.isEmpty)
+        #expect(given.commands.first?.values("--artifact-bucket") == ["my-artifacts"])
+        #expect(given.commands.first?.words.contains("--redirect-email") == true)
+        let cli = try await DeployScript.run(base.merging(["SMSREDIRECT_CLI": "/opt/smsredirect/bin/smsredirect"]) { $1 })
+        #expect(cli.commands.first?.words.dropFirst(2).first == "/opt/smsredirect/bin/smsredirect")
     }
 
-    @Test func aDryRunNeedsNoAWSCLI() async throws {
+    @Test func aDeployNeedsNoAWSCLI() async throws {
         let input = ["STACK": "sms-redirect", "EMAIL": "dev@example.com", "AWS_REGION": "eu-west-1"]
         let dry = try await DeployScript.run(input.merging(["DRY_RUN": "1"]) { $1 }, withAWS: false)
         #expect(dry.status == 0, "a dry run without the AWS CLI failed: \(dry.output)")
-        #expect(dry.commands.count == 6)
-        // A real run says what is missing, before anything else.
-        let real = try await DeployScript.run(input, withAWS: false)
+        #expect(dry.commands.count == 1)
+        // A real run without a build says what to build, not that the AWS CLI is missing.
+        let real = try await DeployScript.run(input.merging(["SMSREDIRECT_CLI": "/nonexistent/smsredirect"]) { $1 }, withAWS: false)
         #expect(real.status == 2)
-        #expect(real.stderr.contains("the AWS CLI is needed"), "\(real.output)")
+        #expect(real.stderr.contains("/nonexistent/smsredirect is missing: build it first (make package)"), "\(real.output)")
+        #expect(!real.output.contains("AWS CLI"), "\(real.output)")
         #expect(real.commands.isEmpty)
     }
 
@@ -226,6 +196,7 @@ struct DeployScriptTests {
             name: "an SMS role without a pool", change: ["SMS_ROLE_ARN": "arn:aws:iam::123456789012:role/sms"],
             message: "SMS_ROLE_ARN is set without USER_POOL_ID"),
         Rejection(name: "a bad bucket name", change: ["ARTIFACT_BUCKET": "My_Bucket"], message: "ARTIFACT_BUCKET='My_Bucket' is not an S3 bucket name"),
+        Rejection(name: "a RedirectEmail that is no boolean", change: ["REDIRECT_EMAIL": "yes"], message: "REDIRECT_EMAIL='yes' is neither true nor false"),
     ]
 
     @Test(arguments: rejections) func badInputExits2NamingTheProblemAndPrintsNoCommand(rejection: Rejection) async throws {
@@ -235,7 +206,7 @@ struct DeployScriptTests {
         let result = try await DeployScript.run(environment.filter { !$0.value.isEmpty })
         #expect(result.status == 2, "exit \(result.status): \(result.output)")
         #expect(result.stderr.contains("deploy: ") && result.stderr.contains(rejection.message), "stderr: \(result.stderr)")
-        #expect(!result.output.contains("+ aws") && result.commands.isEmpty, "printed a command: \(result.output)")
+        #expect(result.commands.isEmpty, "printed a command: \(result.output)")
         // The profile is asked for a region (a local read) only when the environment has none; nothing else.
         #expect(result.awsCalls.allSatisfy { $0 == "configure get region" }, "aws was called: \(result.awsCalls)")
     }
