@@ -32,13 +32,19 @@ if ((${#pip_missing[@]})); then
   fi
 fi
 
-# ministack in its own virtual environment, reinstalled only when a pin changed.
-stamp=$MINISTACK_VENV/.pins
-wanted=$(printf '%s\n' "${MINISTACK_PACKAGES[@]}")
-if [ ! -x "$MINISTACK_VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  echo "installing ministack (the CloudFormation engine) in $MINISTACK_VENV: ${MINISTACK_PACKAGES[0]}"
-  rm -rf "$MINISTACK_VENV"
-  python3 -m venv "$MINISTACK_VENV"
-  "$MINISTACK_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "${MINISTACK_PACKAGES[@]}"
-  printf '%s\n' "$wanted" >"$stamp"
-fi
+# install_venv VENV WHAT PACKAGE…: a virtual environment holding exactly the pinned packages,
+# made anew only when a pin changed.
+install_venv() {
+  local venv=$1 what=$2; shift 2
+  local stamp=$venv/.pins wanted
+  wanted=$(printf '%s\n' "$@")
+  if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "installing $what in $venv: $1"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$@"
+    printf '%s\n' "$wanted" >"$stamp"
+  fi
+}
+install_venv "$MINISTACK_VENV" "ministack (the CloudFormation engine)" "${MINISTACK_PACKAGES[@]}"
+install_venv "$AWSCLI_VENV" "the AWS CLI (scripts/publish-release.sh)" "${AWSCLI_PACKAGES[@]}"
