@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo test-under-load moto-suite test-hostile test-stack
+.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo test-under-load moto-suite test-hostile test-stack release test-workflows
 
 help:
 	@echo "The README's first two commands:"
@@ -13,6 +13,7 @@ help:
 	@echo "  make format        rewrite Sources, Tests and Package.swift in the project's style (.swift-format)"
 	@echo "  make test-format   (test) fail on any file \`make format\` would change"
 	@echo "  make test-docs     (test) fail on any public declaration without a /// doc comment"
+	@echo "  make test-workflows (test) zizmor on .github/workflows: any finding fails"
 	@echo "  make deps          (test) install the pinned apt and pip packages the tests and benchmarks use"
 	@echo "  make build         (test) build the package and its tests once, in .build"
 	@echo "  make test-package  (test) the Lambda zips and the CLI archive from a debug build, checked for glibc 2.34"
@@ -26,8 +27,9 @@ help:
 	@echo "Shipping:"
 	@echo "  make package       dist/sender.zip, dist/helper.zip, dist/encryption-sdk-layer.zip, dist/smsredirect-<version>-linux-x86_64.tar.gz (release builds)"
 	@echo "  make install       PREFIX=… (default /usr/local): package, then install the static smsredirect CLI under PREFIX/bin"
-	@echo "  make deploy        STACK=… EMAIL=… [USER_POOL_ID=… SMS_ROLE_ARN=…] [DRY_RUN=1]: check the input, package, upload and deploy with the AWS CLI"
-	@echo "  make destroy       STACK=…: delete the stack (an existing pool is restored by the helper)"
+	@echo "  make deploy        STACK=… EMAIL=… [USER_POOL_ID=… SMS_ROLE_ARN=… REDIRECT_EMAIL=true] [DRY_RUN=1]: check the input, build, then smsredirect deploy the build"
+	@echo "  make destroy       STACK=…: delete the stack and say whether the pool was restored (smsredirect destroy)"
+	@echo "  make release       dist/release/<version>/: zips, CLI archive, templates packaged for the release buckets, SHA256SUMS, manifest, LAUNCH.md"
 	@echo "Generated files:"
 	@echo "  make pool-model    regenerate the UpdateUserPool allowlist from the pinned botocore"
 	@echo "  make cfn-json      regenerate cfn/*.json from cfn/*.yaml (the TemplateTests check they match)"
@@ -83,7 +85,8 @@ package: deps
 install: package
 	scripts/install-cli.sh $(CLI_ARCHIVE) "$(DESTDIR)$(PREFIX)"
 
-# Deploy to your AWS account with the AWS CLI (see the README); destroy restores an existing pool.
+# Deploy a build to your AWS account (see the README): the same `smsredirect deploy` a release user
+# runs, from this build's template and zips; destroy restores an existing pool.
 # The input (STACK, EMAIL, USER_POOL_ID, SMS_ROLE_ARN, the region) is checked before the release
 # build, so a typo fails in a second, not after it. DRY_RUN=1 builds nothing and calls no AWS API:
 # it prints the commands.
@@ -94,12 +97,20 @@ deploy:
 
 destroy:
 	@: "$${STACK:?set STACK=<stack name>}"
-	aws cloudformation delete-stack --stack-name "$$STACK"
-	aws cloudformation wait stack-delete-complete --stack-name "$$STACK"
+	@[ -x $(LAMBDA_SCRATCH)/release/smsredirect ] || { echo "destroy: $(LAMBDA_SCRATCH)/release/smsredirect is missing: make package (or use an installed smsredirect destroy --stack $$STACK)" >&2; exit 2; }
+	$(LAMBDA_SCRATCH)/release/smsredirect destroy --stack "$$STACK"
 	@echo "destroy: $$STACK deleted. Its journal bucket is kept on purpose (the audit outlives the stack): empty and delete it when you no longer need it."
 
+# A release folder, dist/release/<version>/: the release build's zips and CLI archive, both templates
+# packaged for the release buckets (YAML and JSON), SHA256SUMS, manifest.json and LAUNCH.md
+# (scripts/publish-release.sh copies it to the buckets; .github/workflows/release.yml does both).
+RELEASE_DIR := dist/release/$(VERSION)
+release: package
+	$(SWIFT) build --product smsredirect-release
+	.build/debug/smsredirect-release --version $(VERSION) --commit "$$(git rev-parse HEAD)" --artifacts dist --templates cfn --out $(RELEASE_DIR)
+
 # `make test` is these steps, in order; each runs alone too (with what it needs before it).
-test: test-format test-docs test-requests test-stack test-secrets test-demo
+test: test-format test-docs test-workflows test-requests test-stack test-secrets test-demo
 
 # The style is swift-format's pretty printer (the toolchain's own `swift format`), configured in
 # .swift-format: 4 spaces, 160 columns, no rewriting rules. Cheap, so `make test` checks it first.
@@ -112,6 +123,12 @@ test-format:
 
 test-docs:
 	python3 scripts/check-public-docs.py -q
+
+# The GitHub workflows (CI, and the release that publishes to the buckets) through zizmor, pinned in
+# scripts/pins.sh, offline: any finding fails. (actionlint would be the second linter; its PyPI
+# package downloads its binary from GitHub when it is built, which this machine cannot reach.)
+test-workflows: deps
+	zizmor --offline --no-progress .github/workflows
 
 # The packaging a shipped zip goes through, on the debug build: the layout and the runtime closure
 # are checked on every run.
