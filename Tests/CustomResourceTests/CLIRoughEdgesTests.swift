@@ -122,7 +122,8 @@ struct CLIRoughEdgesTests {
 
     @Test(arguments: [
         ["demo"], ["simulate"], ["wait-code"], ["inbox", "create"], ["inbox", "delete"], ["inbox", "prune"], ["inbox", "purge"],
-        ["attach"], ["detach"], ["journal", "list"], ["journal", "show"], ["journal", "diff"], ["decrypt"], ["invoke"], ["doctor"],
+        ["attach"], ["detach"], ["journal", "list"], ["journal", "show"], ["journal", "diff"], ["decrypt"], ["invoke"], ["doctor"], ["deploy"], ["destroy"],
+        ["status"],
     ])
     func everyVerbsHelpHasAnExample(_ verb: [String]) async throws {
         let help = try await CommandRunner.run(smsredirect, verb + ["--help"])
