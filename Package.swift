@@ -201,7 +201,8 @@ let package = Package(
         .testTarget(
             name: "StackEngineTests",
             dependencies: [
-                "StackDeploy", "DemoScenario", "RedirectClient", "SMSSender", "EncryptionSDKKMS", "PoolConfig", "PoolJournal", "AWSServices", "AWSCore", "TestSupport",
+                "StackDeploy", "DemoScenario", "RedirectClient", "SMSSender", "EncryptionSDKKMS", "PoolConfig", "PoolJournal", "AWSServices", "AWSCore",
+                "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
