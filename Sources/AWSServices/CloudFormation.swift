@@ -103,8 +103,10 @@ public struct CloudFormationClient: Sendable {
         public var isFailure: Bool { status.hasSuffix("_FAILED") }
     }
 
-    /// DescribeStackEvents, every page, oldest first (CloudFormation lists the newest first).
-    public func describeStackEvents(name: String) async throws -> [StackEvent] {
+    /// DescribeStackEvents, oldest first (CloudFormation lists the newest first): every page, or,
+    /// with `stoppingAt`, the pages up to the first that holds one of those event ids (a stack's
+    /// history only grows, so a follower reads only what is new).
+    public func describeStackEvents(name: String, stoppingAt known: Set<String> = []) async throws -> [StackEvent] {
         var events: [StackEvent] = []
         var nextToken: String?
         repeat {
@@ -120,6 +122,7 @@ public struct CloudFormationClient: Sendable {
                         status: member.childText("ResourceStatus") ?? "", statusReason: member.childText("ResourceStatusReason")))
             }
             nextToken = result.childText("NextToken")
+            if !known.isEmpty && events.contains(where: { known.contains($0.eventId) }) { break }
         } while nextToken != nil
         return events.reversed()
     }

@@ -159,24 +159,32 @@ public struct StackDeployer: Sendable {
         return .changed(try await follow(type == .create ? .create : .update, stackId: stackId, name: name, seen: seen, progress: progress))
     }
 
-    /// Reads the stack and its new events until its status is no longer `…_IN_PROGRESS`.
+    /// Reads the stack and its new events until it settles: its status is no longer `…_IN_PROGRESS`
+    /// and the stack's own event for that status has arrived (a read just after the operation
+    /// started could still show the status from before it), or the same settled status has been
+    /// read three times over (an engine that records no such event).
     func follow(
         _ operation: StackOutcome.Operation, stackId: String, name: String, seen: Set<String>,
         progress: (CloudFormationClient.StackEvent) -> Void
     ) async throws -> StackOutcome {
         var seen = seen
         var events: [CloudFormationClient.StackEvent] = []
+        var settledReads = 0
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while true {
             let stack = try await cloudFormation.describeStack(name: stackId)
-            for event in try await cloudFormation.describeStackEvents(name: stackId) where !seen.contains(event.eventId) {
+            for event in try await cloudFormation.describeStackEvents(name: stackId, stoppingAt: seen) where !seen.contains(event.eventId) {
                 seen.insert(event.eventId)
                 events.append(event)
                 progress(event)
             }
             if !stack.status.hasSuffix("_IN_PROGRESS") {
-                return StackOutcome(operation: operation, stack: stack, events: events)
+                settledReads += 1
+                let recorded = events.contains { $0.resourceType == "AWS::CloudFormation::Stack" && $0.status == stack.status }
+                if recorded || settledReads >= 3 { return StackOutcome(operation: operation, stack: stack, events: events) }
+            } else {
+                settledReads = 0
             }
             guard clock.now < deadline else { throw StackWaitTimedOut(stack: name, status: stack.status, waited: timeout) }
             try await Task.sleep(for: pollInterval)
