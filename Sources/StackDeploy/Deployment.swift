@@ -1,6 +1,5 @@
 import AWSCore
 import AWSServices
-import Crypto
 import Foundation
 import PoolJournal
 
@@ -21,6 +20,8 @@ public enum DeploySourceError: Error, Equatable, CustomStringConvertible {
     case templateNotJSON(path: String)
     /// A local template that cannot be read.
     case unreadableTemplate(path: String, reason: String)
+    /// A region the project publishes no release to: a bucket of the release's name there could be anyone's.
+    case regionWithoutRelease(region: String, regions: [String])
 
     /// What went wrong and what to do, in words.
     public var description: String {
@@ -30,6 +31,8 @@ public enum DeploySourceError: Error, Equatable, CustomStringConvertible {
         case let .templateNotJSON(path):
             "\(path) is not a JSON template: give the JSON twin (cfn/new-user-pool.json or cfn/existing-user-pool.json)"
         case let .unreadableTemplate(path, reason): "\(path) cannot be read as a template: \(reason)"
+        case let .regionWithoutRelease(region, regions):
+            "releases are published to \(regions.joined(separator: ", ")), not \(region): deploy from a build (`make deploy`, or `smsredirect deploy --template cfn/….json --artifacts dist`), or from your own mirror (--release-bucket-prefix)"
         }
     }
 }
@@ -63,6 +66,10 @@ public struct Deployment: Sendable {
         var parameters = input.parameters
         switch source {
         case let .release(layout):
+            // The project's buckets exist only where it publishes; elsewhere the name is anyone's to take.
+            if layout.bucketPrefix == ReleaseLayout.publicBucketPrefix && !ReleaseLayout.defaultRegions.contains(input.region) {
+                throw DeploySourceError.regionWithoutRelease(region: input.region, regions: ReleaseLayout.defaultRegions)
+            }
             let bucket = layout.bucket(in: input.region), key = layout.key(input.template.jsonFile)
             progress(.step("template: release \(layout.version), s3://\(bucket)/\(key)"))
             do {
@@ -112,8 +119,7 @@ public struct Deployment: Sendable {
         for artifact in LambdaArtifact.allCases {
             let file = directory.appendingPathComponent(artifact.fileName)
             guard let body = FileManager.default.contents(atPath: file.path) else { throw MissingArtifact(path: file.path) }
-            let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
-            let key = "smsredirect/\(digest)/\(artifact.fileName)"
+            let key = "smsredirect/\(ReleaseAssembler.sha256(body))/\(artifact.fileName)"
             let present = (try? await deployer.s3.headObject(bucket: bucket, key: key))?.contentLength == body.count
             if !present { try await deployer.s3.putObject(bucket: bucket, key: key, body: body, contentType: "application/zip") }
             locations[artifact] = ArtifactLocation(bucket: bucket, key: key)
@@ -124,8 +130,9 @@ public struct Deployment: Sendable {
 
 /// What became of a stack's user pool when the stack was deleted.
 public enum PoolRestoration: Sendable, Equatable {
-    /// The helper restored the pool to the configuration it journaled first (the journal's entry).
-    case restored(poolId: String, entry: Int64)
+    /// The helper restored the pool to the configuration it journaled first (the journal's entry),
+    /// with what it noted on the way (a setting someone else changed meanwhile, left alone), if anything.
+    case restored(poolId: String, entry: Int64, notes: String?)
     /// The helper's Delete did not restore it, saying why (the journal's detail).
     case notRestored(poolId: String, detail: String)
     /// The stack created the pool, and deleted it with the rest.
@@ -151,9 +158,12 @@ public struct Teardown: Sendable {
         public var pool: PoolRestoration?
     }
 
-    /// Deletes `stack` and reports.
+    /// Deletes `stack` and reports. The pool's fate is read from the helper's Delete of this stack's
+    /// attachment, journaled after the delete began (allowing five minutes for clocks that differ).
     public func run(stack: String, progress: (CloudFormationClient.StackEvent) -> Void) async throws -> Result {
         let before = try await deployer.cloudFormation.describeStack(name: stack)
+        let attachment = try? await deployer.cloudFormation.describeStackResources(name: before.stackId)["SMSRedirectAttachment"]
+        let began = Date().addingTimeInterval(-300)
         let outcome = try await deployer.delete(stack: stack, progress: progress)
         guard let poolId = before.outputs["UserPoolId"] else { return Result(outcome: outcome, pool: nil) }
         guard before.parameters["UserPoolId"] != nil else { return Result(outcome: outcome, pool: .deletedWithTheStack(poolId: poolId)) }
@@ -163,10 +173,16 @@ public struct Teardown: Sendable {
         let location = "s3://\(bucket)/journal/\(before.name).sqlite"
         do {
             let entries = try await JournalStores.store(for: location, s3: deployer.s3).read { try $0.all() }
-            guard let last = entries.last(where: { $0.poolId == poolId && $0.action == .detach && $0.status != .started }) else {
-                return Result(outcome: outcome, pool: .unknown(poolId: poolId, reason: "\(location) records no restore of the pool"))
+            let restores = entries.filter {
+                $0.poolId == poolId && $0.action == .detach && $0.status != .started && $0.createdAt >= began
+                    && (attachment == nil || $0.attachmentId == attachment)
             }
-            if last.status == .succeeded, let id = last.id { return Result(outcome: outcome, pool: .restored(poolId: poolId, entry: id)) }
+            guard let last = restores.last else {
+                return Result(outcome: outcome, pool: .unknown(poolId: poolId, reason: "\(location) records no restore of the pool by this delete"))
+            }
+            if last.status == .succeeded, let id = last.id {
+                return Result(outcome: outcome, pool: .restored(poolId: poolId, entry: id, notes: last.detail.flatMap { $0.isEmpty ? nil : $0 }))
+            }
             return Result(outcome: outcome, pool: .notRestored(poolId: poolId, detail: last.detail ?? last.status.rawValue))
         } catch {
             return Result(outcome: outcome, pool: .unknown(poolId: poolId, reason: "\(location) could not be read: \(error)"))

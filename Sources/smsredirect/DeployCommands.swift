@@ -17,7 +17,8 @@ struct Deploy: AsyncParsableCommand {
 
             The input is checked before any AWS call. A change set makes a redeploy with no change succeed. Each stack event is \
             printed as it arrives (--json: one JSON object a line), then the outputs. Exit status: 0 deployed (or unchanged), \
-            1 the stack failed (its first failing event and the reason are shown), 2 bad input.
+            1 the stack failed (its first failing event and the reason are shown) or AWS refused, 2 bad input, 64 options \
+            that do not go together.
 
             Examples:
               smsredirect deploy --stack sms-redirect --email you@example.com
@@ -130,7 +131,9 @@ struct Destroy: AsyncParsableCommand {
         var restored = true
         switch result.pool {
         case nil: pool = "the stack named no pool"
-        case let .restored(poolId, entry)?: pool = "the pool \(poolId) is restored as it was before the stack (journal entry \(entry))"
+        case let .restored(poolId, entry, notes)?:
+            pool =
+                "the pool \(poolId) is restored as it was before the stack (journal entry \(entry))" + (notes.map { "; the helper noted: \($0)" } ?? "")
         case let .deletedWithTheStack(poolId)?: pool = "the stack's own pool \(poolId) was deleted with it"
         case let .notRestored(poolId, detail)?:
             pool = "the pool \(poolId) was NOT restored: \(detail)"
@@ -139,13 +142,21 @@ struct Destroy: AsyncParsableCommand {
             pool = "whether the pool \(poolId) was restored is unknown: \(reason)"
             restored = false
         }
-        output.finish(stack: nil, verdict: "\(stack) is \(result.outcome.stack.status); \(pool)", seconds: started)
+        output.finish(stack: nil, verdict: "\(stack) is \(result.outcome.stack.status); \(pool)", seconds: started, ok: restored)
         if !restored { throw ExitCode(1) }
     }
 }
 
 /// `smsredirect status`: the stack's state, outputs and latest events.
 struct Status: AsyncParsableCommand {
+    /// The first failure after the stack's latest create, update or delete began: the cause, where
+    /// an earlier operation's failures are history and the later ones its consequences.
+    static func firstFailureOfTheLatestOperation(_ history: [CloudFormationClient.StackEvent]) -> CloudFormationClient.StackEvent? {
+        let starts = ["CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS"]
+        let start = history.lastIndex { $0.resourceType == "AWS::CloudFormation::Stack" && starts.contains($0.status) } ?? history.startIndex
+        return history[start...].first(where: \.isFailure)
+    }
+
     static let configuration = CommandConfiguration(
         abstract: "Show a redirect stack's status, its outputs and its latest events.",
         discussion: """
@@ -237,11 +248,11 @@ struct StackOutput {
         if json { print(Self.json(event).jsonString) } else { print(Self.line(event)) }
     }
 
-    func finish(stack: CloudFormationClient.Stack?, verdict: String, seconds start: ContinuousClock.Instant) {
+    func finish(stack: CloudFormationClient.Stack?, verdict: String, seconds start: ContinuousClock.Instant, ok: Bool = true) {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if json {
-            var object: JSONValue = ["type": "result", "ok": true, "message": .string(verdict), "seconds": .double((seconds * 10).rounded() / 10)]
+            var object: JSONValue = ["type": "result", "ok": .bool(ok), "message": .string(verdict), "seconds": .double((seconds * 10).rounded() / 10)]
             if let stack { object["outputs"] = .object(stack.outputs.mapValues { .string($0) }) }
             print(object.jsonString)
         } else {

@@ -52,7 +52,7 @@ import TestSupport
             for: "s3://\(try #require(try await engine.resources(name)["JournalBucket"]))/journal/\(name).sqlite", s3: engine.s3)
         let entries = try await journal.read { try $0.all() }
         #expect(
-            entries.contains { $0.attachmentId == firstId && $0.action == .detach && $0.status != .failed },
+            entries.contains { $0.attachmentId == firstId && $0.action == .detach && $0.status == .succeeded },
             "the cleanup Delete of the first attachment reached the helper")
         let emailCode = try await engine.sendACode(.emailSignUp, through: on.stack, poolId: poolId)
         #expect(emailCode.record?["code"]?.stringValue == emailCode.sent, "an email code with RedirectEmail on: \(emailCode.wait.standardError)")
