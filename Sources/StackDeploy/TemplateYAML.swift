@@ -69,17 +69,36 @@ public enum TemplateYAML {
         case .null: "null"
         case let .bool(flag): flag ? "true" : "false"
         case let .integer(number): String(number)
-        case let .double(number): String(number)
-        case .string: value.jsonString
+        case let .double(number): float(number)
+        case let .string(text): quoted(text)
         case .array, .object: value.jsonString
         }
     }
+
+    /// A JSON string, which is a YAML double-quoted scalar, with the three characters YAML 1.1
+    /// reads as line breaks inside one (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR) escaped too.
+    static func quoted(_ text: String) -> String {
+        JSONValue.string(text).jsonString.replacingOccurrences(of: "\u{85}", with: "\\u0085").replacingOccurrences(of: "\u{2028}", with: "\\u2028")
+            .replacingOccurrences(of: "\u{2029}", with: "\\u2029")
+    }
+
+    /// A float YAML 1.1 reads back as one: its mantissa has a dot (`1e+20` would be a string).
+    static func float(_ number: Double) -> String {
+        let text = String(number)
+        guard number.isFinite, !text.contains(".") else { return text }
+        if let exponent = text.firstIndex(where: { $0 == "e" || $0 == "E" }) { return text[..<exponent] + ".0" + text[exponent...] }
+        return text + ".0"
+    }
+
+    /// Plain scalars YAML 1.1 reads as booleans or null: as keys they must be quoted.
+    static let reservedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"]
 
     /// A key plain when YAML reads it back as the same string, quoted otherwise.
     static func key(_ key: String) -> String {
         let plain =
             key.first.map { $0.isLetter || $0 == "_" } == true
             && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.:-".contains($0)) } && !key.hasSuffix(":")
-        return plain ? key : JSONValue.string(key).jsonString
+            && !reservedWords.contains(key.lowercased())
+        return plain ? key : quoted(key)
     }
 }

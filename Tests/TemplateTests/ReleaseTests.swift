@@ -92,6 +92,26 @@ import TestSupport
         #expect(lint.status == 0, "cfn-lint findings:\n\(lint.standardOutput)\(lint.standardError)")
     }
 
+    /// Keys and values YAML 1.1 would read as something else if written plainly: booleans and null
+    /// as keys, a float without a dot, line separators inside a string.
+    @Test func theYAMLTwinReadsBackTrickyValuesAsTheyWere() async throws {
+        let template: JSONValue = [
+            "Mappings": ["Flags": ["on": ["true": "yes", "Null": "~", "n": 1, "~": 2.5e20]]],
+            "Resources": ["Queue": ["Type": "AWS::SQS::Queue", "Properties": ["QueueName": "a\u{2028}b\u{85}c\u{2029}d \"quoted\" \\ e: f #g"]]],
+            "Outputs": ["Empty": ["Value": ["Fn::Join": ["", []]]], "List": ["Value": ["Fn::Join": [",", ["x", ["Ref": "AWS::Region"], -3, false, 0.5]]]]],
+        ]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tricky-\(UUID().uuidString.prefix(8)).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(TemplateYAML.render(template).utf8).write(to: file)
+        let decoded = try await Self.command([
+            "python3", "-c",
+            "import json, sys; sys.path.insert(0, 'scripts'); from cfn_to_json import plain; from cfnlint.decode import decode; t, m = decode(sys.argv[1]); assert not m, m; print(json.dumps(plain(t)))",
+            file.path,
+        ])
+        #expect(decoded.status == 0, "\(decoded.standardError)")
+        #expect(try JSONValue(data: Data(decoded.standardOutput.utf8)) == template, "\(TemplateYAML.render(template))")
+    }
+
     /// smsredirect deploy checks the input before any AWS call, by the templates' own rules.
     @Test(.tags(.unit), arguments: StackTemplate.allCases) func deployChecksTheTemplatesRules(_ template: StackTemplate) throws {
         let document = try JSONValue(data: Data(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("cfn/\(template.jsonFile)")))
