@@ -15,8 +15,18 @@ export MINISTACK_LOG=${MINISTACK_LOG:-$state/ministack.log}
 mkdir -p "$(dirname "$MINISTACK_LOG")"
 : >"$MINISTACK_LOG"
 pid=""
+# ministack runs in a process group of its own (setsid), with the Lambda bootstraps it starts: the
+# whole group is stopped, and killed if it has not gone within ten seconds.
+stop_group() {
+  [ -n "$pid" ] || return 0
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=""
+}
 stop_engine() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  stop_group
   if [ -n "${KEEP_MINISTACK_LOG:-}" ]; then echo "ministack's log kept in $MINISTACK_LOG"; fi
   rm -rf "$state"
 }
@@ -32,17 +42,19 @@ for attempt in 1 2 3; do
   # Its Lambdas (the helper, the sender) run on this host and call back to it; TMPDIR keeps the
   # code it unpacks inside $state.
   BIND_HOST=127.0.0.1 GATEWAY_PORT=$port MINISTACK_HOST=127.0.0.1 AWS_ENDPOINT_URL=http://127.0.0.1:$port \
-    TMPDIR=$state LOG_LEVEL=${MINISTACK_LOG_LEVEL:-INFO} "$python" scripts/ministack-server.py >>"$MINISTACK_LOG" 2>&1 &
+    TMPDIR=$state LOG_LEVEL=${MINISTACK_LOG_LEVEL:-INFO} setsid "$python" scripts/ministack-server.py >>"$MINISTACK_LOG" 2>&1 &
   pid=$!
   deadline=$((SECONDS + 120))
   while [ $SECONDS -lt $deadline ] && kill -0 "$pid" 2>/dev/null; do
-    if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/_ministack/health', timeout=5)" 2>/dev/null; then
+    # ministack's own health page, and ours still running: not another server that took the port.
+    if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/_ministack/health', timeout=5)" 2>/dev/null \
+      && kill -0 "$pid" 2>/dev/null && grep -q "port $port" "$MINISTACK_LOG"; then
       export MINISTACK_ENDPOINT_URL=http://127.0.0.1:$port
       break 2
     fi
     sleep 0.2
   done
-  kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""
+  stop_group
   echo "with-ministack: attempt $attempt on port $port did not answer" >&2
 done
 if [ -z "${MINISTACK_ENDPOINT_URL:-}" ]; then
