@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo test-under-load moto-suite test-hostile test-stack release test-workflows
+.PHONY: demo test unit format test-format test-docs deps build help pool-model package install deploy destroy cfn-json test-package test-moto test-requests test-secrets test-demo test-under-load moto-suite test-hostile test-stack release test-workflows build-deps
 
 help:
 	@echo "The README's first two commands:"
@@ -49,6 +49,10 @@ demo: test-package
 deps:
 	@scripts/install-test-deps.sh
 
+# What a build alone needs (make package, make release): Debian's static libraries, no test peers.
+build-deps:
+	@scripts/install-test-deps.sh --build-only
+
 build:
 	$(SWIFT) build --build-tests
 
@@ -71,7 +75,7 @@ VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/smsre
 CLI_ARCHIVE := dist/smsredirect-$(VERSION)-linux-x86_64.tar.gz
 PREFIX ?= /usr/local
 
-package: deps
+package: build-deps
 	scripts/static-libs.sh $(STATIC_LIBS)
 	$(LAMBDA_BUILD) $(LAMBDA_LINK) --product sender
 	$(LAMBDA_BUILD) $(LAMBDA_LINK) --product helper

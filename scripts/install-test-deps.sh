@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pins.sh
+# --build-only: the Debian packages a build links (make package, make release), not the test peers.
+build_only=
+[ "${1:-}" = --build-only ] && build_only=1
 
 apt_missing=()
 for package in "${APT_PACKAGES[@]}"; do
@@ -15,6 +18,8 @@ if ((${#apt_missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}" >/dev/null
 fi
+
+[ -z "$build_only" ] || exit 0
 
 pip_missing=()
 for requirement in "${PIP_PACKAGES[@]}"; do
