@@ -135,7 +135,8 @@ import TestSupport
         #expect(bad.standardError.contains("--stack 'x_y' will not do") && bad.standardError.contains("--email 'nobody' will not do"), "\(bad.standardError)")
         // A region the project publishes no release to: its bucket name there could be anyone's, so nothing is read from it.
         let elsewhere = try await CommandRunner.run(
-            smsredirect, ["deploy", "--stack", "ok", "--email", "a@example.com"], environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_REGION": "af-south-1"])
+            smsredirect, ["deploy", "--stack", "ok", "--email", "a@example.com"],
+            environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_REGION": "af-south-1"])
         #expect(elsewhere.status == 1 && elsewhere.standardError.contains("releases are published to us-east-1"), "\(elsewhere.standardError)")
         #expect(elsewhere.standardError.contains("not af-south-1"))
     }
