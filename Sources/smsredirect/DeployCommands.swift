@@ -74,14 +74,11 @@ struct Deploy: AsyncParsableCommand {
                 case let .event(event): output.event(event)
                 }
             }
-        } catch let error as DeploySourceError {
-            throw CLIFailure(error.description)
-        } catch let error as MissingArtifact {
-            throw CLIFailure(error.description)
-        } catch let error as StackNeedsDeleting {
-            throw CLIFailure(error.description)
-        } catch let error as ChangeSetFailed {
-            throw CLIFailure(error.description)
+        } catch {
+            // Whatever stopped the deploy (a refused change set, a missing zip, AWS's answer, a wait
+            // that timed out): a script reading --json still gets its result line.
+            output.stopped("\(error)")
+            throw CLIFailure("\(error)")
         }
         switch result {
         case let .unchanged(stack):
@@ -121,7 +118,12 @@ struct Destroy: AsyncParsableCommand {
         do {
             result = try await Teardown(deployer: try StackCommands.deployer(aws)).run(stack: stack) { output.event($0) }
         } catch let error as AWSError where error.isNoSuchStack {
-            throw CLIFailure("there is no stack \(stack) in \(aws.region): check the name and AWS_REGION (`smsredirect status --stack \(stack)`)")
+            let message = "there is no stack \(stack) in \(aws.region): check the name and AWS_REGION (`smsredirect status --stack \(stack)`)"
+            output.stopped(message)
+            throw CLIFailure(message)
+        } catch {
+            output.stopped("\(error)")
+            throw error
         }
         guard result.outcome.succeeded else {
             output.failure(result.outcome)
@@ -259,6 +261,12 @@ struct StackOutput {
             print(String(format: "%@ (%.1f s)", verdict, seconds))
             if let stack { Self.printOutputs(stack.outputs) }
         }
+    }
+
+    /// A deploy or delete that stopped before the stack settled: a result line for --json (the
+    /// error itself goes to standard error, as every command's does).
+    func stopped(_ reason: String) {
+        if json { print((["type": "result", "ok": false, "message": .string(reason)] as JSONValue).jsonString) }
     }
 
     func failure(_ outcome: StackOutcome) {
