@@ -184,6 +184,24 @@ public struct CodeInbox: Sendable {
     /// Once a match is in hand, one more long poll of a second looks for a newer one: a long poll
     /// asks every SQS server, where a short one samples a few and could miss it.
     public func waitForCode(matching filter: Filter, timeout: Duration) async throws -> CodeRecord {
+        try await waitForCodes(matching: filter, timeout: timeout).newest
+    }
+
+    /// What a wait took from the inbox: every distinct matching record, oldest first. The newest
+    /// is the code a test wants; the others are stale (superseded by it), and were deleted with it.
+    public struct Collected: Sendable, Equatable {
+        /// The matching records, oldest first (by the sender's time, then by when SQS got them), each once.
+        public var records: [CodeRecord]
+        /// The newest: the code a wait returns.
+        public var newest: CodeRecord { records[records.count - 1] }
+        /// The oldest: the first code of a flow sent more than once.
+        public var oldest: CodeRecord { records[0] }
+        /// All but the newest: the codes it superseded.
+        public var superseded: [CodeRecord] { Array(records.dropLast()) }
+    }
+
+    /// ``waitForCode(matching:timeout:)``, returning every matching record it took, not only the newest.
+    public func waitForCodes(matching filter: Filter, timeout: Duration) async throws -> Collected {
         let deadline = ContinuousClock.now + timeout
         var matched: [(record: CodeRecord, receiptHandle: String, sent: Int, order: Int)] = []
         var seen = Seen()
@@ -226,10 +244,12 @@ public struct CodeInbox: Sendable {
             }
             if !matched.isEmpty && newMatches == 0 { break }
         }
-        // The newest by the sender's time, then by when SQS got it, then the later received.
-        guard let newest = matched.max(by: { ($0.record.date ?? .distantPast, $0.sent, $0.order) < ($1.record.date ?? .distantPast, $1.sent, $1.order) }) else {
-            throw TimedOut(seconds: Int(timeout.components.seconds), seen: seen)
-        }
+        // Ordered by the sender's time, then by when SQS got it, then by when it was received.
+        let ordered = matched.sorted { ($0.record.date ?? .distantPast, $0.sent, $0.order) < ($1.record.date ?? .distantPast, $1.sent, $1.order) }
+        guard !ordered.isEmpty else { throw TimedOut(seconds: Int(timeout.components.seconds), seen: seen) }
+        // A repeated delivery is the same record: kept once, where it came last.
+        var distinct: [CodeRecord] = []
+        for entry in ordered.reversed() where !distinct.contains(entry.record) { distinct.insert(entry.record, at: 0) }
         // The deletes are bounded by the deadline too (all at once, with the same grace as a poll):
         // the code is in hand, and a copy whose delete did not finish comes back after the
         // visibility timeout as an older match, which the next wait consumes as stale.
@@ -240,7 +260,49 @@ public struct CodeInbox: Sendable {
                 try await group.waitForAll()
             }
         }
-        return newest.record
+        return Collected(records: distinct)
+    }
+
+    /// Listens for `duration` and returns the matching records that arrived, each once; empty when
+    /// none did (what `expect-none` asserts). Nothing is consumed: a matching record is hidden
+    /// while the listening lasts (so it is counted once) and released at the end, and everyone
+    /// else's is released at once, as a wait releases it.
+    public func expectNone(matching filter: Filter, for duration: Duration) async throws -> [CodeRecord] {
+        let deadline = ContinuousClock.now + duration
+        var found: [CodeRecord] = []
+        var held: [String] = []
+        let sqs = self.sqs, queueUrl = self.queueUrl
+        let margin = Duration.milliseconds(500)
+        while true {
+            let usable = deadline - ContinuousClock.now - margin
+            guard usable > .zero else { break }
+            // Hidden until well after the listening ends, so no match is received twice meanwhile.
+            let hide = Int((deadline - ContinuousClock.now).components.seconds) + 30
+            guard
+                let batch = try await Self.bounded(
+                    by: deadline + Self.answerGrace,
+                    {
+                        try await sqs.receiveMessage(
+                            queueUrl: queueUrl, maxNumberOfMessages: 10, waitTimeSeconds: min(20, Int(usable.components.seconds)), visibilityTimeout: hide)
+                    })
+            else { break }
+            var othersOnly = !batch.isEmpty
+            for message in batch {
+                if let record = Self.record(fromBody: message.body), filter.matches(record) {
+                    if !found.contains(record) { found.append(record) }
+                    held.append(message.receiptHandle)
+                    othersOnly = false
+                } else {
+                    try? await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
+                }
+            }
+            // Released, others' codes come straight back: a pause keeps this from spinning on them.
+            if othersOnly { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        for handle in held {
+            try? await sqs.changeMessageVisibility(queueUrl: queueUrl, receiptHandle: handle, visibilityTimeout: 0)
+        }
+        return found
     }
 
     /// How long past the deadline a poll's answer is still awaited before the poll is abandoned

@@ -82,6 +82,11 @@ struct WaitCode: AsyncParsableCommand {
             --since with the time the step started ignores a code of an earlier step or run that is still \
             in the inbox; or run `smsredirect inbox purge` with the same filter before the test starts.
 
+            The newest code is not always the valid one (a flow that honours only its first code): --which oldest \
+            prints the oldest matching code, --which all every one, oldest first (one JSON object a line with --json). \
+            With --json, the newest's and the oldest's record also list the codes the wait took besides it \
+            ("superseded", "newer"). To assert that no code was sent, use `smsredirect expect-none`.
+
             Example:
               smsredirect wait-code --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/code-inbox \\
                 --phone +15555550100 --trigger SignUp --since=-2m --timeout 30
@@ -100,7 +105,13 @@ struct WaitCode: AsyncParsableCommand {
     @Option(
         name: .long, help: "The sender-failures queue (the stack's SenderFailuresQueueUrl output; default: SMSREDIRECT_FAILURES_QUEUE_URL), read on a timeout.")
     var failuresQueueUrl: String?
+    @Option(name: .long, help: "Which matching code to print: newest (the default), oldest, or all (oldest first).") var which: CodeChoice = .newest
     @OptionGroup var output: OutputOptions
+
+    /// Which of the matching codes a wait prints.
+    enum CodeChoice: String, ExpressibleByArgument, CaseIterable {
+        case newest, oldest, all
+    }
 
     var failuresQueue: String? { failuresQueueUrl ?? ProcessInfo.processInfo.environment["SMSREDIRECT_FAILURES_QUEUE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
@@ -123,15 +134,14 @@ struct WaitCode: AsyncParsableCommand {
         let inbox = CodeInbox(sqs: sqs, queueUrl: queueUrl)
         let filter = try self.filter.filter()
         do {
-            let record = try await inbox.waitForCode(matching: filter, timeout: try DurationBounds.waitTimeout.parse(timeout))
-            if output.json {
-                try CLI.printJSON(record)
-            } else if let code = record.code {
-                print(code)
-            } else {
-                // A notification without a code (an account takeover): stdout holds codes only, so
-                // `CODE=$(smsredirect wait-code …)` never captures a sentence.
-                FileHandle.standardError.write(Data("wait-code: \(record.purpose) for \(record.userName): it carries no code\n".utf8))
+            let collected = try await inbox.waitForCodes(matching: filter, timeout: try DurationBounds.waitTimeout.parse(timeout))
+            switch which {
+            case .newest: try Self.show(collected.newest, others: ("superseded", collected.superseded), json: output.json)
+            case .oldest: try Self.show(collected.oldest, others: ("newer", Array(collected.records.dropFirst())), json: output.json)
+            case .all:
+                for record in collected.records {
+                    if output.json { print(try Self.document(record).jsonString) } else { try Self.show(record, others: nil, json: false) }
+                }
             }
         } catch var timedOut as CodeInbox.TimedOut {
             var hint = ""
@@ -147,6 +157,83 @@ struct WaitCode: AsyncParsableCommand {
             FileHandle.standardError.write(Data("wait-code: \(timedOut)\(hint)\n".utf8))
             throw ExitCode(2)
         }
+    }
+}
+
+extension WaitCode {
+    /// A record as JSON.
+    static func document(_ record: CodeRecord) throws -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try JSONValue(data: try encoder.encode(record))
+    }
+
+    /// Prints a record: its code, or with `json` the whole record, `others` listed under their name.
+    static func show(_ record: CodeRecord, others: (name: String, records: [CodeRecord])?, json: Bool) throws {
+        if json {
+            var document = try Self.document(record)
+            if let others { document[others.name] = .array(try others.records.map(Self.document)) }
+            try CLI.printJSON(document)
+        } else if let code = record.code {
+            Swift.print(code)
+        } else {
+            // A notification without a code (an account takeover): stdout holds codes only, so
+            // `CODE=$(smsredirect wait-code …)` never captures a sentence.
+            FileHandle.standardError.write(Data("wait-code: \(record.purpose) for \(record.userName): it carries no code\n".utf8))
+        }
+    }
+}
+
+/// `smsredirect expect-none`: the negative assertion, that no code was sent.
+struct ExpectNone: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "expect-none",
+        abstract: "Listen to the code inbox for a while and succeed only if no matching code arrives.",
+        discussion: """
+            For a test's negative: a step that must send no code (a sign-in without MFA, a reset for an unknown user). \
+            Listens for --for, then exits 0 when no matching code arrived, or 1 naming each one that did (--json: the \
+            records, one a line). Nothing is consumed: matching codes are released when it ends, and everyone else's at \
+            once, so waiters in parallel are not held up.
+
+            Example:
+              smsredirect expect-none --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/code-inbox \\
+                --phone +15555550100 --trigger Authentication --since=-10s --for 30s
+            """)
+
+    @Option(name: .long, help: "The code inbox queue URL (the stack's CodeInboxQueueUrl output).") var queueUrl: String
+    @OptionGroup var filter: CodeFilterOptions
+    @Flag(name: .long, help: "Expect no code at all, for anyone: for an inbox no one else reads.") var any = false
+    @Option(name: .customLong("for"), help: "How long to listen: seconds (30) or 90s, 5m; 1 s to 1 d.") var duration = "30"
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        _ = try DurationBounds.waitTimeout.parse(duration)
+        try Inbox.validate(queueUrl: queueUrl)
+        if !filter.namesWhoseCode && !any {
+            throw ValidationError("say whose code must not arrive: --phone, --email, --username or --user-pool-id; --any expects no code for anyone")
+        }
+        if filter.namesWhoseCode && any {
+            throw ValidationError("--any expects no code at all: leave out --phone, --email, --username and --user-pool-id, or --any")
+        }
+    }
+
+    func run() async throws {
+        let inbox = CodeInbox(sqs: try SQSClient(configuration: CLI.aws()), queueUrl: queueUrl)
+        let seconds = try DurationBounds.waitTimeout.parse(duration)
+        let arrived = try await inbox.expectNone(matching: try filter.filter(), for: seconds)
+        guard !arrived.isEmpty else {
+            if output.json { Swift.print((["arrived": []] as JSONValue).jsonString) }
+            FileHandle.standardError.write(Data("expect-none: no matching code arrived in \(seconds.components.seconds) s\n".utf8))
+            return
+        }
+        if output.json { for record in arrived { Swift.print(try WaitCode.document(record).jsonString) } }
+        let lines = arrived.map { record in
+            // Whoever could publish to the topic wrote these fields: shown printable.
+            "  \(record.purpose.printablePrefix()) for \((record.phoneNumber ?? record.email ?? record.userName).printablePrefix()) (\(record.triggerSource.printablePrefix())), sent \(record.time.printablePrefix())"
+        }
+        FileHandle.standardError.write(
+            Data("expect-none: \(arrived.count) matching code\(arrived.count == 1 ? "" : "s") arrived:\n\(lines.joined(separator: "\n"))\n".utf8))
+        throw ExitCode(1)
     }
 }
 

@@ -8,7 +8,7 @@ struct SMSRedirect: AsyncParsableCommand {
         version: Release.version,
         subcommands: [
             Demo.self, Simulate.self, WaitCode.self, Inbox.self, Attach.self, Detach.self, Journal.self, Decrypt.self, Invoke.self, DoctorCommand.self,
-            Deploy.self, Destroy.self, Status.self,
+            Deploy.self, Destroy.self, Status.self, ExpectNone.self,
         ]
     )
 }

@@ -20,9 +20,16 @@ As a module:
     record = wait_for_code(boto3.client("sqs"), queue_url, phone="+15555550100", trigger="SignUp")
     print(record["code"])
 
-As a command (exit 2 when no code arrives in time, 64 for a filter that could never match):
+The newest code is not always the valid one (a flow that honours only its first code):
+`which="oldest"` returns the oldest matching record, `which="all"` a list of every one, oldest
+first. `expect_none(...)` is the negative: it listens for `duration` seconds and returns the
+matching records that arrived (an empty list when none did), consuming nothing.
 
-    python3 wait_for_code.py --queue-url URL --phone +15555550100 --trigger SignUp --timeout 30
+As a command (exit 2 when no code arrives in time, 64 for a filter that could never match;
+with --expect-none SECONDS, exit 0 when nothing matching arrives and 1 naming what did):
+
+    python3 wait_for_code.py --queue-url URL --phone +15555550100 --trigger SignUp --timeout 30 [--which oldest|all]
+    python3 wait_for_code.py --queue-url URL --phone +15555550100 --trigger Authentication --expect-none 30
 """
 import argparse
 import json
@@ -82,11 +89,18 @@ def parse_time(text):
         return datetime.min.replace(tzinfo=timezone.utc)
 
 
-def wait_for_code(sqs, queue_url, phone=None, username=None, trigger=None, since=None, timeout=60.0):
-    """Returns the newest matching code record (a dict); raises NoCodeArrived after `timeout` s."""
+def checked(phone, trigger):
     if phone is not None and not E164.match(phone):
         raise ValueError(f"phone {phone!r} is not E.164: write it as +15555550100")
-    trigger = trigger_name(trigger) if trigger is not None else None
+    return trigger_name(trigger) if trigger is not None else None
+
+
+def wait_for_code(sqs, queue_url, phone=None, username=None, trigger=None, since=None, timeout=60.0, which="newest"):
+    """Returns the newest matching code record (a dict), or with which="oldest" the oldest, or with
+    which="all" every one, oldest first (a list); raises NoCodeArrived after `timeout` s."""
+    if which not in ("newest", "oldest", "all"):
+        raise ValueError(f"which={which!r}: use newest, oldest or all")
+    trigger = checked(phone, trigger)
     deadline = time.monotonic() + timeout
     matched = []  # (time, SentTimestamp, order, record, receipt handle)
     while True:
@@ -118,10 +132,49 @@ def wait_for_code(sqs, queue_url, phone=None, username=None, trigger=None, since
             break
     if not matched:
         raise NoCodeArrived(f"no matching code arrived in {timeout:g} s")
-    newest = max(matched, key=lambda entry: entry[:3])
+    ordered = sorted(matched, key=lambda entry: entry[:3])
     for entry in matched:
         sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=entry[4])
-    return newest[3]
+    # A repeated delivery is the same record: kept once, where it came last.
+    distinct = []
+    for entry in reversed(ordered):
+        if entry[3] not in distinct:
+            distinct.insert(0, entry[3])
+    return {"newest": distinct[-1], "oldest": distinct[0], "all": distinct}[which]
+
+
+def expect_none(sqs, queue_url, phone=None, username=None, trigger=None, since=None, duration=30.0):
+    """Listens for `duration` s; returns the matching records that arrived (empty: none did).
+    Nothing is consumed: matches stay hidden while it listens and are released at the end; the
+    others are released at once."""
+    trigger = checked(phone, trigger)
+    deadline = time.monotonic() + duration
+    found, held = [], []
+    while True:
+        usable = deadline - time.monotonic() - 0.5
+        if usable <= 0:
+            break
+        answer = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=min(20, int(usable)),
+                                     VisibilityTimeout=int(deadline - time.monotonic()) + 30)
+        messages = answer.get("Messages", [])
+        others_only = bool(messages)
+        for message in messages:
+            record = record_of(message["Body"])
+            if record is not None and matches(record, phone, username, trigger, since):
+                if record not in found:
+                    found.append(record)
+                held.append(message["ReceiptHandle"])
+                others_only = False
+            else:
+                sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+        if others_only:
+            time.sleep(0.25)  # released, others' codes come straight back
+    for handle in held:
+        try:
+            sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=0)
+        except ClientError:
+            pass
+    return found
 
 
 def since_argument(text):
@@ -144,18 +197,29 @@ def main():
     parser.add_argument("--trigger", help="only this trigger: SignUp, Authentication, ForgotPassword, …")
     parser.add_argument("--since", type=since_argument, help="only codes handled since this ISO 8601 time or -DURATION ago (write --since=-5m)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait (default 60)")
-    parser.add_argument("--json", action="store_true", help="print the whole record")
+    parser.add_argument("--json", action="store_true", help="print the whole record (one a line with --which all)")
+    parser.add_argument("--which", choices=["newest", "oldest", "all"], default="newest", help="which matching code (default newest)")
+    parser.add_argument("--expect-none", type=float, metavar="SECONDS", help="instead: succeed only if no matching code arrives in SECONDS")
     arguments = parser.parse_args()
+    sqs = boto3.client("sqs")
     try:
-        record = wait_for_code(boto3.client("sqs"), arguments.queue_url, arguments.phone, arguments.username,
-                               arguments.trigger, arguments.since, arguments.timeout)
+        if arguments.expect_none is not None:
+            arrived = expect_none(sqs, arguments.queue_url, arguments.phone, arguments.username, arguments.trigger,
+                                  arguments.since, arguments.expect_none)
+            for record in arrived:
+                print(f"wait_for_code: a matching code arrived: {record.get('purpose')} for "
+                      f"{record.get('phoneNumber') or record.get('userName')} ({record.get('triggerSource')})", file=sys.stderr)
+            return 1 if arrived else 0
+        found = wait_for_code(sqs, arguments.queue_url, arguments.phone, arguments.username,
+                              arguments.trigger, arguments.since, arguments.timeout, arguments.which)
     except ValueError as error:
         print(f"wait_for_code: {error}", file=sys.stderr)
         return 64
     except NoCodeArrived as error:
         print(f"wait_for_code: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(record, sort_keys=True) if arguments.json else record.get("code", f"({record['purpose']}, no code)"))
+    for record in found if arguments.which == "all" else [found]:
+        print(json.dumps(record, sort_keys=True) if arguments.json else record.get("code", f"({record['purpose']}, no code)"))
     return 0
 
 
