@@ -17,7 +17,7 @@ help:
 	@echo "  make deps          (test) install the pinned apt and pip packages the tests and benchmarks use"
 	@echo "  make build         (test) build the package and its tests once, in .build"
 	@echo "  make test-package  (test) the Lambda zips and the CLI archive from a debug build, checked for glibc 2.34"
-	@echo "  make test-moto     (test) the whole suite on moto servers on loopback (the shipped zips run in a bare root there)"
+	@echo "  make test-moto     (test) the suite on moto servers on loopback, all but the engine's targets (the shipped zips run in a bare root there)"
 	@echo "  make test-requests (test) every awsJson request test-moto sent, through botocore's parameter validator"
 	@echo "  make test-stack    (test) both templates deployed through ministack's CloudFormation from the debug zips: create, update, rollback, delete, a code"
 	@echo "  make test-secrets  (test) no code, password, ciphertext or ResponseURL signature in the output or the logs (ministack's too)"
