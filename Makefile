@@ -89,7 +89,7 @@ package: build-deps
 install: package
 	scripts/install-cli.sh $(CLI_ARCHIVE) "$(DESTDIR)$(PREFIX)"
 
-# Deploy a build to your AWS account (see the README): the same `smsredirect deploy` a release user
+# Deploy a build to your AWS account (docs/operator-guide.md): the same `smsredirect deploy` a release user
 # runs, from this build's template and zips; destroy restores an existing pool.
 # The input (STACK, EMAIL, USER_POOL_ID, SMS_ROLE_ARN, the region) is checked before the release
 # build, so a typo fails in a second, not after it. DRY_RUN=1 builds nothing and calls no AWS API:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the CLI from its archive (dist/smsredirect-VERSION-linux-x86_64.tar.gz) under PREFIX:
-# PREFIX/bin/smsredirect and PREFIX/share/doc/smsredirect/README.md.
+# PREFIX/bin/smsredirect and PREFIX/share/doc/smsredirect/README.md (with docs/user-guide.md and
+# docs/operator-guide.md beside it).
 # Usage: install-cli.sh ARCHIVE PREFIX
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 ARCHIVE PREFIX" >&2; exit 2; }

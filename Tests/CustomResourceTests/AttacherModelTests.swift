@@ -57,7 +57,7 @@ struct AttacherModelTests {
         }
     }
 
-    /// The reference: written from the rules the README states, not from the attacher's code.
+    /// The reference: written from the rules docs/operator-guide.md states ("Every pool change checks itself"), not from the attacher's code.
     struct Model: Equatable, CustomStringConvertible {
         var sender: String?
         var key: String?

@@ -85,7 +85,7 @@ struct DescribedPoolTests {
         #expect(control.status == 1 && control.standardOutput.contains(#"Missing required parameter in input: "UserPoolId""#))
     }
 
-    // MARK: Cognito's cross-member rules (the README's table gives each one's source)
+    // MARK: Cognito's cross-member rules (docs/operator-guide.md's table gives each one's source)
 
     static func requests(_ name: String, key: String? = nil) throws -> (described: JSONValue, carry: JSONValue, attach: JSONValue, restore: JSONValue) {
         let described = try Self.described(name)

@@ -256,7 +256,7 @@ struct TemplateSecurityTests {
             #expect(outputs == commonOutputs.union(["UserPoolClientId"]))
         } else {
             #expect(parameters == common.union(["UserPoolId", "SMSRoleArn"]))
-            // What a pool's own IaC declares to keep the redirect (README, "Pools owned by IaC").
+            // What a pool's own IaC declares to keep the redirect (docs/user-guide.md, "Pools owned by IaC").
             #expect(outputs == commonOutputs.union(["SenderFunctionArn", "LambdaConfigSnippet"]))
         }
         let p = template.document["Parameters"]
