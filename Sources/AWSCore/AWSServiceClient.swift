@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 import NIOHTTP1
 
@@ -278,7 +282,7 @@ struct AWSErrorFields {
         var code = Substring(raw)
         if let colon = code.firstIndex(of: ":") { code = code[..<colon] }
         if let hash = code.lastIndex(of: "#") { code = code[code.index(after: hash)...] }
-        return code.trimmingCharacters(in: .whitespaces)
+        return code.trimmingSpacesAndTabs
     }
 }
 

@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Logging
 
 /// What every credential source reads from: the environment, the shared files, and the network
@@ -200,7 +204,7 @@ struct WebIdentitySource: CredentialSource {
     }
 
     static func assume(_ request: STSCredentialCalls.RoleRequest, tokenFile: String, context: CredentialContext) async throws -> AWSCredentials {
-        guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+        guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8).trimmingWhitespace, !token.isEmpty else {
             throw AWSConfigurationError.credentialSourceFailed(source: request.source, problem: "the web identity token file \(tokenFile) is missing or empty")
         }
         return try await STSCredentialCalls(context: context).assumeRoleWithWebIdentity(request, token: token)
@@ -301,67 +305,9 @@ struct CredentialProcess: Sendable {
     /// Returns a nil status when the command outlived the timeout: it is terminated, and the wait
     /// ends then even if a process it started still holds the pipes open.
     static func execute(_ command: String, timeout: Duration) async throws -> (Int32?, Data, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let finished = ExecutionResult()
-        return await withCheckedContinuation { continuation in
-            finished.onFinish { continuation.resume(returning: $0) }
-            // Both pipes at once: a command that fills one while the other is being read would stall.
-            let collected = DispatchGroup()
-            let out = LockedData(), err = LockedData()
-            for (pipe, sink) in [(output, out), (errors, err)] {
-                collected.enter()
-                Thread.detachNewThread {
-                    sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
-                    collected.leave()
-                }
-            }
-            Thread.detachNewThread {
-                collected.wait()
-                process.waitUntilExit()
-                finished.finish((process.terminationStatus, out.value, String(decoding: err.value, as: UTF8.self)))
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                guard !finished.isFinished else { return }
-                process.terminate()
-                finished.finish((nil, Data(), ""))
-            }
-        }
+        guard let finished = try await ShellCommand.run(command, timeout: timeout) else { return (nil, Data(), "") }
+        return (finished.status, Data(finished.output), String(decoding: finished.errors, as: UTF8.self))
     }
-}
-
-/// The one answer of a credential process run: the first of its end and its timeout.
-private final class ExecutionResult: @unchecked Sendable {
-    private let lock = NSLock()
-    private var resume: ((Int32?, Data, String)) -> Void = { _ in }
-    private var done = false
-
-    var isFinished: Bool { lock.withLock { done } }
-
-    func onFinish(_ body: @escaping ((Int32?, Data, String)) -> Void) { lock.withLock { resume = body } }
-
-    func finish(_ result: (Int32?, Data, String)) {
-        let body: (((Int32?, Data, String)) -> Void)? = lock.withLock {
-            guard !done else { return nil }
-            done = true
-            return resume
-        }
-        body?(result)
-    }
-}
-
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    var value: Data { lock.withLock { data } }
-    func set(_ new: Data) { lock.withLock { data = new } }
 }
 
 /// The ECS/EKS Pod Identity/Lambda-style container endpoint: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
@@ -377,7 +323,7 @@ struct ContainerSource: CredentialSource {
         let source = "the container endpoint \(url.origin)"
         var headers: [(name: String, value: String)] = []
         if let tokenFile = context.environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"].nonEmpty {
-            guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
+            guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8).trimmingWhitespace else {
                 throw AWSConfigurationError.credentialSourceFailed(
                     source: source, problem: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(tokenFile) cannot be read")
             }

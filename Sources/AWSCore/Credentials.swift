@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// An AWS access key pair, optionally with the session token of temporary credentials.
 public struct AWSCredentials: Sendable, Equatable {

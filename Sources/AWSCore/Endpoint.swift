@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What distinguishes one AWS service on the wire.
 public struct ServiceDescriptor: Sendable {
@@ -21,7 +25,7 @@ public struct ServiceDescriptor: Sendable {
 
     /// `AWS_ENDPOINT_URL_<SERVICE>`: the service id upper-cased, spaces and dashes as underscores.
     public var endpointVariable: String {
-        "AWS_ENDPOINT_URL_" + serviceId.uppercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        "AWS_ENDPOINT_URL_" + String(serviceId.uppercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
     }
 }
 
@@ -57,7 +61,7 @@ public struct ResolvedEndpoint: Sendable, Equatable {
     /// The origin without its scheme (`host[:port]`), as sent and signed in the `Host` header.
     public var host: String {
         var rest = origin
-        if let schemeEnd = rest.range(of: "://") { rest = String(rest[schemeEnd.upperBound...]) }
+        if let schemeEnd = rest.firstRange(of: "://") { rest = String(rest[schemeEnd.upperBound...]) }
         return rest
     }
 

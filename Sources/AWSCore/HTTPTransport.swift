@@ -1,5 +1,9 @@
 import AsyncHTTPClient
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import NIOCore
 import NIOHTTP1
 
@@ -61,7 +65,7 @@ public struct HTTPResponse: Sendable {
 public enum HTTPHeaderLookup {
     /// The first value of a header, its name compared case-insensitively (as HTTP defines names).
     public static func first(_ name: String, in headers: [(name: String, value: String)]) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 }
 

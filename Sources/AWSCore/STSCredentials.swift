@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The two AWS STS calls the credential chain makes. They live here, below the service clients,
 /// because every service client needs the chain.
@@ -65,10 +69,7 @@ struct STSCredentialCalls: Sendable {
 /// The timestamps credential sources write: ISO 8601, with or without fractional seconds.
 enum AWSTimestamp {
     static func parse(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

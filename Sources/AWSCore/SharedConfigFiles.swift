@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The AWS shared configuration files (`credentials` and `config`) and the selected profile.
 ///
@@ -17,7 +21,7 @@ public struct SharedConfigFiles: Sendable {
 
     /// Locates the files and the profile from `environment` (`HOME` included); nothing is read yet.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let home = environment["HOME"].nonEmpty ?? NSHomeDirectory()
+        let home = environment["HOME"].nonEmpty ?? FileManager.default.homeDirectoryForCurrentUser.path
         ssoCachePath = "\(home)/.aws/sso/cache"
         profile = environment["AWS_PROFILE"].nonEmpty ?? "default"
         credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"].nonEmpty ?? "\(home)/.aws/credentials"
@@ -75,17 +79,17 @@ public struct SharedConfigFiles: Sendable {
         var current: String?
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             if let first = rawLine.first, first == " " || first == "\t" { continue }
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingSpacesAndTabs
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("["), line.hasSuffix("]") {
-                let name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                let name = line.dropFirst().dropLast().trimmingSpacesAndTabs
                 current = name.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
                 if let current, sections[current] == nil { sections[current] = [:] }
                 continue
             }
             guard let current, let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmingSpacesAndTabs.lowercased()
+            let value = line[line.index(after: equals)...].trimmingSpacesAndTabs
             sections[current, default: [:]][key] = value
         }
         return sections

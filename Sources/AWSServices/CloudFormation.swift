@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// AWS CloudFormation (awsQuery): deploying a stack and following it (StackDeploy, `make demo`),
 /// and reading a deployed one (`smsredirect doctor --stack`).

@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Amazon Cognito user pools (awsJson 1.1): the operations this project calls.
 ///

@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// AWS IAM (awsQuery): a role a Lambda function may assume (the demo), and the policies in force on a role (`doctor`).
 public struct IAMClient: Sendable {
@@ -52,7 +56,7 @@ public struct IAMClient: Sendable {
     /// A policy document as IAM returns it: URL-encoded JSON (moto returns it plain).
     static func policyDocument(_ text: String?) throws -> JSONValue {
         guard let text else { throw MissingFieldError(field: "PolicyDocument") }
-        let decoded = text.removingPercentEncoding ?? text
+        let decoded = text.percentDecoded ?? text
         return try JSONValue(data: Data(decoded.utf8))
     }
 }

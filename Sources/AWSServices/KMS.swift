@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// AWS KMS (awsJson 1.1): keys, and the data-key operations the Encryption SDK needs.
 /// Every operation that takes an encryption context sends it as given: KMS binds it to the ciphertext.

@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Amazon S3 (restXml): buckets, objects with conditional writes and reads, presigned PUT URLs.
 public struct S3Client: Sendable {
@@ -99,7 +103,7 @@ public struct S3Client: Sendable {
         if endpoint.isCustom || bucket.contains(".") {
             return (endpoint, "/" + AWSURIEncoding.encode(bucket) + (key == nil ? "" : keyPath))
         }
-        let origin = endpoint.origin.replacingOccurrences(of: "://", with: "://\(bucket).")
+        let origin = endpoint.origin.replacing("://", with: "://\(bucket).", maxReplacements: 1)
         return (ResolvedEndpoint(origin: origin, isCustom: false), keyPath.isEmpty ? "/" : keyPath)
     }
 }

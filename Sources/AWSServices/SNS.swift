@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Amazon SNS (awsQuery, XML responses).
 public struct SNSClient: Sendable {

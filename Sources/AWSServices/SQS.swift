@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Amazon SQS (awsJson 1.0, the protocol current SDKs use).
 public struct SQSClient: Sendable {

@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// AWS STS (awsQuery): who the caller is, for `smsredirect deploy`'s artifact bucket name.
 public struct STSClient: Sendable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The hash used by a suite's HKDF.
 public enum KDFHash: Sendable, Equatable {

@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Message body AAD and IV construction (data-format/message-body-aad.md).
 enum BodyAAD {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Entry point for encrypting and decrypting ESDK messages (client-apis/client.md).
 ///

@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension EncryptionSDKClient {
     /// Decrypts a complete message (client-apis/decrypt.md). Nothing is returned unless

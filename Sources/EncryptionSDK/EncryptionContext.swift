@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The encryption context: non-secret key/value pairs bound to a message.
 public typealias EncryptionContext = [String: String]

@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension EncryptionSDKClient {
     /// Encrypts `plaintext` into a complete ESDK message (client-apis/encrypt.md).

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Every way an Encryption SDK operation can fail. Each case names the check that failed,
 /// so a caller (or a log line) can say *why* a message was rejected without ever printing

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// An encrypted data key as stored in the message header (framework/structures.md).
 public struct EncryptedDataKey: Sendable, Hashable {

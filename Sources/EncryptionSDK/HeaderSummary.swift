@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A printable description of a message header, for `smsredirect decrypt --show-header`.
 /// It needs no key: nothing in it is secret (the EDK ciphertexts are only counted). Note that

@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The three AWS KMS operations the KMS keyring needs. The project's HTTP KMS client
 /// conforms to this; tests use an in-memory double.

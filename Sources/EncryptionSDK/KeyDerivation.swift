@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Key derivation and key commitment (framework/transitive-requirements.md).
 enum KeyDerivation {

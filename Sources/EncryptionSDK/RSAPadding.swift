@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// OAEP and PKCS#1 v1.5 encryption padding (RFC 8017 §7.1, §7.2) on top of a raw RSA
 /// operation, for the paddings swift-crypto 3.x does not offer (OAEP with SHA-384/512,

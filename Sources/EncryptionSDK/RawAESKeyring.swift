@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Wraps data keys with a local AES-GCM key (framework/raw-aes-keyring.md).
 ///

@@ -1,6 +1,10 @@
 import Crypto
 import _CryptoExtras
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Wraps data keys with a local RSA key (framework/raw-rsa-keyring.md).
 ///

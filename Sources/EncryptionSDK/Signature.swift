@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// ECDSA over the message (data-format/message-footer.md). The verification key travels in
 /// the encryption context as base64 of the compressed curve point.

@@ -1,6 +1,10 @@
 import AWSServices
 import EncryptionSDK
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The HTTP KMS client as the KMS keyring's client. The keyring always passes the key it is
 /// bound to, so KMS itself refuses a ciphertext of any other key.

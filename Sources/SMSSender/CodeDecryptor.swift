@@ -1,7 +1,11 @@
 import AWSCore
 import AWSServices
 import EncryptionSDK
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Turns `request.code` back into the code (called only for an event that has one).
 public protocol CodeDecrypting: Sendable {

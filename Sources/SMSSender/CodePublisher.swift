@@ -1,6 +1,10 @@
 import AWSCore
 import AWSServices
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Delivers a decrypted code.
 public protocol CodePublishing: Sendable {

@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the inbox receives for each code: the SQS (and default) message body, and what
 /// `smsredirect wait-code` reads back. The plaintext code travels only here, to the inbox.

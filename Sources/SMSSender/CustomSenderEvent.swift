@@ -1,5 +1,9 @@
 import AWSCore
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Why an event is not one this sender handles. Names the field and what was expected.
 public enum SenderEventError: Error, Equatable, CustomStringConvertible {

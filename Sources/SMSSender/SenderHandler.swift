@@ -1,7 +1,11 @@
 import AWSCore
 import AWSServices
 import EncryptionSDKKMS
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import LambdaRuntime
 import Logging
 
