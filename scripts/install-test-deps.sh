@@ -8,8 +8,10 @@ source scripts/pins.sh
 build_only=
 [ "${1:-}" = --build-only ] && build_only=1
 
+apt_wanted=("${APT_PACKAGES[@]}")
+[ -n "$build_only" ] || apt_wanted+=("${TEST_APT_PACKAGES[@]}")
 apt_missing=()
-for package in "${APT_PACKAGES[@]}"; do
+for package in "${apt_wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || apt_missing+=("$package")
 done
 if ((${#apt_missing[@]})); then

@@ -1,5 +1,7 @@
 # Exact versions of everything `make test` installs. Python tools are test peers, never runtime dependencies.
 APT_PACKAGES=(libsqlite3-dev zlib1g-dev libstdc++-12-dev binutils zip unzip time)
+# Tests only: node runs the JavaScript client's tests (clients/node).
+TEST_APT_PACKAGES=(nodejs)
 PIP_PACKAGES=(
   "moto[server]==5.2.1"
   # botocore's cognito-idp model is the reference for the UpdateUserPool allowlist (PoolConfig).
