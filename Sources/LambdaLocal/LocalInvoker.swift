@@ -110,6 +110,9 @@ public struct LocalInvoker: Sendable {
         /// From spawning the child to its first response or error post: cold start plus
         /// the first invocation. nil when it posted neither.
         public var timeToFirstAnswer: Duration?
+        /// From spawning the child to its first `GET next`: its init alone (loading, the
+        /// clients it makes before it asks for work). nil when it never asked.
+        public var timeToFirstNext: Duration?
         /// What the child posted, in order.
         public var posts: [RecordedPost]
         /// Per outcome, from queuing the event to its outcome (Lambda's "Duration", plus the
@@ -178,12 +181,14 @@ public struct LocalInvoker: Sendable {
         if case .initError? = outcomes.last { grace = .seconds(2) }
         let exit = await terminate(child, watcher: exitWatcher, grace: grace)
         let posts = api.posts
+        let firstNextAt = api.firstNextAt
         await api.shutdown()
         let firstAnswer = posts.first { $0.kind != .initError }?.receivedAt
         return Report(
             outcomes: outcomes,
             exit: exit,
             timeToFirstAnswer: firstAnswer.map { $0 - spawnedAt },
+            timeToFirstNext: firstNextAt.map { $0 - spawnedAt },
             posts: posts,
             durations: durations,
             maxMemoryUsedKiB: maxMemoryUsedKiB

@@ -130,6 +130,9 @@ public final class LoopbackRuntimeAPI: Sendable {
     /// How many `GET next` requests arrived (a runtime waiting for work has one outstanding).
     public var nextRequestCount: Int { state.nextRequests }
 
+    /// When the first `GET next` arrived: the end of the runtime's init.
+    public var firstNextAt: ContinuousClock.Instant? { state.firstNextAt }
+
     /// Stops listening, closes runtime connections, and aborts pending invocations.
     public func shutdown() async {
         let connections = state.close()

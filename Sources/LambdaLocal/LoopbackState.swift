@@ -29,6 +29,7 @@ final class LoopbackState: Sendable {
         var posts: [RecordedPost] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
         var nextRequests = 0
+        var firstNextAt: ContinuousClock.Instant?
         var closed = false
     }
 
@@ -37,6 +38,7 @@ final class LoopbackState: Sendable {
     var posts: [RecordedPost] { inner.withLockedValue { $0.posts } }
     var initError: ErrorReport? { inner.withLockedValue { $0.initError } }
     var nextRequests: Int { inner.withLockedValue { $0.nextRequests } }
+    var firstNextAt: ContinuousClock.Instant? { inner.withLockedValue { $0.firstNextAt } }
 
     // MARK: Service side (what Lambda's frontend would do)
 
@@ -123,6 +125,7 @@ final class LoopbackState: Sendable {
         let promise = connection.eventLoop.makePromise(of: Invocation.self)
         let ready: Invocation? = inner.withLockedValue { state in
             state.nextRequests += 1
+            if state.firstNextAt == nil { state.firstNextAt = .now }
             if state.closed { return nil }
             if !state.queue.isEmpty {
                 let invocation = state.queue.removeFirst()

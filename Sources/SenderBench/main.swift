@@ -22,8 +22,9 @@ import SMSSender
 
 struct Options {
     var swift: [(label: String, path: String)] = []
-    /// A sandbox laid out from the shipped zips (scripts/lambda-root.sh), entered as Lambda enters one.
-    var shippedRoot: String?
+    /// Sandboxes laid out from shipped zips (scripts/lambda-root.sh), entered as Lambda enters one:
+    /// this build's, and optionally an earlier build's for a before/after in the same run.
+    var shippedRoots: [(label: String, root: String)] = []
     var pythonHandlerDir = "bench/python_sender"
     var python: String?
     var runs = 15
@@ -32,10 +33,11 @@ struct Options {
     var logDirectory = ".build/bench-sender"
 
     static let usage = """
-        usage: SenderBench --swift PATH [--swift-static PATH] [--shipped-root DIR] [--python-handler-dir DIR]
+        usage: SenderBench [--swift PATH] [--swift-static PATH] [--shipped-root [LABEL=]DIR ...] [--python-handler-dir DIR]
                            [--python EXE] [--runs N] [--warm N] [--warm-processes N] [--log-dir DIR]
-          --shipped-root DIR  also run the shipped sender (launcher + the layer's core) in DIR, a bare
-                              root laid out by scripts/lambda-root.sh, entered by scripts/enter-lambda-root.sh (needs root)
+          --shipped-root [LABEL=]DIR  also run a shipped sender (launcher + the layer's core) in DIR, a bare
+                              root laid out by scripts/lambda-root.sh, entered by scripts/enter-lambda-root.sh (needs root);
+                              repeat it to compare builds in one run (LABEL defaults to "shipped")
         """
 
     init(_ arguments: [String]) throws {
@@ -53,7 +55,13 @@ struct Options {
             switch flag {
             case "--swift": swift.append(("swift", try value(flag)))
             case "--swift-static": swift.append(("swift static", try value(flag)))
-            case "--shipped-root": shippedRoot = try value(flag)
+            case "--shipped-root":
+                let text = try value(flag)
+                if let equals = text.firstIndex(of: "="), !text[..<equals].contains("/") {
+                    shippedRoots.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
+                } else {
+                    shippedRoots.append(("shipped", text))
+                }
             case "--python-handler-dir": pythonHandlerDir = try value(flag)
             case "--python": python = try value(flag)
             case "--runs": runs = try count(flag)
@@ -64,7 +72,7 @@ struct Options {
             default: throw BenchError("unknown argument \(flag)\n\(Self.usage)")
             }
         }
-        guard !swift.isEmpty else { throw BenchError("--swift is required\n\(Self.usage)") }
+        guard !swift.isEmpty || !shippedRoots.isEmpty else { throw BenchError("--swift or --shipped-root is required\n\(Self.usage)") }
     }
 }
 
@@ -189,18 +197,18 @@ func run() async throws -> Int32 {
                 memorySizeMB: 128, region: region.rawValue, timeout: .seconds(60),
                 output: .file("\(options.logDirectory)/\(swift.label.replacingOccurrences(of: " ", with: "-")).log")))
     }
-    if let root = options.shippedRoot {
+    for (label, root) in options.shippedRoots {
         // As on Lambda: nothing of this machine but glibc, the endpoint resolved by name.
         var shipped = common
         shipped["PATH"] = nil
         shipped["AWS_ENDPOINT_URL"] = endpoint.replacingOccurrences(of: "://127.0.0.1:", with: "://localhost:")
         candidates.append(
             Candidate(
-                label: "shipped",
+                label: label,
                 configuration: LocalInvoker.sandboxed(
                     command: [absolute("scripts/enter-lambda-root.sh"), absolute(root), "/var/task/bootstrap"], environment: shipped,
-                    functionName: "bench-sender-shipped", memorySizeMB: 128, region: region.rawValue,
-                    timeout: .seconds(60), output: .file("\(options.logDirectory)/shipped.log"))))
+                    functionName: "bench-sender-\(label)", memorySizeMB: 128, region: region.rawValue,
+                    timeout: .seconds(60), output: .file("\(options.logDirectory)/\(label).log"))))
     }
     let python = try options.python ?? resolvePython()
     let handlerDir = absolute(options.pythonHandlerDir)
@@ -245,6 +253,7 @@ func run() async throws -> Int32 {
     // 2. Cold starts: a fresh process and a fresh Runtime API per run, alternating the order.
     var cold = Array(repeating: [Double](), count: candidates.count)
     var coldRSS = Array(repeating: [Int](), count: candidates.count)
+    var initOnly = Array(repeating: [Double](), count: candidates.count)
     for run in 0..<options.runs {
         let order = run % 2 == 0 ? Array(candidates.indices) : Array(candidates.indices.reversed())
         for index in order {
@@ -253,6 +262,7 @@ func run() async throws -> Int32 {
             try requireSuccess(report, expected: 1, candidate: candidate, log: candidate.log)
             guard let elapsed = report.timeToFirstAnswer else { throw BenchError("\(candidate.label): no time to first answer") }
             cold[index].append(milliseconds(elapsed))
+            if let initEnded = report.timeToFirstNext { initOnly[index].append(milliseconds(initEnded)) }
             if let rss = report.maxMemoryUsedKiB { coldRSS[index].append(rss) }
         }
         if isatty(2) != 0 { FileHandle.standardError.write(Data("cold run \(run + 1)/\(options.runs)\r".utf8)) }
@@ -295,7 +305,7 @@ func run() async throws -> Int32 {
     func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
     func f(_ value: Double) -> String { String(format: "%.1f", value) }
     func mib(_ kib: Int) -> String { String(format: "%.1f", Double(kib) / 1024) }
-    let labelWidth = 34, columnWidth = 14
+    let labelWidth = 44, columnWidth = 14
     say(pad("", labelWidth) + candidates.map { pad($0.label, columnWidth) }.joined())
     func row(_ label: String, _ values: [String]) {
         say(label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + values.map { pad($0, columnWidth) }.joined())
@@ -304,6 +314,9 @@ func run() async throws -> Int32 {
     let warmSorted = warm.map { $0.sorted() }
     row("cold start median (ms)", coldSorted.map { f(median($0)) })
     row("cold start min / max (ms)", coldSorted.map { "\(f($0.first ?? .nan))/\(f($0.last ?? .nan))" })
+    let initSorted = initOnly.map { $0.sorted() }
+    row("init: spawn → first GET next, median (ms)", initSorted.map { $0.isEmpty ? "n/a" : f(median($0)) })
+    row("init min / max (ms)", initSorted.map { $0.isEmpty ? "n/a" : "\(f($0.first!))/\(f($0.last!))" })
     row("warm median (ms)", warmSorted.map { f(median($0)) })
     row("warm p90 (ms)", warmSorted.map { f(percentile($0, 90)) })
     row("warm min / max (ms)", warmSorted.map { "\(f($0.first ?? .nan))/\(f($0.last ?? .nan))" })
@@ -322,11 +335,21 @@ func run() async throws -> Int32 {
         let coldRatio = pythonCold / median(cold[index])
         let warmRatio = pythonWarm / median(warm[index])
         let rss = peakRSS[index].max() ?? .max
-        say("\(label): cold start python/\(label) = \(String(format: "%.1f", coldRatio))x (target >= 10x: \(coldRatio >= 10 ? "met" : "MISSED"))")
+        say("\(label): cold start python/\(label) = \(String(format: "%.1f", coldRatio))x (target >= 15x: \(coldRatio >= 15 ? "met" : "MISSED"))")
         say("\(label): warm median python/\(label) = \(String(format: "%.2f", warmRatio))x (target >= 1x: \(warmRatio >= 1 ? "met" : "MISSED"))")
         say(
-            "\(label): peak RSS \(mib(rss)) MiB = \(String(format: "%.1f", Double(rss) * 1024 / 1e6)) MB (target < 40 MB: \(Double(rss) * 1024 < 40_000_000 ? "met" : "MISSED"))"
+            "\(label): peak RSS \(mib(rss)) MiB after \(events.count) invocations (target <= 24 MiB: \(rss <= 24 * 1024 ? "met" : "MISSED"))"
         )
+    }
+    // Builds compared in this run: each shipped sender against the first (this build's).
+    let shippedIndices = candidates.indices.filter { index in options.shippedRoots.contains { $0.label == candidates[index].label } }
+    if let current = shippedIndices.first {
+        for other in shippedIndices.dropFirst() {
+            let (a, b) = (candidates[current].label, candidates[other].label)
+            say(
+                "\(a) vs \(b): cold start \(String(format: "%.2f", median(cold[other]) / median(cold[current])))x faster, init \(String(format: "%.2f", median(initOnly[other]) / median(initOnly[current])))x faster, warm \(String(format: "%.2f", median(warm[other]) / median(warm[current])))x, peak RSS \(mib(peakRSS[current].max() ?? 0)) vs \(mib(peakRSS[other].max() ?? 0)) MiB"
+            )
+        }
     }
     return 0
 }
