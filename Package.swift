@@ -38,6 +38,8 @@ let package = Package(
         ),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
         .target(name: "PoolConfig", dependencies: ["AWSCore"]),
+        // The sender's environment variable names, which the sender, the helper and doctor share.
+        .target(name: "SenderContract"),
         // The AWS Encryption SDK message format: swift-crypto only, no AWS module.
         .target(
             name: "EncryptionSDK",
@@ -79,7 +81,7 @@ let package = Package(
             name: "smsredirect",
             dependencies: [
                 "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal",
-                "SMSSender", "RedirectClient", "Doctor", "DemoScenario", "StackDeploy",
+                "SMSSender", "SenderContract", "RedirectClient", "Doctor", "DemoScenario", "StackDeploy",
                 // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
                 "GlibcCompat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -94,7 +96,7 @@ let package = Package(
         .target(
             name: "SMSSender",
             dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime",
+                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "SenderContract",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -113,7 +115,7 @@ let package = Package(
         .target(
             name: "CustomResource",
             dependencies: [
-                "AWSCore", "AWSServices", "PoolConfig", "PoolJournal", "LambdaRuntime",
+                "AWSCore", "AWSServices", "PoolConfig", "PoolJournal", "LambdaRuntime", "SenderContract",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -130,7 +132,7 @@ let package = Package(
             name: "DemoScenario",
             dependencies: ["AWSCore", "AWSServices", "CustomResource", "Doctor", "PoolConfig", "PoolJournal", "RedirectClient", "SMSSender", "StackDeploy"]),
         // `smsredirect doctor`: reads the redirect end to end and checks each thing a code needs.
-        .target(name: "Doctor", dependencies: ["AWSCore", "AWSServices", "PoolConfig", "PoolJournal"]),
+        .target(name: "Doctor", dependencies: ["AWSCore", "AWSServices", "PoolConfig", "PoolJournal", "SenderContract"]),
         .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
         // Shared by the test targets: the moto environment, the fault injectors for what moto can't do,
         // and the bare-root Lambda sandbox the shipped zips run in.
@@ -209,6 +211,8 @@ let package = Package(
         // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
         .executableTarget(
             name: "SenderBench",
-            dependencies: ["LambdaRuntime", "LambdaLocal", "SMSSender", "RedirectClient", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS"]),
+            dependencies: [
+                "LambdaRuntime", "LambdaLocal", "SMSSender", "SenderContract", "RedirectClient", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS",
+            ]),
     ]
 )

@@ -204,7 +204,7 @@ public struct Attacher: Sendable {
                 )
             }
             let replacedSender = Self.replacedSender(in: originalPool, by: spec.senderFunctionArn)
-            let replacedEmailSender = spec.redirectEmail ? Self.replacedSender(in: originalPool, by: spec.senderFunctionArn, trigger: "CustomEmailSender") : nil
+            let replacedEmailSender = spec.redirectEmail ? Self.replacedSender(in: originalPool, by: spec.senderFunctionArn, trigger: .email) : nil
             let details = [
                 replaced.map { "replaces attachment \($0.attachmentId)" },
                 replacedSender.map { "replaces the pool's own CustomSMSSender \($0) until the detach puts it back" },
@@ -340,7 +340,7 @@ public struct Attacher: Sendable {
             if let sender = begun.senderArn {
                 do {
                     let current = try await cognito.describeUserPool(id: begun.poolId)
-                    if current["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == sender {
+                    if current.lambdaConfig.senderArn(.sms) == sender {
                         // The update went through: the pool goes back to the attachment still in
                         // force on it, if there is one, else to the journaled original.
                         let target = othersOnPool.last.map { $0.appliedRequest ?? $0.originalPool } ?? begun.originalPool
@@ -390,7 +390,7 @@ public struct Attacher: Sendable {
         }
         // Whether the attach redirected email is in the request it journaled (an attach cut off
         // before it has none: a CustomEmailSender pointing at the sender is put back all the same).
-        let redirectedEmail = active.appliedRequest?["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue == sender
+        let redirectedEmail = active.appliedRequest.lambdaConfig.senderArn(.email) == sender
         let plan = try LambdaConfigEditor.restorePlan(
             current: current, original: original,
             attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key, redirectsEmail: redirectedEmail))
@@ -532,8 +532,8 @@ public struct Attacher: Sendable {
     // MARK: Helpers
 
     /// The CustomSMSSender (or `trigger`) of a journaled original, unless it is the one being attached.
-    static func replacedSender(in original: JSONValue?, by sender: String, trigger: String = "CustomSMSSender") -> String? {
-        guard let previous = original?["LambdaConfig"][trigger]["LambdaArn"]?.stringValue, previous != sender else { return nil }
+    static func replacedSender(in original: JSONValue?, by sender: String, trigger: CustomSenderTrigger = .sms) -> String? {
+        guard let previous = original.lambdaConfig.senderArn(trigger), previous != sender else { return nil }
         return previous
     }
 

@@ -1,5 +1,6 @@
 import AWSCore
 import AWSServices
+import SenderContract
 
 extension AttachmentSpec {
     /// Refuses, before anything is journaled or changed, a key that would make every code fail:
@@ -30,5 +31,5 @@ extension AttachmentSpec {
     }
 
     /// The sender's environment variable that names the one key it decrypts with.
-    static let senderKeyVariable = "KMS_KEY_ARN"
+    static let senderKeyVariable = SenderEnvironment.kmsKeyArn
 }

@@ -87,10 +87,10 @@ public struct DemoScenario: Sendable {
 
         let sender = try await lambda.getFunctionConfiguration(functionName: senderName)
         let attached = try await cognito.describeUserPool(id: poolId)
-        for member in ["CustomSMSSender", "CustomEmailSender"] where attached["LambdaConfig"][member]["LambdaArn"]?.stringValue != sender.functionArn {
-            throw DemoFailure("the pool's \(member) does not point at the deployed sender \(sender.functionArn)")
+        for trigger in CustomSenderTrigger.allCases where attached.lambdaConfig.senderArn(trigger) != sender.functionArn {
+            throw DemoFailure("the pool's \(trigger.rawValue) does not point at the deployed sender \(sender.functionArn)")
         }
-        guard attached["LambdaConfig"]["KMSKeyID"]?.stringValue == keyArn else { throw DemoFailure("the pool's KMSKeyID is not the stack's key \(keyArn)") }
+        guard attached.lambdaConfig.kmsKeyID == keyArn else { throw DemoFailure("the pool's KMSKeyID is not the stack's key \(keyArn)") }
         let others = PoolDiff.poolDifferences(from: original, to: attached).filter { !$0.path.hasPrefix("LambdaConfig") }
         guard others.isEmpty else { throw DemoFailure("the attach changed more than LambdaConfig: \(others.map(\.path).joined(separator: ", "))") }
         guard !sender.layers.isEmpty else { throw DemoFailure("the helper did not put the Encryption SDK layer on \(senderName)") }

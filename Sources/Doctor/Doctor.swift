@@ -1,7 +1,9 @@
 import AWSCore
 import AWSServices
 import Foundation
+import PoolConfig
 import PoolJournal
+import SenderContract
 
 /// `smsredirect doctor`: reads the pool, the sender, the key, the topic, the queues and the
 /// journal, then checks each thing a code needs on its way to the inbox.
@@ -52,7 +54,7 @@ public struct Doctor: Sendable {
 
         var key: DoctorFact<KMSClient.KeyMetadata>?
         var keyPolicy: DoctorFact<JSONValue>?
-        if let keyArn = environment["KMS_KEY_ARN"], !keyArn.isEmpty {
+        if let keyArn = environment[SenderEnvironment.kmsKeyArn], !keyArn.isEmpty {
             key = await read("kms:DescribeKey") { try await kms.describeKey(keyId: keyArn) }
             // GetKeyPolicy takes a key id or key ARN, not an alias.
             let keyId = (try? key?.get())?.arn ?? keyArn
@@ -63,7 +65,7 @@ public struct Doctor: Sendable {
             rolePolicies = await read("iam:ListRolePolicies") { try await iam.rolePolicyDocuments(roleName: String(roleName)) }
         }
 
-        let topicArn = target.topicArn ?? environment["SNS_TOPIC_ARN"].flatMap { $0.isEmpty ? nil : $0 }
+        let topicArn = target.topicArn ?? environment[SenderEnvironment.snsTopicArn].flatMap { $0.isEmpty ? nil : $0 }
         var subscriptions: DoctorFact<[SNSClient.Subscription]>?
         if let topicArn { subscriptions = await read("sns:ListSubscriptionsByTopic") { try await sns.listSubscriptionsByTopic(topicArn: topicArn) } }
 
@@ -121,12 +123,11 @@ public struct Doctor: Sendable {
     ) -> (value: Bool, reason: String) {
         if let told = target.redirectEmail { return (told, told ? "RedirectEmail is true" : "RedirectEmail is false") }
         if let applied = journal?.activeAttach?.appliedRequest {
-            let redirected =
-                applied["LambdaConfig"]["CustomEmailSender"] != nil
-                && applied["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue == journal?.activeAttach?.senderArn
+            let emailSender = applied.lambdaConfig.senderArn(.email)
+            let redirected = emailSender != nil && emailSender == journal?.activeAttach?.senderArn
             return (redirected, redirected ? "the journal's attach redirected email" : "the journal's attach did not redirect email")
         }
-        let current = pool?["LambdaConfig"]["CustomEmailSender"]["LambdaArn"]?.stringValue
+        let current = pool.lambdaConfig.senderArn(.email)
         let redirected = current != nil && current == sender?.functionArn
         return (redirected, redirected ? "the pool's CustomEmailSender is the sender" : "email is not redirected")
     }

@@ -2,6 +2,7 @@ import AWSCore
 import AWSServices
 import PoolConfig
 import PoolJournal
+import SenderContract
 
 /// The checks, each a pure function of what ``Doctor`` read.
 ///
@@ -27,7 +28,7 @@ public enum DoctorChecks {
 
     static func smsSender(_ facts: DoctorFacts) -> DoctorCheck {
         customSender(
-            facts, id: "pool.sms-sender", member: "CustomSMSSender",
+            facts, id: "pool.sms-sender", trigger: .sms,
             attachHint: "smsredirect attach --user-pool-id \(facts.userPoolId) --sender-arn ARN --kms-key-arn KEY")
     }
 
@@ -36,18 +37,19 @@ public enum DoctorChecks {
             return .skipped("pool.email-sender", "email codes are not redirected (\(facts.redirectEmail.reason)); the pool sends them itself")
         }
         return customSender(
-            facts, id: "pool.email-sender", member: "CustomEmailSender",
+            facts, id: "pool.email-sender", trigger: .email,
             attachHint: "smsredirect attach --redirect-email … (or set the stack's RedirectEmail to true)")
     }
 
-    static func customSender(_ facts: DoctorFacts, id: String, member: String, attachHint: String) -> DoctorCheck {
+    static func customSender(_ facts: DoctorFacts, id: String, trigger: CustomSenderTrigger, attachHint: String) -> DoctorCheck {
+        let member = trigger.rawValue
         let pool: JSONValue, sender: LambdaClient.FunctionConfiguration
         switch (facts.pool, facts.sender) {
         case let (.failure(failure), _), let (_, .failure(failure)): return .fail(id, failure.summary, fix: failure.fix)
         case let (.success(p), .success(s)): (pool, sender) = (p, s)
         }
-        let config = pool["LambdaConfig"][member]
-        guard let arn = config["LambdaArn"]?.stringValue else {
+        let config = pool.lambdaConfig
+        guard let arn = config.senderArn(trigger) else {
             return .fail(
                 id, "the pool has no LambdaConfig.\(member): Cognito sends these codes itself (or not at all, in the SMS sandbox)",
                 fix: "attach the sender: \(attachHint)")
@@ -57,9 +59,9 @@ public enum DoctorChecks {
                 id, "LambdaConfig.\(member) is \(arn), not the sender \(sender.functionArn)",
                 fix: "someone replaced the trigger; attach the sender again (\(attachHint)) or use that function's inbox")
         }
-        guard config["LambdaVersion"]?.stringValue == "V1_0" else {
+        guard config.senderVersion(trigger) == "V1_0" else {
             return .fail(
-                id, "LambdaConfig.\(member).LambdaVersion is \(config["LambdaVersion"]?.stringValue ?? "absent"), not V1_0",
+                id, "LambdaConfig.\(member).LambdaVersion is \(config.senderVersion(trigger) ?? "absent"), not V1_0",
                 fix: "set LambdaVersion V1_0 (the only version Cognito accepts for custom senders): attach again")
         }
         return .pass(id, "LambdaConfig.\(member) is the sender (\(sender.functionName)), version V1_0")
@@ -70,8 +72,8 @@ public enum DoctorChecks {
         guard case let .success(pool) = facts.pool, case let .success(sender) = facts.sender else {
             return .skipped(id, "not checked: the pool or the sender could not be read")
         }
-        let configured = sender.environment["KMS_KEY_ARN"] ?? ""
-        guard let poolKey = pool["LambdaConfig"]["KMSKeyID"]?.stringValue else {
+        let configured = sender.environment[SenderEnvironment.kmsKeyArn] ?? ""
+        guard let poolKey = pool.lambdaConfig.kmsKeyID else {
             return .fail(
                 id, "the pool has no LambdaConfig.KMSKeyID: Cognito has no key to encrypt codes for a custom sender with",
                 fix: "attach the sender with --kms-key-arn \(configured.isEmpty ? "KEY" : configured)")
@@ -93,13 +95,13 @@ public enum DoctorChecks {
             if case let .failure(failure) = facts.sender { return .fail(id, failure.summary, fix: failure.fix) }
             return .skipped(id, "not checked")
         }
-        let missing = ["KMS_KEY_ARN", "SNS_TOPIC_ARN"].filter { (sender.environment[$0] ?? "").isEmpty }
+        let missing = SenderEnvironment.required.filter { (sender.environment[$0] ?? "").isEmpty }
         guard missing.isEmpty else {
             return .fail(
                 id, "the sender's environment lacks \(missing.joined(separator: " and ")): every invocation fails at init",
                 fix: "set KMS_KEY_ARN (the pool's LambdaConfig.KMSKeyID) and SNS_TOPIC_ARN (the redirect topic) on \(sender.functionName)")
         }
-        if let topic = facts.topicArn, let configured = sender.environment["SNS_TOPIC_ARN"], configured != topic {
+        if let topic = facts.topicArn, let configured = sender.environment[SenderEnvironment.snsTopicArn], configured != topic {
             return .fail(
                 id, "the sender publishes to \(configured), not to the topic checked here (\(topic))",
                 fix: "set SNS_TOPIC_ARN on \(sender.functionName) to \(topic), or check the topic the sender names")

@@ -8,6 +8,7 @@ import EncryptionSDKKMS
 #endif
 import LambdaRuntime
 import Logging
+import SenderContract
 
 extension CustomSenderEvent: Decodable {
     /// Decodes through the one JSON layer, then validates with errors that name the field.
@@ -82,7 +83,7 @@ public struct SenderConfiguration: Sendable, Equatable {
 
     /// Reads `KMS_KEY_ARN` and `SNS_TOPIC_ARN`; a missing one fails the function's init.
     public init(environment: LambdaEnvironment) throws {
-        self.init(kmsKeyArn: try environment.required("KMS_KEY_ARN"), topicArn: try environment.required("SNS_TOPIC_ARN"))
+        self.init(kmsKeyArn: try environment.required(SenderEnvironment.kmsKeyArn), topicArn: try environment.required(SenderEnvironment.snsTopicArn))
     }
 }
 

@@ -6,8 +6,10 @@ import EncryptionSDKKMS
 import Foundation
 import LambdaLocal
 import LambdaRuntime
+import PoolConfig
 import RedirectClient
 import SMSSender
+import SenderContract
 
 /// The filters `wait-code`, `inbox purge` and `inbox failures` share.
 struct CodeFilterOptions: ParsableArguments {
@@ -431,15 +433,16 @@ struct Simulate: AsyncParsableCommand {
         let aws = try CLI.aws()
         let kms = try KMSClient(configuration: aws)
         let pool = try await CognitoIdentityProviderClient(configuration: aws).describeUserPool(id: userPoolId)
-        guard let keyArn = kmsKeyArn ?? pool["LambdaConfig"]["KMSKeyID"]?.stringValue else {
+        guard let keyArn = kmsKeyArn ?? pool.lambdaConfig.kmsKeyID else {
             throw CLIFailure(
                 "\(userPoolId) has no LambdaConfig.KMSKeyID: attach the sender first (`smsredirect attach` or the stack's helper), or pass --kms-key-arn")
         }
         let sources = trigger.map { $0.source(on: channel) }
-        for channel in Set(sources.map(\.channel)).sorted(by: { $0.rawValue > $1.rawValue }) where pool["LambdaConfig"][channel.triggerPrefix] == nil {
+        let config = pool.lambdaConfig
+        for channel in Set(sources.map(\.channel)).sorted(by: { $0.rawValue > $1.rawValue }) where config.sender(channel == .email ? .email : .sms) == nil {
             print("note: \(userPoolId) has no \(channel.triggerPrefix) yet; Cognito itself would not call the sender for \(channel.rawValue) codes")
         }
-        var environment = CLI.lambdaEnvironment(["KMS_KEY_ARN": keyArn, "SNS_TOPIC_ARN": snsTopicArn])
+        var environment = CLI.lambdaEnvironment([SenderEnvironment.kmsKeyArn: keyArn, SenderEnvironment.snsTopicArn: snsTopicArn])
         environment["AWS_REGION"] = aws.region.rawValue
         let send = SimulatedSend(
             simulator: CognitoSimulator(kmsKeyArn: keyArn, kms: kms), senderBootstrap: bootstrap, environment: environment,
