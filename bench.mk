@@ -32,6 +32,8 @@ bench-sender: deps
 	$(MAKE) --no-print-directory lambda-zips PACKAGE_CONFIG=release
 	scripts/lambda-root.sh $(BENCH_SHIPPED_ROOT) dist/sender.zip dist/encryption-sdk-layer.zip
 	$(if $(BENCH_BASELINE),scripts/lambda-root.sh $(BENCH_BASELINE_ROOT) $(BENCH_BASELINE)/sender.zip $(BENCH_BASELINE)/encryption-sdk-layer.zip)
+	scripts/lambda-root.sh $(BENCH_SHIPPED_ROOT)-helper dist/helper.zip
+	$(if $(BENCH_BASELINE),scripts/lambda-root.sh $(BENCH_BASELINE_ROOT)-helper $(BENCH_BASELINE)/helper.zip)
 	@for zip in dist/sender.zip dist/encryption-sdk-layer.zip dist/helper.zip $(if $(BENCH_BASELINE),$(wildcard $(BENCH_BASELINE)/*.zip)); do \
 	  unzip -Zt $$zip | awk -v zip=$$zip -v zipped=$$(stat -c %s $$zip) \
 	    '{ printf "%-30s zipped %6.1f MB, unzipped %6.1f MB\n", zip, zipped / 1e6, $$3 / 1e6 }'; done
@@ -39,6 +41,7 @@ bench-sender: deps
 	scripts/with-moto.sh .build/release/SenderBench $(if $(filter-out 0,$(BENCH_DYNAMIC)),--swift .build/release/sender) \
 	  --shipped-root shipped=$(BENCH_SHIPPED_ROOT) \
 	  $(if $(BENCH_BASELINE),--shipped-root baseline=$(BENCH_BASELINE_ROOT)) \
+	  --init-only-root helper=$(BENCH_SHIPPED_ROOT)-helper $(if $(BENCH_BASELINE),--init-only-root helper-baseline=$(BENCH_BASELINE_ROOT)-helper) \
 	  $(if $(BENCH_STATIC),--swift-static $(BENCH_STATIC_SCRATCH)/release/sender) \
 	  --python-handler-dir bench/python_sender --runs $(BENCH_RUNS) --warm $(BENCH_WARM)
 

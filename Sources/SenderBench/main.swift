@@ -19,12 +19,15 @@ import LambdaLocal
 import LambdaRuntime
 import RedirectClient
 import SMSSender
+import SenderContract
 
 struct Options {
     var swift: [(label: String, path: String)] = []
     /// Sandboxes laid out from shipped zips (scripts/lambda-root.sh), entered as Lambda enters one:
     /// this build's, and optionally an earlier build's for a before/after in the same run.
     var shippedRoots: [(label: String, root: String)] = []
+    /// Other shipped bootstraps (the helper) whose init alone is measured, in their bare roots.
+    var initOnlyRoots: [(label: String, root: String)] = []
     var pythonHandlerDir = "bench/python_sender"
     var python: String?
     var runs = 15
@@ -33,12 +36,21 @@ struct Options {
     var logDirectory = ".build/bench-sender"
 
     static let usage = """
-        usage: SenderBench [--swift PATH] [--swift-static PATH] [--shipped-root [LABEL=]DIR ...] [--python-handler-dir DIR]
+        usage: SenderBench [--swift PATH] [--swift-static PATH] [--shipped-root [LABEL=]DIR ...] [--init-only-root [LABEL=]DIR ...]
+                           [--python-handler-dir DIR]
                            [--python EXE] [--runs N] [--warm N] [--warm-processes N] [--log-dir DIR]
           --shipped-root [LABEL=]DIR  also run a shipped sender (launcher + the layer's core) in DIR, a bare
                               root laid out by scripts/lambda-root.sh, entered by scripts/enter-lambda-root.sh (needs root);
                               repeat it to compare builds in one run (LABEL defaults to "shipped")
+          --init-only-root [LABEL=]DIR  measure only the init (spawn -> first GET next) of the bootstrap in DIR, a
+                              bare root like the above (the helper: its one event is not a custom-resource event)
         """
+
+    /// `LABEL=DIR`, or a bare `DIR` under the default label.
+    static func labelled(_ text: String, default label: String) throws -> (label: String, root: String) {
+        guard let equals = text.firstIndex(of: "="), !text[..<equals].contains("/") else { return (label, text) }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+    }
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -55,13 +67,8 @@ struct Options {
             switch flag {
             case "--swift": swift.append(("swift", try value(flag)))
             case "--swift-static": swift.append(("swift static", try value(flag)))
-            case "--shipped-root":
-                let text = try value(flag)
-                if let equals = text.firstIndex(of: "="), !text[..<equals].contains("/") {
-                    shippedRoots.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
-                } else {
-                    shippedRoots.append(("shipped", text))
-                }
+            case "--shipped-root": shippedRoots.append(try Self.labelled(try value(flag), default: "shipped"))
+            case "--init-only-root": initOnlyRoots.append(try Self.labelled(try value(flag), default: "other"))
             case "--python-handler-dir": pythonHandlerDir = try value(flag)
             case "--python": python = try value(flag)
             case "--runs": runs = try count(flag)
@@ -185,8 +192,8 @@ func run() async throws -> Int32 {
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": environment["AWS_ACCESS_KEY_ID"] ?? "testing",
         "AWS_SECRET_ACCESS_KEY": environment["AWS_SECRET_ACCESS_KEY"] ?? "testing",
-        "KMS_KEY_ARN": key.arn,
-        "SNS_TOPIC_ARN": topicArn,
+        SenderEnvironment.kmsKeyArn: key.arn,
+        SenderEnvironment.snsTopicArn: topicArn,
     ]
     if let lang = environment["LANG"] { common["LANG"] = lang }
     var candidates: [Candidate] = options.swift.map { swift in
@@ -340,6 +347,34 @@ func run() async throws -> Int32 {
         say(
             "\(label): peak RSS \(mib(rss)) MiB after \(events.count) invocations (target <= 24 MiB: \(rss <= 24 * 1024 ? "met" : "MISSED"))"
         )
+    }
+    // Other bootstraps' init alone, interleaved the same way (their one event is not theirs: only
+    // the time to the first GET next counts).
+    if !options.initOnlyRoots.isEmpty {
+        var shipped = common
+        shipped["PATH"] = nil
+        let others = options.initOnlyRoots.map { label, root in
+            (
+                label,
+                LocalInvoker(
+                    LocalInvoker.sandboxed(
+                        command: [absolute("scripts/enter-lambda-root.sh"), absolute(root), "/var/task/bootstrap"], environment: shipped,
+                        functionName: "bench-init-\(label)", memorySizeMB: 128, region: region.rawValue, timeout: .seconds(10),
+                        output: .file("\(options.logDirectory)/init-\(label).log")))
+            )
+        }
+        var inits = Array(repeating: [Double](), count: others.count)
+        for run in 0..<options.runs {
+            for index in run % 2 == 0 ? Array(others.indices) : Array(others.indices.reversed()) {
+                let report = try await others[index].1.invoke(event: Data("{}".utf8))
+                guard let initEnded = report.timeToFirstNext else { throw BenchError("\(others[index].0): never asked for an event") }
+                inits[index].append(milliseconds(initEnded))
+            }
+        }
+        for (index, other) in others.enumerated() {
+            let sorted = inits[index].sorted()
+            say("\(other.0): init (spawn -> first GET next) median \(f(median(sorted))) ms, min/max \(f(sorted.first ?? .nan))/\(f(sorted.last ?? .nan)) ms")
+        }
     }
     // Builds compared in this run: each shipped sender against the first (this build's).
     let shippedIndices = candidates.indices.filter { index in options.shippedRoots.contains { $0.label == candidates[index].label } }
