@@ -154,7 +154,8 @@ test-package: deps
 	$(MAKE) --no-print-directory package PACKAGE_CONFIG=debug
 
 # The whole suite against moto servers that live exactly as long as the run. It records the
-# secrets it makes (the ledger), keeps its logs, and keeps moto's recording of every request.
+# secrets it makes (the ledger), keeps its logs, and keeps moto's recording of every request. It
+# provides what every suite needs, so any skip fails it (scripts/refuse-skips.sh).
 test-moto: deps build test-package
 	@$(MAKE) --no-print-directory moto-suite
 
@@ -167,6 +168,7 @@ moto-suite:
 	@rm -rf .build/test-secrets.txt .build/test-logs .build/moto-recording.jsonl .build/moto-latency
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
 	  MOTO_RECORDING_COPY=$(CURDIR)/.build/moto-recording.jsonl MOTO_LATENCY_COPY=$(CURDIR)/.build/moto-latency scripts/with-moto.sh $(SWIFT) test --skip-build --skip '$(ENGINE_SUITES)' 2>&1 | tee .build/test-output.log
+	@scripts/refuse-skips.sh .build/test-output.log
 
 # The same suite with a competing CPU load beside it: a busy CI machine. `scripts/moto-latency.py
 # .build/moto-latency/*.jsonl` then shows how moto answered.
@@ -192,6 +194,7 @@ test-stack: deps build test-package
 	@set -o pipefail; SMSREDIRECT_SECRET_LEDGER=$(CURDIR)/.build/test-secrets.txt SMSREDIRECT_TEST_LOG_DIR=$(CURDIR)/.build/test-logs \
 	  MINISTACK_LOG=$(CURDIR)/.build/test-logs/ministack.log scripts/with-ministack.sh $(SWIFT) test --skip-build --filter '$(ENGINE_SUITES)' 2>&1 \
 	  | tee .build/test-logs/test-stack-output.log
+	@scripts/refuse-skips.sh .build/test-logs/test-stack-output.log
 
 # No code, password, ciphertext or ResponseURL signature the tests made may appear in the run's
 # output or in any log the tests wrote (the engine's among them).

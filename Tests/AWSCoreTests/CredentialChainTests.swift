@@ -6,6 +6,7 @@ import TestSupport
 
 /// The default chain, source by source: STS calls go to moto; IMDS, the container endpoint and
 /// the SSO portal, which moto lacks, are loopback stand-ins speaking their documented protocols.
+@Suite(.needsMoto)
 struct CredentialChainTests {
     /// A home of its own with `~/.aws/config` and `~/.aws/credentials`, and an environment that
     /// points the chain at it and at moto (IMDS off unless a test turns it on).

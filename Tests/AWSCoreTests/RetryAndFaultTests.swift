@@ -5,6 +5,7 @@ import TestSupport
 
 /// Retries in the "standard" mode and the error type, over HTTP to moto; the faults moto can't
 /// produce come from `FaultInjectingTransport` and `MisbehavingServer`.
+@Suite(.needsMoto)
 struct RetryAndFaultTests {
     static let kms = ServiceDescriptor(
         serviceId: "KMS", signingName: "kms", endpointPrefix: "kms", wireProtocol: .awsJSON(version: "1.1", targetPrefix: "TrentService"))

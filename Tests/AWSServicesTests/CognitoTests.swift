@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 
+@Suite(.needsMoto)
 struct CognitoTests {
     let cognito: CognitoIdentityProviderClient
     init() throws { cognito = try CognitoIdentityProviderClient(configuration: Moto.configuration()) }

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 
+@Suite(.needsMoto)
 struct KMSTests {
     let kms: KMSClient
     init() throws { kms = try KMSClient(configuration: Moto.configuration()) }

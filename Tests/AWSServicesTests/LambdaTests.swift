@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 
+@Suite(.needsMoto)
 struct LambdaTests {
     let lambda: LambdaClient
     init() throws {

@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 /// SNS and SQS together, the way the code inbox uses them: a topic fans out to a queue.
+@Suite(.needsMoto)
 struct MessagingTests {
     let sns: SNSClient
     let sqs: SQSClient

@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 import TestSupport
 
+@Suite(.needsMoto)
 struct S3Tests {
     let s3: S3Client
     init() throws { s3 = try S3Client(configuration: Moto.configuration()) }

@@ -9,7 +9,7 @@ import TestSupport
 ///
 /// Lambda is left out: moto's Lambda rejects correctly signed requests too (its signature check
 /// does not match the service's REST paths), so it would prove nothing either way.
-@Suite(.serialized)
+@Suite(.serialized, .needsMoto)
 struct SignatureVerificationTests {
     static let verifiedCredentials: Task<AWSCredentials, any Error> = Task {
         let iam = try IAMTestClient(configuration: Moto.configuration(endpointVariable: "MOTO_AUTH_ENDPOINT_URL"))

@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 /// `smsredirect attach`, `journal list|show|diff` and `detach`: the helper's code without CloudFormation.
+@Suite(.needsMoto)
 struct AttachCLITests {
     @Test func attachAuditAndDetachFromTheCommandLine() async throws {
         let harness = try await HelperHarness.make()

@@ -6,6 +6,7 @@ import TestSupport
 
 /// The rough edges a new user hit with the built CLI: each now fails (or succeeds) the way its
 /// message says, with the right exit status, and leaves nothing behind that it should not.
+@Suite(.needsMoto)
 struct CLIRoughEdgesTests {
     let smsredirect: String
     let scratch: URL

@@ -11,6 +11,7 @@ import TestSupport
 
 /// Failures, repeats and races, through the built helper where moto can produce them, and in
 /// process with `FaultInjectingTransport` where it can't (a 5xx from UpdateUserPool).
+@Suite(.needsMoto)
 struct HelperFaultTests {
     @Test func failingUpdateUserPoolRollsBackAndTheDeleteSucceeds() async throws {
         let harness = try await HelperHarness.make()

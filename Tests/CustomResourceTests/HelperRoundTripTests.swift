@@ -8,6 +8,7 @@ import TestSupport
 
 /// Create then Delete through the built helper, for every pool configuration in fixtures/pools:
 /// the pool and the sender come back exactly as they were.
+@Suite(.needsMoto)
 struct HelperRoundTripTests {
     @Test func everyPoolConfigurationComesBackExactly() async throws {
         let harness = try await HelperHarness.make()

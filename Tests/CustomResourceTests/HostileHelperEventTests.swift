@@ -7,6 +7,7 @@ import TestSupport
 /// Events CloudFormation would never send, through the built helper. Each has a good ResponseURL,
 /// so each gets a FAILED answer there naming what is wrong, instead of silence that leaves the
 /// stack waiting out its ServiceTimeout; and every answer fits CloudFormation's 4,096 bytes.
+@Suite(.needsMoto)
 struct HostileHelperEventTests {
     /// A Create as CloudFormation sends it, to be broken one field at a time.
     func event(_ harness: HelperHarness, requestId: String) async throws -> JSONValue {

@@ -8,6 +8,7 @@ import TestSupport
 /// The CLI as a careless user or an attacker would try it: every input class gets a refusal that
 /// names the option and the bounds (exit 64, never a trap), and nothing is lost or changed.
 /// Each probe is the command line a person would type; the comment above it is the class it covers.
+@Suite(.needsMoto)
 struct HostileInputCLITests {
     let smsredirect: String
     let scratch: URL

@@ -12,6 +12,7 @@ import TestSupport
 /// `FaultInjectingTransport.Fault.answerLost` forwards each request to moto and then throws. Each
 /// test checks that the product converges to what a fault-free run leaves: the same journal rows,
 /// the pool and the sender's layers right, and the change reported as succeeded.
+@Suite(.needsMoto)
 struct LostAnswerTests {
     static func entry(pool: String) -> JournalEntry {
         JournalEntry(attachmentId: "\(pool)|sender|lost", requestId: UUID().uuidString, action: .attach, status: .started, poolId: pool, region: "us-east-1")

@@ -7,6 +7,7 @@ import TestSupport
 /// A pool that sends SMS through a role the stack does not declare (`SMSRoleArn`) can't be updated
 /// by the helper (iam:PassRole): its Create fails before anything is journaled or changed, with a
 /// reason that names the parameter to set.
+@Suite(.needsMoto)
 struct SMSRoleRefusalTests {
     @Test(arguments: ["", "arn:aws:iam::123456789012:role/some-other-role"])
     func aPoolsUndeclaredSMSRoleFailsTheCreateBeforeAnyChange(declared: String) async throws {

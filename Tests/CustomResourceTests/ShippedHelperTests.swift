@@ -8,6 +8,7 @@ import TestSupport
 /// The helper as it ships (dist/helper.zip, `make test` packages it), run in a sandbox holding only
 /// glibc, as Lambda's provided.al2023 runs it: a Create and a Delete for a real pool on moto,
 /// answered to presigned URLs, with the journal in S3.
+@Suite(.needsMoto, .needsZips, .needsRoot)
 struct ShippedHelperTests {
     @Test func theShippedHelperAttachesAndRestoresAPoolFromABareRoot() async throws {
         let helperZip = BuiltProducts.packageRoot.appendingPathComponent("dist/helper.zip")

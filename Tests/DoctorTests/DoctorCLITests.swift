@@ -6,6 +6,7 @@ import TestSupport
 
 /// `smsredirect doctor` as a person and a script run it, on a deployed stack: by pool and sender,
 /// and by stack.
+@Suite(.needsMinistack)
 struct DoctorCLITests {
     @Test func healthyThenBrokenByPoolAndSender() async throws {
         let setup = try await DoctorSetup.make()

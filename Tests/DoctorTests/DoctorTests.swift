@@ -8,6 +8,7 @@ import TestSupport
 
 /// `doctor` on a stack the existing-pool template deployed (through ministack): green as deployed,
 /// and each broken thing named, and only that.
+@Suite(.needsMinistack)
 struct DoctorTests {
     @Test func theDemoSetupIsHealthy() async throws {
         let setup = try await DoctorSetup.make()

@@ -8,7 +8,7 @@ import TestSupport
 
 /// The Python SDK and this one, both with a KMS key on the moto server, both ways; and the
 /// strict keyring's refusal of a message under another key.
-@Suite(.serialized)
+@Suite(.serialized, .needsMoto, .needsPython("aws_encryption_sdk", "boto3"))
 struct KMSPeerTests {
     let kms: KMSClient
     init() throws { kms = try KMSClient(configuration: Moto.configuration()) }

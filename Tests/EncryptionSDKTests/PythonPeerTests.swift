@@ -6,7 +6,7 @@ import TestSupport
 /// Cross-check against the Python AWS Encryption SDK (aws-encryption-sdk==4.0.7, installed by
 /// `make` / esdk.mk): Python-encrypted → Swift-decrypted and Swift-encrypted → Python-decrypted,
 /// for every suite, with raw AES and raw RSA keys. Missing Python or the SDK is a failure.
-@Suite("Python aws-encryption-sdk peer", .serialized)
+@Suite("Python aws-encryption-sdk peer", .serialized, .needsPython("aws_encryption_sdk"))
 struct PythonPeerTests {
     struct Job: Codable {
         var op: String

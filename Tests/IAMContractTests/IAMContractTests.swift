@@ -16,7 +16,7 @@ import TestSupport
 /// that is needed and not allowed, and on an Allow that no call used. The runs here are the
 /// debug bootstraps, each with its own access key id; the bare-root runs of the shipped zips
 /// (PackagingTests) can call `IAMContract.check` on theirs the same way.
-@Suite(.serialized)
+@Suite(.serialized, .needsMoto)
 struct IAMContractTests {
     static let senderKey = "AKIDCONTRACTSENDER"
     static let helperKey = "AKIDCONTRACTHELPER"

@@ -10,7 +10,7 @@ import TestSupport
 /// handler against the loopback Runtime API. If the server departs from the protocol
 /// Lambda speaks, AWS's client notices. Fails (not skips) when awslambdaric is absent:
 /// install it with `make deps-lambdaric`.
-@Suite struct AWSLambdaRICTests {
+@Suite(.needsPython("awslambdaric")) struct AWSLambdaRICTests {
     static let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
 
     static func requireAWSLambdaRIC() async throws {

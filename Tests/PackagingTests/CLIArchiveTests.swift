@@ -6,6 +6,7 @@ import TestSupport
 
 /// The CLI archive `make package` writes (`make test` makes it from its debug build): named after
 /// `smsredirect --version`, needing nothing but glibc, and installed by `make install`.
+@Suite(.needsMoto, .needsZips, .needsRoot)
 struct CLIArchiveTests {
     static func archive() throws -> URL {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: PackagingTests.dist.path)) ?? [])

@@ -11,7 +11,7 @@ import TestSupport
 
 /// The zips in dist/ (`make package`; `make test` makes them from its debug build): what Lambda
 /// would unpack, checked for Lambda's glibc and run from where Lambda would run them.
-@Suite(.serialized)
+@Suite(.serialized, .needsMoto, .needsZips, .needsRoot)
 struct PackagingTests {
     static let dist = BuiltProducts.packageRoot.appendingPathComponent("dist")
 

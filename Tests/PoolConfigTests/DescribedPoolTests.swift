@@ -49,7 +49,7 @@ struct DescribedPoolTests {
 
     /// Every request the tool would send for these pools (the carry-over, the attach, the
     /// restore after it), validated by botocore: shapes, required members, types, minimum lengths.
-    @Test func everyRequestBuiltFromTheFixturesPassesBotocoresValidator() async throws {
+    @Test(.needsPython("botocore")) func everyRequestBuiltFromTheFixturesPassesBotocoresValidator() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("described-requests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

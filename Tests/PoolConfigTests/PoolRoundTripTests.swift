@@ -7,6 +7,7 @@ import TestSupport
 
 /// Attach then restore on moto, for every pool in fixtures/pools: the pool must come back exactly.
 /// moto's UpdateUserPool resets what it is not sent, as Cognito does, which makes it a fair oracle.
+@Suite(.needsMoto)
 struct PoolRoundTripTests {
     let cognito: CognitoIdentityProviderClient
     let kms: KMSClient

@@ -7,7 +7,7 @@ import TestSupport
 struct UpdateUserPoolRequestTests {
     /// The committed allowlist must match botocore's cognito-idp model (pinned in scripts/pins.sh):
     /// a member Cognito adds fails here instead of being reset in someone's pool.
-    @Test func generatedModelMatchesBotocore() async throws {
+    @Test(.needsPython("botocore")) func generatedModelMatchesBotocore() async throws {
         let check = try await CommandRunner.run(
             "/usr/bin/env", ["python3", PoolFixtures.packageRoot.appendingPathComponent("scripts/generate-pool-model.py").path, "--check"])
         #expect(check.status == 0, "\(check.standardError)")

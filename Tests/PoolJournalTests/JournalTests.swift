@@ -123,6 +123,7 @@ struct JournalDatabaseTests {
 }
 
 /// The S3-backed journal on moto: conditional writes, cold starts and concurrent writers.
+@Suite(.needsMoto)
 struct RemoteJournalTests {
     let s3: S3Client
     init() throws { s3 = try S3Client(configuration: Moto.configuration()) }

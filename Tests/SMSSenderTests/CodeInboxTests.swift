@@ -9,6 +9,7 @@ import TestSupport
 
 /// The code inbox as an app's test suite uses it, on moto: the newest code, stale ones consumed,
 /// parallel waiters on one queue, filters that can't match rejected, and a timeout that says what came.
+@Suite(.needsMoto)
 struct CodeInboxTests {
     let sns: SNSClient
     let sqs: SQSClient

@@ -11,7 +11,7 @@ import TestSupport
 /// Events a careless or hostile caller could send the sender: a code-bearing trigger without a
 /// code, and a message under the right key that was not made for this pool. Neither becomes a
 /// record in the inbox; each is a failure that names what was wrong.
-@Suite(.serialized)
+@Suite(.serialized, .needsMoto)
 struct HostileSenderEventTests {
     let kms: KMSClient
     let sns: SNSClient

@@ -6,6 +6,7 @@ import Testing
 import TestSupport
 
 /// `smsredirect simulate` makes the codes Cognito would; `smsredirect wait-code` reads them back.
+@Suite(.needsMoto)
 struct InboxCLITests {
     /// The CLI on a CI runner with OIDC: no keys anywhere, only AWS_ROLE_ARN and a token file. The
     /// wait reaches SQS (and times out, exit 2) only if the chain got credentials from STS (moto);

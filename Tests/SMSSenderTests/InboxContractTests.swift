@@ -9,6 +9,7 @@ import TestSupport
 /// The inbox message is a contract for any language: what the sender writes matches
 /// `schemas/*.schema.json` (checked by the Python `jsonschema` package, an outside reader), and
 /// the Python example in `examples/python` reads codes from it the way `wait-code` does, on moto.
+@Suite(.needsMoto, .needsPython("boto3", "jsonschema"))
 struct InboxContractTests {
     static let schemas = BuiltProducts.packageRoot.appendingPathComponent("schemas")
     static let validator = BuiltProducts.packageRoot.appendingPathComponent("Tests/python/validate_json_schema.py").path

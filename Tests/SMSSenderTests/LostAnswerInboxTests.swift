@@ -8,7 +8,7 @@ import TestSupport
 
 /// The inbox side's writes, each landing with its answer lost (`FaultInjectingTransport`'s
 /// `.answerLost`: forwarded to moto, then the connection closes), and retried as every SDK does.
-@Suite(.serialized)
+@Suite(.serialized, .needsMoto)
 struct LostAnswerInboxTests {
     let sns: SNSClient
     let sqs: SQSClient

@@ -6,6 +6,7 @@ import TestSupport
 
 /// The JavaScript client (clients/node) against a real inbox on moto, through the built CLI: this
 /// test fills the inbox and runs the package's own tests with Node's test runner.
+@Suite(.needsMoto, .needsNode)
 struct NodeClientTests {
     @Test func theNodeClientsTestsPassAgainstAnInboxOnMoto() async throws {
         let sns = try SNSClient(configuration: Moto.configuration())

@@ -8,7 +8,7 @@ import TestSupport
 
 /// Per-run inboxes on moto: each gets only the codes its filter selects (SNS filter policies on the
 /// attributes the sender publishes), `delete` takes only what `create` made, and `prune` only the expired.
-@Suite(.serialized)
+@Suite(.serialized, .needsMoto)
 struct RunInboxTests {
     let sns: SNSClient
     let sqs: SQSClient

@@ -12,7 +12,7 @@ import TestSupport
 
 /// The built sender `bootstrap` run through the loopback Runtime API against moto: a code goes
 /// from "Cognito" (encrypted as Cognito does) to the SQS code inbox.
-@Suite(.serialized)
+@Suite(.serialized, .needsMoto)
 struct SenderEndToEndTests {
     let kms: KMSClient
     let sns: SNSClient

@@ -10,7 +10,7 @@ import TestSupport
 /// A sender failure reaches the waiting test: Cognito invokes the sender asynchronously, Lambda
 /// retries and then sends its invocation record to the on-failure queue (played by `smsredirect
 /// invoke --async` on moto), and `wait-code` and `inbox failures` read it from there.
-@Suite(.serialized)
+@Suite(.serialized, .needsMoto)
 struct SenderFailureTests {
     let kms: KMSClient
     let sns: SNSClient

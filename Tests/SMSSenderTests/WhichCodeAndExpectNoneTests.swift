@@ -7,6 +7,7 @@ import TestSupport
 /// `wait-code --which` and `expect-none` on moto: which of several codes a flow sent is printed
 /// (the newest is not always the valid one), every code the wait took is in its JSON, and the
 /// negative assertion succeeds only when nothing matching arrives, consuming nothing.
+@Suite(.needsMoto, .needsPython("boto3"))
 struct WhichCodeAndExpectNoneTests {
     let sns: SNSClient
     let sqs: SQSClient

@@ -11,7 +11,7 @@ import TestSupport
 /// A code end to end through what the stack deployed: encrypted as Cognito encrypts it, sent to
 /// the deployed sender as Cognito sends it (an asynchronous Lambda Invoke: ministack's Cognito does
 /// not invoke custom senders), and read back with `smsredirect wait-code` from the stack's inbox.
-@Suite struct DeployedCodeTests {
+@Suite(.needsMinistack) struct DeployedCodeTests {
     let engine: StackEngine
     init() throws { engine = try StackEngine() }
 

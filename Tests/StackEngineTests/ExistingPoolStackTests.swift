@@ -8,7 +8,7 @@ import TestSupport
 
 /// The existing-pool template through CloudFormation: the helper's custom resource on a pool with
 /// a rich configuration, Create then Delete.
-@Suite struct ExistingPoolStackTests {
+@Suite(.needsMinistack) struct ExistingPoolStackTests {
     let engine: StackEngine
     init() throws { engine = try StackEngine() }
 

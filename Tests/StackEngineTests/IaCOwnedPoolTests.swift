@@ -10,7 +10,7 @@ import TestSupport
 /// pool's whole declared configuration (UpdateUserPool resets the rest), so a deploy that does not
 /// declare the redirect takes it off; one that declares the redirect stack's `LambdaConfigSnippet`
 /// keeps it, and codes arrive.
-@Suite struct IaCOwnedPoolTests {
+@Suite(.needsMinistack) struct IaCOwnedPoolTests {
     let engine: StackEngine
     init() throws { engine = try StackEngine() }
 

@@ -8,7 +8,7 @@ import TestSupport
 /// The new-pool template through CloudFormation: the pool declares the sender as its trigger, and
 /// an update of the pool's own properties (an UpdateUserPool with what the template declares)
 /// keeps it.
-@Suite struct NewPoolStackTests {
+@Suite(.needsMinistack) struct NewPoolStackTests {
     let engine: StackEngine
     init() throws { engine = try StackEngine() }
 

@@ -11,7 +11,7 @@ import TestSupport
 /// and a release with other bytes under a published version refused before anything is uploaded.
 /// The release is a small one of the same shape as `make release`'s (a manifest, SHA256SUMS), so
 /// that the test is about the publishing.
-@Suite struct PublishReleaseTests {
+@Suite(.needsMinistack) struct PublishReleaseTests {
     static let regions = ["us-east-1", "eu-west-1", "ap-southeast-2"]
 
     /// A release folder holding `files`, with its manifest and SHA256SUMS.

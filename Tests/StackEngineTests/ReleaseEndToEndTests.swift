@@ -12,7 +12,7 @@ import TestSupport
 /// the unpacked CLI archive, `smsredirect deploy` for an existing pool with credentials from a
 /// container endpoint on localhost (as AWS CloudShell gives them), a code through the deployed
 /// sender, and `smsredirect destroy`, after which the pool is exactly as it was.
-@Suite struct ReleaseEndToEndTests {
+@Suite(.needsMinistack, .needsZips, .needsRoot) struct ReleaseEndToEndTests {
     let engine: StackEngine
     init() throws { engine = try StackEngine() }
 

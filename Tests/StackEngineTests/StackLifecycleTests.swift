@@ -10,7 +10,7 @@ import TestSupport
 /// Stack updates and failures through CloudFormation: what the engine sends the helper (property
 /// values as strings, OldResourceProperties, the rollback's Update with the old properties), and
 /// the pool and sender each leaves behind.
-@Suite struct StackLifecycleTests {
+@Suite(.needsMinistack) struct StackLifecycleTests {
     let engine: StackEngine
     init() throws { engine = try StackEngine() }
 

