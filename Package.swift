@@ -4,13 +4,8 @@ import PackageDescription
 let package = Package(
     name: "CognitoSMSRedirect",
     platforms: [.macOS(.v14)],
+    // The two command-line tools; no library products, since no package outside this one uses its modules.
     products: [
-        .library(name: "AWSCore", targets: ["AWSCore"]),
-        .library(name: "AWSServices", targets: ["AWSServices"]),
-        .library(name: "PoolConfig", targets: ["PoolConfig"]),
-        .library(name: "PoolJournal", targets: ["PoolJournal"]),
-        .library(name: "EncryptionSDK", targets: ["EncryptionSDK"]),
-        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .executable(name: "smsredirect", targets: ["smsredirect"]),
         .executable(name: "smsredirect-release", targets: ["ReleaseTool"]),
     ],
@@ -25,6 +20,12 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
+        // The product, from the bottom up: each target after everything it depends on.
+        // Defines the glibc functions newer than 2.34 that the statically linked runtimes call, so the
+        // Lambdas start on provided.al2023 (glibc 2.34).
+        .target(name: "GlibcCompat"),
+        // The sender's environment variable names, which the sender, the helper and doctor share.
+        .target(name: "SenderContract"),
         .target(
             name: "AWSCore",
             dependencies: [
@@ -38,8 +39,7 @@ let package = Package(
         ),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
         .target(name: "PoolConfig", dependencies: ["AWSCore"]),
-        // The sender's environment variable names, which the sender, the helper and doctor share.
-        .target(name: "SenderContract"),
+        .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
         // The AWS Encryption SDK message format: swift-crypto only, no AWS module.
         .target(
             name: "EncryptionSDK",
@@ -75,23 +75,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // A tiny Lambda the runtime tests drive end to end.
-        .executableTarget(name: "EchoLambda", dependencies: ["LambdaRuntime"]),
-        .executableTarget(
-            name: "smsredirect",
-            dependencies: [
-                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal",
-                "SMSSender", "SenderContract", "RedirectClient", "Doctor", "DemoScenario", "StackDeploy",
-                // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
-                "GlibcCompat",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // `make bench-esdk` (release build).
-        .executableTarget(name: "ESDKBench", dependencies: ["EncryptionSDK", .product(name: "Crypto", package: "swift-crypto")]),
-        // `make fuzz` builds this with -sanitize=fuzzer; a plain build replays files given as arguments.
-        .executableTarget(name: "ESDKFuzz", dependencies: ["EncryptionSDK"]),
         // The CustomSMSSender (and CustomEmailSender) event, handler and Cognito's side of it.
         .target(
             name: "SMSSender",
@@ -107,10 +90,6 @@ let package = Package(
             name: "RedirectClient",
             dependencies: ["SMSSender", "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaLocal"]
         ),
-        // Defines the glibc functions newer than 2.34 that the statically linked runtimes call, so the
-        // Lambdas start on provided.al2023 (glibc 2.34).
-        .target(name: "GlibcCompat"),
-        .executableTarget(name: "sender", dependencies: ["SMSSender", "AWSCore", "AWSServices", "EncryptionSDKKMS", "LambdaRuntime", "GlibcCompat"]),
         // CloudFormation custom resources, and the attach/detach the helper and the CLI share.
         .target(
             name: "CustomResource",
@@ -120,20 +99,46 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime", "GlibcCompat"]),
+        // `smsredirect doctor`: reads the redirect end to end and checks each thing a code needs.
+        .target(name: "Doctor", dependencies: ["AWSCore", "AWSServices", "PoolConfig", "PoolJournal", "SenderContract"]),
         // Packaging a template (its code from S3, as a release and the engine tests deploy it) and
         // deploying it through CloudFormation, following the stack's events until it settles.
         .target(name: "StackDeploy", dependencies: ["AWSCore", "AWSServices", "PoolJournal", .product(name: "Crypto", package: "swift-crypto")]),
-        // `make release`'s assembler (not shipped).
-        .executableTarget(
-            name: "ReleaseTool", dependencies: ["StackDeploy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // `smsredirect demo`'s scenario: the existing-pool template deployed through CloudFormation.
         .target(
             name: "DemoScenario",
             dependencies: ["AWSCore", "AWSServices", "CustomResource", "Doctor", "PoolConfig", "PoolJournal", "RedirectClient", "SMSSender", "StackDeploy"]),
-        // `smsredirect doctor`: reads the redirect end to end and checks each thing a code needs.
-        .target(name: "Doctor", dependencies: ["AWSCore", "AWSServices", "PoolConfig", "PoolJournal", "SenderContract"]),
-        .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The executables: the two Lambdas (each shipped as `bootstrap`), the CLI, the release assembler.
+        .executableTarget(name: "sender", dependencies: ["SMSSender", "AWSCore", "AWSServices", "EncryptionSDKKMS", "LambdaRuntime", "GlibcCompat"]),
+        .executableTarget(name: "helper", dependencies: ["CustomResource", "LambdaRuntime", "GlibcCompat"]),
+        .executableTarget(
+            name: "smsredirect",
+            dependencies: [
+                "AWSCore", "AWSServices", "EncryptionSDK", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "CustomResource", "PoolConfig", "PoolJournal",
+                "SMSSender", "SenderContract", "RedirectClient", "Doctor", "DemoScenario", "StackDeploy",
+                // The CLI ships statically linked too (dist/smsredirect-*.tar.gz), for any runner with glibc 2.34.
+                "GlibcCompat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `make release`'s assembler (not shipped).
+        .executableTarget(
+            name: "ReleaseTool", dependencies: ["StackDeploy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Tools that are not shipped: a Lambda for the runtime's tests, the benchmarks, the fuzzer.
+        // A tiny Lambda the runtime tests drive end to end.
+        .executableTarget(name: "EchoLambda", dependencies: ["LambdaRuntime"]),
+        // `make bench-esdk` (release build).
+        .executableTarget(name: "ESDKBench", dependencies: ["EncryptionSDK", .product(name: "Crypto", package: "swift-crypto")]),
+        // `make fuzz` builds this with -sanitize=fuzzer; a plain build replays files given as arguments.
+        .executableTarget(name: "ESDKFuzz", dependencies: ["EncryptionSDK"]),
+        // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
+        .executableTarget(
+            name: "SenderBench",
+            dependencies: [
+                "LambdaRuntime", "LambdaLocal", "SMSSender", "SenderContract", "RedirectClient", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS",
+            ]),
+        // The tests.
         // Shared by the test targets: the moto environment, the fault injectors for what moto can't do,
         // and the bare-root Lambda sandbox the shipped zips run in.
         .target(
@@ -207,12 +212,6 @@ let package = Package(
                 "StackDeploy", "DemoScenario", "RedirectClient", "SMSSender", "EncryptionSDKKMS", "PoolConfig", "PoolJournal", "AWSServices", "AWSCore",
                 "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
-        // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
-        .executableTarget(
-            name: "SenderBench",
-            dependencies: [
-                "LambdaRuntime", "LambdaLocal", "SMSSender", "SenderContract", "RedirectClient", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS",
             ]),
     ]
 )
