@@ -282,7 +282,7 @@ struct AWSErrorFields {
         var code = Substring(raw)
         if let colon = code.firstIndex(of: ":") { code = code[..<colon] }
         if let hash = code.lastIndex(of: "#") { code = code[code.index(after: hash)...] }
-        return code.trimmingSpacesAndTabs
+        return code.trimmingHorizontalWhitespace
     }
 }
 

@@ -79,17 +79,17 @@ public struct SharedConfigFiles: Sendable {
         var current: String?
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             if let first = rawLine.first, first == " " || first == "\t" { continue }
-            let line = rawLine.trimmingSpacesAndTabs
+            let line = rawLine.trimmingHorizontalWhitespace
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("["), line.hasSuffix("]") {
-                let name = line.dropFirst().dropLast().trimmingSpacesAndTabs
+                let name = line.dropFirst().dropLast().trimmingHorizontalWhitespace
                 current = name.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
                 if let current, sections[current] == nil { sections[current] = [:] }
                 continue
             }
             guard let current, let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals].trimmingSpacesAndTabs.lowercased()
-            let value = line[line.index(after: equals)...].trimmingSpacesAndTabs
+            let key = line[..<equals].trimmingHorizontalWhitespace.lowercased()
+            let value = line[line.index(after: equals)...].trimmingHorizontalWhitespace
             sections[current, default: [:]][key] = value
         }
         return sections

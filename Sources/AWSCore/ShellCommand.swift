@@ -32,12 +32,19 @@ enum ShellCommand {
     /// Runs `line`; nil when it outlived `timeout`. The shell is then sent SIGTERM and the wait ends
     /// at once, even if a process it started still holds the pipes open.
     static func run(_ line: String, timeout: Duration) async throws -> Finished? {
-        let output = try Pipe(), errors = try Pipe()
+        let output = try Pipe()
+        let errors: Pipe
         let pid: pid_t
         do {
-            pid = try spawnShell(line, output: output.writeEnd, errors: errors.writeEnd)
+            errors = try Pipe()
+            do {
+                pid = try spawnShell(line, output: output.writeEnd, errors: errors.writeEnd)
+            } catch {
+                errors.close()
+                throw error
+            }
         } catch {
-            for fd in [output.readEnd, output.writeEnd, errors.readEnd, errors.writeEnd] { close(fd) }
+            output.close()
             throw error
         }
         // The child holds its own copies: with ours closed, the reads end when the child's do.
@@ -62,17 +69,16 @@ enum ShellCommand {
                 bytes.withLockedValue { $0.errors = read }
                 collected.leave()
             }
-            DispatchQueue.global().async {
-                collected.wait()
+            // Once both pipes are at their end: no thread waits for that.
+            collected.notify(queue: .global()) {
                 let status = waitForExit(pid)
                 let (out, err) = bytes.withLockedValue { ($0.output, $0.errors) }
                 answer.give(Finished(status: status, output: out, errors: err))
             }
             Task {
                 try? await Task.sleep(for: timeout)
-                guard !answer.isGiven else { return }
-                kill(pid, SIGTERM)
-                answer.give(nil)
+                // Under the answer's lock, so a shell already reaped (its pid free for reuse) is not signalled.
+                answer.give(nil) { kill(pid, SIGTERM) }
             }
         }
     }
@@ -90,6 +96,21 @@ enum ShellCommand {
             readEnd = ends[0]
             writeEnd = ends[1]
         }
+
+        func close() {
+            _ = Self.closeDescriptor(readEnd)
+            _ = Self.closeDescriptor(writeEnd)
+        }
+
+        private static func closeDescriptor(_ fd: Int32) -> Int32 {
+            #if canImport(Glibc)
+                Glibc.close(fd)
+            #elseif canImport(Musl)
+                Musl.close(fd)
+            #else
+                Darwin.close(fd)
+            #endif
+        }
     }
 
     private static func spawnShell(_ line: String, output: Int32, errors: Int32) throws -> pid_t {
@@ -104,12 +125,33 @@ enum ShellCommand {
         // dup2 clears close-on-exec on the copy, so the shell keeps exactly these two.
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, errors, 2)
+        #if os(Linux)
+            // Nothing else of this process reaches the shell or what it starts (as Foundation's
+            // Process does): another run's pipe held open would keep that run's reads waiting.
+            _ = addCloseFrom(&actions, 3)
+        #endif
+
+        // A fresh signal state: the spawning thread (a dispatch or concurrency worker) blocks
+        // signals, and a child that inherits the mask would ignore the timeout's SIGTERM.
+        #if canImport(Darwin)
+            var attributes: posix_spawnattr_t? = nil
+        #else
+            var attributes = posix_spawnattr_t()
+        #endif
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), everySignal = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&everySignal)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &everySignal)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let arguments: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", line].map { (text: String) in strdup(text) }
         defer { arguments.forEach { free($0) } }
         var argv = arguments + [nil]
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, environ)
+        let result = posix_spawn(&pid, "/bin/sh", &actions, &attributes, &argv, environ)
         guard result == 0 else { throw SpawnFailed(call: "posix_spawn /bin/sh", errno: result) }
         return pid
     }
@@ -129,13 +171,23 @@ enum ShellCommand {
     }
 
     /// The wait status decoded by hand: glibc's `WIFEXITED` family are macros Swift cannot call.
+    /// -1 when the wait itself failed, which no exit status is.
     private static func waitForExit(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { return -1 }
+        }
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 }
+
+#if os(Linux)
+    /// glibc 2.34's `posix_spawn_file_actions_addclosefrom_np`, which its Swift module does not
+    /// export (it is declared only for `_GNU_SOURCE`); 2.34 is what Lambda's provided.al2023 has.
+    @_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+    private func addCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
+#endif
 
 /// The first of several answers (the end of a run, its timeout), handed on once.
 private final class FirstAnswer<Value: Sendable>: @unchecked Sendable {
@@ -143,14 +195,14 @@ private final class FirstAnswer<Value: Sendable>: @unchecked Sendable {
     private var resume: (Value) -> Void = { _ in }
     private var given = false
 
-    var isGiven: Bool { lock.withLock { given } }
-
     func onAnswer(_ body: @escaping (Value) -> Void) { lock.withLock { resume = body } }
 
-    func give(_ value: Value) {
+    /// Hands `value` on if no answer came first; `first` runs under the lock, only then.
+    func give(_ value: Value, first: () -> Void = {}) {
         let body: ((Value) -> Void)? = lock.withLock {
             guard !given else { return nil }
             given = true
+            first()
             return resume
         }
         body?(value)

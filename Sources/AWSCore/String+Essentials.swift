@@ -3,8 +3,11 @@
 // operations the AWS formats here need, written on the standard library.
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs (an INI line, an error code).
-    public var trimmingSpacesAndTabs: String { trimmed { $0 == " " || $0 == "\t" } }
+    /// The text without leading and trailing tabs and spaces of any width (Unicode's space
+    /// separators, NBSP among them): what Foundation's `.whitespaces` trims (an INI line, an error code).
+    public var trimmingHorizontalWhitespace: String {
+        trimmed { $0 == "\t" || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .spaceSeparator } }
+    }
 
     /// The text without leading and trailing whitespace, line breaks included (a token file).
     public var trimmingWhitespace: String { trimmed(\.isWhitespace) }

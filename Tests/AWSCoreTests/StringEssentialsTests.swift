@@ -15,11 +15,11 @@ struct StringEssentialsTests {
         #expect(text.percentDecoded == text.removingPercentEncoding)
     }
 
-    static let trimCases = ["", "  ", "a", " a ", "\ta b\t", "\n key = value \r\n", " \u{00A0}x\u{2003} ", "[profile dev]  "]
+    static let trimCases = ["", "  ", "a", " a ", "\ta b\t", "\n key = value \r\n", " \u{00A0}x\u{2003} ", "[profile dev]  ", "\u{3000}key\u{3000}", " v\n"]
 
     @Test(arguments: trimCases)
     func trimmingAgreesWithFoundation(_ text: String) {
         #expect(text.trimmingWhitespace == text.trimmingCharacters(in: .whitespacesAndNewlines))
-        #expect(text.trimmingSpacesAndTabs == text.trimmingCharacters(in: CharacterSet(charactersIn: " \t")))
+        #expect(text.trimmingHorizontalWhitespace == text.trimmingCharacters(in: .whitespaces))
     }
 }
