@@ -26,8 +26,11 @@ FORBIDDEN = {
     "libFoundationXML.a": "FoundationXML",
 }
 HEADERS = ("Archive member included because of file (symbol)", "Archive member included to satisfy reference by file (symbol)")
-MEMBER = re.compile(r"^(\S.*\.a)\((.+)\)\s*(.*)$")
-REFERRER = re.compile(r"^\s+(\S+)\s+\((.+)\)\s*$")
+# `archive.a(member.o)`, alone on its line or followed by the referrer when the name is short.
+MEMBER = re.compile(r"^(\S+?\.a)\(([^)]*)\)\s*(.*)$")
+# `file (symbol)`; gold writes a member linked whole (--whole-archive) with no symbol.
+REFERRER = re.compile(r"^\s*(\S+)(?:\s+\((.+)\))?\s*$")
+UNKNOWN = ("(not named in the map)", "")
 
 
 def parse(lines):
@@ -42,18 +45,23 @@ def parse(lines):
             continue
         member = MEMBER.match(line)
         if member:
+            if pending:  # a member whose referrer line never came: still linked, still checked
+                included[pending] = UNKNOWN
             pending = f"{member.group(1)}({member.group(2)})"
-            rest = REFERRER.match(" " + member.group(3)) if member.group(3) else None
+            rest = REFERRER.match(member.group(3)) if member.group(3) else None
             if rest:
-                included[pending] = (rest.group(1), rest.group(2))
+                included[pending] = (rest.group(1), rest.group(2) or "")
                 pending = None
             continue
-        referrer = REFERRER.match(line)
-        if referrer and pending:
-            included[pending] = (referrer.group(1), referrer.group(2))
-            pending = None
+        if line[0].isspace():
+            referrer = REFERRER.match(line)
+            if referrer and pending:
+                included[pending] = (referrer.group(1), referrer.group(2) or "")
+                pending = None
             continue
-        break  # the next section of the map
+        break  # an unindented line that names no archive member: the map's next section
+    if pending:
+        included[pending] = UNKNOWN
     return included
 
 
@@ -109,10 +117,11 @@ def main(argv):
             seen.add(referrer)
             referrer, symbol = included[referrer]
         culprits.setdefault((FORBIDDEN[archive_name(member)], module_of(referrer)), symbol)
-    names = demangle(sorted(set(culprits.values())))
+    names = demangle(sorted(symbol for symbol in set(culprits.values()) if symbol))
     print("check-sender-closure: the sender's core links more of Foundation than FoundationEssentials:", file=sys.stderr)
     for (library, origin), symbol in sorted(culprits.items()):
-        print(f"  {library}: pulled in by {origin}, which needs {names.get(symbol, symbol)}", file=sys.stderr)
+        need = f", which needs {names.get(symbol, symbol)}" if symbol else " (linked whole)"
+        print(f"  {library}: pulled in by {origin}{need}", file=sys.stderr)
     print(
         "Import FoundationEssentials in that module (`#if canImport(FoundationEssentials)`), and replace what only "
         "Foundation has (ARCHITECTURE.md, \"Why the sender avoids Foundation\").",

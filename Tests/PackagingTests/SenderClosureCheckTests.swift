@@ -4,6 +4,7 @@ import TestSupport
 
 /// `scripts/check-sender-closure.py`, the guard `make package` runs on the sender's link map: it must
 /// fail when a module pulls full Foundation into the layer's core, and name that module.
+@Suite(.needsPython())
 struct SenderClosureCheckTests {
     static let script = BuiltProducts.packageRoot.appendingPathComponent("scripts/check-sender-closure.py").path
     static let swiftStatic = "/opt/swift/usr/lib/swift_static/linux"
@@ -50,6 +51,25 @@ struct SenderClosureCheckTests {
         for library in ["Foundation", "FoundationInternationalization", "ICU (_FoundationICU)"] {
             #expect(result.standardError.contains("  \(library): pulled in by AWSCore (SigV4.swift)"), "\(result.standardError)")
         }
+    }
+
+    /// GNU ld's header, a short member and its referrer on one line, and a member linked whole
+    /// (no symbol): none of them may slip through.
+    @Test func gnuLdOneLineEntriesAndWholeArchiveMembersAreChecked() async throws {
+        let result = try await Self.check(
+            """
+            Archive member included to satisfy reference by file (symbol)
+
+            \(Self.swiftStatic)/libswiftCore.a(S.o)   \(Self.objects)/AWSCore.build/ARN.swift.o ($sSS5countSivg)
+            \(Self.swiftStatic)/libFoundation.a(N.o) \(Self.objects)/SMSSender.build/CodeRecord.swift.o ($sSS10FoundationE6formatSSSSh_s7CVarArg_pdtcfC)
+            \(Self.swiftStatic)/lib_FoundationICU.a(ucol.o)
+                                          --whole-archive
+
+            Memory map
+            """)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("  Foundation: pulled in by SMSSender (CodeRecord.swift)"), "\(result.standardError)")
+        #expect(result.standardError.contains("  ICU (_FoundationICU): pulled in by --whole-archive (linked whole)"), "\(result.standardError)")
     }
 
     @Test func aMapWithoutItsArchiveSectionIsAnError() async throws {

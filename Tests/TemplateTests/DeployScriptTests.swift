@@ -10,6 +10,7 @@ import TestSupport
 /// AWS call at all. The script runs in an empty environment (`env -i`) whose PATH holds only python3
 /// and, where a case says so, a stand-in `aws` that records every call (and answers only
 /// `aws configure get region`, a local read of the profile).
+@Suite(.needsPython())
 struct DeployScriptTests {
     // MARK: Deploys
 

@@ -5,6 +5,7 @@ import TestSupport
 /// `scripts/check-secrets-not-logged.py`, the last step of `make test`: it must catch a six-digit
 /// code printed anywhere (the run's output or a log file), not mistake a timestamp's digits for one,
 /// and fail when a kind of secret was recorded too rarely to be checked.
+@Suite(.needsPython())
 struct SecretCheckTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secret-check-\(UUID().uuidString)")
     let script = BuiltProducts.packageRoot.appendingPathComponent("scripts/check-secrets-not-logged.py").path

@@ -75,11 +75,14 @@ extension Trait where Self == ConditionTrait {
         .enabled(if: TestNeeds.isRoot, Comment(rawValue: "needs root, to enter a bare root as Lambda does (unshare, mount, chroot)"))
     }
 
-    /// The suite runs a Python peer that imports `modules` (pinned in scripts/pins.sh).
+    /// The suite runs a Python script or peer that imports `modules` (pinned in scripts/pins.sh);
+    /// with none, python3 alone.
     public static func needsPython(_ modules: String...) -> Self {
         .enabled(
             if: TestNeeds.pythonImports(modules),
-            Comment(rawValue: "needs python3 with \(modules.joined(separator: ", ")) (pinned in scripts/pins.sh; `make deps` installs them)"))
+            Comment(
+                rawValue: modules.isEmpty
+                    ? "needs python3" : "needs python3 with \(modules.joined(separator: ", ")) (pinned in scripts/pins.sh; `make deps` installs them)"))
     }
 
     /// The suite runs the JavaScript client's own tests.
