@@ -132,7 +132,7 @@ test: test-format test-docs test-workflows test-requests test-stack test-secrets
 
 # The style is swift-format's pretty printer (the toolchain's own `swift format`), configured in
 # .swift-format: 4 spaces, 160 columns, no rewriting rules. Cheap, so `make test` checks it first.
-FORMAT_PATHS := Sources Tests Package.swift
+FORMAT_PATHS := Sources Tests Package.swift Benchmarks/Sources Benchmarks/Package.swift
 format:
 	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
 

@@ -4,10 +4,20 @@ import PackageDescription
 let package = Package(
     name: "CognitoSMSRedirect",
     platforms: [.macOS(.v14)],
-    // The two command-line tools; no library products, since no package outside this one uses its modules.
+    // The two command-line tools, and the libraries the Benchmarks package (Benchmarks/) uses: no
+    // other package uses these modules.
     products: [
         .executable(name: "smsredirect", targets: ["smsredirect"]),
         .executable(name: "smsredirect-release", targets: ["ReleaseTool"]),
+        .library(name: "AWSCore", targets: ["AWSCore"]),
+        .library(name: "AWSServices", targets: ["AWSServices"]),
+        .library(name: "EncryptionSDK", targets: ["EncryptionSDK"]),
+        .library(name: "EncryptionSDKKMS", targets: ["EncryptionSDKKMS"]),
+        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
+        .library(name: "LambdaLocal", targets: ["LambdaLocal"]),
+        .library(name: "SenderContract", targets: ["SenderContract"]),
+        .library(name: "SMSSender", targets: ["SMSSender"]),
+        .library(name: "RedirectClient", targets: ["RedirectClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -24,6 +34,10 @@ let package = Package(
         // Defines the glibc functions newer than 2.34 that the statically linked runtimes call, so the
         // Lambdas start on provided.al2023 (glibc 2.34).
         .target(name: "GlibcCompat"),
+        // The sender function's own `bootstrap` (C): declared so that SwiftPM compiles and checks it,
+        // but shipped as `make lambda-zips` builds it with cc (into .build-lambda), because every
+        // executable SwiftPM links needs the Swift runtime and the launcher must need nothing but libc.
+        .executableTarget(name: "SenderLauncher"),
         // The sender's environment variable names, which the sender, the helper and doctor share.
         .target(name: "SenderContract"),
         .target(
@@ -125,20 +139,9 @@ let package = Package(
         // `make release`'s assembler (not shipped).
         .executableTarget(
             name: "ReleaseTool", dependencies: ["StackDeploy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // Tools that are not shipped: a Lambda for the runtime's tests, the benchmarks, the fuzzer.
-        // A tiny Lambda the runtime tests drive end to end.
-        .executableTarget(name: "EchoLambda", dependencies: ["LambdaRuntime"]),
-        // `make bench-esdk` (release build).
-        .executableTarget(name: "ESDKBench", dependencies: ["EncryptionSDK", .product(name: "Crypto", package: "swift-crypto")]),
-        // `make fuzz` builds this with -sanitize=fuzzer; a plain build replays files given as arguments.
-        .executableTarget(name: "ESDKFuzz", dependencies: ["EncryptionSDK"]),
-        // `make bench-sender` (release build): the sender bootstrap against the sample's Python sender.
-        .executableTarget(
-            name: "SenderBench",
-            dependencies: [
-                "LambdaRuntime", "LambdaLocal", "SMSSender", "SenderContract", "RedirectClient", "AWSServices", "AWSCore", "EncryptionSDK", "EncryptionSDKKMS",
-            ]),
-        // The tests.
+        // The tests. (The benchmarks and the fuzzer are a package of their own, Benchmarks/.)
+        // A tiny Lambda the runtime tests drive end to end: a fixture, so it lives with them.
+        .executableTarget(name: "EchoLambda", dependencies: ["LambdaRuntime"], path: "Tests/EchoLambda"),
         // Shared by the test targets: the moto environment, the fault injectors for what moto can't do,
         // and the bare-root Lambda sandbox the shipped zips run in.
         .target(

@@ -27,7 +27,7 @@ BENCH_BASELINE_ROOT ?= .build/bench-baseline-root
 .PHONY: bench-sender
 
 bench-sender: deps
-	$(if $(filter-out 0,$(BENCH_DYNAMIC)),$(SWIFT) build -c release --product sender &&) $(SWIFT) build -c release --product SenderBench
+	$(if $(filter-out 0,$(BENCH_DYNAMIC)),$(SWIFT) build -c release --product sender &&) $(SWIFT) build $(BENCH_PACKAGE) -c release --product SenderBench
 	$(if $(BENCH_STATIC),$(SWIFT) build -c release --product sender --static-swift-stdlib --scratch-path $(BENCH_STATIC_SCRATCH))
 	$(MAKE) --no-print-directory lambda-zips PACKAGE_CONFIG=release
 	scripts/lambda-root.sh $(BENCH_SHIPPED_ROOT) dist/sender.zip dist/encryption-sdk-layer.zip
@@ -38,7 +38,7 @@ bench-sender: deps
 	  unzip -Zt $$zip | awk -v zip=$$zip -v zipped=$$(stat -c %s $$zip) \
 	    '{ printf "%-30s zipped %6.1f MB, unzipped %6.1f MB\n", zip, zipped / 1e6, $$3 / 1e6 }'; done
 	@echo "(Lambda's limits: 50 MB zipped per direct upload, 250 MB unzipped for a function and its layers together)"
-	scripts/with-moto.sh .build/release/SenderBench $(if $(filter-out 0,$(BENCH_DYNAMIC)),--swift .build/release/sender) \
+	scripts/with-moto.sh $(BENCH_PRODUCTS)/SenderBench $(if $(filter-out 0,$(BENCH_DYNAMIC)),--swift .build/release/sender) \
 	  --shipped-root shipped=$(BENCH_SHIPPED_ROOT) \
 	  $(if $(BENCH_BASELINE),--shipped-root baseline=$(BENCH_BASELINE_ROOT)) \
 	  --init-only-root helper=$(BENCH_SHIPPED_ROOT)-helper $(if $(BENCH_BASELINE),--init-only-root helper-baseline=$(BENCH_BASELINE_ROOT)-helper) \

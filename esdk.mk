@@ -7,15 +7,19 @@ ESDK_VECTORS      ?= fixtures/vectors/esdk
 FUZZ_TIME         ?= 60
 FUZZ_SCRATCH      ?= .build-fuzz
 FUZZ_CORPUS       ?= $(FUZZ_SCRATCH)/corpus
+# The benchmarks and the fuzzer are a package of their own (Benchmarks/), built in Benchmarks/.build.
+BENCH_PACKAGE     := --package-path Benchmarks
+BENCH_PRODUCTS    := Benchmarks/.build/release
 
 .PHONY: bench-esdk fuzz
 
 bench-esdk: deps
-	$(SWIFT) build -c release --product ESDKBench
-	@/usr/bin/time -v -o .build/esdk-bench.time .build/release/ESDKBench
+	$(SWIFT) build $(BENCH_PACKAGE) -c release --product ESDKBench
+	@mkdir -p .build
+	@/usr/bin/time -v -o .build/esdk-bench.time $(BENCH_PRODUCTS)/ESDKBench
 	@grep "Maximum resident set size" .build/esdk-bench.time | sed 's/^[[:space:]]*/peak memory (\/usr\/bin\/time -v): /'
 fuzz:
-	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) -c release --product ESDKFuzz \
+	$(SWIFT) build $(BENCH_PACKAGE) --scratch-path $(CURDIR)/$(FUZZ_SCRATCH) -c release --product ESDKFuzz \
 	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DESDK_FUZZING
 	@mkdir -p $(FUZZ_CORPUS)
 	@cp -n $(ESDK_VECTORS)/*/ciphertexts/* $(FUZZ_CORPUS)/ 2>/dev/null || true
