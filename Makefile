@@ -83,7 +83,8 @@ PREFIX ?= /usr/local
 # The sender's core is linked with a map of why each archive member came in: the layer must hold
 # no Foundation beyond FoundationEssentials (no ICU, no FoundationInternationalization), and
 # check-sender-closure.py names the module that pulled any in.
-SENDER_MAP := $(LAMBDA_SCRATCH)/$(PACKAGE_CONFIG)/sender.map
+# In the scratch folder itself: its <config> link to the products only appears after a first build.
+SENDER_MAP := $(CURDIR)/$(LAMBDA_SCRATCH)/sender-$(PACKAGE_CONFIG).map
 
 # The three Lambda zips alone (the benchmarks need no CLI).
 lambda-zips: build-deps
