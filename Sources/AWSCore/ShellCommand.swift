@@ -34,17 +34,14 @@ enum ShellCommand {
     static func run(_ line: String, timeout: Duration) async throws -> Finished? {
         let output = try Pipe()
         let errors: Pipe
+        do { errors = try Pipe() } catch {
+            output.closeBothEnds()
+            throw error
+        }
         let pid: pid_t
-        do {
-            errors = try Pipe()
-            do {
-                pid = try spawnShell(line, output: output.writeEnd, errors: errors.writeEnd)
-            } catch {
-                errors.close()
-                throw error
-            }
-        } catch {
-            output.close()
+        do { pid = try spawnShell(line, output: output.writeEnd, errors: errors.writeEnd) } catch {
+            output.closeBothEnds()
+            errors.closeBothEnds()
             throw error
         }
         // The child holds its own copies: with ours closed, the reads end when the child's do.
@@ -97,19 +94,9 @@ enum ShellCommand {
             writeEnd = ends[1]
         }
 
-        func close() {
-            _ = Self.closeDescriptor(readEnd)
-            _ = Self.closeDescriptor(writeEnd)
-        }
-
-        private static func closeDescriptor(_ fd: Int32) -> Int32 {
-            #if canImport(Glibc)
-                Glibc.close(fd)
-            #elseif canImport(Musl)
-                Musl.close(fd)
-            #else
-                Darwin.close(fd)
-            #endif
+        func closeBothEnds() {
+            close(readEnd)
+            close(writeEnd)
         }
     }
 
