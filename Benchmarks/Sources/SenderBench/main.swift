@@ -204,18 +204,20 @@ func run() async throws -> Int32 {
                 memorySizeMB: 128, region: region.rawValue, timeout: .seconds(60),
                 output: .file("\(options.logDirectory)/\(swift.label.replacingOccurrences(of: " ", with: "-")).log")))
     }
+    // A shipped bootstrap as Lambda starts it: in a bare root, with nothing of this machine but
+    // glibc, the endpoint resolved by name.
+    var bareRootEnvironment = common
+    bareRootEnvironment["PATH"] = nil
+    bareRootEnvironment["AWS_ENDPOINT_URL"] = endpoint.replacingOccurrences(of: "://127.0.0.1:", with: "://localhost:")
+    func enteringRoot(_ root: String, _ program: String) -> [String] { [absolute("scripts/enter-lambda-root.sh"), absolute(root), program] }
+    func inBareRoot(_ root: String, name: String, extra: [String: String] = [:], timeout: Duration) -> LocalInvoker.Configuration {
+        LocalInvoker.sandboxed(
+            command: enteringRoot(root, "/var/task/bootstrap"), environment: bareRootEnvironment.merging(extra) { $1 },
+            functionName: "bench-\(name)", memorySizeMB: 128, region: region.rawValue, timeout: timeout,
+            output: .file("\(options.logDirectory)/\(name).log"))
+    }
     for (label, root) in options.shippedRoots {
-        // As on Lambda: nothing of this machine but glibc, the endpoint resolved by name.
-        var shipped = common
-        shipped["PATH"] = nil
-        shipped["AWS_ENDPOINT_URL"] = endpoint.replacingOccurrences(of: "://127.0.0.1:", with: "://localhost:")
-        candidates.append(
-            Candidate(
-                label: label,
-                configuration: LocalInvoker.sandboxed(
-                    command: [absolute("scripts/enter-lambda-root.sh"), absolute(root), "/var/task/bootstrap"], environment: shipped,
-                    functionName: "bench-sender-\(label)", memorySizeMB: 128, region: region.rawValue,
-                    timeout: .seconds(60), output: .file("\(options.logDirectory)/\(label).log"))))
+        candidates.append(Candidate(label: label, configuration: inBareRoot(root, name: "sender-\(label)", timeout: .seconds(60))))
     }
     let python = try options.python ?? resolvePython()
     let handlerDir = absolute(options.pythonHandlerDir)
@@ -266,7 +268,7 @@ func run() async throws -> Int32 {
     var sandboxEntry: [Double] = []
     for run in 0..<options.runs {
         if let (_, root) = options.shippedRoots.first {
-            sandboxEntry.append(try await milliseconds(timeToExit([absolute("scripts/enter-lambda-root.sh"), absolute(root), "/var/task/no-such-program"])))
+            sandboxEntry.append(try await milliseconds(timeToExit(enteringRoot(root, "/var/task/no-such-program"))))
         }
         let order = run % 2 == 0 ? Array(candidates.indices) : Array(candidates.indices.reversed())
         for index in order {
@@ -374,19 +376,10 @@ func run() async throws -> Int32 {
     // Other bootstraps' init alone, interleaved the same way (their one event is not theirs: only
     // the time to the first GET next counts).
     if !options.initOnlyRoots.isEmpty {
-        var shipped = common
-        shipped["PATH"] = nil
-        // The helper's one required variable; its init reads nothing from the journal yet.
-        shipped["JOURNAL_URI"] = "s3://bench-init-journal/pools.sqlite"
         let others = options.initOnlyRoots.map { label, root in
-            (
-                label,
-                LocalInvoker(
-                    LocalInvoker.sandboxed(
-                        command: [absolute("scripts/enter-lambda-root.sh"), absolute(root), "/var/task/bootstrap"], environment: shipped,
-                        functionName: "bench-init-\(label)", memorySizeMB: 128, region: region.rawValue, timeout: .seconds(10),
-                        output: .file("\(options.logDirectory)/init-\(label).log")))
-            )
+            // The helper's one required variable; its init reads nothing from the journal yet.
+            let journal = ["JOURNAL_URI": "s3://bench-init-journal/pools.sqlite"]
+            return (label, LocalInvoker(inBareRoot(root, name: "init-\(label)", extra: journal, timeout: .seconds(10))))
         }
         var inits = Array(repeating: [Double](), count: others.count)
         for run in 0..<options.runs {
