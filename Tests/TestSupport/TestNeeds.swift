@@ -31,15 +31,9 @@ public enum TestNeeds {
     public static func pythonImports(_ modules: [String]) -> Bool {
         let key = modules.joined(separator: ",")
         if let known = imports.withLock({ $0[key] }) { return known }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", modules.map { "import \($0)" }.joined(separator: "; ")]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let imported =
-            (try? process.run()).map {
-                process.waitUntilExit(); return process.terminationStatus == 0
-            } ?? false
+        let check = try? CommandRunner.runBlocking(
+            "/usr/bin/env", ["python3", "-c", modules.map { "import \($0)" }.joined(separator: "; ")], environment: [:], input: nil)
+        let imported = check?.status == 0
         imports.withLock { $0[key] = imported }
         return imported
     }
