@@ -78,14 +78,17 @@ public struct Attacher: Sendable {
     public struct DetachResult: Sendable, Equatable {
         /// The attachment that was detached (or skipped).
         public var attachmentId: String
-        /// What was left alone because someone else changed it.
-        public var drift: [String]
+        /// What the detach did beside the restore, and what it left alone because someone else changed it.
+        public var notes: [DetachNote]
         /// Why nothing was done, when nothing was.
-        public var skipped: String?
+        public var skipped: DetachSkip?
         /// True when this request had already been handled and its answer was replayed.
         public var replayed: Bool
+
         /// The pool had been deleted: there was nothing to restore (the layers still were).
-        public var poolMissing = false
+        public var poolMissing: Bool {
+            notes.contains { if case .poolMissing = $0 { true } else { false } }
+        }
     }
 
     // MARK: Attach
@@ -98,10 +101,9 @@ public struct Attacher: Sendable {
     /// A repeated request (same `context.requestId`) is answered from the journal without changing
     /// anything again.
     ///
-    /// - Throws: ``ProviderFailure`` with a reason fit for CloudFormation: what failed and what was
-    ///   rolled back, journaled as `failed` (a repeated request that failed throws its journaled
-    ///   reason again). The journal's own error when it cannot be read or take the `started` entry,
-    ///   before anything is changed.
+    /// - Throws: ``AttachError``: why, and the steps of the rollback, journaled as `failed` (a
+    ///   repeated request that failed throws its journaled reason again). The journal's own error
+    ///   when it cannot be read or take the `started` entry, before anything is changed.
     public func attach(_ spec: AttachmentSpec, context: ChangeContext) async throws -> AttachResult {
         let attachmentId = spec.attachmentId
         // One read of the journal (an S3 GET in Lambda) for everything the attach needs from it.
@@ -114,419 +116,102 @@ public struct Attacher: Sendable {
                 replacedSender: Self.replacedSender(in: done.originalPool, by: done.senderArn ?? spec.senderFunctionArn))
         }
         if let failed = previous.last(where: { $0.status == .failed }) {
-            throw ProviderFailure(failed.detail ?? "the attach failed", physicalResourceId: attachmentId)
+            throw AttachError(.failedBefore(detail: failed.detail ?? "the attach failed"), attachmentId: attachmentId)
         }
-
-        // What the pool and the function look like before anything changes. A retried delivery
-        // whose first try crashed takes the original it journaled then; an Update on the same
-        // pool inherits the original of the attach it replaces, and a re-attach of the attachment
-        // in force (an Update that changed only what its id leaves out, such as the sender's
-        // configuration) keeps the original journaled by the attach it repeats: the pool as
-        // described now already carries our trigger.
-        let described = try await failing(attachmentId) { try await cognito.describeUserPool(id: spec.userPoolId) }
-        try spec.refuseUndeclaredSMSRole(described: described, attachmentId: attachmentId)
-        let mfaBefore = try await failing(attachmentId) { try await cognito.getUserPoolMfaConfig(id: spec.userPoolId) }
-        let function = try await failing(attachmentId) { try await lambda.getFunctionConfiguration(functionName: spec.senderFunctionArn) }
-        try spec.refuseKeyTheSenderCannotUse(function: function, region: region, attachmentId: attachmentId)
-        let replaced = activeOnPool.last { $0.attachmentId != attachmentId }
-        let repeated = activeOnPool.last { $0.attachmentId == attachmentId }
-        var originalPool = previous.first?.originalPool ?? repeated?.originalPool ?? replaced?.originalPool ?? described
-        var originalLayers = previous.first?.originalLayers ?? repeated?.originalLayers ?? function.layers
-        // A journal from before the MFA column has no factors for an attachment: the factors now stand in.
-        var originalMfaConfig = previous.first?.originalMfaConfig ?? repeated?.originalMfaConfig ?? replaced?.originalMfaConfig ?? mfaBefore
-        if let replaced, previous.isEmpty, repeated == nil {
-            originalPool = replaced.originalPool ?? described
-            originalMfaConfig = replaced.originalMfaConfig ?? mfaBefore
-            originalLayers = replaced.senderArn == spec.senderFunctionArn ? (replaced.originalLayers ?? function.layers) : function.layers
-        }
-
-        var entry = JournalEntry(
-            attachmentId: attachmentId, requestId: context.requestId, action: .attach, status: .started, poolId: spec.userPoolId,
-            region: region, account: context.account, stackId: context.stackId, logicalId: context.logicalId,
-            senderArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn, originalPool: originalPool,
-            originalMfaConfig: originalMfaConfig, originalLayers: originalLayers)
-        // The layer about to go on is journaled with the start, so that an attach cut off
-        // mid-change can be undone by the Delete that follows.
-        if case let .existing(arn) = spec.layer { entry.layerVersionArn = arn }
+        let plan = AttachPlan(spec: spec, before: try await readBefore(spec), previous: previous, activeOnPool: activeOnPool)
+        var entry = plan.startEntry(context: context, region: region)
         if previous.isEmpty { entry = try await journal.append(entry) }
 
-        var published: LambdaClient.LayerVersion?
-        var layersChanged = false
-        var poolChanged = false
+        var undo = UndoLog()
         do {
-            let request = try LambdaConfigEditor.attachRequest(described: described, original: originalPool, attachment: attachment(spec))
-            var layerArn: String?
-            switch spec.layer {
-            case let .existing(arn): layerArn = arn
-            case let .publish(name, bucket, key):
-                published = try await lambda.publishLayer(
-                    name: name, content: .s3(bucket: bucket, key: key),
-                    description: "AWS Encryption SDK for the CognitoSMSRedirect sender")
-                layerArn = published?.layerVersionArn
-                var publishing = entry.next(.started, detail: "published layer version \(layerArn ?? "")")
-                publishing.layerVersionArn = layerArn
-                publishing.publishedLayer = true
-                _ = try await journal.append(publishing)
-            case .none: layerArn = nil
-            }
-            if let layerArn {
-                let layers = Self.layers(current: function.layers, original: originalLayers, replacing: replaced?.layerVersionArn, adding: layerArn)
-                guard layers.count <= Self.maxLayers else {
-                    throw ProviderFailure(
-                        "the sender \(spec.senderFunctionName) would have \(layers.count) layers; Lambda allows \(Self.maxLayers). Remove one of \(function.layers.joined(separator: ", ")) first."
-                    )
-                }
-                if layers != function.layers {
-                    try await lambda.setLayers(layers, functionName: spec.senderFunctionArn)
-                    layersChanged = true
-                }
-            }
-            // Someone else's change since the describe would be overwritten by a request built
-            // from it: look once more, as late as can be, and leave their change alone.
-            let changedMeanwhile = PoolDiff.poolDifferences(from: described, to: try await cognito.describeUserPool(id: spec.userPoolId))
-            guard changedMeanwhile.isEmpty else {
-                throw ProviderFailure(
-                    "the pool changed while the attach was under way (\(Self.describe(changedMeanwhile, verb: "was"))): run it again once the other change is done"
-                )
-            }
-            try await updateUserPool(request)
-            poolChanged = true
-            let differences = try await verify(poolId: spec.userPoolId, holds: request)
-            guard differences.isEmpty else {
-                throw ProviderFailure(
-                    "the pool did not come out as sent: \(Self.describe(differences)). Someone may have changed it meanwhile, or Cognito changed a setting it was sent"
-                )
-            }
-            let mfaDifferences = try await verifyMfa(poolId: spec.userPoolId, holds: mfaBefore)
-            guard mfaDifferences.isEmpty else {
-                throw ProviderFailure(
-                    "the pool's MFA factors changed with the update: \(Self.describe(mfaDifferences, verb: "was")). Check them with `aws cognito-idp get-user-pool-mfa-config`"
-                )
-            }
-            let replacedSender = Self.replacedSender(in: originalPool, by: spec.senderFunctionArn)
-            let replacedEmailSender = spec.redirectEmail ? Self.replacedSender(in: originalPool, by: spec.senderFunctionArn, trigger: .email) : nil
-            let details = [
-                replaced.map { "replaces attachment \($0.attachmentId)" },
-                replacedSender.map { "replaces the pool's own CustomSMSSender \($0) until the detach puts it back" },
-                replacedEmailSender.map { "replaces the pool's own CustomEmailSender \($0) until the detach puts it back" },
-            ].compactMap { $0 }
-            var succeeded = entry.next(.succeeded, detail: details.isEmpty ? nil : details.joined(separator: "; "), appliedRequest: request)
+            let (request, layerArn) = try await apply(plan, startedAs: entry, undo: &undo)
+            var succeeded = entry.next(.succeeded, detail: plan.successDetail, appliedRequest: request)
             succeeded.layerVersionArn = layerArn
-            succeeded.publishedLayer = published != nil
+            succeeded.publishedLayer = undo.publishedLayer != nil
             _ = try await journal.append(succeeded)
             logger.info("attached", metadata: ["attachmentId": "\(attachmentId)", "userPoolId": "\(spec.userPoolId)"])
-            if let replacedSender {
+            if let replacedSender = plan.replacedSender(.sms) {
                 logger.warning(
                     "the pool's own CustomSMSSender is replaced until the detach",
                     metadata: ["replacedSender": "\(replacedSender)", "userPoolId": "\(spec.userPoolId)"])
             }
-            return AttachResult(attachmentId: attachmentId, layerVersionArn: layerArn, replayed: false, replacedSender: replacedSender)
+            return AttachResult(attachmentId: attachmentId, layerVersionArn: layerArn, replayed: false, replacedSender: plan.replacedSender(.sms))
         } catch {
-            let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
-            var undone: [String] = []
-            if poolChanged {
-                undone.append(await rollBack(poolId: spec.userPoolId, to: described, mfa: mfaBefore))
-            }
-            if layersChanged {
-                do {
-                    try await lambda.setLayers(function.layers, functionName: spec.senderFunctionArn)
-                    undone.append("the sender's layers restored")
-                } catch { undone.append("restoring the sender's layers ALSO FAILED (\(error)): they are \(function.layers) originally") }
-            }
-            if let published {
-                do {
-                    try await lambda.deleteLayerVersion(layerName: Self.layerName(of: published), version: published.version)
-                    undone.append("layer version \(published.layerVersionArn) deleted")
-                } catch { undone.append("deleting layer version \(published.layerVersionArn) ALSO FAILED (\(error))") }
-            }
-            let detail = reason + (undone.isEmpty ? "; nothing had been changed" : "; rolled back: " + undone.joined(separator: ", "))
-            var failed = entry.next(.failed, detail: detail)
-            failed.layerVersionArn = published?.layerVersionArn
-            failed.publishedLayer = published != nil
+            let failure = AttachError(
+                (error as? AttachStop)?.failure ?? .callFailed(error),
+                rollback: await undo.undo(with: self, poolId: spec.userPoolId, sender: spec.senderFunctionArn),
+                attachmentId: attachmentId)
+            var failed = entry.next(.failed, detail: failure.reason)
+            failed.layerVersionArn = undo.publishedLayer?.layerVersionArn
+            failed.publishedLayer = undo.publishedLayer != nil
             _ = try? await journal.append(failed)
-            throw ProviderFailure(detail, physicalResourceId: attachmentId, underlying: Self.cause(of: error))
+            throw failure
         }
     }
 
-    // MARK: Detach
-
-    /// Takes the attachment off: puts back the CustomSMSSender and KMSKeyID the journal recorded
-    /// (leaving alone what someone else changed since, and saying so), takes the layer off, and
-    /// checks the pool and its MFA factors afterwards. An attach cut off mid-change is undone from
-    /// its journaled start; a Delete with nothing in force is journaled as skipped. Never fails
-    /// for a model gap or a missing pool: only a change Cognito or Lambda refuses fails it.
-    ///
-    /// A `started` detach entry is journaled, durably, before anything is changed, then `succeeded`
-    /// with its notes (what was left alone, what did not read back as sent) or `failed` with the reason.
-    /// A repeated request (same `context.requestId`) is answered from the journal.
-    ///
-    /// - Throws: ``ProviderFailure`` with the reason Cognito or Lambda refused a change, journaled as
-    ///   `failed`; the journal's own error when it cannot be read or take the `started` entry.
-    public func detach(attachmentId: String, context: ChangeContext) async throws -> DetachResult {
-        // One read of the journal for everything the detach needs from it: the started entry it
-        // appends below changes none of these answers.
-        let poolId = AttachmentID(rawValue: attachmentId)?.poolId ?? attachmentId
-        let (previous, active, activeOnPool, interrupted) = try await journal.read { database in
-            (
-                try database.entries(requestId: context.requestId).filter { $0.action == .detach }, try database.activeAttach(attachmentId: attachmentId),
-                try database.activeAttaches(poolId: poolId), try database.interruptedAttach(attachmentId: attachmentId)
-            )
+    /// What the pool and the function look like before anything changes, with the refusals that
+    /// need them (an undeclared SMS role, a key the sender cannot use). A failure here is
+    /// journaled nowhere: there is nothing to undo.
+    private func readBefore(_ spec: AttachmentSpec) async throws(AttachError) -> AttachPlan.Before {
+        let attachmentId = spec.attachmentId
+        func reading<T>(_ body: () async throws -> T) async throws(AttachError) -> T {
+            do { return try await body() } catch { throw AttachError(.readFailed(error), attachmentId: attachmentId) }
         }
-        if let done = previous.last(where: { $0.status == .succeeded || $0.status == .skipped }) {
-            // The notes as the first answer joined them (an empty detail is no note at all).
-            let notes = done.detail.flatMap { $0.isEmpty ? nil : [$0] } ?? []
-            return DetachResult(attachmentId: attachmentId, drift: notes, skipped: done.status == .skipped ? done.detail : nil, replayed: true)
-        }
-        if active == nil, let interrupted {
-            return try await undoInterrupted(interrupted, context: context, othersOnPool: activeOnPool)
-        }
-        guard let active else {
-            // A Delete after a failed Create, or a second Delete: nothing of ours is in place.
-            let reason = "no successful attach of \(attachmentId) is in force: nothing to undo"
-            _ = try await journal.append(
-                JournalEntry(
-                    attachmentId: attachmentId, requestId: context.requestId, action: .detach, status: .skipped,
-                    poolId: poolId, region: region, account: context.account, stackId: context.stackId,
-                    logicalId: context.logicalId, detail: reason))
-            return DetachResult(attachmentId: attachmentId, drift: [], skipped: reason, replayed: false)
-        }
-        let entry = try await journal.append(Self.detachStart(undoing: active, context: context))
-
-        do {
-            // A newer attachment (CloudFormation's replacement, whose Delete of the old one comes
-            // after the Create) owns the pool now. An older one still in force (the rollback of a
-            // failed update deletes the replacement) gets the pool back as it attached it.
-            let others = activeOnPool.filter { $0.attachmentId != attachmentId }
-            let newer = others.last { ($0.id ?? 0) > (active.id ?? 0) }
-            let older = others.last { ($0.id ?? 0) < (active.id ?? 0) }
-            var notes: [String] = []
-            var poolMissing = false
-            var appliedRequest: JSONValue?
-            if let newer {
-                notes.append("superseded by attachment \(newer.attachmentId): the pool is left to it")
-            } else if let older {
-                notes.append("handed back to attachment \(older.attachmentId), still in force")
-                appliedRequest = try await restorePool(active, to: older.appliedRequest ?? older.originalPool, notes: &notes, poolMissing: &poolMissing)
-            } else {
-                appliedRequest = try await restorePool(active, to: active.originalPool, notes: &notes, poolMissing: &poolMissing)
-            }
-            // Our layer stays while another attachment in force uses it on the same sender.
-            let layerStillUsed = others.contains { $0.senderArn == active.senderArn && $0.layerVersionArn == active.layerVersionArn }
-            if !layerStillUsed { try await restoreLayers(active, notes: &notes) }
-            if newer == nil, let older, let layer = older.layerVersionArn, let sender = older.senderArn {
-                try await restoreLayer(layer, of: older, on: sender, notes: &notes)
-            }
-            var done = entry.next(.succeeded, detail: notes.isEmpty ? nil : notes.joined(separator: "; "), appliedRequest: appliedRequest)
-            done.appliedRequest = appliedRequest
-            _ = try await journal.append(done)
-            for note in notes { logger.warning("left as it is", metadata: ["attachmentId": "\(attachmentId)", "note": "\(note)"]) }
-            return DetachResult(attachmentId: attachmentId, drift: notes, skipped: nil, replayed: false, poolMissing: poolMissing)
-        } catch {
-            let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
-            _ = try? await journal.append(entry.next(.failed, detail: reason))
-            throw ProviderFailure(reason, physicalResourceId: attachmentId, underlying: Self.cause(of: error))
-        }
+        let described = try await reading { try await cognito.describeUserPool(id: spec.userPoolId) }
+        try spec.refuseUndeclaredSMSRole(described: described, attachmentId: attachmentId)
+        let mfa = try await reading { try await cognito.getUserPoolMfaConfig(id: spec.userPoolId) }
+        let function = try await reading { try await lambda.getFunctionConfiguration(functionName: spec.senderFunctionArn) }
+        try spec.refuseKeyTheSenderCannotUse(function: function, region: region, attachmentId: attachmentId)
+        return AttachPlan.Before(pool: described, mfa: mfa, function: function)
     }
 
-    /// Undoes an attach that journaled its start and never its end (a watchdog timeout, a stopped
-    /// helper): the pool is put back if the update went through, the layer taken off if it went
-    /// on, a version we published deleted. An attachment in force on the pool keeps the pool.
-    private func undoInterrupted(_ begun: JournalEntry, context: ChangeContext, othersOnPool: [JournalEntry]) async throws -> DetachResult {
-        let entry = try await journal.append(Self.detachStart(undoing: begun, context: context))
-        do {
-            var notes = ["undid the attach interrupted after its start at \(JournalTime.format(begun.createdAt)) (request \(begun.requestId))"]
-            var poolMissing = false
-            var appliedRequest: JSONValue?
-            if let sender = begun.senderArn {
-                do {
-                    let current = try await cognito.describeUserPool(id: begun.poolId)
-                    if current.lambdaConfig.senderArn(.sms) == sender {
-                        // The update went through: the pool goes back to the attachment still in
-                        // force on it, if there is one, else to the journaled original.
-                        let target = othersOnPool.last.map { $0.appliedRequest ?? $0.originalPool } ?? begun.originalPool
-                        appliedRequest = try await restorePool(begun, to: target, current: current, notes: &notes, poolMissing: &poolMissing)
-                    } else {
-                        notes.append("it had not changed the pool")
-                    }
-                } catch let error as AWSError where error.isNotFound {
-                    notes.append("the user pool \(begun.poolId) no longer exists")
-                    poolMissing = true
-                }
-            }
-            if !othersOnPool.contains(where: { $0.senderArn == begun.senderArn && $0.layerVersionArn == begun.layerVersionArn }) {
-                try await restoreLayers(begun, notes: &notes, cutOff: true)
-            }
-            // The attach's own story ends too, under its request id: a late redelivery of that
-            // Create finds it failed and changes nothing, instead of attaching again.
-            _ = try await journal.append(begun.next(.failed, detail: "cut off mid-change; undone by the Delete \(context.requestId)"))
-            let done = entry.next(.succeeded, detail: notes.joined(separator: "; "), appliedRequest: appliedRequest)
-            _ = try await journal.append(done)
-            logger.warning("undid an interrupted attach", metadata: ["attachmentId": "\(begun.attachmentId)", "startedBy": "\(begun.requestId)"])
-            return DetachResult(attachmentId: begun.attachmentId, drift: notes, skipped: nil, replayed: false, poolMissing: poolMissing)
-        } catch {
-            let reason = (error as? ProviderFailure)?.reason ?? "\(error)"
-            _ = try? await journal.append(entry.next(.failed, detail: reason))
-            throw ProviderFailure(reason, physicalResourceId: begun.attachmentId, underlying: Self.cause(of: error))
-        }
+    /// The attach's changes, each recorded in `undo` as it is made: the layer, then the pool, each
+    /// checked. Returns the UpdateUserPool request sent and the layer put on.
+    private func apply(_ plan: AttachPlan, startedAs entry: JournalEntry, undo: inout UndoLog) async throws -> (request: JSONValue, layerArn: String?) {
+        let spec = plan.spec
+        let request = try plan.request()
+        let layerArn = try await putLayer(plan, startedAs: entry, undo: &undo)
+        // Someone else's change since the describe would be overwritten by a request built
+        // from it: look once more, as late as can be, and leave their change alone.
+        let changedMeanwhile = PoolDiff.poolDifferences(from: plan.before.pool, to: try await cognito.describeUserPool(id: spec.userPoolId))
+        guard changedMeanwhile.isEmpty else { throw AttachStop(.poolChangedMeanwhile(changedMeanwhile)) }
+        try await updateUserPool(request)
+        undo.record(.updatedPool(previously: plan.before.pool, mfa: plan.before.mfa))
+        let differences = try await verify(poolId: spec.userPoolId, holds: request)
+        guard differences.isEmpty else { throw AttachStop(.poolNotAsSent(differences)) }
+        let mfaDifferences = try await verifyMfa(poolId: spec.userPoolId, holds: plan.before.mfa)
+        guard mfaDifferences.isEmpty else { throw AttachStop(.mfaFactorsChanged(mfaDifferences)) }
+        return (request, layerArn)
     }
 
-    /// Puts back the pool's CustomSMSSender and KMSKeyID as `target` has them (the journaled
-    /// original, or the attach of an older attachment); returns the request sent. A pool that
-    /// does not come out as sent is reported in `notes`.
-    private func restorePool(
-        _ active: JournalEntry, to target: JSONValue?, current described: JSONValue? = nil,
-        notes: inout [String], poolMissing: inout Bool
-    ) async throws -> JSONValue? {
-        let current: JSONValue
-        do {
-            if let described { current = described } else { current = try await cognito.describeUserPool(id: active.poolId) }
-        } catch let error as AWSError where error.isNotFound {
-            notes.append("the user pool \(active.poolId) no longer exists")
-            poolMissing = true
-            return nil
+    /// Publishes the layer when the spec asks (journaled at once, so that a cut-off attach can
+    /// delete it) and puts it on the sender, within Lambda's limit.
+    private func putLayer(_ plan: AttachPlan, startedAs entry: JournalEntry, undo: inout UndoLog) async throws -> String? {
+        let spec = plan.spec
+        let layerArn: String
+        switch spec.layer {
+        case .none: return nil
+        case let .existing(arn): layerArn = arn
+        case let .publish(name, bucket, key):
+            let published = try await lambda.publishLayer(
+                name: name, content: .s3(bucket: bucket, key: key), description: "AWS Encryption SDK for the CognitoSMSRedirect sender")
+            undo.record(.publishedLayer(published))
+            layerArn = published.layerVersionArn
+            var publishing = entry.next(.started, detail: "published layer version \(layerArn)")
+            publishing.layerVersionArn = layerArn
+            publishing.publishedLayer = true
+            _ = try await journal.append(publishing)
         }
-        guard let original = target, let sender = active.senderArn, let key = active.kmsKeyArn else {
-            throw ProviderFailure("the journal's attach entry \(active.id ?? 0) lacks the original pool; restore by hand from `smsredirect journal show`")
-        }
-        // Whether the attach redirected email is in the request it journaled (an attach cut off
-        // before it has none: a CustomEmailSender pointing at the sender is put back all the same).
-        let redirectedEmail = active.appliedRequest.lambdaConfig.senderArn(.email) == sender
-        let plan = try LambdaConfigEditor.restorePlan(
-            current: current, original: original,
-            attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key, redirectsEmail: redirectedEmail))
-        notes += plan.drift
-        guard let request = plan.request else { return nil }
-        do {
-            try await updateUserPool(request)
-        } catch {
-            let unknown = UpdateUserPoolRequest.unknownMembers(in: current)
-            guard !unknown.isEmpty else { throw error }
-            throw ProviderFailure(
-                "\(error). The restore carried, verbatim, members this tool's Cognito model (botocore \(CognitoPoolModel.botocoreVersion)) does not know: \(unknown.joined(separator: ", ")). Update the model (`make pool-model`) and delete again, or put LambdaConfig back by hand from `smsredirect journal show`",
-                underlying: error)
-        }
-        let differences = try await verify(poolId: active.poolId, holds: request)
-        if !differences.isEmpty {
-            notes.append("after the restore the pool differs from what was sent: \(Self.describe(differences)); check it with `smsredirect journal diff`")
-        }
-        // The factors are checked against the journaled original; a check that cannot be made
-        // (an older journal without them, a role without the permission) is a note, never a
-        // failed Delete.
-        if let mfa = active.originalMfaConfig {
-            do {
-                let mfaDifferences = try await verifyMfa(poolId: active.poolId, holds: mfa)
-                if !mfaDifferences.isEmpty {
-                    notes.append("after the restore the pool's MFA factors differ from the original: \(Self.describe(mfaDifferences, verb: "was"))")
-                }
-            } catch {
-                notes.append("the MFA factors could not be checked after the restore (\(error))")
-            }
-        }
-        return request
-    }
-
-    /// Makes sure the older attachment the pool is handed back to has its layer on its sender
-    /// (a replacement on the same sender took it off).
-    private func restoreLayer(_ layer: String, of older: JournalEntry, on sender: String, notes: inout [String]) async throws {
-        let function = try await lambda.getFunctionConfiguration(functionName: sender)
-        guard !function.layers.contains(layer) else { return }
-        let layers = function.layers + [layer]
+        let current = plan.before.function.layers
+        let layers = plan.layers(adding: layerArn)
         guard layers.count <= Self.maxLayers else {
-            notes.append("the layer \(layer) of attachment \(older.attachmentId) could not be put back: the sender would have \(layers.count) layers")
-            return
+            throw AttachStop(.tooManyLayers(sender: spec.senderFunctionName, count: layers.count, current: current))
         }
-        try await lambda.setLayers(layers, functionName: sender)
-    }
-
-    // MARK: Verify and roll back
-
-    /// Describes the pool again and lists how it differs from `request`, compared as UpdateUserPool
-    /// sees a pool: the members it can set. Members it cannot set (read-only, create-only) are not
-    /// compared: no request of ours changes them, and none could put them back.
-    func verify(poolId: String, holds request: JSONValue) async throws -> [PoolDiff.Difference] {
-        let after = try await cognito.describeUserPool(id: poolId)
-        return PoolDiff.differences(from: request, to: try UpdateUserPoolRequest.carryingOver(after, unknownMembers: .carryVerbatim))
-    }
-
-    /// GetUserPoolMfaConfig again, against `expected`. UpdateUserPool can set only part of it
-    /// (MfaConfiguration and the SMS factor), so a factor it turned off is reported, not undone.
-    func verifyMfa(poolId: String, holds expected: JSONValue) async throws -> [PoolDiff.Difference] {
-        PoolDiff.differences(from: expected, to: try await cognito.getUserPoolMfaConfig(id: poolId))
-    }
-
-    /// Puts the pool back as `described` and checks it, and its MFA factors against `mfa`;
-    /// returns what happened, for the reason.
-    private func rollBack(poolId: String, to described: JSONValue, mfa: JSONValue) async -> String {
-        do {
-            let request = try UpdateUserPoolRequest.carryingOver(described)
-            try await updateUserPool(request)
-            let differences = try await verify(poolId: poolId, holds: request) + verifyMfa(poolId: poolId, holds: mfa)
-            if differences.isEmpty { return "the pool restored as it was" }
-            return "the pool restored, but it ALSO differs from what it was: \(Self.describe(differences))"
-        } catch {
-            return "restoring the pool ALSO FAILED (\(error)): restore it by hand from `smsredirect journal show`"
+        if layers != current {
+            try await lambda.setLayers(layers, functionName: spec.senderFunctionArn)
+            undo.record(.setLayers(previously: current))
         }
-    }
-
-    /// UpdateUserPool, retried while Cognito refuses it because another update of the pool is in progress.
-    private func updateUserPool(_ request: JSONValue) async throws {
-        var waits = concurrentUpdateBackoff[...]
-        while true {
-            do {
-                return try await cognito.updateUserPool(request)
-            } catch let error as AWSError where error.isConcurrentModification {
-                guard let wait = waits.popFirst() else { throw error }
-                logger.notice("another update of the pool is in progress; retrying", metadata: ["wait": "\(wait)"])
-                try await Task.sleep(for: wait)
-            }
-        }
-    }
-
-    /// Differences in a few words each, values cut short: the reason must fit CloudFormation's response.
-    static func describe(_ differences: [PoolDiff.Difference], verb: String = "sent", limit: Int = 8) -> String {
-        func text(_ value: JSONValue?) -> String {
-            guard let value else { return "absent" }
-            let json = value.jsonString
-            return json.count > 80 ? String(json.prefix(77)) + "..." : json
-        }
-        var parts = differences.prefix(limit).map { "\($0.path) \(verb) \(text($0.before)), now \(text($0.after))" }
-        if differences.count > limit { parts.append("and \(differences.count - limit) more") }
-        return parts.joined(separator: "; ")
-    }
-
-    /// Takes our layer off the sender (keeping any other change) and deletes a version we published.
-    /// For an attach cut off mid-change (`cutOff`), a layer that is not there was never put on, and
-    /// one the sender had before the attach stays: neither is worth a note.
-    private func restoreLayers(_ active: JournalEntry, notes: inout [String], cutOff: Bool = false) async throws {
-        guard let layerArn = active.layerVersionArn, let sender = active.senderArn else { return }
-        do {
-            let function = try await lambda.getFunctionConfiguration(functionName: sender)
-            if function.layers.contains(layerArn), !(cutOff && (active.originalLayers ?? []).contains(layerArn)) {
-                try await lambda.setLayers(function.layers.filter { $0 != layerArn }, functionName: sender)
-            } else if !cutOff {
-                notes.append("the sender no longer has layer \(layerArn)")
-            }
-        } catch let error as AWSError where error.isNotFound {
-            notes.append("the sender \(sender) no longer exists")
-        }
-        if active.publishedLayer, let published = ARN(layerArn)?.lambdaLayerVersion {
-            do {
-                try await lambda.deleteLayerVersion(layerName: published.name, version: published.version)
-            } catch let error as AWSError where error.isNotFound {
-                if !cutOff { notes.append("layer version \(layerArn) was already deleted") }
-            }
-        }
-    }
-
-    /// The `started` row of a detach that undoes `attach`: its pool, sender and originals, under
-    /// this request.
-    static func detachStart(undoing attach: JournalEntry, context: ChangeContext) -> JournalEntry {
-        var entry = attach.next(.started, detail: "")
-        entry.action = .detach
-        entry.requestId = context.requestId
-        entry.stackId = context.stackId ?? attach.stackId
-        entry.appliedRequest = nil
-        return entry
+        return layerArn
     }
 
     // MARK: Helpers
@@ -537,10 +222,6 @@ public struct Attacher: Sendable {
         return previous
     }
 
-    func attachment(_ spec: AttachmentSpec) -> SMSSenderAttachment {
-        SMSSenderAttachment(lambdaArn: spec.senderFunctionArn, kmsKeyArn: spec.kmsKeyArn, redirectsEmail: spec.redirectEmail)
-    }
-
     /// The function's layers with ours: the current ones (keeping others' changes), less the layer
     /// of an attachment being replaced, plus ours, once.
     static func layers(current: [String], original: [String], replacing: String?, adding: String) -> [String] {
@@ -549,26 +230,14 @@ public struct Attacher: Sendable {
         return layers
     }
 
-    static func layerName(of version: LambdaClient.LayerVersion) -> String { layerName(ofArn: version.layerVersionArn) }
-
     /// `arn:aws:lambda:region:account:layer:NAME:VERSION` → NAME.
     static func layerName(ofArn arn: String) -> String {
         ARN(arn)?.lambdaLayerVersion?.name ?? arn
     }
+}
 
-    /// Runs a read before anything changed; its failure is journaled nowhere (nothing to undo)
-    /// but named in the reason.
-    private func failing<T>(_ attachmentId: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch {
-            throw ProviderFailure("\(error); nothing was changed", physicalResourceId: attachmentId, underlying: error)
-        }
-    }
-
-    /// The error at the root of a failure: a ProviderFailure's own cause, or the error itself.
-    static func cause(of error: any Error) -> (any Error)? {
-        guard let failure = error as? ProviderFailure else { return error }
-        return failure.underlying
-    }
+/// Stops an attach under way with a typed failure; the attach adds the rollback.
+struct AttachStop: Error {
+    var failure: AttachFailure
+    init(_ failure: AttachFailure) { self.failure = failure }
 }

@@ -9,25 +9,23 @@ extension AttachmentSpec {
     /// decrypts with that key alone, so each code would end in `Sender.WrongKMSKey` and only
     /// `doctor` would say why). A sender without `KMS_KEY_ARN` is not this project's, and is not
     /// second-guessed.
-    func refuseKeyTheSenderCannotUse(function: LambdaClient.FunctionConfiguration, region: Region, attachmentId: String) throws {
-        guard let key = ARN(kmsKeyArn), key.service == "kms" else {
-            throw ProviderFailure("KmsKeyArn \(kmsKeyArn) is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)", physicalResourceId: attachmentId)
+    func refuseKeyTheSenderCannotUse(function: LambdaClient.FunctionConfiguration, region: Region, attachmentId: String) throws(AttachError) {
+        if let problem = keyProblem(function: function, region: region) {
+            throw AttachError(.keyUnusable(problem), attachmentId: attachmentId)
         }
-        guard key.region == region.rawValue else {
-            throw ProviderFailure(
-                "KmsKeyArn \(kmsKeyArn) is in \(key.region), the user pool in \(region): Cognito encrypts codes with a key of the pool's own region; nothing was changed",
-                physicalResourceId: attachmentId)
-        }
+    }
+
+    /// The first reason the key cannot serve the sender, or nil when it can.
+    func keyProblem(function: LambdaClient.FunctionConfiguration, region: Region) -> KeyProblem? {
+        guard let key = ARN(kmsKeyArn), key.service == "kms" else { return .notAKeyArn(kmsKeyArn) }
+        guard key.region == region.rawValue else { return .otherRegion(key: kmsKeyArn, keyRegion: key.region, poolRegion: region.rawValue) }
         if let sender = ARN(function.functionArn), sender.account != key.account {
-            throw ProviderFailure(
-                "KmsKeyArn \(kmsKeyArn) belongs to account \(key.account), the sender \(function.functionArn) to \(sender.account): give a key of the sender's account; nothing was changed",
-                physicalResourceId: attachmentId)
+            return .otherAccount(key: kmsKeyArn, keyAccount: key.account, sender: function.functionArn, senderAccount: sender.account)
         }
         if let senderKey = function.environment[Self.senderKeyVariable], senderKey != kmsKeyArn {
-            throw ProviderFailure(
-                "KmsKeyArn \(kmsKeyArn) is not the key the sender decrypts with (its \(Self.senderKeyVariable) is \(senderKey)): every code would fail with Sender.WrongKMSKey; give \(senderKey), or change the sender's \(Self.senderKeyVariable) first; nothing was changed",
-                physicalResourceId: attachmentId)
+            return .notTheSendersKey(key: kmsKeyArn, senderKey: senderKey)
         }
+        return nil
     }
 
     /// The sender's environment variable that names the one key it decrypts with.

@@ -18,7 +18,7 @@ public struct ProviderResult: Sendable, Equatable {
 
 /// A failure the provider knows how to name, with the PhysicalResourceId to answer with, and
 /// the error it came from (an `AWSError`, a `PoolConfigError`…) for callers that act on the cause.
-public struct ProviderFailure: Error, CustomStringConvertible {
+public struct ProviderFailure: CustomResourceFailure {
     /// The words CloudFormation shows: what failed, what was undone, what to do.
     public var reason: String
     /// The PhysicalResourceId to answer the FAILED response with; nil uses the event's or the provider's expected one.
@@ -32,9 +32,6 @@ public struct ProviderFailure: Error, CustomStringConvertible {
         self.physicalResourceId = physicalResourceId
         self.underlying = underlying
     }
-
-    /// The ``reason``.
-    public var description: String { reason }
 }
 
 /// The work behind a custom resource.
@@ -91,7 +88,7 @@ public struct CustomResourceLifecycle: Sendable {
                         case .delete: try await provider.delete(event)
                         }
                     return CustomResourceResponse(status: .success, physicalResourceId: Self.fitted(result.physicalResourceId), event: event, data: result.data)
-                } catch let failure as ProviderFailure {
+                } catch let failure as any CustomResourceFailure {
                     return CustomResourceResponse(
                         status: .failed, reason: failure.reason, physicalResourceId: Self.fitted(failure.physicalResourceId ?? fallbackId), event: event)
                 } catch is CancellationError {

@@ -15,7 +15,7 @@ public struct SMSRedirectProvider: CustomResourceProvider {
 
     /// Attaches the redirect the properties describe; the result's `Data` has `AttachmentId`, and
     /// `LayerVersionArn` and `ReplacedSender` when they apply.
-    /// - Throws: ``ProviderFailure`` for a stack name over ``maxStackNameLength``, bad properties, or a failed attach.
+    /// - Throws: ``ProviderFailure`` for a stack name over ``maxStackNameLength`` or bad properties; ``AttachError`` for a failed attach.
     public func create(_ event: CustomResourceEvent) async throws -> ProviderResult {
         guard event.stackName.count <= Self.maxStackNameLength else {
             throw ProviderFailure(
@@ -27,7 +27,7 @@ public struct SMSRedirectProvider: CustomResourceProvider {
 
     /// Keeps the id and changes nothing when no property that matters changed; otherwise attaches
     /// under a new id, and CloudFormation's Delete of the old id restores the old target.
-    /// - Throws: ``ProviderFailure`` for bad properties or a failed attach.
+    /// - Throws: ``ProviderFailure`` for bad properties; ``AttachError`` for a failed attach.
     public func update(_ event: CustomResourceEvent) async throws -> ProviderResult {
         let spec = try AttachmentSpec(properties: event.resourceProperties)
         let old = try? AttachmentSpec(properties: event.oldResourceProperties ?? [:])
@@ -42,12 +42,12 @@ public struct SMSRedirectProvider: CustomResourceProvider {
 
     /// Detaches the attachment the PhysicalResourceId names (nothing to do without one); what was left
     /// alone because someone else changed it is in `Data`'s `LeftAlone`.
-    /// - Throws: ``ProviderFailure`` when the detach failed.
+    /// - Throws: ``DetachError`` when the detach failed.
     public func delete(_ event: CustomResourceEvent) async throws -> ProviderResult {
         guard let physicalId = event.physicalResourceId else { return ProviderResult(physicalResourceId: "failed-\(event.requestId)") }
         let result = try await attacher.detach(attachmentId: physicalId, context: context(event))
         var data = ["AttachmentId": physicalId]
-        if !result.drift.isEmpty { data["LeftAlone"] = result.drift.joined(separator: "; ") }
+        if !result.notes.isEmpty { data["LeftAlone"] = result.notes.map(\.description).joined(separator: "; ") }
         return ProviderResult(physicalResourceId: physicalId, data: data)
     }
 

@@ -7,13 +7,10 @@ extension AttachmentSpec {
     /// grant the helper PassRole on the role the stack declares (`SMSRoleArn`) and on no other, so an
     /// attach to a pool whose role is not the declared one would fail inside UpdateUserPool. Refuse it
     /// first, before anything is journaled or changed, naming the parameter to set.
-    func refuseUndeclaredSMSRole(described: JSONValue, attachmentId: String) throws {
+    func refuseUndeclaredSMSRole(described: JSONValue, attachmentId: String) throws(AttachError) {
         guard let declared = smsRoleArn,
             let role = described["SmsConfiguration"]["SnsCallerArn"]?.stringValue, !role.isEmpty, role != declared
         else { return }
-        let given = declared.isEmpty ? "the stack parameter SMSRoleArn is empty" : "the stack parameter SMSRoleArn is \(declared)"
-        throw ProviderFailure(
-            "the user pool \(userPoolId) sends SMS through the role \(role) and \(given): set the stack parameter SMSRoleArn to \(role) "
-                + "(the helper must pass that role to Cognito when it updates the pool); nothing was changed", physicalResourceId: attachmentId)
+        throw AttachError(.undeclaredSMSRole(poolId: userPoolId, role: role, declared: declared), attachmentId: attachmentId)
     }
 }

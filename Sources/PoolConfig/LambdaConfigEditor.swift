@@ -17,12 +17,34 @@ public struct SMSSenderAttachment: Sendable, Equatable, Codable {
     }
 }
 
+/// A `LambdaConfig` member someone else changed after the attach, which a restore leaves as it is.
+public enum LambdaConfigDrift: Sendable, Equatable, CustomStringConvertible {
+    /// The trigger points at `current` (nil: unset) instead of our sender.
+    case senderChanged(CustomSenderTrigger, current: String?, ours: String)
+    /// `KMSKeyID` stays ours: a CustomEmailSender added after the attach relies on it.
+    case keyKeptForEmailSender(emailSender: String)
+    /// `KMSKeyID` is `current` (nil: unset) instead of our key.
+    case keyChanged(current: String?, ours: String)
+
+    /// The drift in words, for the journal, the log and CloudFormation's `LeftAlone`.
+    public var description: String {
+        switch self {
+        case let .senderChanged(trigger, current, ours):
+            "LambdaConfig.\(trigger.rawValue) is \(current ?? "not set") instead of \(ours): left as it is"
+        case let .keyKeptForEmailSender(emailSender):
+            "LambdaConfig.KMSKeyID is kept: the CustomEmailSender \(emailSender), added after the attach, uses it"
+        case let .keyChanged(current, ours):
+            "LambdaConfig.KMSKeyID is \(current ?? "not set") instead of \(ours): left as it is"
+        }
+    }
+}
+
 /// A restore worked out against the pool as it is now.
 public struct RestorePlan: Sendable, Equatable {
     /// The UpdateUserPool request, or nil when there is nothing of ours left to undo.
     public var request: JSONValue?
-    /// Settings someone else changed after the attach, left as they are, in words for the journal and the log.
-    public var drift: [String]
+    /// Settings someone else changed after the attach, left as they are.
+    public var drift: [LambdaConfigDrift]
 }
 
 /// Edits of `LambdaConfig`: attach the custom senders, and undo exactly that.
@@ -68,7 +90,7 @@ public enum LambdaConfigEditor {
         var request = try UpdateUserPoolRequest.carryingOver(current, unknownMembers: .carryVerbatim)
         var lambdaConfig = request["LambdaConfig"] ?? .object([:])
         let originalConfig = original["LambdaConfig"] ?? .object([:])
-        var drift: [String] = []
+        var drift: [LambdaConfigDrift] = []
         var changed = false
 
         let currentSender = lambdaConfig["CustomSMSSender"]?["LambdaArn"]?.stringValue
@@ -76,7 +98,7 @@ public enum LambdaConfigEditor {
             lambdaConfig["CustomSMSSender"] = originalConfig["CustomSMSSender"]
             changed = true
         } else {
-            drift.append("LambdaConfig.CustomSMSSender is \(currentSender ?? "not set") instead of \(attachment.lambdaArn): left as it is")
+            drift.append(.senderChanged(.sms, current: currentSender, ours: attachment.lambdaArn))
         }
 
         // A CustomEmailSender pointing at our sender is ours to put back, whether this attach set
@@ -93,7 +115,7 @@ public enum LambdaConfigEditor {
             lambdaConfig["CustomEmailSender"] = originalConfig["CustomEmailSender"]
             changed = true
         } else if attachment.redirectsEmail {
-            drift.append("LambdaConfig.CustomEmailSender is \(currentEmailSender ?? "not set") instead of \(attachment.lambdaArn): left as it is")
+            drift.append(.senderChanged(.email, current: currentEmailSender, ours: attachment.lambdaArn))
         }
 
         let currentKey = lambdaConfig["KMSKeyID"]?.stringValue
@@ -104,13 +126,13 @@ public enum LambdaConfigEditor {
             {
                 // Someone added a CustomEmailSender that now relies on the key: removing it, or putting
                 // back the key of a sender the pool had before, would break that email sender.
-                drift.append("LambdaConfig.KMSKeyID is kept: the CustomEmailSender \(emailSender), added after the attach, uses it")
+                drift.append(.keyKeptForEmailSender(emailSender: emailSender))
             } else if originalKey != currentKey {
                 lambdaConfig["KMSKeyID"] = originalKey.map { .string($0) }
                 changed = true
             }
         } else if currentKey != originalKey {
-            drift.append("LambdaConfig.KMSKeyID is \(currentKey ?? "not set") instead of \(attachment.kmsKeyArn): left as it is")
+            drift.append(.keyChanged(current: currentKey, ours: attachment.kmsKeyArn))
         }
 
         guard changed else { return RestorePlan(request: nil, drift: drift) }

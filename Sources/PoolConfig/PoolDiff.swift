@@ -10,10 +10,30 @@ public enum PoolDiff {
         public var before: JSONValue?
         /// The value in the second document; nil when the member was removed.
         public var after: JSONValue?
+
+        /// A difference at `path` from `before` to `after`.
+        public init(path: String, before: JSONValue?, after: JSONValue?) {
+            self.path = path
+            self.before = before
+            self.after = after
+        }
     }
 
     /// Members that change on every update and say nothing about the configuration.
     public static let volatileMembers: Set<String> = ["LastModifiedDate", "EstimatedNumberOfUsers"]
+
+    /// Differences in a few words each, values cut short, at most `limit` of them: for reasons
+    /// that must fit CloudFormation's 4,096-byte response, and for notes.
+    public static func summary(_ differences: [Difference], verb: String = "sent", limit: Int = 8) -> String {
+        func text(_ value: JSONValue?) -> String {
+            guard let value else { return "absent" }
+            let json = value.jsonString
+            return json.count > 80 ? String(json.prefix(77)) + "..." : json
+        }
+        var parts = differences.prefix(limit).map { "\($0.path) \(verb) \(text($0.before)), now \(text($0.after))" }
+        if differences.count > limit { parts.append("and \(differences.count - limit) more") }
+        return parts.joined(separator: "; ")
+    }
 
     /// Differences between two pool documents as Cognito means them (see ``comparable(_:)``).
     public static func poolDifferences(from before: JSONValue, to after: JSONValue) -> [Difference] {

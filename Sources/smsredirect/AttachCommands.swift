@@ -83,14 +83,17 @@ struct Detach: AsyncParsableCommand {
         if output.json {
             try CLI.printJSON([
                 "attachmentId": .string(result.attachmentId), "userPoolId": .string(userPoolId),
-                "poolMissing": .bool(result.poolMissing), "leftAlone": .array(result.drift.map { .string($0) }),
+                "poolMissing": .bool(result.poolMissing), "leftAlone": .array(result.notes.map { .string($0.description) }),
             ])
         } else if result.poolMissing {
             print("\(userPoolId) no longer exists: there was no pool to restore; attachment \(result.attachmentId) is closed in the journal")
-            for note in result.drift where !note.hasPrefix("the user pool ") { print("left alone: \(note)") }
+            for note in result.notes {
+                if case .poolMissing = note { continue }
+                print("left alone: \(note)")
+            }
         } else {
             print("restored \(userPoolId) (attachment \(result.attachmentId))")
-            for note in result.drift { print("left alone: \(note)") }
+            for note in result.notes { print("left alone: \(note)") }
         }
     }
 }

@@ -148,7 +148,7 @@ struct AttacherModelTests {
             case let .failingAttach(index):
                 await pools.reject(next: 1)
                 let call = { _ = try await attacher.attach(specs[index], context: context) }
-                await #expect(throws: ProviderFailure.self, "\(step) after \(steps.prefix(number))") { try await call() }
+                await #expect(throws: AttachError.self, "\(step) after \(steps.prefix(number))") { try await call() }
                 last = { _ = try? await call() }
             case .detachNewest, .detachOldest:
                 let chosen: Int

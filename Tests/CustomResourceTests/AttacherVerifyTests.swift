@@ -2,6 +2,7 @@ import AWSCore
 import CustomResource
 import Foundation
 import Logging
+import PoolConfig
 import PoolJournal
 import Testing
 import TestSupport
@@ -47,10 +48,10 @@ struct AttacherVerifyTests {
     @Test func aMemberResetByTheUpdateFailsTheAttachAndPutsThePoolBack() async throws {
         let setup = try Setup()
         await setup.pools.resetOnNextUpdate("SmsAuthenticationMessage")
-        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
-        let reason = failure?.reason ?? ""
-        #expect(reason.contains(#"the pool did not come out as sent: SmsAuthenticationMessage sent "Your code is {####}", now absent"#), "\(reason)")
-        #expect(reason.contains("rolled back: the pool restored as it was, the sender's layers restored"), "\(reason)")
+        let failure = try #require(await #expect(throws: AttachError.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) })
+        guard case let .poolNotAsSent(differences) = failure.failure else { Issue.record("\(failure)"); return }
+        #expect(differences == [PoolDiff.Difference(path: "SmsAuthenticationMessage", before: "Your code is {####}", after: nil)])
+        #expect(failure.rollback.map(caseName) == ["poolRestored", "layersRestored"], "\(failure)")
         #expect(try await setup.pool() == setup.initial)
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
         #expect(try await setup.statuses() == [.started, .failed])
@@ -72,12 +73,13 @@ struct AttacherVerifyTests {
         await setup.pools.setFactors(Model.poolId, Self.factors)
         let before = try await setup.pools.getUserPoolMfaConfig(id: Model.poolId)
         await setup.pools.dropFactorOnNextUpdate("SoftwareTokenMfaConfiguration")
-        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
-        let reason = failure?.reason ?? ""
-        #expect(reason.contains(#"the pool's MFA factors changed with the update: SoftwareTokenMfaConfiguration.Enabled was true, now false"#), "\(reason)")
+        let failure = try #require(await #expect(throws: AttachError.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) })
+        let turnedOff = [PoolDiff.Difference(path: "SoftwareTokenMfaConfiguration.Enabled", before: true, after: false)]
+        guard case let .mfaFactorsChanged(differences) = failure.failure else { Issue.record("\(failure)"); return }
+        #expect(differences == turnedOff)
         // UpdateUserPool cannot turn a software-token factor back on: the rollback says so rather than claim success.
-        #expect(
-            reason.contains("the pool restored, but it ALSO differs from what it was: SoftwareTokenMfaConfiguration.Enabled sent true, now false"), "\(reason)")
+        guard case let .poolRestoredButDiffers(left)? = failure.rollback.first else { Issue.record("\(failure)"); return }
+        #expect(left == turnedOff)
         #expect(try await setup.pool() == setup.initial)
         let started = try #require(try await setup.journal.read { try $0.all().first })
         #expect(started.originalMfaConfig == before)
@@ -91,8 +93,7 @@ struct AttacherVerifyTests {
         await setup.pools.dropFactorOnNextUpdate("SoftwareTokenMfaConfiguration")
         let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "request-2"))
         #expect(
-            detach.drift.contains { $0.contains("MFA factors differ from the original: SoftwareTokenMfaConfiguration.Enabled was true, now false") },
-            "\(detach.drift)")
+            detach.notes == [.mfaDiffers([PoolDiff.Difference(path: "SoftwareTokenMfaConfiguration.Enabled", before: true, after: false)])], "\(detach.notes)")
         #expect(try await setup.pool() == setup.initial, "the pool itself is restored; the note is about the factor only")
     }
 
@@ -128,21 +129,22 @@ struct AttacherVerifyTests {
         // The first Delete's undo fails (Cognito refuses every update): the attach stays
         // interrupted, so the retried Delete undoes it instead of finding nothing.
         await setup.pools.failEveryUpdate(afterApplying: 0)
-        await #expect(throws: ProviderFailure.self) {
+        await #expect(throws: DetachError.self) {
             try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
         }
         await setup.pools.endOutage()
         let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-2"))
         #expect(detach.skipped == nil)
-        #expect(detach.drift.first?.hasPrefix("undid the attach interrupted") == true, "\(detach.drift)")
+        #expect(detach.notes.map(caseName) == ["undidInterruptedAttach"], "\(detach.notes)")
         #expect(try await setup.pool() == setup.initial)
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
         #expect(
             try await setup.statuses() == [.started, .started, .failed, .started, .failed, .succeeded],
             "the attach's start, the failed undo, the retried undo that also closes the attach")
         // A late redelivery of the cut-off Create changes nothing: its story ended with the undo.
-        let redelivered = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
-        #expect(redelivered?.reason.contains("undone by the Delete delete-2") == true, "\(redelivered?.reason ?? "")")
+        let redelivered = await #expect(throws: AttachError.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        guard case let .failedBefore(detail)? = redelivered?.failure else { Issue.record("\(String(describing: redelivered))"); return }
+        #expect(detail == "cut off mid-change; undone by the Delete delete-2")
         #expect(try await setup.pool() == setup.initial)
         // And a further Delete finds nothing left to undo.
         let again = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-3"))
@@ -157,10 +159,11 @@ struct AttacherVerifyTests {
         try await setup.lambda.setLayers(full, functionName: Model.functions[0])
         var spec = Model.specs[0]
         spec.layer = .publish(name: "smsredirect-esdk", bucket: "artifacts", key: "esdk-layer.zip")
-        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(spec, context: Self.context) }
-        let reason = failure?.reason ?? ""
-        #expect(reason.contains("would have 6 layers; Lambda allows 5"), "\(reason)")
-        #expect(reason.contains("layer version arn:aws:lambda:us-east-1:123456789012:layer:smsredirect-esdk:1 deleted"), "\(reason)")
+        let failure = try #require(await #expect(throws: AttachError.self) { try await setup.attacher.attach(spec, context: Self.context) })
+        guard case let .tooManyLayers(_, count, current) = failure.failure else { Issue.record("\(failure)"); return }
+        #expect(count == 6 && current == full)
+        guard case let .layerVersionDeleted(deleted)? = failure.rollback.first, failure.rollback.count == 1 else { Issue.record("\(failure)"); return }
+        #expect(deleted == "arn:aws:lambda:us-east-1:123456789012:layer:smsredirect-esdk:1")
         #expect(await setup.lambda.publishedVersions.isEmpty)
         #expect(await setup.lambda.layers(of: Model.functions[0]) == full)
         #expect(try await setup.pool() == setup.initial)
@@ -170,8 +173,9 @@ struct AttacherVerifyTests {
     @Test func aRejectedUpdateChangesNothing() async throws {
         let setup = try Setup()
         await setup.pools.reject(next: 1)
-        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
-        #expect(failure?.reason.contains("InvalidParameterException") == true, "\(failure?.reason ?? "")")
+        let failure = await #expect(throws: AttachError.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        #expect(failure.map { caseName($0.failure) } == "callFailed", "\(String(describing: failure))")
+        #expect(failure?.rollback.map(caseName) == ["layersRestored"], "the layer went on before the update: it comes off again")
         #expect((failure?.underlying as? AWSError)?.isInvalidParameter == true, "the AWS error is kept as the cause, not only as words")
         #expect(try await setup.pool() == setup.initial)
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer])
@@ -187,19 +191,17 @@ struct AttacherVerifyTests {
 
         let busy = try Setup()
         await busy.pools.refuseAsConcurrent(next: 3)
-        let failure = await #expect(throws: ProviderFailure.self) { try await busy.attacher.attach(Model.specs[0], context: Self.context) }
-        #expect(failure?.reason.contains("ConcurrentModificationException") == true, "\(failure?.reason ?? "")")
+        let failure = await #expect(throws: AttachError.self) { try await busy.attacher.attach(Model.specs[0], context: Self.context) }
+        #expect((failure?.underlying as? AWSError)?.isConcurrentModification == true, "\(String(describing: failure))")
         #expect(try await busy.pool() == busy.initial)
     }
 
     @Test func someoneElsesChangeBetweenTheDescribeAndTheUpdateIsLeftAlone() async throws {
         let setup = try Setup()
         await setup.pools.editAfterNextDescribe { $0["SmsAuthenticationMessage"] = "their message {####}" }
-        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
-        #expect(
-            failure?.reason.contains(
-                #"the pool changed while the attach was under way (SmsAuthenticationMessage was "Your code is {####}", now "their message {####}")"#) == true,
-            "\(failure?.reason ?? "")")
+        let failure = await #expect(throws: AttachError.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        guard case let .poolChangedMeanwhile(differences)? = failure?.failure else { Issue.record("\(String(describing: failure))"); return }
+        #expect(differences == [PoolDiff.Difference(path: "SmsAuthenticationMessage", before: "Your code is {####}", after: "their message {####}")])
         var expected = setup.initial
         expected["SmsAuthenticationMessage"] = "their message {####}"
         #expect(try await setup.pool() == expected)
@@ -212,8 +214,7 @@ struct AttacherVerifyTests {
         _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
         await setup.pools.resetOnNextUpdate("MfaConfiguration")
         let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "request-2"))
-        let report = detach.drift.joined(separator: "; ")
-        #expect(report.contains(#"after the restore the pool differs from what was sent: MfaConfiguration sent "OFF", now absent"#), "\(report)")
+        #expect(detach.notes == [.restoreDiffers([PoolDiff.Difference(path: "MfaConfiguration", before: "OFF", after: nil)])], "\(detach.notes)")
         #expect(try await setup.lastDetail()?.contains("MfaConfiguration") == true)
         #expect(try await setup.pool()["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == Model.priorSender)
     }
@@ -226,7 +227,7 @@ struct AttacherVerifyTests {
         _ = try await setup.attacher.attach(Model.specs[1], context: ChangeContext(requestId: "request-2"))
         #expect(try await setup.pool()["LambdaConfig"]["KMSKeyID"]?.stringValue == Model.keys[1])
         let handedBack = try await setup.attacher.detach(attachmentId: Model.specs[1].attachmentId, context: ChangeContext(requestId: "request-3"))
-        #expect(handedBack.drift.contains { $0.contains("handed back to attachment \(Model.specs[0].attachmentId)") })
+        #expect(handedBack.notes == [.handedBackTo(attachmentId: Model.specs[0].attachmentId)], "\(handedBack.notes)")
         #expect(try await setup.pool()["LambdaConfig"]["KMSKeyID"]?.stringValue == Model.keys[0])
         #expect(try await setup.pool()["LambdaConfig"]["CustomSMSSender"]["LambdaArn"]?.stringValue == Model.functions[0])
         #expect(await setup.lambda.layers(of: Model.functions[0]) == [Model.otherLayer, Model.layer])
@@ -257,10 +258,8 @@ struct AttacherVerifyTests {
         let setup = try Setup()
         await setup.pools.resetOnNextUpdate("SmsAuthenticationMessage")
         await setup.pools.failEveryUpdate(afterApplying: 1)
-        let failure = await #expect(throws: ProviderFailure.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
-        let reason = failure?.reason ?? ""
-        #expect(reason.contains("restoring the pool ALSO FAILED") && reason.contains("smsredirect journal show"), "\(reason)")
-        #expect(reason.contains("the sender's layers restored"), "\(reason)")
+        let failure = await #expect(throws: AttachError.self) { try await setup.attacher.attach(Model.specs[0], context: Self.context) }
+        #expect(failure?.rollback.map(caseName) == ["poolRestoreFailed", "layersRestored"], "\(String(describing: failure))")
         #expect(try await setup.statuses() == [.started, .failed])
         #expect(try await setup.lastDetail()?.contains("ALSO FAILED") == true)
         // The journal keeps the original for the by-hand restore the reason points to.
@@ -273,10 +272,10 @@ struct AttacherVerifyTests {
         let setup = try Setup()
         _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
         await setup.pools.reject(next: 1)
-        let failure = await #expect(throws: ProviderFailure.self) {
+        let failure = await #expect(throws: DetachError.self) {
             try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
         }
-        #expect(failure?.reason.contains("InvalidParameterException") == true, "\(failure?.reason ?? "")")
+        #expect((failure?.underlying as? AWSError)?.isInvalidParameter == true, "\(String(describing: failure))")
         #expect(try await setup.statuses() == [.started, .succeeded, .started, .failed])
         #expect(try await setup.journal.read { try $0.activeAttach(attachmentId: Model.specs[0].attachmentId) } != nil, "the attach is still in force")
         // CloudFormation retries the Delete under a new request id: it restores the pool.
@@ -287,7 +286,7 @@ struct AttacherVerifyTests {
         // A Delete delivered twice answers the same and changes nothing more.
         let twice = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-2"))
         #expect(twice.replayed)
-        #expect(twice.drift.joined(separator: "; ") == retried.drift.joined(separator: "; "), "the answer CloudFormation sees (LeftAlone) is the same")
+        #expect(twice.notes.map(\.description) == retried.notes.map(\.description), "the answer CloudFormation sees (LeftAlone) is the same")
         #expect(try await setup.pool() == setup.initial)
     }
 
@@ -323,17 +322,18 @@ struct AttacherVerifyTests {
         _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
         await setup.pools.edit(Model.poolId) { $0["SettingFromNextYear"] = ["Enabled": true] }
         let detach = try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
-        #expect(detach.skipped == nil && detach.drift.isEmpty, "\(detach.drift)")
+        #expect(detach.skipped == nil && detach.notes.isEmpty, "\(detach.notes)")
         #expect(await setup.pools.applied.last?["SettingFromNextYear"] == ["Enabled": true], "sent verbatim, not dropped (UpdateUserPool would reset it)")
         var expected = setup.initial
         expected["SettingFromNextYear"] = ["Enabled": true]
         #expect(try await setup.pool() == expected)
 
         // And the attach still refuses such a pool, changing nothing.
-        let failure = await #expect(throws: ProviderFailure.self) {
+        let failure = await #expect(throws: AttachError.self) {
             try await setup.attacher.attach(Model.specs[0], context: ChangeContext(requestId: "create-2"))
         }
-        #expect(failure?.reason.contains("SettingFromNextYear") == true, "\(failure?.reason ?? "")")
+        guard case let .unknownMember(path, _)? = failure?.underlying as? PoolConfigError else { Issue.record("\(String(describing: failure))"); return }
+        #expect(path == "SettingFromNextYear")
         #expect(try await setup.pool() == expected)
     }
 
@@ -342,13 +342,11 @@ struct AttacherVerifyTests {
         _ = try await setup.attacher.attach(Model.specs[0], context: Self.context)
         await setup.pools.edit(Model.poolId) { $0["SettingFromNextYear"] = ["Enabled": true] }
         await setup.pools.refuse(member: "SettingFromNextYear")
-        let failure = await #expect(throws: ProviderFailure.self) {
+        let failure = await #expect(throws: DetachError.self) {
             try await setup.attacher.detach(attachmentId: Model.specs[0].attachmentId, context: ChangeContext(requestId: "delete-1"))
         }
-        let reason = failure?.reason ?? ""
-        #expect(
-            reason.contains("does not know: SettingFromNextYear") && reason.contains("make pool-model") && reason.contains("InvalidParameterException"),
-            "\(reason)")
+        guard case let .unknownMembersRefused(members, underlying)? = failure?.failure else { Issue.record("\(String(describing: failure))"); return }
+        #expect(members == ["SettingFromNextYear"] && (underlying as? AWSError)?.isInvalidParameter == true)
         #expect(try await setup.statuses() == [.started, .succeeded, .started, .failed])
     }
 }
