@@ -34,40 +34,8 @@ extension EncryptionSDKClient {
             throw ESDKError.commitmentPolicyViolation(suite: suite.id, policy: commitmentPolicy)
         }
 
-        // Default-CMM checks on the signature key, before any keyring is called.
-        let publicKeyB64 = header.encryptionContext[EncryptionContextCodec.publicKeyKey]
-        var verificationKey: MessageSignature.VerificationKey? = nil
-        if let algorithm = suite.signature {
-            guard let publicKeyB64 else { throw ESDKError.signingKeyContextMismatch(suite: suite.id, hasPublicKey: false) }
-            verificationKey = try MessageSignature.VerificationKey(algorithm: algorithm, base64: publicKeyB64)
-        } else if publicKeyB64 != nil {
-            throw ESDKError.signingKeyContextMismatch(suite: suite.id, hasPublicKey: true)
-        }
-
-        // Reproduced context: shared keys must agree; the rest is authenticated-only context.
-        var onlyAuthenticated: EncryptionContext = [:]
-        for (key, value) in reproduced {
-            if let stored = header.encryptionContext[key] {
-                guard stored == value else { throw ESDKError.encryptionContextMismatch(key: key) }
-            } else {
-                onlyAuthenticated[key] = value
-            }
-        }
-        let materialsIn: DecryptionMaterials
-        var extraAAD: [UInt8] = []
-        if onlyAuthenticated.isEmpty {
-            // Hot path: the stored context bytes are already its serialization.
-            materialsIn = DecryptionMaterials(
-                suite: suite, encryptionContext: header.encryptionContext, requiredEncryptionContextKeys: [],
-                serializedEncryptionContext: Array(message[header.encryptionContextRange]))
-        } else {
-            let full = header.encryptionContext.merging(onlyAuthenticated) { a, _ in a }
-            materialsIn = DecryptionMaterials(
-                suite: suite, encryptionContext: full, requiredEncryptionContextKeys: Array(onlyAuthenticated.keys),
-                serializedEncryptionContext: try EncryptionContextCodec.serialize(full))
-            extraAAD = try EncryptionContextCodec.serialize(onlyAuthenticated)
-        }
-
+        let verificationKey = try Self.verificationKey(for: header)
+        let (materialsIn, extraAAD) = try Self.decryptionMaterials(for: header, of: message, reproduced: reproduced)
         let materials = try await keyring.onDecrypt(materialsIn, encryptedDataKeys: header.encryptedDataKeys)
         guard let dataKey = materials.plaintextDataKey else { throw ESDKError.noKeyringCouldDecrypt(attempts: []) }
 
@@ -95,6 +63,52 @@ extension EncryptionSDKClient {
             truncated: { .truncatedBody(field: $0, offset: $1, needed: $2) })
         let plaintext = try Self.decryptBody(header: header, key: key, reader: &reader)
 
+        try Self.verifyFooter(of: message, reader: &reader, with: verificationKey)
+        return DecryptResult(plaintext: plaintext, header: header, encryptionContext: materials.encryptionContext)
+    }
+
+    /// The default CMM's checks on the signature key, before any keyring is called: a signed
+    /// suite's context carries the public key, an unsigned suite's does not.
+    static func verificationKey(for header: MessageHeader) throws -> MessageSignature.VerificationKey? {
+        let suite = header.suite
+        let publicKeyB64 = header.encryptionContext[EncryptionContextCodec.publicKeyKey]
+        if let algorithm = suite.signature {
+            guard let publicKeyB64 else { throw ESDKError.signingKeyContextMismatch(suite: suite.id, hasPublicKey: false) }
+            return try MessageSignature.VerificationKey(algorithm: algorithm, base64: publicKeyB64)
+        }
+        guard publicKeyB64 == nil else { throw ESDKError.signingKeyContextMismatch(suite: suite.id, hasPublicKey: true) }
+        return nil
+    }
+
+    /// The keyring's input, and the header authentication's extra AAD: the reproduced context's
+    /// keys shared with the stored one must agree; the rest is authenticated-only context.
+    static func decryptionMaterials(
+        for header: MessageHeader, of message: [UInt8], reproduced: EncryptionContext
+    ) throws -> (DecryptionMaterials, extraAAD: [UInt8]) {
+        var onlyAuthenticated: EncryptionContext = [:]
+        for (key, value) in reproduced {
+            if let stored = header.encryptionContext[key] {
+                guard stored == value else { throw ESDKError.encryptionContextMismatch(key: key) }
+            } else {
+                onlyAuthenticated[key] = value
+            }
+        }
+        guard !onlyAuthenticated.isEmpty else {
+            // Hot path: the stored context bytes are already its serialization.
+            let materials = DecryptionMaterials(
+                suite: header.suite, encryptionContext: header.encryptionContext, requiredEncryptionContextKeys: [],
+                serializedEncryptionContext: Array(message[header.encryptionContextRange]))
+            return (materials, [])
+        }
+        let full = header.encryptionContext.merging(onlyAuthenticated) { a, _ in a }
+        let materials = DecryptionMaterials(
+            suite: header.suite, encryptionContext: full, requiredEncryptionContextKeys: Array(onlyAuthenticated.keys),
+            serializedEncryptionContext: try EncryptionContextCodec.serialize(full))
+        return (materials, try EncryptionContextCodec.serialize(onlyAuthenticated))
+    }
+
+    /// After the body: the signature over everything before it (signed suites), then nothing.
+    static func verifyFooter(of message: [UInt8], reader: inout ByteReader, with verificationKey: MessageSignature.VerificationKey?) throws {
         if let verificationKey {
             let signedEnd = reader.offset
             let sigLength = Int(try reader.uint16("signature length"))
@@ -104,7 +118,6 @@ extension EncryptionSDKClient {
         } else {
             guard reader.remaining == 0 else { throw ESDKError.trailingBytes(count: reader.remaining) }
         }
-        return DecryptResult(plaintext: plaintext, header: header, encryptionContext: materials.encryptionContext)
     }
 
     /// Decrypts the framed or non-framed body that starts at the reader's offset.

@@ -20,43 +20,8 @@ extension EncryptionSDKClient {
         suite: AlgorithmSuite = .aes256GcmHkdfSha512CommitKeyEcdsaP384,
         frameLength: UInt32 = 4096
     ) async throws -> Data {
-        guard commitmentPolicy.allowsEncrypt(suite) else {
-            throw ESDKError.commitmentPolicyViolation(suite: suite.id, policy: commitmentPolicy)
-        }
-        for key in encryptionContext.keys where key.hasPrefix(EncryptionContextCodec.reservedPrefix) {
-            throw ESDKError.reservedEncryptionContextKey(key)
-        }
-        if frameLength == 0 {
-            guard UInt64(plaintext.count) <= MessageHeader.maxNonFramedContentLength else {
-                throw ESDKError.plaintextTooLarge(length: plaintext.count, limit: MessageHeader.maxNonFramedContentLength)
-            }
-        } else {
-            let frames = UInt64(plaintext.count) / UInt64(frameLength) + 1
-            guard frames <= MessageHeader.maxFrames else {
-                throw ESDKError.plaintextTooLarge(length: plaintext.count, limit: MessageHeader.maxFrames * UInt64(frameLength))
-            }
-        }
-
-        // Default-CMM behaviour: a fresh signing key whose public half goes into the context.
-        var context = encryptionContext
-        var signingKey: MessageSignature.SigningKey? = nil
-        if let algorithm = suite.signature {
-            let key = MessageSignature.SigningKey(algorithm: algorithm)
-            context[EncryptionContextCodec.publicKeyKey] = key.publicKeyBase64
-            signingKey = key
-        }
-
-        let materials = try await keyring.onEncrypt(EncryptionMaterials(suite: suite, encryptionContext: context))
-        guard let dataKey = materials.plaintextDataKey else {
-            throw ESDKError.invalidKeyringConfiguration("keyring returned no data key")
-        }
-        guard dataKey.byteCount == suite.keyLength else {
-            throw ESDKError.invalidDataKeyLength(expected: suite.keyLength, found: dataKey.byteCount)
-        }
-        guard !materials.encryptedDataKeys.isEmpty else { throw ESDKError.zeroEncryptedDataKeys }
-        if let max = maxEncryptedDataKeys, materials.encryptedDataKeys.count > max {
-            throw ESDKError.tooManyEncryptedDataKeys(count: materials.encryptedDataKeys.count, maximum: max)
-        }
+        try refuseUnencryptable(plaintextLength: plaintext.count, encryptionContext: encryptionContext, suite: suite, frameLength: frameLength)
+        let (materials, dataKey, signingKey) = try await encryptionMaterials(keyring: keyring, encryptionContext: encryptionContext, suite: suite)
 
         var messageID = [UInt8](repeating: 0, count: suite.messageIDLength)
         var rng = SystemRandomNumberGenerator()
@@ -79,39 +44,9 @@ extension EncryptionSDKClient {
 
         let bytes = [UInt8](plaintext)
         if contentType == .nonFramed {
-            let iv = BodyAAD.iv(sequenceNumber: 1)
-            let aad = BodyAAD.aad(messageID: messageID, kind: .singleBlock, sequenceNumber: 1, contentLength: UInt64(bytes.count))
-            let (ct, tag) = try GCM.seal(key: key, iv: iv, plaintext: bytes, aad: aad)
-            message.append(contentsOf: iv)
-            message.appendBE(UInt64(bytes.count))
-            message.append(contentsOf: ct)
-            message.append(contentsOf: tag)
+            try Self.appendNonFramedBody(bytes, key: key, messageID: messageID, to: &message)
         } else {
-            let fl = Int(frameLength)
-            var sequence: UInt32 = 1
-            var offset = 0
-            // Full frames while more than a frame remains; the final frame holds the rest (possibly 0 bytes).
-            while bytes.count - offset >= fl {
-                let iv = BodyAAD.iv(sequenceNumber: sequence)
-                let aad = BodyAAD.aad(messageID: messageID, kind: .frame, sequenceNumber: sequence, contentLength: UInt64(fl))
-                let (ct, tag) = try GCM.seal(key: key, iv: iv, plaintext: bytes[offset..<(offset + fl)], aad: aad)
-                message.appendBE(sequence)
-                message.append(contentsOf: iv)
-                message.append(contentsOf: ct)
-                message.append(contentsOf: tag)
-                offset += fl
-                sequence += 1
-            }
-            let rest = bytes[offset...]
-            let iv = BodyAAD.iv(sequenceNumber: sequence)
-            let aad = BodyAAD.aad(messageID: messageID, kind: .finalFrame, sequenceNumber: sequence, contentLength: UInt64(rest.count))
-            let (ct, tag) = try GCM.seal(key: key, iv: iv, plaintext: rest, aad: aad)
-            message.appendBE(UInt32(0xFFFF_FFFF))
-            message.appendBE(sequence)
-            message.append(contentsOf: iv)
-            message.appendBE(UInt32(rest.count))
-            message.append(contentsOf: ct)
-            message.append(contentsOf: tag)
+            try Self.appendFrames(bytes, frameLength: Int(frameLength), key: key, messageID: messageID, to: &message)
         }
 
         if let signingKey {
@@ -120,5 +55,92 @@ extension EncryptionSDKClient {
             message.append(contentsOf: der)
         }
         return Data(message)
+    }
+
+    /// Refuses, before any keyring is called, what the message format or the policy does not allow:
+    /// a suite the commitment policy forbids, a reserved context key, a plaintext over the limits.
+    private func refuseUnencryptable(plaintextLength: Int, encryptionContext: EncryptionContext, suite: AlgorithmSuite, frameLength: UInt32) throws {
+        guard commitmentPolicy.allowsEncrypt(suite) else {
+            throw ESDKError.commitmentPolicyViolation(suite: suite.id, policy: commitmentPolicy)
+        }
+        for key in encryptionContext.keys where key.hasPrefix(EncryptionContextCodec.reservedPrefix) {
+            throw ESDKError.reservedEncryptionContextKey(key)
+        }
+        if frameLength == 0 {
+            guard UInt64(plaintextLength) <= MessageHeader.maxNonFramedContentLength else {
+                throw ESDKError.plaintextTooLarge(length: plaintextLength, limit: MessageHeader.maxNonFramedContentLength)
+            }
+        } else {
+            let frames = UInt64(plaintextLength) / UInt64(frameLength) + 1
+            guard frames <= MessageHeader.maxFrames else {
+                throw ESDKError.plaintextTooLarge(length: plaintextLength, limit: MessageHeader.maxFrames * UInt64(frameLength))
+            }
+        }
+    }
+
+    /// The default CMM's part: a fresh signing key for a signed suite, its public half in the
+    /// context, then the keyring's materials, checked (a data key of the suite's length, at least
+    /// one and at most `maxEncryptedDataKeys` encrypted data keys).
+    private func encryptionMaterials(
+        keyring: some Keyring, encryptionContext: EncryptionContext, suite: AlgorithmSuite
+    ) async throws -> (EncryptionMaterials, dataKey: SymmetricKey, MessageSignature.SigningKey?) {
+        var context = encryptionContext
+        var signingKey: MessageSignature.SigningKey? = nil
+        if let algorithm = suite.signature {
+            let key = MessageSignature.SigningKey(algorithm: algorithm)
+            context[EncryptionContextCodec.publicKeyKey] = key.publicKeyBase64
+            signingKey = key
+        }
+        let materials = try await keyring.onEncrypt(EncryptionMaterials(suite: suite, encryptionContext: context))
+        guard let dataKey = materials.plaintextDataKey else {
+            throw ESDKError.invalidKeyringConfiguration("keyring returned no data key")
+        }
+        guard dataKey.byteCount == suite.keyLength else {
+            throw ESDKError.invalidDataKeyLength(expected: suite.keyLength, found: dataKey.byteCount)
+        }
+        guard !materials.encryptedDataKeys.isEmpty else { throw ESDKError.zeroEncryptedDataKeys }
+        if let max = maxEncryptedDataKeys, materials.encryptedDataKeys.count > max {
+            throw ESDKError.tooManyEncryptedDataKeys(count: materials.encryptedDataKeys.count, maximum: max)
+        }
+        return (materials, dataKey, signingKey)
+    }
+
+    /// The non-framed body: IV, content length, ciphertext, tag.
+    private static func appendNonFramedBody(_ bytes: [UInt8], key: SymmetricKey, messageID: [UInt8], to message: inout [UInt8]) throws {
+        let iv = BodyAAD.iv(sequenceNumber: 1)
+        let aad = BodyAAD.aad(messageID: messageID, kind: .singleBlock, sequenceNumber: 1, contentLength: UInt64(bytes.count))
+        let (ct, tag) = try GCM.seal(key: key, iv: iv, plaintext: bytes, aad: aad)
+        message.append(contentsOf: iv)
+        message.appendBE(UInt64(bytes.count))
+        message.append(contentsOf: ct)
+        message.append(contentsOf: tag)
+    }
+
+    /// The framed body: full frames while more than a frame remains; the final frame holds the
+    /// rest (possibly 0 bytes).
+    private static func appendFrames(_ bytes: [UInt8], frameLength fl: Int, key: SymmetricKey, messageID: [UInt8], to message: inout [UInt8]) throws {
+        var sequence: UInt32 = 1
+        var offset = 0
+        while bytes.count - offset >= fl {
+            let iv = BodyAAD.iv(sequenceNumber: sequence)
+            let aad = BodyAAD.aad(messageID: messageID, kind: .frame, sequenceNumber: sequence, contentLength: UInt64(fl))
+            let (ct, tag) = try GCM.seal(key: key, iv: iv, plaintext: bytes[offset..<(offset + fl)], aad: aad)
+            message.appendBE(sequence)
+            message.append(contentsOf: iv)
+            message.append(contentsOf: ct)
+            message.append(contentsOf: tag)
+            offset += fl
+            sequence += 1
+        }
+        let rest = bytes[offset...]
+        let iv = BodyAAD.iv(sequenceNumber: sequence)
+        let aad = BodyAAD.aad(messageID: messageID, kind: .finalFrame, sequenceNumber: sequence, contentLength: UInt64(rest.count))
+        let (ct, tag) = try GCM.seal(key: key, iv: iv, plaintext: rest, aad: aad)
+        message.appendBE(UInt32(0xFFFF_FFFF))
+        message.appendBE(sequence)
+        message.append(contentsOf: iv)
+        message.appendBE(UInt32(rest.count))
+        message.append(contentsOf: ct)
+        message.append(contentsOf: tag)
     }
 }

@@ -76,6 +76,7 @@ public struct MessageHeader: Sendable {
     ///   - maxEncryptedDataKeys: stop and fail as soon as the EDK count exceeds this (nil: no limit).
     /// - Throws: `ESDKError` naming the field that failed.
     public static func parse(_ message: [UInt8], maxEncryptedDataKeys: Int? = nil) throws -> MessageHeader {
+        // Whole on purpose: field after field in the order of the specification's header table.
         var r = ByteReader(message)
         let version = try r.uint8("version")
         guard version == 1 || version == 2 else { throw ESDKError.unsupportedVersion(version) }
@@ -99,17 +100,7 @@ public struct MessageHeader: Sendable {
         if let max = maxEncryptedDataKeys, edkCount > max {
             throw ESDKError.tooManyEncryptedDataKeys(count: edkCount, maximum: max)
         }
-        var edks: [EncryptedDataKey] = []
-        edks.reserveCapacity(min(edkCount, 16))
-        for _ in 0..<edkCount {
-            let pid = try r.lengthPrefixed("key provider id")
-            guard let providerID = String(validatingUTF8Bytes: pid) else {
-                throw ESDKError.invalidEncryptionContext(reason: "key provider id is not valid UTF-8")
-            }
-            let info = try r.lengthPrefixed("key provider info")
-            let ct = try r.lengthPrefixed("encrypted data key")
-            edks.append(EncryptedDataKey(providerID: providerID, providerInfo: Data(info), ciphertext: Data(ct)))
-        }
+        let edks = try parseEncryptedDataKeys(count: edkCount, reader: &r)
 
         let ct = try r.uint8("content type")
         guard let contentType = ContentType(rawValue: ct) else { throw ESDKError.invalidContentType(ct) }
@@ -145,6 +136,22 @@ public struct MessageHeader: Sendable {
             encryptedDataKeys: edks, contentType: contentType, frameLength: frameLength,
             headerIV: headerIV, suiteData: suiteData, authTag: tag,
             headerBodyLength: headerBodyLength, headerLength: r.offset, encryptionContextRange: ecRange)
+    }
+
+    /// The encrypted data key list: `count` entries of provider id (UTF-8), provider info and ciphertext.
+    static func parseEncryptedDataKeys(count: Int, reader r: inout ByteReader) throws -> [EncryptedDataKey] {
+        var edks: [EncryptedDataKey] = []
+        edks.reserveCapacity(min(count, 16))
+        for _ in 0..<count {
+            let pid = try r.lengthPrefixed("key provider id")
+            guard let providerID = String(validatingUTF8Bytes: pid) else {
+                throw ESDKError.invalidEncryptionContext(reason: "key provider id is not valid UTF-8")
+            }
+            let info = try r.lengthPrefixed("key provider info")
+            let ct = try r.lengthPrefixed("encrypted data key")
+            edks.append(EncryptedDataKey(providerID: providerID, providerInfo: Data(info), ciphertext: Data(ct)))
+        }
+        return edks
     }
 
     /// Serializes a header body (everything before the authentication fields).
