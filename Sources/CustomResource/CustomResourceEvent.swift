@@ -153,12 +153,20 @@ public enum HelperEvent: Decodable, Sendable {
     case event(CustomResourceEvent)
     /// An event that is broken in some field but has a ResponseURL to answer.
     case malformed(MalformedCustomResourceEvent)
+    /// An EventBridge event of the stack's watch rule or schedule: check the redirect is still on.
+    case watch(RedirectWatchEvent)
 
     /// Decodes the event; only one with no ResponseURL to answer fails to decode (the runtime
-    /// then reports it to Lambda, the one place left to tell).
+    /// then reports it to Lambda, the one place left to tell). An EventBridge envelope (it has a
+    /// `detail-type`, and no ResponseURL) is a watch event.
     public init(from decoder: any Decoder) throws {
+        let document = try JSONValue(from: decoder)
+        if document["detail-type"] != nil, document["ResponseURL"] == nil {
+            self = .watch(try RedirectWatchEvent(envelope: document))
+            return
+        }
         do {
-            self = .event(try CustomResourceEvent(from: decoder))
+            self = .event(try CustomResourceEvent(document: document))
         } catch let malformed as MalformedCustomResourceEvent where malformed.responseURL != nil {
             self = .malformed(malformed)
         }

@@ -195,10 +195,15 @@ public struct JournalDatabase: Sendable {
     /// succeeded after it.
     public func activeAttach(attachmentId: String) throws -> JournalEntry? {
         var active: JournalEntry?
-        for entry in try entries(attachmentId: attachmentId) where entry.status == .succeeded {
+        for entry in try entries(attachmentId: attachmentId) where entry.status == .succeeded && entry.action != .notice {
             active = entry.action == .attach ? entry : nil
         }
         return active
+    }
+
+    /// The notices about an attachment, oldest first (both rows of each: `started`, then `succeeded`).
+    public func notices(attachmentId: String) throws -> [JournalEntry] {
+        try entries(attachmentId: attachmentId).filter { $0.action == .notice }
     }
 
     /// An attach of `attachmentId` that journaled its start and no end (the helper timed out or

@@ -7,10 +7,15 @@ import GRDB
 /// An attach is journaled `started` (with the pool's full original document and the function's
 /// original layers) before anything changes, then `succeeded` or `failed`; a detach likewise.
 public struct JournalEntry: Codable, Sendable, Equatable {
-    /// The change a row belongs to: putting the redirect on a pool, or taking it off.
+    /// The change a row belongs to: putting the redirect on a pool, or taking it off; or a
+    /// notice that the redirect was found removed (it changes nothing itself).
     public enum Action: String, Codable, Sendable, CaseIterable {
         case attach
         case detach
+        /// The helper found the pool no longer pointing at the sender and said so on the topic:
+        /// `started` before the publish, `succeeded` after; `originalPool` is the pool as found,
+        /// `detail` the notice.
+        case notice
     }
 
     /// Where the change stood when the row was written; the latest row of a change is its outcome.

@@ -1,0 +1,133 @@
+import AWSCore
+import Logging
+import PoolConfig
+import PoolJournal
+
+/// Keeps the redirect on a pool whose own deployments (CDK, Terraform, Amplify, Serverless) send
+/// UpdateUserPool with a `LambdaConfig` of their own: on each watch event it reads the pool, and
+/// when CustomSMSSender (and CustomEmailSender, when redirected) or `KMSKeyID` no longer point at
+/// the stack's sender and key, it says so on the topic, once, and with `keepRedirect` puts the
+/// redirect back first, through the same journal-first, self-verified attach as the stack's own.
+///
+/// The re-attach repeats the attachment in force, so it journals no new original: the stack's
+/// Delete still restores the pool as it was before the first attach. Every other member stays as
+/// the other deployment set it.
+public struct RedirectReconciler: Sendable {
+    /// Attaches again, and holds the journal and the pool's Cognito client.
+    public let attacher: Attacher
+    /// Where notices go: the stack's topic.
+    public let notices: any NoticePublisher
+    /// The pool the stack redirects (the helper's `USER_POOL_ID`).
+    public let userPoolId: String
+    /// Put the redirect back (`KeepRedirect`), or only say it is gone.
+    public let keepRedirect: Bool
+
+    /// A reconciler for `userPoolId`.
+    public init(attacher: Attacher, notices: any NoticePublisher, userPoolId: String, keepRedirect: Bool) {
+        self.attacher = attacher
+        self.notices = notices
+        self.userPoolId = userPoolId
+        self.keepRedirect = keepRedirect
+    }
+
+    /// What a watch event came to.
+    public enum Outcome: Sendable, Equatable {
+        /// The CloudTrail record names another pool (or another call): nothing to check.
+        case notThisPool
+        /// No attach is in force (before the stack's Create finished, or after its Delete).
+        case nothingInForce
+        /// The pool still points at the sender and the key.
+        case intact
+        /// The redirect is gone and was reported before: no second notice.
+        case alreadyReported
+        /// A notice was published; `notice.action` says what was done.
+        case noticed(RedirectNotice)
+    }
+
+    /// Checks the pool once, for `event`.
+    ///
+    /// A notice is journaled `started` before it is published and `succeeded` after, so a notice
+    /// whose publish failed is published by the next event; a redelivered event finds the pool put
+    /// back (its re-attach is replayed by request id) and sends nothing twice.
+    /// - Throws: the journal's, Cognito's or SNS's error; a failed re-attach is a notice, not an error.
+    public func reconcile(_ event: RedirectWatchEvent, logger: Logger) async throws -> Outcome {
+        if case let .cloudTrail(eventName, pool, _, _) = event.source, eventName != "UpdateUserPool" || (pool != nil && pool != userPoolId) {
+            return .notThisPool
+        }
+        let journal = attacher.journal
+        guard let active = try await journal.read({ try $0.activeAttach(poolId: userPoolId) }) else { return .nothingInForce }
+        if let pending = try await journal.read({ try $0.notices(attachmentId: active.attachmentId) }).last, pending.status == .started {
+            try await publish(pending)
+        }
+        let pool = try await attacher.cognito.describeUserPool(id: userPoolId)
+        let removed = Self.removed(from: pool, by: active)
+        guard !removed.isEmpty else { return .intact }
+        if !keepRedirect, try await alreadyReported(pool, for: active) { return .alreadyReported }
+
+        var notice = RedirectNotice(userPoolId: userPoolId, removed: removed, event: event, action: keepRedirect ? .reattached : .reported)
+        if keepRedirect {
+            do {
+                _ = try await attacher.attach(try Self.spec(repeating: active), context: ChangeContext(requestId: "watch-\(event.id)", stackId: active.stackId))
+            } catch {
+                notice.action = .reattachFailed
+                notice.failure = "\(error)"
+            }
+        }
+        var entry = JournalEntry(
+            attachmentId: active.attachmentId, requestId: "watch-\(event.id)", action: .notice, status: .started, poolId: userPoolId,
+            region: attacher.region, stackId: active.stackId, logicalId: active.logicalId, senderArn: active.senderArn,
+            kmsKeyArn: active.kmsKeyArn, originalPool: pool, detail: try notice.json())
+        entry = try await journal.append(entry)
+        try await publish(entry)
+        logger.warning(
+            "the redirect was removed from the pool",
+            metadata: ["userPoolId": "\(userPoolId)", "action": "\(notice.action.rawValue)", "changedBy": "\(notice.changedBy ?? "-")"])
+        return .noticed(notice)
+    }
+
+    /// Publishes the notice a `started` row keeps, and journals it `succeeded`.
+    private func publish(_ started: JournalEntry) async throws {
+        guard let notice = started.detail.flatMap(RedirectNotice.decoded) else { return }
+        try await notices.publish(notice)
+        _ = try await attacher.journal.append(started.next(.succeeded))
+    }
+
+    /// Whether the newest notice about the attachment was about the pool as it is now: the
+    /// schedule finds an unrepaired pool every time, and says so once.
+    private func alreadyReported(_ pool: JSONValue, for active: JournalEntry) async throws -> Bool {
+        let last = try await attacher.journal.read { try $0.notices(attachmentId: active.attachmentId) }.last
+        guard let last, last.createdAt >= active.createdAt else { return false }
+        return last.originalPool.lambdaConfig == pool.lambdaConfig
+    }
+
+    /// The members that no longer hold what the attach in force set: CustomSMSSender,
+    /// CustomEmailSender when the attach redirected email, and `KMSKeyID`.
+    static func removed(from pool: JSONValue, by active: JournalEntry) -> [RedirectNotice.Removed] {
+        guard let sender = active.senderArn, let key = active.kmsKeyArn else { return [] }
+        let config = pool.lambdaConfig
+        var triggers: [CustomSenderTrigger] = [.sms]
+        if active.appliedRequest.lambdaConfig.senderArn(.email) == sender { triggers.append(.email) }
+        var removed = triggers.filter { config.senderArn($0) != sender }.map {
+            RedirectNotice.Removed(member: "LambdaConfig.\($0.rawValue)", was: sender, now: config.senderArn($0))
+        }
+        if config.kmsKeyID != key { removed.append(.init(member: "LambdaConfig.KMSKeyID", was: key, now: config.kmsKeyID)) }
+        return removed
+    }
+
+    /// The spec of the attach in force, rebuilt from its journal row, under the same attachment id
+    /// (so the attach repeats it and keeps its original).
+    static func spec(repeating active: JournalEntry) throws -> AttachmentSpec {
+        guard let sender = active.senderArn, let key = active.kmsKeyArn else {
+            throw ProviderFailure("the journal's attach entry \(active.id ?? 0) names no sender or key: attach again by hand")
+        }
+        var spec = AttachmentSpec(
+            userPoolId: active.poolId, senderFunctionArn: sender, kmsKeyArn: key, layer: active.layerVersionArn.map { .existing(arn: $0) } ?? .none)
+        spec.redirectEmail = active.appliedRequest.lambdaConfig.senderArn(.email) == sender
+        guard spec.attachmentId == active.attachmentId else {
+            throw ProviderFailure(
+                "the attachment \(active.attachmentId) was made with a layer published by the attach itself; the watch re-attaches only attachments of an existing layer version (the templates'): attach again by hand"
+            )
+        }
+        return spec
+    }
+}
