@@ -15,13 +15,17 @@ public struct DeployInput: Sendable, Equatable {
     public var redirectEmail: Bool
     /// Whether the SQS code inbox is created (`CreateCodeInbox`).
     public var createCodeInbox: Bool
+    /// Whether the watch puts back a redirect a later UpdateUserPool removed (`KeepRedirect`); it reports it either way.
+    public var keepRedirect: Bool
+    /// How often the watch checks (`WatchSchedule`, an EventBridge schedule expression); nil keeps the template's default.
+    public var watchSchedule: String?
     /// The region the stack goes to.
     public var region: String
 
     /// The input as given.
     public init(
         stackName: String, email: String, userPoolId: String? = nil, smsRoleArn: String? = nil, redirectEmail: Bool = false,
-        createCodeInbox: Bool = true, region: String
+        createCodeInbox: Bool = true, keepRedirect: Bool = false, watchSchedule: String? = nil, region: String
     ) {
         self.stackName = stackName
         self.email = email
@@ -29,6 +33,8 @@ public struct DeployInput: Sendable, Equatable {
         self.smsRoleArn = smsRoleArn
         self.redirectEmail = redirectEmail
         self.createCodeInbox = createCodeInbox
+        self.keepRedirect = keepRedirect
+        self.watchSchedule = watchSchedule
         self.region = region
     }
 
@@ -39,7 +45,9 @@ public struct DeployInput: Sendable, Equatable {
     public var parameters: [String: String] {
         var parameters = [
             "EmailAddress": email, "RedirectEmail": redirectEmail ? "true" : "false", "CreateCodeInbox": createCodeInbox ? "true" : "false",
+            "KeepRedirect": keepRedirect ? "true" : "false",
         ]
+        if let watchSchedule { parameters["WatchSchedule"] = watchSchedule }
         if let userPoolId {
             parameters["UserPoolId"] = userPoolId
             parameters["SMSRoleArn"] = smsRoleArn ?? ""
@@ -59,6 +67,8 @@ public struct DeployInput: Sendable, Equatable {
         public static let userPoolId = #"[\w-]+_[0-9a-zA-Z]+"#
         /// `SMSRoleArn`'s AllowedPattern.
         public static let smsRoleArn = #"(arn:[a-z-]+:iam::[0-9]{12}:role/[\w+=,.@/-]+)?"#
+        /// `WatchSchedule`'s AllowedPattern: an EventBridge schedule expression.
+        public static let watchSchedule = #"(rate|cron)\(.+\)"#
         /// An AWS Region name.
         public static let region = "[a-z]{2,}(-[a-z]+)+-[0-9]+"
     }
@@ -101,6 +111,11 @@ public struct DeployInput: Sendable, Equatable {
                 .invalid(
                     "--sms-role-arn", smsRoleArn ?? "",
                     rule: "it is the SMS role of an existing pool: give --user-pool-id too, or leave it out to create a pool (which gets a role of its own)"))
+        }
+        if let watchSchedule, !Self.matches(Rules.watchSchedule, watchSchedule) {
+            problems.append(
+                .invalid(
+                    "--watch-schedule", watchSchedule, rule: "an EventBridge schedule expression such as rate(1 hour), rate(15 minutes) or cron(0 8 * * ? *)"))
         }
         if !Self.matches(Rules.region, region) {
             problems.append(.invalid("region", region, rule: "an AWS Region name such as eu-west-1 (set AWS_REGION)"))

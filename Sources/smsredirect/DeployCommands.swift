@@ -23,6 +23,7 @@ struct Deploy: AsyncParsableCommand {
             Examples:
               smsredirect deploy --stack sms-redirect --email you@example.com
               smsredirect deploy --stack sms-redirect --email you@example.com --user-pool-id eu-west-1_AbC123 --sms-role-arn arn:aws:iam::111122223333:role/pool-sms
+              smsredirect deploy --stack sms-redirect --email you@example.com --user-pool-id eu-west-1_AbC123 --keep-redirect
               smsredirect deploy --stack sms-redirect --email you@example.com --template cfn/new-user-pool.json --artifacts dist --json
             """)
 
@@ -32,6 +33,12 @@ struct Deploy: AsyncParsableCommand {
     @Option(name: .long, help: "The existing pool's SMS role ARN, when it has one (console: Messaging).") var smsRoleArn: String?
     @Flag(name: .long, help: "Redirect the pool's email codes too (CustomEmailSender).") var redirectEmail = false
     @Flag(name: .long, help: "Create no SQS code inbox (codes go to the email address only).") var noCodeInbox = false
+    @Flag(name: .long, help: "Put the redirect back when a later deploy of the app removes it (it is reported to the topic either way).")
+    var keepRedirect = false
+    @Option(
+        name: .long,
+        help: ArgumentHelp("How often the watch checks the redirect is still on (default rate(1 hour)).", valueName: "rate(…)|cron(…)"))
+    var watchSchedule: String?
     @Option(name: .long, help: ArgumentHelp("Deploy this JSON template of a build (cfn/*.json) instead of the release's.", valueName: "file"))
     var template: String?
     @Option(name: .long, help: ArgumentHelp("With --template: the folder holding the build's Lambda zips (dist).", valueName: "dir")) var artifacts: String?
@@ -54,7 +61,7 @@ struct Deploy: AsyncParsableCommand {
         }
         let input = DeployInput(
             stackName: stack, email: email, userPoolId: userPoolId, smsRoleArn: smsRoleArn, redirectEmail: redirectEmail, createCodeInbox: !noCodeInbox,
-            region: aws.region.rawValue)
+            keepRedirect: keepRedirect, watchSchedule: watchSchedule, region: aws.region.rawValue)
         let problems = input.problems.map(\.description)
         if !problems.isEmpty { throw StackCommands.badInput(problems) }
         let source: DeploySource =

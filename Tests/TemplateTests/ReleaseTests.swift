@@ -117,6 +117,7 @@ import TestSupport
         let document = try JSONValue(data: Data(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("cfn/\(template.jsonFile)")))
         #expect(document["Metadata"]["SMSRedirect"]["MaxStackNameLength"]?.intValue == DeployInput.Rules.maxStackNameLength)
         #expect(document["Parameters"]["EmailAddress"]["AllowedPattern"]?.stringValue == DeployInput.Rules.email)
+        #expect(document["Parameters"]["WatchSchedule"]["AllowedPattern"]?.stringValue == DeployInput.Rules.watchSchedule)
         if template == .existingUserPool {
             #expect(document["Parameters"]["UserPoolId"]["AllowedPattern"]?.stringValue == DeployInput.Rules.userPoolId)
             #expect(document["Parameters"]["SMSRoleArn"]["AllowedPattern"]?.stringValue == DeployInput.Rules.smsRoleArn)
@@ -144,6 +145,15 @@ import TestSupport
             ])
         #expect(DeployInput(stackName: "ok", email: "a@b.co", region: "us-east-1").problems.isEmpty)
         #expect(DeployInput(stackName: "ok", email: "a@b.co", smsRoleArn: "arn:aws:iam::123456789012:role/x", region: "us-east-1").problems.count == 1)
+        let watch = DeployInput(stackName: "ok", email: "a@b.co", keepRedirect: true, watchSchedule: "every hour", region: "us-east-1")
+        #expect(
+            watch.problems == [
+                .invalid(
+                    "--watch-schedule", "every hour", rule: "an EventBridge schedule expression such as rate(1 hour), rate(15 minutes) or cron(0 8 * * ? *)")
+            ])
+        let kept = DeployInput(stackName: "ok", email: "a@b.co", keepRedirect: true, watchSchedule: "rate(15 minutes)", region: "us-east-1")
+        #expect(kept.problems.isEmpty && kept.parameters["KeepRedirect"] == "true" && kept.parameters["WatchSchedule"] == "rate(15 minutes)")
+        #expect(DeployInput(stackName: "ok", email: "a@b.co", region: "us-east-1").parameters["WatchSchedule"] == nil, "the template's default stays")
         let hostile = DeployInput(stackName: "a\u{1B}[2Jb", email: "a@b.co", region: "us-east-1")
         #expect(hostile.problems.first?.description.contains("\u{1B}") == false, "a terminal escape is not echoed")
     }

@@ -80,6 +80,9 @@ struct TemplateSecurityTests {
         let template = try Template(name)
         let senderRole = try #require(template.sender["Properties"]["Role"])
         let senderPrincipal: JSONValue = ["AWS": senderRole]
+        // The topic's key serves the two publishers: the sender (codes) and the helper (the watch's notices).
+        let publishers: JSONValue = ["AWS": [senderRole, try #require(template.helper["Properties"]["Role"])]]
+        let codeKeyID = try #require(template.attachment["Properties"]["KmsKeyArn"]?["Fn::GetAtt"]?.arrayValue?.first?.stringValue)
         let keys = template.resources(ofType: "AWS::KMS::Key")
         #expect(!keys.isEmpty)
         for (keyID, key) in keys {
@@ -100,14 +103,15 @@ struct TemplateSecurityTests {
                         conditions["aws:SourceArn"] == template.encryptingPoolArn,
                         "\(keyID): Encrypt without aws:SourceArn = \(template.encryptingPoolArn.jsonString)")
                 } else if !grants.isEmpty {
-                    #expect(statement["Principal"] == senderPrincipal, "\(keyID): \(grants.sorted()) to \(String(describing: statement["Principal"]))")
+                    #expect(
+                        statement["Principal"] == (keyID == codeKeyID ? senderPrincipal : publishers),
+                        "\(keyID): \(grants.sorted()) to \(String(describing: statement["Principal"]))")
                 }
             }
         }
         // The key the pool encrypts with is the one the sender decrypts with, and has both statements.
         let codeKey = try #require(template.attachment["Properties"]["KmsKeyArn"])
         #expect(template.sender["Properties"]["Environment"]["Variables"]["KMS_KEY_ARN"] == codeKey)
-        let codeKeyID = try #require(codeKey["Fn::GetAtt"]?.arrayValue?.first?.stringValue)
         let statements = expand(template.resources[codeKeyID]?["Properties"]["KeyPolicy"]["Statement"])
         #expect(statements.filter { strings($0["Action"]).contains("kms:Encrypt") }.count == 1)
         #expect(statements.filter { strings($0["Action"]).contains("kms:Decrypt") }.count == 1)
@@ -158,14 +162,44 @@ struct TemplateSecurityTests {
         try #require(layers.count == 1)
         #expect(properties["LayerVersionArn"] == ["Ref": .string(layers[0].0)])
         let dependsOn = Set(strings(attachment["DependsOn"]))
-        for (id, _) in template.resources(ofType: "AWS::Lambda::Permission") + template.resources(ofType: "AWS::Logs::LogGroup") {
+        for (id, _) in template.senderPermissions + template.resources(ofType: "AWS::Logs::LogGroup") {
             #expect(dependsOn.contains(id), "the attachment does not DependsOn \(id)")
         }
     }
 
+    /// The watch (`KeepRedirect`): a rule on CloudTrail's record of UpdateUserPool on this pool and
+    /// nothing else, and the schedule, both invoking the helper, each allowed to by a permission
+    /// naming that rule alone; both start after the attach and stop before the restore.
+    @Test(arguments: Template.names) func theWatchInvokesTheHelperForThisPoolsUpdatesAndOnSchedule(name: String) throws {
+        let template = try Template(name)
+        let rules = template.resources(ofType: "AWS::Events::Rule")
+        try #require(rules.count == 2)
+        let helperArn: JSONValue = ["Fn::GetAtt": [.string(template.helperID), "Arn"]]
+        for (id, rule) in rules {
+            #expect(strings(rule["DependsOn"]) == [template.attachmentID], "\(id) must start after the attach and stop before the restore")
+            #expect(rule["Properties"]["Targets"]?.arrayValue?.map { $0["Arn"] } == [helperArn], "\(id)")
+            let permits = template.resources(ofType: "AWS::Lambda::Permission").filter {
+                $0.1["Properties"]["SourceArn"] == ["Fn::GetAtt": [.string(id), "Arn"]]
+            }
+            try #require(permits.count == 1, "\(id): no permission to invoke the helper")
+            #expect(
+                permits[0].1["Properties"]["Principal"] == "events.amazonaws.com"
+                    && permits[0].1["Properties"]["FunctionName"] == ["Ref": .string(template.helperID)])
+        }
+        let pattern = try #require(rules.first { $0.1["Properties"]["EventPattern"] != nil }?.1["Properties"]["EventPattern"])
+        #expect(pattern["source"] == ["aws.cognito-idp"] && pattern["detail-type"] == ["AWS API Call via CloudTrail"])
+        #expect(pattern["detail"]["eventSource"] == ["cognito-idp.amazonaws.com"] && pattern["detail"]["eventName"] == ["UpdateUserPool"])
+        let poolRef = template.attachment["Properties"]["UserPoolId"]
+        #expect(pattern["detail"]["requestParameters"]["userPoolId"] == .array([try #require(poolRef)]))
+        #expect(rules.contains { $0.1["Properties"]["ScheduleExpression"] == ["Ref": "WatchSchedule"] })
+        let variables = template.helper["Properties"]["Environment"]["Variables"]
+        #expect(variables["USER_POOL_ID"] == poolRef && variables["KEEP_REDIRECT"] == ["Ref": "KeepRedirect"])
+        #expect(variables["NOTICE_TOPIC_ARN"] == template.sender["Properties"]["Environment"]["Variables"]["SNS_TOPIC_ARN"])
+    }
+
     @Test(arguments: Template.names) func cognitoMayInvokeTheSenderForThisPoolOnly(name: String) throws {
         let template = try Template(name)
-        let permissions = template.resources(ofType: "AWS::Lambda::Permission")
+        let permissions = template.senderPermissions
         try #require(permissions.count == 1)
         let properties = permissions[0].1["Properties"]
         #expect(properties["Principal"] == "cognito-idp.amazonaws.com")
@@ -248,7 +282,9 @@ struct TemplateSecurityTests {
         let template = try Template(name)
         let parameters = Set(template.document["Parameters"]?.objectValue?.keys.map { $0 } ?? [])
         let outputs = Set(template.document["Outputs"]?.objectValue?.keys.map { $0 } ?? [])
-        let common: Set = ["EmailAddress", "OptInSNSTopicEncryptionInput", "CreateCodeInbox", "RedirectEmail", "LogRetentionInDays"]
+        let common: Set = [
+            "EmailAddress", "OptInSNSTopicEncryptionInput", "CreateCodeInbox", "RedirectEmail", "LogRetentionInDays", "KeepRedirect", "WatchSchedule",
+        ]
         let commonOutputs: Set = [
             "UserPoolId", "UserPoolArn", "SNSTopicArn", "CodeInboxQueueUrl", "JournalBucketName", "SenderFunctionName", "KmsKeyArn", "SenderFailuresQueueUrl",
         ]
@@ -361,6 +397,11 @@ struct Template {
     var sender: JSONValue { resources[senderID] ?? .null }
     var helper: JSONValue { resources[helperID] ?? .null }
     var attachment: JSONValue { resources(ofType: "Custom::SMSRedirectAttachment").first?.1 ?? .null }
+    var attachmentID: String { resources(ofType: "Custom::SMSRedirectAttachment").first?.0 ?? "" }
+    /// The permissions to invoke the sender (Cognito's); the others are the watch's, on the helper.
+    var senderPermissions: [(String, JSONValue)] {
+        resources(ofType: "AWS::Lambda::Permission").filter { $0.1["Properties"]["FunctionName"] == ["Fn::GetAtt": [.string(senderID), "Arn"]] }
+    }
 
     /// The pool's ARN as the template spells it: GetAtt of its own pool, else built from the UserPoolId parameter.
     var poolArn: JSONValue {
