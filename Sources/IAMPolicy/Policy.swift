@@ -117,6 +117,10 @@ public struct Statement: Sendable, Equatable {
     init(_ json: JSONValue, reference: StatementReference) throws(IAMPolicyError) {
         func fail(_ reason: String) -> IAMPolicyError { .malformed(policy: reference.policy, "statement \(reference): \(reason)") }
         guard let effectName = json["Effect"]?.stringValue, let effect = Effect(rawValue: effectName) else { throw fail("Effect is not Allow or Deny") }
+        for (element, negated) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")]
+        where json[element] != nil && json[negated] != nil {
+            throw fail("both \(element) and \(negated)")
+        }
         let actions: Patterns
         if let listed = json["Action"] {
             actions = .only(Self.strings(listed))
@@ -196,7 +200,7 @@ public enum Principal: Sendable, Hashable, CustomStringConvertible {
     /// The account id, for an account principal (`123456789012` or `arn:…:iam::123456789012:root`).
     var account: String? {
         guard case let .aws(name) = self else { return nil }
-        if name.count == 12, name.allSatisfy(\.isNumber) { return name }
+        if name.utf8.count == 12, name.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) { return name }
         guard let arn = ARN(name), arn.service == "iam", arn.resource == "root" else { return nil }
         return arn.account
     }

@@ -104,6 +104,10 @@ import TestSupport
         #expect(throws: IAMPolicyError.self) { try Policy(document: ["Version": "2012-10-17"]) }
         #expect(throws: IAMPolicyError.self) { try Policy(document: ["Statement": [["Effect": "Permit", "Action": "*", "Resource": "*"]]]) }
         #expect(throws: IAMPolicyError.self) { try Policy(document: ["Statement": [["Effect": "Allow", "Resource": "*"]]]) }
+        #expect(throws: IAMPolicyError.self) {
+            try Policy(document: ["Statement": [["Effect": "Allow", "Action": "*", "NotAction": "iam:*", "Resource": "*"]]])
+        }
+        #expect(throws: IAMPolicyError.self) { try Policy(document: ["Statement": [["Effect": "Allow", "Action": "*", "Resource": "*", "NotResource": "x"]]]) }
     }
 
     // MARK: Conditions
