@@ -51,6 +51,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // IAM's policy language and evaluation logic: what doctor and the IAM contract test both ask.
+        .target(name: "IAMPolicy", dependencies: ["AWSCore"]),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
         .target(name: "PoolConfig", dependencies: ["AWSCore"]),
         .target(name: "PoolJournal", dependencies: ["AWSCore", "AWSServices", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -114,7 +116,7 @@ let package = Package(
             ]
         ),
         // `smsredirect doctor`: reads the redirect end to end and checks each thing a code needs.
-        .target(name: "Doctor", dependencies: ["AWSCore", "AWSServices", "PoolConfig", "PoolJournal", "SenderContract"]),
+        .target(name: "Doctor", dependencies: ["AWSCore", "AWSServices", "IAMPolicy", "PoolConfig", "PoolJournal", "SenderContract"]),
         // Packaging a template (its code from S3, as a release and the engine tests deploy it) and
         // deploying it through CloudFormation, following the stack's events until it settles.
         .target(name: "StackDeploy", dependencies: ["AWSCore", "AWSServices", "PoolJournal", .product(name: "Crypto", package: "swift-crypto")]),
@@ -147,7 +149,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "AWSCore", "AWSServices", "PoolConfig", "LambdaRuntime", "LambdaLocal", "StackDeploy",
+                "AWSCore", "AWSServices", "IAMPolicy", "PoolConfig", "LambdaRuntime", "LambdaLocal", "StackDeploy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -158,6 +160,8 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"]),
+        // The policy engine's own cases, and moto's evaluator on the same cases (scripts/iam_policy_peer.py).
+        .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "AWSCore", "TestSupport"]),
         .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolConfigTests", dependencies: ["PoolConfig", "AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(
@@ -206,7 +210,8 @@ let package = Package(
         .testTarget(
             name: "IAMContractTests",
             dependencies: [
-                "CustomResource", "SMSSender", "RedirectClient", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "AWSServices", "AWSCore", "TestSupport",
+                "CustomResource", "SMSSender", "RedirectClient", "EncryptionSDKKMS", "LambdaRuntime", "LambdaLocal", "IAMPolicy", "AWSServices", "AWSCore",
+                "TestSupport",
             ]),
         // The templates through a real CloudFormation engine (ministack, `make test-stack`), from the packaged zips.
         .testTarget(

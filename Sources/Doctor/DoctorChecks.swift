@@ -1,5 +1,6 @@
 import AWSCore
 import AWSServices
+import IAMPolicy
 import PoolConfig
 import PoolJournal
 import SenderContract
@@ -142,10 +143,9 @@ public enum DoctorChecks {
         case let .success(found): policy = found
         }
         guard let policy else { return .fail(id, "the sender has no resource policy: Cognito may not invoke it", fix: fix) }
-        let request = PolicyDocument.Request(
-            principal: .service("cognito-idp.amazonaws.com"), action: "lambda:InvokeFunction", resource: sender.functionArn,
-            sourceArn: poolArn, sourceAccount: ARN(poolArn)?.account)
-        guard PolicyDocument(policy).allows(request) else {
+        let request = PolicyQuestions.request(
+            .service("cognito-idp.amazonaws.com"), "lambda:InvokeFunction", on: sender.functionArn, sourceArn: poolArn, sourceAccount: ARN(poolArn)?.account)
+        guard PolicyQuestions.decision([policy], named: "the sender's resource policy", for: request).isAllowed else {
             return .fail(id, "the sender's resource policy does not let cognito-idp.amazonaws.com invoke it for \(poolArn)", fix: fix)
         }
         return .pass(id, "cognito-idp.amazonaws.com may invoke the sender for this pool")
@@ -159,8 +159,8 @@ public enum DoctorChecks {
         switch rolePolicies {
         case let .failure(failure): return .fail(id, failure.summary, fix: failure.fix)
         case let .success(documents):
-            let request = PolicyDocument.Request(principal: nil, action: "sns:Publish", resource: topic)
-            guard allowedByIdentity(documents, request) else {
+            let request = PolicyQuestions.request(nil, "sns:Publish", on: topic)
+            guard PolicyQuestions.decision(documents, named: "role policy", for: request).isAllowed else {
                 return .fail(id, "the sender's execution role may not sns:Publish to \(topic)", fix: "add sns:Publish on \(topic) to the sender's role")
             }
             return .pass(id, "the sender's role may publish to the topic")
@@ -202,10 +202,9 @@ public enum DoctorChecks {
         case let .failure(failure): return .fail(id, failure.summary, fix: failure.fix)
         case let .success(document):
             let poolArn = (try? facts.pool.get())?["Arn"]?.stringValue ?? poolArn(facts.userPoolId, like: metadata.arn)
-            let request = PolicyDocument.Request(
-                principal: .service("cognito-idp.amazonaws.com"), action: "kms:Encrypt", resource: metadata.arn,
-                sourceArn: poolArn, sourceAccount: ARN(poolArn)?.account)
-            guard PolicyDocument(document).allows(request) else {
+            let request = PolicyQuestions.request(
+                .service("cognito-idp.amazonaws.com"), "kms:Encrypt", on: metadata.arn, sourceArn: poolArn, sourceAccount: ARN(poolArn)?.account)
+            guard PolicyQuestions.decision([document], named: "key policy", for: request).isAllowed else {
                 return .fail(
                     id, "the key policy does not let cognito-idp.amazonaws.com kms:Encrypt for \(poolArn): Cognito cannot encrypt a code",
                     fix: "add a key policy statement allowing the service principal cognito-idp.amazonaws.com kms:Encrypt, with aws:SourceArn \(poolArn)")
@@ -226,25 +225,34 @@ public enum DoctorChecks {
         case let .failure(failure): return .fail(id, failure.summary, fix: failure.fix)
         case let .success(found): document = found
         }
-        let policy = PolicyDocument(document)
         let fix = "add a key policy statement allowing \(role) kms:Decrypt"
-        if policy.allows(.init(principal: .aws(role), action: "kms:Decrypt", resource: metadata.arn)) {
-            return .pass(id, "the key policy lets the sender's role decrypt")
-        }
-        // A key policy that names the account leaves it to the role's own policies (KMS key policy guide).
-        guard policy.delegatesToAccount(of: role, action: "kms:Decrypt") else {
+        let request = PolicyQuestions.request(.aws(role), "kms:Decrypt", on: metadata.arn)
+        let policy = PolicyQuestions.policies([document], named: "key policy").first ?? Policy(name: "key policy", statements: [])
+        var identity: [Policy] = []
+        if case let .success(documents)? = facts.rolePolicies { identity = PolicyQuestions.policies(documents, named: "role policy") }
+        // KMS's rule: the key policy names the role, or names the account and so leaves it to the role's own policies.
+        switch Policy.keyDecisionTakingUnsupportedConditionsAsMet(keyPolicy: policy, identityPolicies: identity, for: request) {
+        case .allowed:
+            if policy.decisionTakingUnsupportedConditionsAsMet(for: request).isAllowed {
+                return .pass(id, "the key policy lets the sender's role decrypt")
+            }
+            return .pass(id, "the key policy leaves kms:Decrypt to IAM and the sender's role allows it")
+        case let .explicitlyDenied(statements):
+            return .fail(
+                id,
+                "kms:Decrypt by the sender's role \(role) is denied by \(statements.map(\.description).joined(separator: ", ")): every code fails to decrypt",
+                fix: "remove that Deny, or narrow it so that it spares \(role)")
+        case .notInKeyPolicy:
             return .fail(id, "the key policy does not let the sender's role \(role) kms:Decrypt: every code fails to decrypt", fix: fix)
-        }
-        switch facts.rolePolicies {
-        case nil: return .skipped(id, "the key policy leaves kms:Decrypt to IAM; the role's policies were not read")
-        case let .failure(failure)?: return .fail(id, failure.summary, fix: failure.fix)
-        case let .success(documents)?:
-            guard allowedByIdentity(documents, .init(principal: nil, action: "kms:Decrypt", resource: metadata.arn)) else {
+        case .leftToIAMAndNotAllowed:
+            switch facts.rolePolicies {
+            case nil: return .skipped(id, "the key policy leaves kms:Decrypt to IAM; the role's policies were not read")
+            case let .failure(failure)?: return .fail(id, failure.summary, fix: failure.fix)
+            case .success?:
                 return .fail(
                     id, "the key policy leaves kms:Decrypt to IAM, and the sender's role \(role) has no policy allowing it on \(metadata.arn)",
                     fix: "\(fix), or add kms:Decrypt on \(metadata.arn) to the role's policy")
             }
-            return .pass(id, "the key policy leaves kms:Decrypt to IAM and the sender's role allows it")
         }
     }
 
@@ -303,8 +311,8 @@ public enum DoctorChecks {
         guard let topic = facts.topicArn, case let .success(queue)? = facts.inbox else { return .skipped(id, "no code inbox to check") }
         let fix = "set the queue policy to allow the service principal sns.amazonaws.com sqs:SendMessage on \(queue.arn) with aws:SourceArn \(topic)"
         guard let policy = queue.policy else { return .fail(id, "the inbox has no queue policy: SNS may not deliver to it", fix: fix) }
-        guard PolicyDocument(policy).allows(.init(principal: .service("sns.amazonaws.com"), action: "sqs:SendMessage", resource: queue.arn, sourceArn: topic))
-        else {
+        let request = PolicyQuestions.request(.service("sns.amazonaws.com"), "sqs:SendMessage", on: queue.arn, sourceArn: topic)
+        guard PolicyQuestions.decision([policy], named: "the queue policy", for: request).isAllowed else {
             return .fail(id, "the inbox's queue policy does not let \(topic) send to it", fix: fix)
         }
         return .pass(id, "the queue policy lets the topic deliver")
@@ -451,11 +459,5 @@ public enum DoctorChecks {
         let arn = ARN(other)
         let region = poolId.split(separator: "_").first.map(String.init) ?? arn?.region ?? ""
         return "arn:\(arn?.partition ?? "aws"):cognito-idp:\(region):\(arn?.account ?? ""):userpool/\(poolId)"
-    }
-
-    static func allowedByIdentity(_ documents: [JSONValue], _ request: PolicyDocument.Request) -> Bool {
-        let policies = documents.map(PolicyDocument.init)
-        if policies.contains(where: { $0.denies(request) }) { return false }
-        return policies.contains { $0.allows(request) }
     }
 }

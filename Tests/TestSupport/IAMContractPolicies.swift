@@ -1,5 +1,6 @@
 import AWSCore
 import Foundation
+import IAMPolicy
 
 /// The IAM contract, part 3 and 4: a template's policies resolved for a test stack, evaluated
 /// against the authorizations the recorded calls need, both ways (needed ⊆ allowed, and every
@@ -30,25 +31,15 @@ extension IAMContract {
         }
     }
 
-    /// One policy statement with where it came from ("HelperPolicy/ReadAndUpdateThePool").
-    public struct Statement: Sendable {
-        public var source: String
-        public var document: JSONValue
-        public var sid: String { document["Sid"]?.stringValue ?? "#" }
-        public var name: String { "\(source)/\(sid)" }
-        var effect: String { document["Effect"]?.stringValue ?? "" }
-        var actions: [String] { strings(document["Action"]) }
-        var resources: [String] { strings(document["Resource"]) }
-    }
-
-    /// A template's policies, resolved.
+    /// A template's policies, resolved, each named after where it came from ("HelperPolicy",
+    /// "HelperRole.Attach", "CodeKey key policy"), so that a decision names "HelperPolicy/ReadAndUpdateThePool".
     public struct Policies: Sendable {
-        /// Role ARN → its identity statements (AWS::IAM::Policy and the role's inline Policies).
-        public var identity: [String: [Statement]] = [:]
+        /// Role ARN → its identity policies (AWS::IAM::Policy and the role's inline Policies).
+        public var identity: [String: [Policy]] = [:]
         /// Key ARN → its key policy.
-        public var keys: [String: [Statement]] = [:]
+        public var keys: [String: Policy] = [:]
         /// Bucket name → its bucket policy (only its Denies matter here: same-account Allows are in identity).
-        public var buckets: [String: [Statement]] = [:]
+        public var buckets: [String: Policy] = [:]
         /// Topic ARN → key ARN, for the topics the template encrypts.
         public var topicKeys: [String: String] = [:]
         /// Logical id → resolved ARN, for the two roles.
@@ -59,32 +50,31 @@ extension IAMContract {
 
     public static func policies(templateFile: String, stack: Stack) throws -> Policies {
         let template = try JSONValue(data: Data(contentsOf: URL(fileURLWithPath: templateFile)))
-        let resolver = Resolver(template: template, stack: stack)
+        let resolver = CloudFormationResolver(template: template, stack: stack)
         var policies = Policies()
         for (id, resource) in (template["Resources"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             if let condition = resource["Condition"]?.stringValue, try !resolver.condition(condition) { continue }
             guard let properties = try resolver.resolve(resource["Properties"] ?? .object([:])) else { continue }
             policies.resources[id] = properties
-            func statements(_ document: JSONValue?, _ source: String) -> [Statement] {
-                let list = document?["Statement"]
-                return (list?.arrayValue ?? list.map { [$0] } ?? []).map { Statement(source: source, document: $0) }
+            func policy(_ document: JSONValue?, _ source: String) throws -> Policy {
+                do { return try Policy(name: source, document: document ?? .object([:])) } catch { throw Unusable(error.description) }
             }
             switch resource["Type"]?.stringValue {
             case "AWS::IAM::Role":
                 let arn = try resolver.getAtt(id, "Arn")
                 policies.roles[id] = arn
-                for policy in properties["Policies"]?.arrayValue ?? [] {
-                    policies.identity[arn, default: []] += statements(policy["PolicyDocument"], "\(id).\(policy["PolicyName"]?.stringValue ?? "")")
+                for inline in properties["Policies"]?.arrayValue ?? [] {
+                    policies.identity[arn, default: []].append(try policy(inline["PolicyDocument"], "\(id).\(inline["PolicyName"]?.stringValue ?? "")"))
                 }
             case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
                 for role in strings(properties["Roles"]) {
                     guard let roleId = (template["Resources"]?.objectValue ?? [:]).first(where: { (try? resolver.ref($0.key)) == role })?.key else { continue }
-                    policies.identity[try resolver.getAtt(roleId, "Arn"), default: []] += statements(properties["PolicyDocument"], id)
+                    policies.identity[try resolver.getAtt(roleId, "Arn"), default: []].append(try policy(properties["PolicyDocument"], id))
                 }
             case "AWS::KMS::Key":
-                policies.keys[try resolver.getAtt(id, "Arn")] = statements(properties["KeyPolicy"], "\(id) key policy")
+                policies.keys[try resolver.getAtt(id, "Arn")] = try policy(properties["KeyPolicy"], "\(id) key policy")
             case "AWS::S3::BucketPolicy":
-                if let bucket = properties["Bucket"]?.stringValue { policies.buckets[bucket] = statements(properties["PolicyDocument"], id) }
+                if let bucket = properties["Bucket"]?.stringValue { policies.buckets[bucket] = try policy(properties["PolicyDocument"], id) }
             case "AWS::SNS::Topic":
                 if let key = properties["KmsMasterKeyId"]?.stringValue { policies.topicKeys[try resolver.ref(id)] = key }
             default: break
@@ -93,275 +83,64 @@ extension IAMContract {
         return policies
     }
 
-    /// Ref, GetAtt, Sub, Select, Split, Join, If, Equals, Not, And, Or, Condition, for one stack.
-    struct Resolver {
-        let template: JSONValue
-        let stack: Stack
-
-        init(template: JSONValue, stack: Stack) {
-            self.template = template
-            self.stack = stack
-        }
-
-        var resources: [String: JSONValue] { template["Resources"]?.objectValue ?? [:] }
-        var place: Place { stack.place }
-
-        func parameter(_ name: String) throws -> String? {
-            if let value = stack.parameters[name] { return value }
-            guard let declared = template["Parameters"][name] else { return nil }
-            if let value = declared["Default"]?.stringValue { return value }
-            if let value = declared["Default"]?.intValue { return String(value) }
-            throw Unusable("parameter \(name) has no default: give it in the Stack")
-        }
-
-        func ref(_ name: String) throws -> String {
-            switch name {
-            case "AWS::AccountId": return place.account
-            case "AWS::Region": return place.region
-            case "AWS::Partition": return place.partition
-            case "AWS::StackName": return stack.name
-            case "AWS::StackId":
-                return "arn:\(place.partition):cloudformation:\(place.region):\(place.account):stack/\(stack.name)/00000000-0000-4000-8000-000000000000"
-            case "AWS::URLSuffix": return "amazonaws.com"
-            default: break
-            }
-            if let value = try parameter(name) { return value }
-            if let value = stack.refs[name] { return value }
-            guard let resource = resources[name] else { throw Unusable("Ref \(name): no such parameter or resource") }
-            let made = "\(stack.name)-\(name)-TEST"
-            switch resource["Type"]?.stringValue {
-            case "AWS::KMS::Key": return "00000000-0000-4000-8000-\(String(format: "%012d", name.utf8.reduce(0) { ($0 * 31 + Int($1)) % 1_000_000_000_000 }))"
-            case "AWS::SNS::Topic": return place.arn("sns", made)
-            case "AWS::SQS::Queue": return "https://sqs.\(place.region).amazonaws.com/\(place.account)/\(made)"
-            case "AWS::Lambda::LayerVersion": return place.arn("lambda", "layer:\(made):1")
-            case "AWS::Cognito::UserPool": return "\(place.region)_TEST\(name.count)"
-            case "AWS::S3::Bucket": return made.lowercased()
-            case "AWS::Logs::LogGroup":
-                return try resolve(resource["Properties"]["LogGroupName"] ?? .string(made))?.stringValue ?? made
-            default: return made
-            }
-        }
-
-        func getAtt(_ name: String, _ attribute: String) throws -> String {
-            if let value = stack.attributes["\(name).\(attribute)"] { return value }
-            guard let resource = resources[name] else { throw Unusable("GetAtt \(name).\(attribute): no such resource") }
-            let ref = try ref(name)
-            switch (resource["Type"]?.stringValue, attribute) {
-            case ("AWS::IAM::Role", "Arn"): return "arn:\(place.partition):iam::\(place.account):role/\(ref)"
-            case ("AWS::KMS::Key", "Arn"): return place.arn("kms", "key/\(ref)")
-            case ("AWS::Lambda::Function", "Arn"): return place.functionArn(ref)
-            case ("AWS::Logs::LogGroup", "Arn"): return place.arn("logs", "log-group:\(ref):*")
-            case ("AWS::S3::Bucket", "Arn"): return "arn:\(place.partition):s3:::\(ref)"
-            case ("AWS::SQS::Queue", "Arn"): return place.arn("sqs", String(ref.split(separator: "/").last ?? ""))
-            case ("AWS::SNS::Topic", "TopicArn"): return ref
-            case ("AWS::Cognito::UserPool", "Arn"): return place.arn("cognito-idp", "userpool/\(ref)")
-            default: throw Unusable("GetAtt \(name).\(attribute) is not modelled: bind it in the Stack")
-            }
-        }
-
-        func condition(_ name: String) throws -> Bool {
-            guard let definition = template["Conditions"][name] else { throw Unusable("no condition \(name)") }
-            return try truth(definition)
-        }
-
-        func truth(_ value: JSONValue) throws -> Bool {
-            if let name = value["Condition"]?.stringValue { return try condition(name) }
-            if let pair = value["Fn::Equals"]?.arrayValue, pair.count == 2 {
-                return try resolve(pair[0]) == resolve(pair[1])
-            }
-            if let list = value["Fn::Not"]?.arrayValue, list.count == 1 { return try !truth(list[0]) }
-            if let list = value["Fn::And"]?.arrayValue { return try list.allSatisfy { try truth($0) } }
-            if let list = value["Fn::Or"]?.arrayValue { return try list.contains { try truth($0) } }
-            throw Unusable("condition \(value.jsonString) is not modelled")
-        }
-
-        /// The value with every intrinsic function applied; nil for AWS::NoValue.
-        func resolve(_ value: JSONValue) throws -> JSONValue? {
-            switch value {
-            case let .array(elements):
-                return .array(try elements.compactMap { try resolve($0) })
-            case let .object(members) where members.count == 1:
-                let (function, argument) = members.first!
-                switch function {
-                case "Ref":
-                    let name = argument.stringValue ?? ""
-                    return name == "AWS::NoValue" ? nil : .string(try ref(name))
-                case "Fn::GetAtt":
-                    let parts =
-                        argument.arrayValue?.compactMap(\.stringValue) ?? (argument.stringValue?.split(separator: ".", maxSplits: 1).map(String.init) ?? [])
-                    guard parts.count == 2 else { throw Unusable("GetAtt \(argument.jsonString)") }
-                    return .string(try getAtt(parts[0], parts[1]))
-                case "Fn::Sub":
-                    var text = argument.stringValue ?? argument.arrayValue?.first?.stringValue ?? ""
-                    var variables: [String: String] = [:]
-                    for (name, variable) in argument.arrayValue?.dropFirst().first?.objectValue ?? [:] {
-                        variables[name] = try resolve(variable)?.stringValue ?? ""
-                    }
-                    var output = ""
-                    while let open = text.range(of: "${") {
-                        output += text[..<open.lowerBound]
-                        guard let close = text[open.upperBound...].firstIndex(of: "}") else { break }
-                        let name = String(text[open.upperBound..<close])
-                        if let variable = variables[name] {
-                            output += variable
-                        } else if name.contains(".") && !name.hasPrefix("AWS::") {
-                            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-                            output += try getAtt(parts[0], parts[1])
-                        } else {
-                            output += try ref(name)
-                        }
-                        text = String(text[text.index(after: close)...])
-                    }
-                    return .string(output + text)
-                case "Fn::Select":
-                    guard let list = argument.arrayValue, list.count == 2,
-                        let index = try resolve(list[0]).flatMap({ $0.intValue ?? $0.stringValue.flatMap { Int($0) } }),
-                        let items = try resolve(list[1])?.arrayValue, items.indices.contains(index)
-                    else { throw Unusable("Select \(argument.jsonString)") }
-                    return items[index]
-                case "Fn::Split":
-                    guard let list = argument.arrayValue, list.count == 2, let separator = list[0].stringValue, let text = try resolve(list[1])?.stringValue
-                    else {
-                        throw Unusable("Split \(argument.jsonString)")
-                    }
-                    return .array(text.components(separatedBy: separator).map { .string($0) })
-                case "Fn::Join":
-                    guard let list = argument.arrayValue, list.count == 2, let separator = list[0].stringValue, let items = try resolve(list[1])?.arrayValue
-                    else {
-                        throw Unusable("Join \(argument.jsonString)")
-                    }
-                    return .string(items.compactMap(\.stringValue).joined(separator: separator))
-                case "Fn::If":
-                    guard let list = argument.arrayValue, list.count == 3, let name = list[0].stringValue else { throw Unusable("If \(argument.jsonString)") }
-                    return try resolve(try condition(name) ? list[1] : list[2])
-                default:
-                    return .object([function: try resolve(argument) ?? .null])
-                }
-            case let .object(members):
-                var resolved: [String: JSONValue] = [:]
-                for (key, member) in members { if let value = try resolve(member) { resolved[key] = value } }
-                return .object(resolved)
-            default:
-                return value
-            }
-        }
-    }
-
     // MARK: Evaluation
-
-    /// IAM's wildcard match (* and ?); actions case-insensitively, ARNs as written.
-    static func wildcard(_ pattern: String, _ value: String, caseInsensitive: Bool = false) -> Bool {
-        var regex = "^"
-        for character in (caseInsensitive ? pattern.lowercased() : pattern) {
-            switch character {
-            case "*": regex += ".*"
-            case "?": regex += "."
-            default: regex += NSRegularExpression.escapedPattern(for: String(character))
-            }
-        }
-        return (caseInsensitive ? value.lowercased() : value).range(of: regex + "$", options: .regularExpression) != nil
-    }
 
     static func strings(_ value: JSONValue?) -> [String] {
         guard let value else { return [] }
-        if let list = value.arrayValue { return list.compactMap { $0.stringValue ?? $0.boolValue.map { String($0) } } }
-        return value.stringValue.map { [$0] } ?? value.boolValue.map { [String($0)] } ?? []
+        if let list = value.arrayValue { return list.compactMap(\.stringValue) }
+        return value.stringValue.map { [$0] } ?? []
     }
 
-    /// The statement's Condition block against the request context (every operator must hold).
-    static func conditionsHold(_ condition: JSONValue?, _ context: [String: String]) throws -> Bool {
-        for (op, clause) in condition?.objectValue ?? [:] {
-            for (key, expected) in clause.objectValue ?? [:] {
-                let wanted = strings(expected)
-                guard let actual = context[key] else {
-                    if op.hasSuffix("IfExists") { continue }
-                    return false
-                }
-                let base = op.replacingOccurrences(of: "IfExists", with: "")
-                let holds: Bool =
-                    switch base {
-                    case "StringEquals", "ArnEquals": wanted.contains(actual)
-                    case "StringEqualsIgnoreCase": wanted.contains { $0.lowercased() == actual.lowercased() }
-                    case "StringLike", "ArnLike": wanted.contains { wildcard($0, actual) }
-                    case "StringNotEquals": !wanted.contains(actual)
-                    case "Bool": wanted.contains { $0.lowercased() == actual.lowercased() }
-                    default: throw Unusable("condition operator \(op) is not modelled")
-                    }
-                if !holds { return false }
+    /// What IAM decides for one need: from the role's identity policies (and a bucket policy's
+    /// Denies), or for a KMS key by KMS's own rule of key policy and identity policies.
+    public enum Verdict: Sendable, CustomStringConvertible {
+        /// Any action but a KMS one.
+        case identity(Decision)
+        /// A KMS action on a key.
+        case key(KeyDecision)
+
+        /// Whether the need is allowed.
+        public var allowed: Bool {
+            switch self {
+            case let .identity(decision): decision.isAllowed
+            case let .key(decision): decision.isAllowed
             }
         }
-        return true
-    }
 
-    static func matches(_ statement: Statement, action: String, resource: String, context: [String: String], principal: String? = nil, account: String) throws
-        -> Bool
-    {
-        guard statement.actions.contains(where: { wildcard($0, action, caseInsensitive: true) }) else { return false }
-        guard statement.resources.contains(where: { wildcard($0, resource) }) else { return false }
-        if let principal {
-            let listed = statement.document["Principal"]
-            let aws = listed?.stringValue.map { [$0] } ?? strings(listed?["AWS"])
-            guard aws.contains(where: { $0 == "*" || $0 == principal }) else { return false }
+        /// The statements that allow it (empty when it is not allowed).
+        public var allowedBy: [StatementReference] {
+            switch self {
+            case let .identity(.allowed(statements)), let .key(.allowed(statements)): statements
+            default: []
+            }
         }
-        return try conditionsHold(statement.document["Condition"], context)
+
+        /// The decision in words.
+        public var description: String {
+            switch self {
+            case let .identity(decision): decision.description
+            case let .key(decision): decision.description
+            }
+        }
     }
 
-    /// Who is allowed what, for one need: the statements that allow it (empty: denied), or a Deny.
-    public struct Decision: Sendable {
-        public var allowedBy: [String]
-        public var deniedBy: [String]
-        /// Statement name → the actions of it this need used.
-        var used: [String: String]
-        public var allowed: Bool { !allowedBy.isEmpty && deniedBy.isEmpty }
-    }
-
-    /// IAM policy evaluation for one principal in the template's account. A KMS action on a key is
-    /// allowed when the key policy allows the principal directly, or allows the account (root) and an
-    /// identity policy allows it: https://docs.aws.amazon.com/kms/latest/developerguide/determining-access-key-policy.html
-    public static func decide(_ need: Need, role: String, policies: Policies, place: Place) throws -> Decision {
-        var decision = Decision(allowedBy: [], deniedBy: [], used: [:])
+    /// IAM policy evaluation for one need of `role`, in the template's account.
+    public static func decide(_ need: Need, role: String, policies: Policies) throws -> Verdict {
+        let request = Request(principal: .aws(role), action: need.action, resource: need.resource, context: need.context)
         let identity = policies.identity[role] ?? []
-        var resourcePolicy: [Statement] = []
-        if need.action.hasPrefix("s3:"), let bucket = need.resource.split(separator: ":").last?.split(separator: "/").first {
-            resourcePolicy = policies.buckets[String(bucket)] ?? []
+        if need.action.lowercased().hasPrefix("kms:") {
+            // A key the template doesn't own: no key policy of its allows it.
+            guard let keyPolicy = policies.keys[need.resource] else { return .key(.notInKeyPolicy) }
+            return .key(try Policy.keyDecision(keyPolicy: keyPolicy, identityPolicies: identity, for: request))
         }
-        for statement in identity where statement.effect == "Deny" {
-            if try matches(statement, action: need.action, resource: need.resource, context: need.context, account: place.account) {
-                decision.deniedBy.append(statement.name)
-            }
+        var bucketDenies: [Policy] = []
+        if need.action.lowercased().hasPrefix("s3:"), let bucket = need.resource.split(separator: ":").last?.split(separator: "/").first,
+            let bucketPolicy = policies.buckets[String(bucket)]
+        {
+            // Its Allows are left out: the contract holds the role's own policies to what the Lambdas call.
+            bucketDenies.append(Policy(name: bucketPolicy.name, statements: bucketPolicy.statements.filter { $0.effect == .deny }))
         }
-        for statement in resourcePolicy where statement.effect == "Deny" {
-            if try matches(statement, action: need.action, resource: need.resource, context: need.context, principal: role, account: place.account) {
-                decision.deniedBy.append(statement.name)
-            }
-        }
-        let allowingIdentity = try identity.filter {
-            try $0.effect == "Allow" && matches($0, action: need.action, resource: need.resource, context: need.context, account: place.account)
-        }
-        if need.action.hasPrefix("kms:") {
-            guard let keyPolicy = policies.keys[need.resource] else { return decision }  // a key the template doesn't own: no key policy allows it
-            let root = "arn:\(place.partition):iam::\(place.account):root"
-            let direct = try keyPolicy.filter {
-                try $0.effect == "Allow" && matches($0, action: need.action, resource: "*", context: need.context, principal: role, account: place.account)
-            }
-            let account = try keyPolicy.filter {
-                try $0.effect == "Allow"
-                    && (matches($0, action: need.action, resource: "*", context: need.context, principal: root, account: place.account)
-                        || matches($0, action: need.action, resource: "*", context: need.context, principal: place.account, account: place.account))
-            }
-            for statement in direct { decision.allowedBy.append(statement.name); decision.used[statement.name] = need.action }
-            if !account.isEmpty && !allowingIdentity.isEmpty {
-                for statement in account + allowingIdentity { decision.allowedBy.append(statement.name); decision.used[statement.name] = need.action }
-            } else {
-                // An identity statement that the key policy doesn't let count is still "used" only if the key policy names the role.
-                for statement in allowingIdentity where !direct.isEmpty {
-                    decision.allowedBy.append(statement.name); decision.used[statement.name] = need.action
-                }
-            }
-            return decision
-        }
-        for statement in allowingIdentity { decision.allowedBy.append(statement.name); decision.used[statement.name] = need.action }
-        return decision
+        return .identity(try Policy.decision(identity + bucketDenies, for: request))
     }
 
     // MARK: (d) The check
@@ -371,12 +150,10 @@ extension IAMContract {
         public var lambda: String
         public var call: String
         public var need: Need
-        public var decision: Decision
+        public var decision: Verdict
         public var description: String {
             "\(lambda): \(call) → \(need.action) on \(need.resource) → "
-                + (decision.allowed
-                    ? decision.allowedBy.joined(separator: " + ")
-                    : "NOT ALLOWED" + (decision.deniedBy.isEmpty ? "" : " (denied by \(decision.deniedBy.joined(separator: ", ")))"))
+                + (decision.allowed ? decision.allowedBy.map(\.description).joined(separator: " + ") : "NOT ALLOWED (\(decision))")
         }
     }
 
@@ -430,8 +207,8 @@ extension IAMContract {
             var pairs: [(String, Need)] = runtimeNeeds(functionName: functionName, place: place, onFailureDestination: destination).map { ("(runtime)", $0) }
             for call in made { for need in try needs(call, place: place) { pairs.append((call.description, need)) } }
             for (callText, need) in pairs {
-                let decision = try decide(need, role: role, policies: policies, place: place)
-                for (statement, action) in decision.used { used.insert("\(statement): \(action.lowercased())") }
+                let decision = try decide(need, role: role, policies: policies)
+                for statement in decision.allowedBy { used.insert("\(statement): \(need.action.lowercased())") }
                 let key = "\(need.action) \(need.resource) \(decision.allowed)"
                 if seen.insert(key).inserted || !decision.allowed {
                     rows.append(Row(lambda: lambda, call: callText, need: need, decision: decision))
@@ -441,19 +218,22 @@ extension IAMContract {
         // Every Allow of the two roles' identity policies, and every key-policy Allow naming either role.
         var unused: [String] = []
         let roleArns = [senderRole, helperRole].compactMap { policies.roles[$0] }
-        var statements = roleArns.flatMap { policies.identity[$0] ?? [] }
+        var statements = roleArns.flatMap { policies.identity[$0] ?? [] }.flatMap(\.statements)
         for (_, keyPolicy) in policies.keys.sorted(by: { $0.key < $1.key }) {
-            statements += keyPolicy.filter { statement in
-                let aws = statement.document["Principal"]?.stringValue.map { [$0] } ?? strings(statement.document["Principal"]?["AWS"])
-                return aws.contains { roleArns.contains($0) }
+            statements += keyPolicy.statements.filter { statement in
+                roleArns.contains { statement.principals?.named.contains(.aws($0)) == true }
             }
         }
-        for statement in statements where statement.effect == "Allow" {
-            for action in statement.actions {
-                let usedOne = used.contains { entry in
-                    entry.hasPrefix("\(statement.name): ") && wildcard(action, String(entry.dropFirst(statement.name.count + 2)), caseInsensitive: true)
+        for statement in statements where statement.effect == .allow {
+            let name = statement.reference.description
+            let usedActions = used.filter { $0.hasPrefix("\(name): ") }.map { String($0.dropFirst(name.count + 2)) }
+            switch statement.actions {
+            case let .only(patterns):
+                for pattern in patterns where !usedActions.contains(where: { Wildcard.matchesAction(pattern, $0) }) {
+                    unused.append("\(name): \(pattern)")
                 }
-                if !usedOne { unused.append("\(statement.name): \(action)") }
+            case let .allBut(patterns):
+                if usedActions.isEmpty { unused.append("\(name): NotAction \(patterns)") }
             }
         }
         return Report(template: URL(fileURLWithPath: templateFile).lastPathComponent, variant: variant, rows: rows, unused: unused)
