@@ -5,6 +5,7 @@ import CustomResource
 import Foundation
 import LambdaLocal
 import LambdaRuntime
+import PoolConfig
 import RedirectClient
 import SMSSender
 import Testing
@@ -83,8 +84,10 @@ struct IAMContractTests {
         let helperNeeds = Set(reports[0].rows.filter { $0.lambda == "helper" }.map(\.need.action))
         #expect(
             helperNeeds.isSuperset(of: [
-                "kms:CreateGrant", "iam:PassRole", "lambda:GetLayerVersion", "cognito-idp:UpdateUserPool", "s3:PutObject", "s3:ListBucket",
+                "kms:CreateGrant", "iam:PassRole", "lambda:GetLayerVersion", "cognito-idp:UpdateUserPool", "s3:PutObject", "s3:ListBucket", "sns:Publish",
             ]), "\(helperNeeds)")
+        let encryptedHelper = Set(reports[3].rows.filter { $0.lambda == "helper" }.map(\.need.action))
+        #expect(encryptedHelper.isSuperset(of: ["sns:Publish", "kms:GenerateDataKey"]), "the watch's notice to an encrypted topic: \(encryptedHelper)")
         let encryptedSender = Set(reports[3].rows.filter { $0.lambda == "sender" }.map(\.need.action))
         #expect(encryptedSender.isSuperset(of: ["kms:Decrypt", "sns:Publish", "kms:GenerateDataKey", "sqs:SendMessage"]), "\(encryptedSender)")
     }
@@ -147,8 +150,11 @@ struct IAMContractTests {
         // The helper, as the existing-pool template configures and calls it.
         let template = Self.root.appendingPathComponent("existing-user-pool.json").path
         for (pool, role, accessKey) in [(poolWithRole, smsRole, Self.helperKey), (poolWithoutRole, "", Self.helperNoRoleKey)] {
-            let resolved = try IAMContract.policies(templateFile: template, stack: self.stack(stack, ["UserPoolId": pool, "SMSRoleArn": role])).resources
-            let journalURI = try #require(resolved["HelperFunction"]?["Environment"]["Variables"]["JOURNAL_URI"]?.stringValue)
+            let resolved = try IAMContract.policies(
+                templateFile: template, stack: self.stack(stack, ["UserPoolId": pool, "SMSRoleArn": role, "KeepRedirect": "true"])
+            ).resources
+            let variables = resolved["HelperFunction"]?["Environment"]["Variables"]
+            let journalURI = try #require(variables?["JOURNAL_URI"]?.stringValue)
             let properties = try #require(resolved["SMSRedirectAttachment"]?.objectValue)
             let inbox = try ResponseInbox(bucket: bucket)
             let stackId = "arn:aws:cloudformation:us-east-1:\(Moto.accountId):stack/\(stack.name)/\(UUID().uuidString.lowercased())"
@@ -160,17 +166,31 @@ struct IAMContractTests {
                     requestType: type, responseURL: url, stackId: stackId, requestId: requestId, resourceType: "Custom::SMSRedirectAttachment",
                     logicalResourceId: "SMSRedirectAttachment", physicalResourceId: physicalId, resourceProperties: properties)
             }
+            // The helper's whole environment as the template sets it, the watch's variables among them.
+            var environment = ["AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": "contract"]
+            for name in ["JOURNAL_URI", "USER_POOL_ID", "NOTICE_TOPIC_ARN", "KEEP_REDIRECT"] {
+                environment[name] = try #require(variables?[name]?.stringValue, "the template sets no \(name)")
+            }
             let helper = LocalInvoker(
                 .init(
-                    executable: try BuiltProducts.path("helper"),
-                    environment: [
-                        "JOURNAL_URI": journalURI, "AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": "contract",
-                    ],
-                    inheritEnvironment: false, functionName: Self.helperFunctionName, region: "us-east-1", timeout: .seconds(120), output: .standardError))
+                    executable: try BuiltProducts.path("helper"), environment: environment, inheritEnvironment: false,
+                    functionName: Self.helperFunctionName, region: "us-east-1", timeout: .seconds(120), output: .standardError))
             let create = try await event(.create)
             _ = try await helper.invoke(event: try create.jsonValue.data())
             let created = try await inbox.response(for: create.requestId)
             try #require(created["Status"]?.stringValue == "SUCCESS", "Create on \(pool): \(created["Reason"]?.stringValue ?? "")")
+            // The app's own deploy wipes the redirect (another caller's key); the watch puts it back
+            // and tells the topic: CloudTrail's record of that call, as EventBridge delivers it.
+            var wipe = try UpdateUserPoolRequest.carryingOver(try await cognito.describeUserPool(id: pool))
+            wipe["LambdaConfig"] = nil
+            try await cognito.updateUserPool(wipe)
+            var record = try JSONValue(
+                data: Data(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("fixtures/watch/cloudtrail-update-user-pool.json")))
+            record["detail"]["requestParameters"]["userPoolId"] = .string(pool)
+            let watched = try await helper.invoke(event: try record.data())
+            guard case let .response(answer) = watched.outcome, (try? JSONValue(data: answer))?["status"] == "WATCH_REATTACHED" else {
+                throw IAMContract.Unusable("the watch did not put the redirect back on \(pool): \(watched.outcome)")
+            }
             let delete = try await event(.delete, physicalId: created["PhysicalResourceId"]?.stringValue)
             _ = try await helper.invoke(event: try delete.jsonValue.data())
             let deleted = try await inbox.response(for: delete.requestId)

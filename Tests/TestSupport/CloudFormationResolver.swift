@@ -73,6 +73,7 @@ public struct CloudFormationResolver: Sendable {
         case ("AWS::SQS::Queue", "Arn"): return place.arn("sqs", String(ref.split(separator: "/").last ?? ""))
         case ("AWS::SNS::Topic", "TopicArn"): return ref
         case ("AWS::Cognito::UserPool", "Arn"): return place.arn("cognito-idp", "userpool/\(ref)")
+        case ("AWS::Events::Rule", "Arn"): return place.arn("events", "rule/\(ref)")
         default: throw IAMContract.Unusable("GetAtt \(name).\(attribute) is not modelled: bind it in the Stack")
         }
     }
