@@ -42,7 +42,9 @@ public struct Doctor: Sendable {
         DoctorChecks.report(await facts(about: target))
     }
 
-    /// Reads everything the checks need; nothing is judged here.
+    /// Reads everything the checks need; nothing is judged here. Each link of the chain is read
+    /// by a function of its own, in the order the chain runs: the pool, the sender and its key and
+    /// role, the topic and its queues, the journal.
     public func facts(about target: DoctorTarget) async -> DoctorFacts {
         let pool = await read("cognito-idp:DescribeUserPool") { try await cognito.describeUserPool(id: target.userPoolId) }
         let mfa = await read("cognito-idp:GetUserPoolMfaConfig") { try await cognito.getUserPoolMfaConfig(id: target.userPoolId) }
@@ -51,69 +53,77 @@ public struct Doctor: Sendable {
             do { return try await lambda.getPolicy(functionName: target.sender) } catch let error as AWSError where error.isNotFound { return nil }
         }
         let environment = (try? sender.get())?.environment ?? [:]
-
-        var key: DoctorFact<KMSClient.KeyMetadata>?
-        var keyPolicy: DoctorFact<JSONValue>?
-        if let keyArn = environment[SenderEnvironment.kmsKeyArn], !keyArn.isEmpty {
-            key = await read("kms:DescribeKey") { try await kms.describeKey(keyId: keyArn) }
-            // GetKeyPolicy takes a key id or key ARN, not an alias.
-            let keyId = (try? key?.get())?.arn ?? keyArn
-            keyPolicy = await read("kms:GetKeyPolicy") { try await kms.getKeyPolicy(keyId: keyId) }
-        }
-        var rolePolicies: DoctorFact<[JSONValue]>?
-        if let role = (try? sender.get())?.document["Role"]?.stringValue, let roleName = ARN(role)?.resource.split(separator: "/").last {
-            rolePolicies = await read("iam:ListRolePolicies") { try await iam.rolePolicyDocuments(roleName: String(roleName)) }
-        }
+        let (key, keyPolicy) = await keyFacts(keyArn: environment[SenderEnvironment.kmsKeyArn])
+        let rolePolicies = await rolePolicyFacts(of: try? sender.get())
 
         let topicArn = target.topicArn ?? environment[SenderEnvironment.snsTopicArn].flatMap { $0.isEmpty ? nil : $0 }
         var subscriptions: DoctorFact<[SNSClient.Subscription]>?
         if let topicArn { subscriptions = await read("sns:ListSubscriptionsByTopic") { try await sns.listSubscriptionsByTopic(topicArn: topicArn) } }
-
-        var inbox: DoctorFact<DoctorFacts.Queue>?
-        if let url = target.inboxQueueUrl {
-            inbox = await queue(url: url)
-        } else if let queues = try? subscriptions?.get().filter({ $0.transport == "sqs" }), queues.count == 1, let arn = ARN(queues[0].endpoint) {
-            inbox = await read("sqs:GetQueueUrl") { try await sqs.getQueueUrl(name: arn.resource, ownerAccount: arn.account) }.asyncFlatMap {
-                await queue(url: $0)
-            }
-        }
-
-        var failures: DoctorFact<DoctorFacts.FailuresQueue>?
-        var failuresUrl = target.failuresQueueUrl
-        if failuresUrl == nil,
-            let destination = try? await lambda.getFunctionEventInvokeConfig(functionName: target.sender)["DestinationConfig"]["OnFailure"]["Destination"]?
-                .stringValue,
-            let arn = ARN(destination), arn.service == "sqs"
-        {
-            failuresUrl = try? await sqs.getQueueUrl(name: arn.resource, ownerAccount: arn.account)
-        }
-        if let failuresUrl {
-            failures = await read("sqs:GetQueueAttributes") {
-                let attributes = try await sqs.getQueueAttributes(
-                    queueUrl: failuresUrl, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-                let waiting =
-                    (Int(attributes["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0)
-                return DoctorFacts.FailuresQueue(url: failuresUrl, waiting: waiting)
-            }
-        }
-
-        var journal: DoctorFact<DoctorFacts.JournalFinding>?
-        if let store = target.journal {
-            let poolId = target.userPoolId
-            if let local = store as? LocalJournalStore, !local.exists {
-                journal = .failure(DoctorReadFailure(operation: "the journal", error: JournalError.noJournal(path: local.path)))
-            } else {
-                journal = await read("the journal (s3:GetObject)") {
-                    DoctorFacts.JournalFinding(location: store.location, activeAttach: try await store.read { try $0.activeAttach(poolId: poolId) })
-                }
-            }
-        }
+        let inbox = await inboxFact(url: target.inboxQueueUrl, subscriptions: subscriptions)
+        let failures = await failuresFact(url: target.failuresQueueUrl, sender: target.sender)
+        let journal = await journalFact(target.journal, poolId: target.userPoolId)
 
         let redirectEmail = Self.redirectEmail(target: target, pool: try? pool.get(), sender: try? sender.get(), journal: try? journal?.get())
         return DoctorFacts(
             userPoolId: target.userPoolId, pool: pool, mfa: mfa, sender: sender, senderPolicy: senderPolicy, key: key, keyPolicy: keyPolicy,
             rolePolicies: rolePolicies, topicArn: topicArn, subscriptions: subscriptions, inbox: inbox, failures: failures,
             journal: journal, redirectEmail: redirectEmail, flows: target.flows ?? DoctorFlow.defaults(redirectingEmail: redirectEmail.value))
+    }
+
+    /// The sender's key and its policy, when the sender names one.
+    private func keyFacts(keyArn: String?) async -> (DoctorFact<KMSClient.KeyMetadata>?, DoctorFact<JSONValue>?) {
+        guard let keyArn, !keyArn.isEmpty else { return (nil, nil) }
+        let key = await read("kms:DescribeKey") { try await kms.describeKey(keyId: keyArn) }
+        // GetKeyPolicy takes a key id or key ARN, not an alias.
+        let keyId = (try? key.get())?.arn ?? keyArn
+        return (key, await read("kms:GetKeyPolicy") { try await kms.getKeyPolicy(keyId: keyId) })
+    }
+
+    /// The inline policies of the sender's role.
+    private func rolePolicyFacts(of sender: LambdaClient.FunctionConfiguration?) async -> DoctorFact<[JSONValue]>? {
+        guard let role = sender?.document["Role"]?.stringValue, let roleName = ARN(role)?.resource.split(separator: "/").last else { return nil }
+        return await read("iam:ListRolePolicies") { try await iam.rolePolicyDocuments(roleName: String(roleName)) }
+    }
+
+    /// The code inbox: the one given, else the topic's only SQS subscription.
+    private func inboxFact(url: String?, subscriptions: DoctorFact<[SNSClient.Subscription]>?) async -> DoctorFact<DoctorFacts.Queue>? {
+        if let url { return await queue(url: url) }
+        guard let queues = try? subscriptions?.get().filter({ $0.transport == "sqs" }), queues.count == 1, let arn = ARN(queues[0].endpoint) else {
+            return nil
+        }
+        return await read("sqs:GetQueueUrl") { try await sqs.getQueueUrl(name: arn.resource, ownerAccount: arn.account) }.asyncFlatMap {
+            await queue(url: $0)
+        }
+    }
+
+    /// The sender-failures queue (the one given, else the sender's on-failure destination) and what waits in it.
+    private func failuresFact(url given: String?, sender: String) async -> DoctorFact<DoctorFacts.FailuresQueue>? {
+        var failuresUrl = given
+        if failuresUrl == nil,
+            let destination = try? await lambda.getFunctionEventInvokeConfig(functionName: sender)["DestinationConfig"]["OnFailure"]["Destination"]?
+                .stringValue,
+            let arn = ARN(destination), arn.service == "sqs"
+        {
+            failuresUrl = try? await sqs.getQueueUrl(name: arn.resource, ownerAccount: arn.account)
+        }
+        guard let failuresUrl else { return nil }
+        return await read("sqs:GetQueueAttributes") {
+            let attributes = try await sqs.getQueueAttributes(
+                queueUrl: failuresUrl, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+            let waiting = (Int(attributes["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0)
+            return DoctorFacts.FailuresQueue(url: failuresUrl, waiting: waiting)
+        }
+    }
+
+    /// The attach in force on the pool, as the journal has it.
+    private func journalFact(_ store: (any JournalStore)?, poolId: String) async -> DoctorFact<DoctorFacts.JournalFinding>? {
+        guard let store else { return nil }
+        if let local = store as? LocalJournalStore, !local.exists {
+            return .failure(DoctorReadFailure(operation: "the journal", error: JournalError.noJournal(path: local.path)))
+        }
+        return await read("the journal (s3:GetObject)") {
+            DoctorFacts.JournalFinding(location: store.location, activeAttach: try await store.read { try $0.activeAttach(poolId: poolId) })
+        }
     }
 
     /// Whether email is meant to be redirected: as told, else as the journal's attach did, else as the pool is.
