@@ -8,8 +8,10 @@ import Foundation
 let iterations = Int(ProcessInfo.processInfo.environment["ESDK_BENCH_ITERATIONS"] ?? "") ?? 3000
 let pythonIterations = Int(ProcessInfo.processInfo.environment["ESDK_BENCH_PY_ITERATIONS"] ?? "") ?? 1500
 let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
-let scriptDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts")
+// Benchmarks/Sources/ESDKBench/main.swift → the repository's scripts/ (the peer lives with the other Python peers).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+let scriptDir = repositoryRoot.appendingPathComponent("scripts")
 
 func seconds(_ body: () async throws -> Void) async rethrows -> Double {
     let clock = ContinuousClock()
