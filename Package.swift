@@ -40,9 +40,13 @@ let package = Package(
         .executableTarget(name: "SenderLauncher"),
         // The sender's environment variable names, which the sender, the helper and doctor share.
         .target(name: "SenderContract"),
+        // The one way a process is started (credential_process, the local Lambda harness, the
+        // tests' runner): posix_spawn and libc alone, since the sender links it.
+        .target(name: "ProcessSpawn"),
         .target(
             name: "AWSCore",
             dependencies: [
+                "ProcessSpawn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -81,7 +85,7 @@ let package = Package(
         .target(
             name: "LambdaLocal",
             dependencies: [
-                "LambdaRuntime",
+                "LambdaRuntime", "ProcessSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -147,7 +151,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "AWSCore", "AWSServices", "PoolConfig", "LambdaRuntime", "LambdaLocal", "StackDeploy",
+                "AWSCore", "AWSServices", "PoolConfig", "LambdaRuntime", "LambdaLocal", "StackDeploy", "ProcessSpawn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -157,6 +161,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn", "TestSupport"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"]),
         .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "AWSCore", "TestSupport"]),
         .testTarget(name: "PoolConfigTests", dependencies: ["PoolConfig", "AWSServices", "AWSCore", "TestSupport"]),

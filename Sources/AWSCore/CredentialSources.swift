@@ -5,6 +5,7 @@ import Crypto
     import Foundation
 #endif
 import Logging
+import ProcessSpawn
 
 /// What every credential source reads from: the environment, the shared files, and the network
 /// (for STS, the SSO portal, the container endpoint and IMDS).
@@ -305,8 +306,8 @@ struct CredentialProcess: Sendable {
     /// Returns a nil status when the command outlived the timeout: it is terminated, and the wait
     /// ends then even if a process it started still holds the pipes open.
     static func execute(_ command: String, timeout: Duration) async throws -> (Int32?, Data, String) {
-        guard let finished = try await ShellCommand.run(command, timeout: timeout) else { return (nil, Data(), "") }
-        return (finished.status, Data(finished.output), String(decoding: finished.errors, as: UTF8.self))
+        guard case .finished(let run) = try await ProcessSpawn.Command.shell(command).run(timeout: timeout) else { return (nil, Data(), "") }
+        return (run.exit.status, Data(run.output), String(decoding: run.errors, as: UTF8.self))
     }
 }
 
