@@ -40,9 +40,13 @@ let package = Package(
         .executableTarget(name: "SenderLauncher"),
         // The sender's environment variable names, which the sender, the helper and doctor share.
         .target(name: "SenderContract"),
+        // The one way a process is started (credential_process, the local Lambda harness, the
+        // tests' runner): posix_spawn and libc alone, since the sender links it.
+        .target(name: "ProcessSpawn"),
         .target(
             name: "AWSCore",
             dependencies: [
+                "ProcessSpawn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -83,7 +87,7 @@ let package = Package(
         .target(
             name: "LambdaLocal",
             dependencies: [
-                "LambdaRuntime",
+                "LambdaRuntime", "ProcessSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -149,7 +153,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "AWSCore", "AWSServices", "IAMPolicy", "PoolConfig", "LambdaRuntime", "LambdaLocal", "StackDeploy",
+                "AWSCore", "AWSServices", "IAMPolicy", "PoolConfig", "LambdaRuntime", "LambdaLocal", "StackDeploy", "ProcessSpawn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -159,6 +163,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn", "TestSupport"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"]),
         // The policy engine's own cases, and moto's evaluator on the same cases (scripts/iam_policy_peer.py).
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "AWSCore", "TestSupport"]),

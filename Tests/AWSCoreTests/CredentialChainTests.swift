@@ -86,6 +86,31 @@ struct CredentialChainTests {
         #expect(try await Self.caller(signedWith: credentials) == "arn:aws:sts::123456789012:assumed-role/oidc-role/github-run")
     }
 
+    /// A profile is read in one order whether it is the one selected or another's source_profile:
+    /// a role_arn with web_identity_token_file is assumed with the token, and a source_profile
+    /// beside it is not read (botocore's order; here it names no profile at all).
+    @Test func aProfileIsResolvedInOneOrderSelectedOrAsASourceProfile() async throws {
+        let home = try Home()
+        let tokenFile = try home.write("eyJhbGciOiJSUzI1NiJ9.pod-token.sig\n", to: "token")
+        _ = try home.write(
+            """
+            [profile oidc]
+            role_arn = arn:aws:iam::123456789012:role/oidc-role
+            web_identity_token_file = \(tokenFile)
+            source_profile = nowhere
+            role_session_name = from-token
+            [profile app]
+            role_arn = arn:aws:iam::123456789012:role/app-role
+            source_profile = oidc
+            role_session_name = on-top
+            """, to: ".aws/config")
+        let selected = home.chain(["AWS_PROFILE": "oidc"])
+        #expect(try await Self.caller(signedWith: try await selected.credentials()) == "arn:aws:sts::123456789012:assumed-role/oidc-role/from-token")
+        #expect(await selected.sourceName?.hasPrefix("web identity") == true)
+        let onTop = try await home.chain(["AWS_PROFILE": "app"]).credentials()
+        #expect(try await Self.caller(signedWith: onTop) == "arn:aws:sts::123456789012:assumed-role/app-role/on-top")
+    }
+
     @Test func aRoleProfileWithCredentialSourceEcsContainerAssumesWithTheContainersCredentials() async throws {
         let endpoint = try await LoopbackHTTPStandIn { _ in
             .json([

@@ -44,6 +44,7 @@ public actor DefaultCredentialsChain: CredentialsProvider {
         [
             EnvironmentSource(context: context),
             ProfileSource(context: context, stage: .assumeRole),
+            // The environment's web identity, then the profile's (its place in ProfileResolver.Stage).
             WebIdentitySource(context: context),
             ProfileSource(context: context, stage: .sso),
             ProfileSource(context: context, stage: .credentialsFileKeys),

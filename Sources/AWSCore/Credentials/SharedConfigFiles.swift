@@ -43,15 +43,21 @@ public struct SharedConfigFiles: Sendable {
 
     /// A profile's settings in one of the files alone.
     public func settings(forProfile name: String, from file: File) -> [String: String] {
-        switch file {
-        case .credentials: Self.parse(contentsOf: credentialsPath)[name] ?? [:]
-        case .config: Self.configSection(name, in: Self.parse(contentsOf: configPath)) ?? [:]
-        }
+        section(forProfile: name, in: file) ?? [:]
     }
 
     /// Whether either file has a section for the profile.
     public func hasProfile(_ name: String) -> Bool {
-        Self.configSection(name, in: Self.parse(contentsOf: configPath)) != nil || Self.parse(contentsOf: credentialsPath)[name] != nil
+        section(forProfile: name, in: .config) != nil || section(forProfile: name, in: .credentials) != nil
+    }
+
+    /// The one place that says which section of which file a profile is: `[NAME]` in `credentials`,
+    /// `[profile NAME]` (or `[default]`) in `config`; nil when the file has none.
+    private func section(forProfile name: String, in file: File) -> [String: String]? {
+        switch file {
+        case .credentials: Self.parse(contentsOf: credentialsPath)[name]
+        case .config: Self.configSection(name, in: Self.parse(contentsOf: configPath))
+        }
     }
 
     /// A profile's section of `config`: `[profile NAME]`, or `[default]` for the default profile,

@@ -58,60 +58,6 @@ public struct AnonymousCredentialsProvider: CredentialsProvider {
     }
 }
 
-/// The environment's `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`
-/// (which is what Lambda gives a function).
-public struct EnvironmentCredentialsProvider: CredentialsProvider {
-    /// The variables the keys are read from.
-    public let environment: [String: String]
-    /// Creates a provider over `environment`, the process's own by default.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.environment = environment
-    }
-
-    /// Returns nil when neither variable is set, so a chain can go on to the next source.
-    public func resolve() throws -> AWSCredentials? {
-        try AWSCredentials.pair(
-            from: environment, keyId: "AWS_ACCESS_KEY_ID", secret: "AWS_SECRET_ACCESS_KEY", token: "AWS_SESSION_TOKEN", source: "environment")
-    }
-
-    /// Returns the environment's keys.
-    /// - Throws: `AWSConfigurationError.missingCredentials` when neither key is set,
-    ///   `.incompleteCredentials` when only one is.
-    public func credentials() async throws -> AWSCredentials {
-        guard let found = try resolve() else { throw AWSConfigurationError.missingCredentials(triedSources: ["environment"]) }
-        return found
-    }
-}
-
-/// The shared `~/.aws/credentials` and `~/.aws/config` files, for the profile named by `AWS_PROFILE`.
-public struct ProfileCredentialsProvider: CredentialsProvider {
-    /// The shared files and the profile selected in them.
-    public let files: SharedConfigFiles
-
-    /// Creates a provider reading the profile's static keys from `files`.
-    public init(files: SharedConfigFiles) { self.files = files }
-
-    /// Returns nil when the profile has no keys in either file.
-    public func resolve() throws -> AWSCredentials? {
-        try Self.staticKeys(in: files.profileSettings(), profile: files.profile)
-    }
-
-    static func staticKeys(in settings: [String: String], profile: String) throws -> AWSCredentials? {
-        try AWSCredentials.pair(
-            from: settings, keyId: "aws_access_key_id", secret: "aws_secret_access_key", token: "aws_session_token",
-            source: "profile \(profile)")
-    }
-
-    /// Returns the profile's `aws_access_key_id`/`aws_secret_access_key` pair.
-    /// - Throws: `AWSConfigurationError.missingCredentials` naming both files when the profile has no keys.
-    public func credentials() async throws -> AWSCredentials {
-        guard let found = try resolve() else {
-            throw AWSConfigurationError.missingCredentials(triedSources: ["profile \(files.profile) in \(files.credentialsPath) and \(files.configPath)"])
-        }
-        return found
-    }
-}
-
 extension AWSCredentials {
     /// A key pair from a settings map: nil when both halves are absent, an error naming the
     /// missing half when only one is there.
