@@ -51,6 +51,8 @@ public enum AttachFailure: Sendable {
     case callFailed(any Error)
     /// A repeated delivery of a request that failed before: the reason its journal entry keeps.
     case failedBefore(detail: String)
+    /// The watch's re-attach found the attachment no longer in force, or its detach under way.
+    case notInForce
 }
 
 /// One step of an attach's rollback, in the order it was taken.
@@ -109,7 +111,7 @@ public struct AttachError: CustomResourceFailure {
     /// The failure, then what became of the rollback.
     public var reason: String {
         switch failure {
-        case .failedBefore, .keyUnusable, .undeclaredSMSRole, .readFailed: return failure.words
+        case .failedBefore, .keyUnusable, .undeclaredSMSRole, .readFailed, .notInForce: return failure.words
         default:
             return failure.words + (rollback.isEmpty ? "; nothing had been changed" : "; rolled back: " + rollback.map(\.words).joined(separator: ", "))
         }
@@ -241,6 +243,8 @@ extension AttachFailure {
             "the pool's MFA factors changed with the update: \(PoolDiff.summary(differences, verb: "was")). Check them with `aws cognito-idp get-user-pool-mfa-config`"
         case let .callFailed(error): "\(error)"
         case let .failedBefore(detail): detail
+        case .notInForce:
+            "the attachment is no longer in force, or its detach is under way (the stack's Delete): the watch does not attach it again; nothing was changed"
         }
     }
 }

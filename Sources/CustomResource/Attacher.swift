@@ -99,16 +99,23 @@ public struct Attacher: Sendable {
     /// fails, rolling back, when it differs from what was sent or its MFA factors changed.
     ///
     /// A repeated request (same `context.requestId`) is answered from the journal without changing
-    /// anything again.
+    /// anything again. With `onlyRepeating` (the watch's re-attach), the attach is refused unless
+    /// the attachment is in force and no detach of it is under way: the stack's Delete is never undone.
     ///
     /// - Throws: ``AttachError``: why, and the steps of the rollback, journaled as `failed` (a
     ///   repeated request that failed throws its journaled reason again). The journal's own error
     ///   when it cannot be read or take the `started` entry, before anything is changed.
-    public func attach(_ spec: AttachmentSpec, context: ChangeContext) async throws -> AttachResult {
+    public func attach(_ spec: AttachmentSpec, context: ChangeContext, onlyRepeating: Bool = false) async throws -> AttachResult {
         let attachmentId = spec.attachmentId
         // One read of the journal (an S3 GET in Lambda) for everything the attach needs from it.
-        let (previous, activeOnPool) = try await journal.read { database in
-            (try database.entries(requestId: context.requestId).filter { $0.action == .attach }, try database.activeAttaches(poolId: spec.userPoolId))
+        let (previous, activeOnPool, detaching) = try await journal.read { database in
+            (
+                try database.entries(requestId: context.requestId).filter { $0.action == .attach }, try database.activeAttaches(poolId: spec.userPoolId),
+                try database.detachUnderway(attachmentId: attachmentId)
+            )
+        }
+        if onlyRepeating, detaching || !activeOnPool.contains(where: { $0.attachmentId == attachmentId }) {
+            throw AttachError(.notInForce, attachmentId: attachmentId)
         }
         if let done = previous.last(where: { $0.status == .succeeded }) {
             return AttachResult(

@@ -60,6 +60,7 @@ public struct HelperHandler: LambdaHandler {
     static func name(of outcome: RedirectReconciler.Outcome) -> String {
         switch outcome {
         case .notThisPool: "NOT_THIS_POOL"
+        case .ownChange: "OWN_CHANGE"
         case .nothingInForce: "NOTHING_IN_FORCE"
         case .intact: "INTACT"
         case .alreadyReported: "ALREADY_REPORTED"
@@ -73,9 +74,9 @@ public struct HelperHandler: LambdaHandler {
     }
 
     /// Wires the handler from the function's environment: `JOURNAL_URI` (required in Lambda,
-    /// where /tmp does not outlive the instance), the watch's `USER_POOL_ID`, `NOTICE_TOPIC_ARN`
-    /// and `KEEP_REDIRECT` ("true" puts a removed redirect back), and, from the same environment,
-    /// the AWS configuration.
+    /// where /tmp does not outlive the instance), the watch's `USER_POOL_ID`, `NOTICE_TOPIC_ARN`,
+    /// `KEEP_REDIRECT` ("true" puts a removed redirect back) and `HELPER_ROLE_ARN` (its own calls
+    /// are not looked into), and, from the same environment, the AWS configuration.
     public static func make(environment: LambdaEnvironment, logger: Logger) throws -> HelperHandler {
         let journalURI = try environment.required("JOURNAL_URI")
         let aws = try AWSClientConfiguration.fromEnvironment(environment.values, logger: logger)
@@ -88,7 +89,7 @@ public struct HelperHandler: LambdaHandler {
         if let poolId = environment["USER_POOL_ID"], !poolId.isEmpty, let topic = environment["NOTICE_TOPIC_ARN"], !topic.isEmpty {
             reconciler = RedirectReconciler(
                 attacher: attacher, notices: TopicNoticePublisher(topicArn: topic, sns: try SNSClient(configuration: aws)), userPoolId: poolId,
-                keepRedirect: environment["KEEP_REDIRECT"] == "true")
+                keepRedirect: environment["KEEP_REDIRECT"] == "true", ownRoleArn: environment["HELPER_ROLE_ARN"])
         }
         return HelperHandler(
             lifecycle: CustomResourceLifecycle(provider: SMSRedirectProvider(attacher: attacher), watchdogMargin: margin), reconciler: reconciler)

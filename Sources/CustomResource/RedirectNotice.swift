@@ -55,7 +55,7 @@ public struct RedirectNotice: Sendable, Equatable, Codable {
         self.userPoolId = userPoolId
         self.removed = removed
         switch event.source {
-        case let .cloudTrail(_, _, principal, time):
+        case let .cloudTrail(_, _, principal, _, time):
             changedBy = principal
             changedAt = time
             detectedBy = "cloudtrail"
@@ -104,8 +104,8 @@ public struct RedirectNotice: Sendable, Equatable, Codable {
     }
 }
 
-/// Where notices go. A seam: the stack's topic in production (``TopicNoticePublisher``); a list
-/// in the unit tests of the decisions.
+/// Where notices go. A seam: the stack's topic in production (``TopicNoticePublisher``); a
+/// recording list in the unit tests of the watch's decisions.
 public protocol NoticePublisher: Sendable {
     /// Publishes `notice`.
     func publish(_ notice: RedirectNotice) async throws

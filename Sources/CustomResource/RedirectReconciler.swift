@@ -22,23 +22,32 @@ public struct RedirectReconciler: Sendable {
     /// Put the redirect back (`KeepRedirect`), or only say it is gone.
     public let keepRedirect: Bool
 
+    /// The helper's own role (`HELPER_ROLE_ARN`): CloudTrail's records of its own UpdateUserPool
+    /// (an attach, a rollback, a restore) are not another deployment's, and are not looked into.
+    public let ownRoleArn: String?
+
     /// A reconciler for `userPoolId`.
-    public init(attacher: Attacher, notices: any NoticePublisher, userPoolId: String, keepRedirect: Bool) {
+    public init(attacher: Attacher, notices: any NoticePublisher, userPoolId: String, keepRedirect: Bool, ownRoleArn: String? = nil) {
         self.attacher = attacher
         self.notices = notices
         self.userPoolId = userPoolId
         self.keepRedirect = keepRedirect
+        self.ownRoleArn = ownRoleArn
     }
 
     /// What a watch event came to.
     public enum Outcome: Sendable, Equatable {
         /// The CloudTrail record names another pool (or another call): nothing to check.
         case notThisPool
-        /// No attach is in force (before the stack's Create finished, or after its Delete).
+        /// The CloudTrail record is of the helper's own call: nothing to check (and no loop).
+        case ownChange
+        /// No attach is in force (before the stack's Create finished, or after its Delete), or its
+        /// detach is under way.
         case nothingInForce
         /// The pool still points at the sender and the key.
         case intact
-        /// The redirect is gone and was reported before: no second notice.
+        /// The redirect is gone and this state of the pool was reported before (without
+        /// `keepRedirect`, or after a re-attach that failed): no second notice, no second try.
         case alreadyReported
         /// A notice was published; `notice.action` says what was done.
         case noticed(RedirectNotice)
@@ -47,42 +56,64 @@ public struct RedirectReconciler: Sendable {
     /// Checks the pool once, for `event`.
     ///
     /// A notice is journaled `started` before it is published and `succeeded` after, so a notice
-    /// whose publish failed is published by the next event; a redelivered event finds the pool put
-    /// back (its re-attach is replayed by request id) and sends nothing twice.
+    /// whose publish failed is published by the next event (a publish that fails again is logged
+    /// and does not stop the check). A redelivered event finds the pool put back and sends
+    /// nothing twice; a re-attach that failed is reported once, not retried on every event that
+    /// its own rollback causes.
     /// - Throws: the journal's, Cognito's or SNS's error; a failed re-attach is a notice, not an error.
     public func reconcile(_ event: RedirectWatchEvent, logger: Logger) async throws -> Outcome {
-        if case let .cloudTrail(eventName, pool, _, _) = event.source, eventName != "UpdateUserPool" || (pool != nil && pool != userPoolId) {
-            return .notThisPool
+        if case let .cloudTrail(eventName, pool, _, callerRole, _) = event.source {
+            if eventName != "UpdateUserPool" || (pool != nil && pool != userPoolId) { return .notThisPool }
+            if let ownRoleArn, callerRole == ownRoleArn { return .ownChange }
         }
         let journal = attacher.journal
-        guard let active = try await journal.read({ try $0.activeAttach(poolId: userPoolId) }) else { return .nothingInForce }
-        if let pending = try await journal.read({ try $0.notices(attachmentId: active.attachmentId) }).last, pending.status == .started {
-            try await publish(pending)
-        }
+        guard let active = try await journal.read({ try $0.activeAttach(poolId: userPoolId) }),
+            try await !journal.read({ try $0.detachUnderway(attachmentId: active.attachmentId) })
+        else { return .nothingInForce }
+        await publishPending(for: active, logger: logger)
         let pool = try await attacher.cognito.describeUserPool(id: userPoolId)
         let removed = Self.removed(from: pool, by: active)
         guard !removed.isEmpty else { return .intact }
-        if !keepRedirect, try await alreadyReported(pool, for: active) { return .alreadyReported }
+        if try await alreadyReported(pool, for: active) { return .alreadyReported }
 
         var notice = RedirectNotice(userPoolId: userPoolId, removed: removed, event: event, action: keepRedirect ? .reattached : .reported)
         if keepRedirect {
+            let context = ChangeContext(requestId: "watch-\(event.id)", stackId: active.stackId, logicalId: active.logicalId, account: active.account)
             do {
-                _ = try await attacher.attach(try Self.spec(repeating: active), context: ChangeContext(requestId: "watch-\(event.id)", stackId: active.stackId))
+                _ = try await attacher.attach(try Self.spec(repeating: active), context: context, onlyRepeating: true)
+            } catch let error as AttachError {
+                if case .notInForce = error.failure { return .nothingInForce }
+                notice.action = .reattachFailed
+                notice.failure = error.reason
             } catch {
                 notice.action = .reattachFailed
                 notice.failure = "\(error)"
             }
         }
-        var entry = JournalEntry(
-            attachmentId: active.attachmentId, requestId: "watch-\(event.id)", action: .notice, status: .started, poolId: userPoolId,
-            region: attacher.region, stackId: active.stackId, logicalId: active.logicalId, senderArn: active.senderArn,
-            kmsKeyArn: active.kmsKeyArn, originalPool: pool, detail: try notice.json())
-        entry = try await journal.append(entry)
+        let entry = try await journal.append(
+            JournalEntry(
+                attachmentId: active.attachmentId, requestId: "watch-\(event.id)", action: .notice, status: .started, poolId: userPoolId,
+                region: attacher.region, account: active.account, stackId: active.stackId, logicalId: active.logicalId, senderArn: active.senderArn,
+                kmsKeyArn: active.kmsKeyArn, originalPool: pool, detail: try notice.json()))
         try await publish(entry)
         logger.warning(
             "the redirect was removed from the pool",
             metadata: ["userPoolId": "\(userPoolId)", "action": "\(notice.action.rawValue)", "changedBy": "\(notice.changedBy ?? "-")"])
         return .noticed(notice)
+    }
+
+    /// Publishes, oldest first, the notices about the attachment that were journaled and never
+    /// published; one that fails again is logged, and the check goes on (the next one tries again).
+    private func publishPending(for active: JournalEntry, logger: Logger) async {
+        let rows = (try? await attacher.journal.read { try $0.notices(attachmentId: active.attachmentId) }) ?? []
+        let published = Set(rows.filter { $0.status == .succeeded }.map(\.requestId))
+        for pending in rows where pending.status == .started && !published.contains(pending.requestId) {
+            do {
+                try await publish(pending)
+            } catch {
+                logger.error("a journaled notice could not be published; the next check tries again", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// Publishes the notice a `started` row keeps, and journals it `succeeded`.
@@ -92,12 +123,14 @@ public struct RedirectReconciler: Sendable {
         _ = try await attacher.journal.append(started.next(.succeeded))
     }
 
-    /// Whether the newest notice about the attachment was about the pool as it is now: the
-    /// schedule finds an unrepaired pool every time, and says so once.
+    /// Whether the newest notice about the attachment, since the attach in force, was about the
+    /// pool as it is now and left it so: a report (the schedule finds an unrepaired pool every
+    /// time, and says so once), or a re-attach that failed (its rollback's own UpdateUserPool
+    /// would otherwise start the next try, and the next notice, for ever).
     private func alreadyReported(_ pool: JSONValue, for active: JournalEntry) async throws -> Bool {
         let last = try await attacher.journal.read { try $0.notices(attachmentId: active.attachmentId) }.last
-        guard let last, last.createdAt >= active.createdAt else { return false }
-        return last.originalPool.lambdaConfig == pool.lambdaConfig
+        guard let last, last.createdAt >= active.createdAt, last.originalPool.lambdaConfig == pool.lambdaConfig else { return false }
+        return !keepRedirect || last.detail.flatMap(RedirectNotice.decoded)?.action == .reattachFailed
     }
 
     /// The members that no longer hold what the attach in force set: CustomSMSSender,

@@ -12,8 +12,9 @@ public struct RedirectWatchEvent: Sendable, Equatable {
     /// Where the event came from.
     public enum Source: Sendable, Equatable {
         /// CloudTrail's record of a call: its name, the pool it names, who made it (the caller's
-        /// ARN, when the record has one) and when (ISO 8601, as CloudTrail writes it).
-        case cloudTrail(eventName: String, userPoolId: String?, principal: String?, time: String?)
+        /// ARN, when the record has one), the role the caller's session was issued by (nil for a
+        /// caller that is no role's session), and when (ISO 8601, as CloudTrail writes it).
+        case cloudTrail(eventName: String, userPoolId: String?, principal: String?, callerRole: String?, time: String?)
         /// The schedule fired at `time`.
         case schedule(time: String?)
     }
@@ -65,10 +66,10 @@ public struct RedirectWatchEvent: Sendable, Equatable {
             guard let eventName = detail["eventName"]?.stringValue else { throw .noEventName(id: id) }
             let identity = detail["userIdentity"] ?? .object([:])
             // An assumed role's record names the session's ARN; the role itself is the issuer's.
-            let principal = identity["arn"]?.stringValue ?? identity["sessionContext"]["sessionIssuer"]["arn"]?.stringValue
+            let issuer = identity["sessionContext"]["sessionIssuer"]["arn"]?.stringValue
             source = .cloudTrail(
-                eventName: eventName, userPoolId: detail["requestParameters"]["userPoolId"]?.stringValue, principal: principal,
-                time: detail["eventTime"]?.stringValue ?? envelope["time"]?.stringValue)
+                eventName: eventName, userPoolId: detail["requestParameters"]["userPoolId"]?.stringValue, principal: identity["arn"]?.stringValue ?? issuer,
+                callerRole: issuer, time: detail["eventTime"]?.stringValue ?? envelope["time"]?.stringValue)
         case Self.scheduleDetailType?:
             source = .schedule(time: envelope["time"]?.stringValue)
         case let other:

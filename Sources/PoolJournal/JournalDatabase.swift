@@ -201,6 +201,13 @@ public struct JournalDatabase: Sendable {
         return active
     }
 
+    /// Whether a detach of the attachment has journaled its start and no end: the stack's Delete
+    /// (or a rollback's) is changing the pool right now, and nothing may attach it again meanwhile.
+    public func detachUnderway(attachmentId: String) throws -> Bool {
+        guard let last = try entries(attachmentId: attachmentId).last(where: { $0.action != .notice }) else { return false }
+        return last.action == .detach && last.status == .started
+    }
+
     /// The notices about an attachment, oldest first (both rows of each: `started`, then `succeeded`).
     public func notices(attachmentId: String) throws -> [JournalEntry] {
         try entries(attachmentId: attachmentId).filter { $0.action == .notice }

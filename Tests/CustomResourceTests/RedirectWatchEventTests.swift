@@ -19,13 +19,13 @@ struct RedirectWatchEventTests {
                 == .cloudTrail(
                     eventName: "UpdateUserPool", userPoolId: "POOL_ID",
                     principal: "arn:aws:sts::123456789012:assumed-role/cdk-hnb659fds-cfn-exec-role-123456789012-us-east-1/AWSCloudFormation",
-                    time: "2026-12-07T09:15:01Z"))
+                    callerRole: "arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-us-east-1", time: "2026-12-07T09:15:01Z"))
     }
 
     @Test func aRecordWithoutTheSessionsArnNamesTheRoleThatIssuedIt() throws {
         var envelope = try Self.fixture()
         envelope["detail"]["userIdentity"]["arn"] = nil
-        guard case let .cloudTrail(_, _, principal, _) = try RedirectWatchEvent(envelope: envelope).source else { Issue.record("not CloudTrail"); return }
+        guard case let .cloudTrail(_, _, principal, _, _) = try RedirectWatchEvent(envelope: envelope).source else { Issue.record("not CloudTrail"); return }
         #expect(principal == "arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-us-east-1")
     }
 

@@ -168,7 +168,7 @@ struct IAMContractTests {
             }
             // The helper's whole environment as the template sets it, the watch's variables among them.
             var environment = ["AWS_ENDPOINT_URL": try Moto.endpoint(), "AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": "contract"]
-            for name in ["JOURNAL_URI", "USER_POOL_ID", "NOTICE_TOPIC_ARN", "KEEP_REDIRECT"] {
+            for name in ["JOURNAL_URI", "USER_POOL_ID", "NOTICE_TOPIC_ARN", "KEEP_REDIRECT", "HELPER_ROLE_ARN"] {
                 environment[name] = try #require(variables?[name]?.stringValue, "the template sets no \(name)")
             }
             let helper = LocalInvoker(

@@ -194,6 +194,7 @@ struct TemplateSecurityTests {
         #expect(rules.contains { $0.1["Properties"]["ScheduleExpression"] == ["Ref": "WatchSchedule"] })
         let variables = template.helper["Properties"]["Environment"]["Variables"]
         #expect(variables["USER_POOL_ID"] == poolRef && variables["KEEP_REDIRECT"] == ["Ref": "KeepRedirect"])
+        #expect(variables["HELPER_ROLE_ARN"] == template.helper["Properties"]["Role"], "the helper must know its own calls' records")
         #expect(variables["NOTICE_TOPIC_ARN"] == template.sender["Properties"]["Environment"]["Variables"]["SNS_TOPIC_ARN"])
     }
 
