@@ -20,15 +20,21 @@ public struct FinishedRun: Sendable, Equatable {
 public enum RunOutcome: Sendable, Equatable {
     /// The child ended within its time.
     case finished(FinishedRun)
-    /// The child outlived its time: it was sent SIGTERM (its group, when it leads one).
+    /// The child outlived its time: it was sent SIGTERM (its group, when it leads one), and
+    /// SIGKILL ``Command/killGrace`` later if it was still there.
     case timedOut
 }
 
 extension Command {
+    /// How long a child sent SIGTERM for its timeout has to end before it is sent SIGKILL: one
+    /// that ignores SIGTERM would otherwise outlive the run, and hold its pipes' reader for ever.
+    public static let killGrace: Duration = .seconds(2)
+
     /// Runs the child to its end: standard input is `input` (`/dev/null` when nil), standard output
     /// and error are collected apart. With a `timeout`, a child that outlives it is sent SIGTERM
-    /// and the answer is ``RunOutcome/timedOut`` at once, even if a process it started still holds
-    /// the pipes open (they are drained and the child reaped when they close, off every pool).
+    /// (SIGKILL ``killGrace`` later, if it is still there) and the answer is ``RunOutcome/timedOut``
+    /// at once, even if a process it started still holds the pipes open (they are drained and the
+    /// child reaped when they close, off every pool).
     public func run(input: [UInt8]? = nil, timeout: Duration? = nil) async throws(SpawnError) -> RunOutcome {
         let (process, streams) = try startCollecting(input: input)
         let answer = FirstAnswer<RunOutcome>()
@@ -36,7 +42,17 @@ extension Command {
         let timer = timeout.map { limit in
             Task {
                 try await Task.sleep(for: limit)
-                answer.give(.timedOut) { signalsGroup ? process.signalGroup(SIGTERM) : process.signal(SIGTERM) }
+                var timedOut = false
+                answer.give(.timedOut) {
+                    timedOut = true
+                    signalsGroup ? process.signalGroup(SIGTERM) : process.signal(SIGTERM)
+                }
+                guard timedOut else { return }
+                // Not cancelled with the timer: the run has answered, the child may not have ended.
+                Task.detached {
+                    try? await Task.sleep(for: Self.killGrace)
+                    signalsGroup ? process.signalGroup(SIGKILL) : process.signal(SIGKILL)
+                }
             }
         }
         OwnThread.start {

@@ -44,21 +44,37 @@ struct ProcessSpawnTests {
         #expect(throws: SpawnError.self) { try Command("no-such-program-on-the-path").start() }
     }
 
-    /// The answer comes at the time limit, and the child is sent SIGTERM and reaped.
-    @Test func aTimeoutEndsTheWaitAndTheChild() async throws {
+    /// The answer comes at the time limit, not when the child would end (an hour on): a run that
+    /// waited would hit the test's own time limit. The child is sent SIGTERM and reaped.
+    @Test(.timeLimit(.minutes(2))) func aTimeoutEndsTheWaitAndTheChild() async throws {
+        let pid = try await pidOfTimedOut("exec sleep 3600")
+        #expect(try await isGone(pid), "pid \(pid) is still there after the timeout")
+    }
+
+    /// A child that ignores SIGTERM (an ignored signal stays ignored across `exec`) is sent
+    /// SIGKILL ``Command/killGrace`` later: it does not outlive the run, nor hold its pipes.
+    @Test(.timeLimit(.minutes(2))) func aChildThatIgnoresTheTimeoutsSIGTERMIsKilled() async throws {
+        let pid = try await pidOfTimedOut("trap '' TERM; exec sleep 3600")
+        #expect(try await isGone(pid), "pid \(pid) ignored SIGTERM and was not killed")
+    }
+
+    /// Runs `line` with a half-second limit, after it writes its pid; returns the pid.
+    private func pidOfTimedOut(_ line: String) async throws -> Int32 {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("spawn-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let started = ContinuousClock.now
-        let outcome = try await Command.shell("echo $$ > '\(scratch.path)'; exec sleep 60").run(timeout: .milliseconds(500))
+        let outcome = try await Command.shell("echo $$ > '\(scratch.path)'; \(line)").run(timeout: .milliseconds(500))
         #expect(outcome == .timedOut)
-        #expect(ContinuousClock.now - started < .seconds(20))
-        let pid = try #require(Int32(try String(contentsOf: scratch, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        var gone = false
-        for _ in 0..<200 where !gone {
-            gone = kill(pid, 0) == -1 && errno == ESRCH
-            if !gone { try await Task.sleep(for: .milliseconds(50)) }
+        return try #require(Int32(try String(contentsOf: scratch, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// Whether `pid` is gone (ended and reaped) within a minute: however slow the machine, the
+    /// signals and the reaping land well before.
+    private func isGone(_ pid: Int32) async throws -> Bool {
+        for _ in 0..<1200 {
+            if kill(pid, 0) == -1 && errno == ESRCH { return true }
+            try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(gone, "pid \(pid) is still there after the timeout")
+        return false
     }
 
     /// Far more than a pipe holds (64 KiB) on both streams, the error stream first: read one at a
