@@ -12,6 +12,8 @@ It serves moto's own WSGI application (the one `moto_server` runs) on 127.0.0.1,
   body, Lambda zips and journal objects included, as base64 JSON while it holds the interpreter
   lock, and its entries from parallel threads can run together. Bodies nobody reads (S3 object
   bodies, and any other than awsJson's over RECORDED_BODY_LIMIT: a zip) are left out, their size kept.
+- `GET /_smsredirect/sns/sms-messages`: the SMS moto's SNS sent (Publish with PhoneNumber), which
+  moto keeps in its backend and no AWS API returns (the RedirectOnly tests read them).
 - `--warm`: before the port opens, builds the backend of each named service for the test account
   and region (moto builds them lazily on first use, under a lock that every request takes; IAM's,
   with every AWS managed policy, took tens of seconds on a loaded machine).
@@ -33,6 +35,8 @@ import threading
 import time
 
 RECORDED_BODY_LIMIT = 256 * 1024
+# GET here lists the SMS moto's SNS sent (see Observed._sms_messages).
+SMS_PATH = "/_smsredirect/sns/sms-messages"
 
 
 class Observed:
@@ -53,6 +57,8 @@ class Observed:
             body = environ["wsgi.input"].read(length) if length else environ["wsgi.input"].read()
             environ["wsgi.input"] = io.BytesIO(body)
         status_holder = {}
+        if environ.get("PATH_INFO") == SMS_PATH:
+            return self._sms_messages(start_response)
 
         def observing_start_response(status, headers, exc_info=None):
             status_holder["status"] = status.split(" ", 1)[0]
@@ -67,6 +73,20 @@ class Observed:
             return chunks
         finally:
             self._log(environ, body, started, status_holder.get("status", "000"))
+
+    def _sms_messages(self, start_response):
+        """What SNS sent as SMS (Publish with PhoneNumber), which moto keeps in its backend only
+        and no API returns: every account and region, oldest first, for the RedirectOnly tests."""
+        from moto.sns.models import sns_backends
+
+        sent = []
+        for account_id, regions in list(sns_backends.items()):
+            for region, backend in list(regions.items()):
+                for message_id, (phone_number, message) in list(backend.sms_messages.items()):
+                    sent.append({"messageId": message_id, "phoneNumber": phone_number, "message": message, "region": region})
+        body = json.dumps(sent).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
 
     def _operation(self, environ, body):
         target = environ.get("HTTP_X_AMZ_TARGET")

@@ -72,6 +72,17 @@ public struct SNSClient: Sendable {
         return try required(result, "MessageId", operation: "Publish")
     }
 
+    /// Publish straight to a phone number (an SMS, E.164), as a transactional message; returns the message id.
+    public func publishSMS(phoneNumber: String, message: String) async throws -> String {
+        let parameters: [(name: String, value: String)] = [
+            ("PhoneNumber", phoneNumber), ("Message", message),
+            ("MessageAttributes.entry.1.Name", "AWS.SNS.SMS.SMSType"), ("MessageAttributes.entry.1.Value.DataType", "String"),
+            ("MessageAttributes.entry.1.Value.StringValue", "Transactional"),
+        ]
+        let result = try await client.query("Publish", parameters)
+        return try required(result, "MessageId", operation: "Publish")
+    }
+
     /// Unsubscribe: deletes the subscription; the endpoint gets no further messages.
     public func unsubscribe(subscriptionArn: String) async throws {
         _ = try await client.query("Unsubscribe", [("SubscriptionArn", subscriptionArn)])

@@ -26,6 +26,9 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
     case topicNotFound(topic: String)
     case topicRejectedMessage(topic: String, cause: AWSError)
     case publishFailed(topic: String, cause: AWSError)
+    /// `RedirectOnly`: the real SMS for a number outside its prefixes was not sent (SNS's or
+    /// Cognito's error code only: their messages may carry the number).
+    case realSMSFailed(operation: String, code: String)
 
     /// The log line: what failed, on which key or topic, and what to change; never the code itself.
     public var description: String {
@@ -57,6 +60,8 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
             "SNS rejected the message for \(topic): \(cause.message). Check that SNS_TOPIC_ARN is a topic ARN."
         case let .publishFailed(topic, cause):
             "Publishing to \(topic) failed: \(cause)"
+        case let .realSMSFailed(operation, code):
+            "The real SMS for a number outside REDIRECT_ONLY was not sent: \(operation) failed with \(code). The sender's role needs cognito-idp:DescribeUserPool on the pool and sns:Publish for phone numbers (the templates grant both with RedirectOnly), and the account must be out of the SNS SMS sandbox or the number verified in it."
         }
     }
 
@@ -74,6 +79,7 @@ public enum SenderError: Error, Equatable, CustomStringConvertible, LambdaReport
         case .topicNotFound: "Sender.SNSTopicNotFound"
         case .topicRejectedMessage: "Sender.SNSInvalidParameter"
         case .publishFailed: "Sender.SNSPublishFailed"
+        case .realSMSFailed: "Sender.RealSMSFailed"
         }
     }
 

@@ -32,17 +32,29 @@ public struct SenderResult: Codable, Sendable, Equatable {
 
 /// The CustomSMSSender (and CustomEmailSender) Lambda: decrypt the code, publish it. An account
 /// takeover notification, which carries no code, is published as a record without one, so a test
-/// can still see that it happened; any other trigger without a code is a failure.
+/// can still see that it happened; any other trigger without a code is a failure. With
+/// `RedirectOnly`, an SMS for a number outside its prefixes is sent for real instead, worded as
+/// Cognito words it, and nothing of it reaches the topic or the log.
 public struct CustomSenderHandler: LambdaHandler {
     /// Turns an event's `request.code` into the plaintext code.
     public let decryptor: any CodeDecrypting
     /// Delivers the resulting ``CodeRecord`` to the inbox.
     public let publisher: any CodePublishing
+    /// The numbers whose codes are redirected; every number when it has no prefix.
+    public let redirected: RedirectedNumbers
+    /// Sends the real SMS for the other numbers; nil when every number is redirected.
+    public let realSMS: (any RealSMSSending)?
 
-    /// A handler that decrypts with `decryptor` and delivers with `publisher`.
-    public init(decryptor: any CodeDecrypting, publisher: any CodePublishing) {
+    /// A handler that decrypts with `decryptor` and delivers with `publisher`, and with prefixes in
+    /// `redirected`, sends the other numbers' SMS through `realSMS`.
+    public init(
+        decryptor: any CodeDecrypting, publisher: any CodePublishing, redirected: RedirectedNumbers = .everyNumber,
+        realSMS: (any RealSMSSending)? = nil
+    ) {
         self.decryptor = decryptor
         self.publisher = publisher
+        self.redirected = redirected
+        self.realSMS = realSMS
     }
 
     /// Decrypts the event's code (if it has one), publishes its record, and logs where it went, never the code.
@@ -56,6 +68,19 @@ public struct CustomSenderHandler: LambdaHandler {
                 throw SenderError.missingCode(trigger: event.triggerSource.rawValue)
             }
             let code: String? = event.request.code == nil ? nil : try await decryptor.decrypt(event)
+            if event.triggerSource.isSMS, !redirected.redirects(event.phoneNumber), let realSMS, let phoneNumber = event.phoneNumber {
+                let pool: JSONValue, messageId: String
+                do { pool = try await realSMS.pool(id: event.userPoolId) } catch let error as AWSError {
+                    throw SenderError.realSMSFailed(operation: "DescribeUserPool", code: error.code)
+                }
+                let message = CognitoSMSWording.message(for: event.triggerSource, code: code, userName: event.userName, pool: pool)
+                do { messageId = try await realSMS.send(message, to: phoneNumber) } catch let error as AWSError {
+                    throw SenderError.realSMSFailed(operation: "SNS Publish", code: error.code)
+                }
+                // A real user's SMS: not the number, not the user, not the code; only that it went.
+                logger.info("sent as a real SMS (not a redirected number)", metadata: ["messageId": "\(messageId)"])
+                return SenderResult(messageId: messageId, triggerSource: event.triggerSource.rawValue)
+            }
             let messageId = try await publisher.publish(CodeRecord(event: event, code: code))
             // Never the code, the ciphertext or a key: only that it went, and where.
             logger.info("code delivered", metadata: ["messageId": "\(messageId)", "userName": "\(event.userName)"])
@@ -74,16 +99,21 @@ public struct SenderConfiguration: Sendable, Equatable {
     public var kmsKeyArn: String
     /// The SNS topic that feeds the inbox and the email subscription (`SNS_TOPIC_ARN`).
     public var topicArn: String
+    /// The numbers whose codes are redirected (`REDIRECT_ONLY`); every number by default.
+    public var redirected: RedirectedNumbers
 
     /// Settings given directly rather than read from the environment.
-    public init(kmsKeyArn: String, topicArn: String) {
+    public init(kmsKeyArn: String, topicArn: String, redirected: RedirectedNumbers = .everyNumber) {
         self.kmsKeyArn = kmsKeyArn
         self.topicArn = topicArn
+        self.redirected = redirected
     }
 
-    /// Reads `KMS_KEY_ARN` and `SNS_TOPIC_ARN`; a missing one fails the function's init.
+    /// Reads `KMS_KEY_ARN`, `SNS_TOPIC_ARN` and `REDIRECT_ONLY`; a missing or malformed one fails the function's init.
     public init(environment: LambdaEnvironment) throws {
-        self.init(kmsKeyArn: try environment.required(SenderEnvironment.kmsKeyArn), topicArn: try environment.required(SenderEnvironment.snsTopicArn))
+        self.init(
+            kmsKeyArn: try environment.required(SenderEnvironment.kmsKeyArn), topicArn: try environment.required(SenderEnvironment.snsTopicArn),
+            redirected: try RedirectedNumbers(environment[SenderEnvironment.redirectOnly]))
     }
 }
 
@@ -93,8 +123,10 @@ extension CustomSenderHandler {
     public static func make(environment: LambdaEnvironment, logger: Logger) throws -> CustomSenderHandler {
         let settings = try SenderConfiguration(environment: environment)
         let aws = try AWSClientConfiguration.fromEnvironment(environment.values, logger: logger)
+        let sns = try SNSClient(configuration: aws)
         return CustomSenderHandler(
             decryptor: KMSCodeDecryptor(kmsKeyArn: settings.kmsKeyArn, kms: try KMSClient(configuration: aws)),
-            publisher: SNSCodePublisher(topicArn: settings.topicArn, sns: try SNSClient(configuration: aws)))
+            publisher: SNSCodePublisher(topicArn: settings.topicArn, sns: sns), redirected: settings.redirected,
+            realSMS: settings.redirected.prefixes.isEmpty ? nil : SNSRealSMS(cognito: try CognitoIdentityProviderClient(configuration: aws), sns: sns))
     }
 }

@@ -10,4 +10,7 @@ public enum SenderEnvironment {
     public static let snsTopicArn = "SNS_TOPIC_ARN"
     /// The variables without which the sender refuses to start.
     public static let required = [kmsKeyArn, snsTopicArn]
+    /// `REDIRECT_ONLY`: the E.164 prefixes whose codes are redirected, comma-separated (`+1555`);
+    /// other numbers get a real SMS. Unset or empty: every number is redirected.
+    public static let redirectOnly = "REDIRECT_ONLY"
 }
