@@ -19,13 +19,15 @@ public struct DeployInput: Sendable, Equatable {
     public var keepRedirect: Bool
     /// How often the watch checks (`WatchSchedule`, an EventBridge schedule expression); nil keeps the template's default.
     public var watchSchedule: String?
+    /// The E.164 prefixes whose codes are redirected (`RedirectOnly`, comma-separated); nil or empty: every number.
+    public var redirectOnly: String?
     /// The region the stack goes to.
     public var region: String
 
     /// The input as given.
     public init(
         stackName: String, email: String, userPoolId: String? = nil, smsRoleArn: String? = nil, redirectEmail: Bool = false,
-        createCodeInbox: Bool = true, keepRedirect: Bool = false, watchSchedule: String? = nil, region: String
+        createCodeInbox: Bool = true, keepRedirect: Bool = false, watchSchedule: String? = nil, redirectOnly: String? = nil, region: String
     ) {
         self.stackName = stackName
         self.email = email
@@ -35,6 +37,7 @@ public struct DeployInput: Sendable, Equatable {
         self.createCodeInbox = createCodeInbox
         self.keepRedirect = keepRedirect
         self.watchSchedule = watchSchedule
+        self.redirectOnly = redirectOnly
         self.region = region
     }
 
@@ -48,6 +51,7 @@ public struct DeployInput: Sendable, Equatable {
             "KeepRedirect": keepRedirect ? "true" : "false",
         ]
         if let watchSchedule { parameters["WatchSchedule"] = watchSchedule }
+        if let redirectOnly { parameters["RedirectOnly"] = redirectOnly }
         if let userPoolId {
             parameters["UserPoolId"] = userPoolId
             parameters["SMSRoleArn"] = smsRoleArn ?? ""
@@ -69,6 +73,8 @@ public struct DeployInput: Sendable, Equatable {
         public static let smsRoleArn = #"(arn:[a-z-]+:iam::[0-9]{12}:role/[\w+=,.@/-]+)?"#
         /// `WatchSchedule`'s AllowedPattern: an EventBridge schedule expression.
         public static let watchSchedule = #"(rate|cron)\(.+\)"#
+        /// `RedirectOnly`'s AllowedPattern: E.164 prefixes, comma-separated, or nothing.
+        public static let redirectOnly = #"(\+[0-9]{1,15}( *, *\+[0-9]{1,15})*)?"#
         /// An AWS Region name.
         public static let region = "[a-z]{2,}(-[a-z]+)+-[0-9]+"
     }
@@ -116,6 +122,9 @@ public struct DeployInput: Sendable, Equatable {
             problems.append(
                 .invalid(
                     "--watch-schedule", watchSchedule, rule: "an EventBridge schedule expression such as rate(1 hour), rate(15 minutes) or cron(0 8 * * ? *)"))
+        }
+        if let redirectOnly, !Self.matches(Rules.redirectOnly, redirectOnly) {
+            problems.append(.invalid("--redirect-only", redirectOnly, rule: "E.164 prefixes separated by commas, such as +1555 or +1555,+447700900"))
         }
         if !Self.matches(Rules.region, region) {
             problems.append(.invalid("region", region, rule: "an AWS Region name such as eu-west-1 (set AWS_REGION)"))

@@ -33,6 +33,12 @@ struct Deploy: AsyncParsableCommand {
     @Option(name: .long, help: "The existing pool's SMS role ARN, when it has one (console: Messaging).") var smsRoleArn: String?
     @Flag(name: .long, help: "Redirect the pool's email codes too (CustomEmailSender).") var redirectEmail = false
     @Flag(name: .long, help: "Create no SQS code inbox (codes go to the email address only).") var noCodeInbox = false
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Redirect only these numbers' codes (E.164 prefixes, comma-separated); every other number gets a real SMS. Default: every number.",
+            valueName: "+1555,…"))
+    var redirectOnly: String?
     @Flag(name: .long, help: "Put the redirect back when a later deploy of the app removes it (it is reported to the topic either way).")
     var keepRedirect = false
     @Option(
@@ -61,7 +67,7 @@ struct Deploy: AsyncParsableCommand {
         }
         let input = DeployInput(
             stackName: stack, email: email, userPoolId: userPoolId, smsRoleArn: smsRoleArn, redirectEmail: redirectEmail, createCodeInbox: !noCodeInbox,
-            keepRedirect: keepRedirect, watchSchedule: watchSchedule, region: aws.region.rawValue)
+            keepRedirect: keepRedirect, watchSchedule: watchSchedule, redirectOnly: redirectOnly, region: aws.region.rawValue)
         let problems = input.problems.map(\.description)
         if !problems.isEmpty { throw StackCommands.badInput(problems) }
         let source: DeploySource =

@@ -20,6 +20,9 @@ import TestSupport
 @Suite(.serialized, .needsMoto)
 struct IAMContractTests {
     static let senderKey = "AKIDCONTRACTSENDER"
+    /// The sender with RedirectOnly: a test number's code to the topic, a real number's SMS.
+    static let senderRedirectOnlyKey = "AKIDCONTRACTSENDERRO"
+    static let redirectOnly = "+1555"
     static let helperKey = "AKIDCONTRACTHELPER"
     static let helperNoRoleKey = "AKIDCONTRACTHELPERNOROLE"
     static let helperFunctionName = "sms-redirect-helper"
@@ -76,6 +79,21 @@ struct IAMContractTests {
                     stack: newStack, senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
                     senderOnFailureDestination: run.senderFailuresArn, variant: "topic encryption \(encrypted)"))
         }
+        // RedirectOnly: the sender also reads the pool's templates and sends SMS to the other numbers.
+        reports.append(
+            try IAMContract.check(
+                recordingFile: recording, senderAccessKeyId: Self.senderRedirectOnlyKey, helperAccessKeyId: Self.helperKey, templateFile: existing,
+                stack: stack(run.stack, ["UserPoolId": run.poolWithRole, "SMSRoleArn": run.smsRole, "RedirectOnly": Self.redirectOnly]),
+                senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
+                senderOnFailureDestination: run.senderFailuresArn, variant: "SMSRoleArn set, RedirectOnly \(Self.redirectOnly)"))
+        var newRedirectOnly = stack(run.stack, ["RedirectOnly": Self.redirectOnly])
+        newRedirectOnly.refs["UserPool"] = run.poolWithRole
+        newRedirectOnly.attributes["UserPoolSMSRole.Arn"] = run.smsRole
+        reports.append(
+            try IAMContract.check(
+                recordingFile: recording, senderAccessKeyId: Self.senderRedirectOnlyKey, helperAccessKeyId: Self.helperKey, templateFile: new,
+                stack: newRedirectOnly, senderFunctionName: run.senderFunctionName, helperFunctionName: Self.helperFunctionName,
+                senderOnFailureDestination: run.senderFailuresArn, variant: "RedirectOnly \(Self.redirectOnly)"))
         for report in reports {
             print(report)
             #expect(report.passed, "\(report)")
@@ -90,6 +108,10 @@ struct IAMContractTests {
         #expect(encryptedHelper.isSuperset(of: ["sns:Publish", "kms:GenerateDataKey"]), "the watch's notice to an encrypted topic: \(encryptedHelper)")
         let encryptedSender = Set(reports[3].rows.filter { $0.lambda == "sender" }.map(\.need.action))
         #expect(encryptedSender.isSuperset(of: ["kms:Decrypt", "sns:Publish", "kms:GenerateDataKey", "sqs:SendMessage"]), "\(encryptedSender)")
+        let redirectOnlySender = Set(reports[6].rows.filter { $0.lambda == "sender" }.map { "\($0.need.action) \($0.need.resource)" })
+        #expect(
+            redirectOnlySender.contains("sns:Publish *") && redirectOnlySender.contains { $0.hasPrefix("cognito-idp:DescribeUserPool ") },
+            "\(redirectOnlySender)")
     }
 
     @Test func aMissingRecordingFailsLoudly() throws {
@@ -214,6 +236,29 @@ struct IAMContractTests {
                 inheritEnvironment: false, functionName: function.functionName, region: "us-east-1", timeout: .seconds(60), output: .standardError))
         let report = try await sender.invoke(event: try event.jsonValue.data())
         guard case .response = report.outcome else { throw IAMContract.Unusable("the sender did not deliver: \(report.outcome)") }
+
+        // The sender with RedirectOnly: a test number's code (to the topic) and a real number's (an SMS).
+        var events: [Data] = []
+        for number in ["+15555550123", "+447700900123"] {
+            let code = "contract-\(UUID().uuidString.prefix(12))"
+            SecretLedger.record(.code, code)
+            let event = try await CognitoSimulator(kmsKeyArn: key.arn, kms: kms).event(
+                triggerSource: .smsSignUp, code: code, userPoolId: poolWithRole, userName: "contract", phoneNumber: number, region: "us-east-1")
+            SecretLedger.record(.ciphertext, String((event.request.code ?? "").prefix(40)))
+            events.append(try event.jsonValue.data())
+        }
+        let redirectOnlySender = LocalInvoker(
+            .init(
+                executable: try BuiltProducts.path("sender"),
+                environment: [
+                    "KMS_KEY_ARN": key.arn, "SNS_TOPIC_ARN": topic, "REDIRECT_ONLY": Self.redirectOnly, "AWS_ENDPOINT_URL": try Moto.endpoint(),
+                    "AWS_ACCESS_KEY_ID": Self.senderRedirectOnlyKey, "AWS_SECRET_ACCESS_KEY": "contract",
+                ],
+                inheritEnvironment: false, functionName: function.functionName, region: "us-east-1", timeout: .seconds(60), output: .standardError))
+        let both = try await redirectOnlySender.invoke(events: events)
+        guard both.outcomes.count == 2, both.outcomes.allSatisfy({ $0.isSuccess }) else {
+            throw IAMContract.Unusable("the RedirectOnly sender did not deliver: \(both.outcomes)")
+        }
         return run
     }
 }

@@ -118,6 +118,7 @@ import TestSupport
         #expect(document["Metadata"]["SMSRedirect"]["MaxStackNameLength"]?.intValue == DeployInput.Rules.maxStackNameLength)
         #expect(document["Parameters"]["EmailAddress"]["AllowedPattern"]?.stringValue == DeployInput.Rules.email)
         #expect(document["Parameters"]["WatchSchedule"]["AllowedPattern"]?.stringValue == DeployInput.Rules.watchSchedule)
+        #expect(document["Parameters"]["RedirectOnly"]["AllowedPattern"]?.stringValue == DeployInput.Rules.redirectOnly)
         if template == .existingUserPool {
             #expect(document["Parameters"]["UserPoolId"]["AllowedPattern"]?.stringValue == DeployInput.Rules.userPoolId)
             #expect(document["Parameters"]["SMSRoleArn"]["AllowedPattern"]?.stringValue == DeployInput.Rules.smsRoleArn)
@@ -154,6 +155,8 @@ import TestSupport
         let kept = DeployInput(stackName: "ok", email: "a@b.co", keepRedirect: true, watchSchedule: "rate(15 minutes)", region: "us-east-1")
         #expect(kept.problems.isEmpty && kept.parameters["KeepRedirect"] == "true" && kept.parameters["WatchSchedule"] == "rate(15 minutes)")
         #expect(DeployInput(stackName: "ok", email: "a@b.co", region: "us-east-1").parameters["WatchSchedule"] == nil, "the template's default stays")
+        #expect(DeployInput(stackName: "ok", email: "a@b.co", redirectOnly: "+1555, +44770", region: "us-east-1").problems.isEmpty)
+        #expect(DeployInput(stackName: "ok", email: "a@b.co", redirectOnly: "1555", region: "us-east-1").problems.count == 1)
         let hostile = DeployInput(stackName: "a\u{1B}[2Jb", email: "a@b.co", region: "us-east-1")
         #expect(hostile.problems.first?.description.contains("\u{1B}") == false, "a terminal escape is not echoed")
     }

@@ -64,8 +64,10 @@ struct TemplateSecurityTests {
                 guard let text = resourceText(resource) else { continue }
                 if text == "*" {
                     starStatements.append(owner)
-                    // The one exception: the pool's SMS role may publish SMS, which has no ARN.
-                    #expect(role != nil && role == template.smsRole, "\(owner): Resource \"*\"")
+                    // The two exceptions, both SMS to a phone number, which has no ARN: the pool's SMS
+                    // role, and with RedirectOnly the sender (to the numbers it does not redirect).
+                    let senderRole = template.sender["Properties"]["Role"]?["Fn::GetAtt"]?.arrayValue?.first?.stringValue
+                    #expect(role != nil && (role == template.smsRole || role == senderRole), "\(owner): Resource \"*\"")
                     #expect(strings(statement["Action"]) == ["sns:Publish"], "\(owner): Resource \"*\" beyond sns:Publish")
                     #expect(resources.count == 1, "\(owner): Resource \"*\" among others")
                 } else {
@@ -73,7 +75,7 @@ struct TemplateSecurityTests {
                 }
             }
         }
-        #expect(starStatements.count == (template.smsRole == nil ? 0 : 1), "statements with Resource \"*\": \(starStatements)")
+        #expect(starStatements.count == (template.smsRole == nil ? 1 : 2), "statements with Resource \"*\": \(starStatements)")
     }
 
     @Test(arguments: Template.names) func onlyCognitoEncryptsAndOnlyTheSenderDecrypts(name: String) throws {
@@ -285,6 +287,7 @@ struct TemplateSecurityTests {
         let outputs = Set(template.document["Outputs"]?.objectValue?.keys.map { $0 } ?? [])
         let common: Set = [
             "EmailAddress", "OptInSNSTopicEncryptionInput", "CreateCodeInbox", "RedirectEmail", "LogRetentionInDays", "KeepRedirect", "WatchSchedule",
+            "RedirectOnly",
         ]
         let commonOutputs: Set = [
             "UserPoolId", "UserPoolArn", "SNSTopicArn", "CodeInboxQueueUrl", "JournalBucketName", "SenderFunctionName", "KmsKeyArn", "SenderFailuresQueueUrl",

@@ -125,7 +125,9 @@ public enum IAMContract {
                 return Call(accessKeyId: accessKeyId, service: service, operation: "\(method) \(path)")
             }
             var parameters: [String: String] = [:]
-            for item in items where ["TopicArn", "QueueUrl", "TargetArn", "RoleName", "UserName"].contains(item.name) { parameters[item.name] = item.value }
+            for item in items where ["TopicArn", "QueueUrl", "TargetArn", "RoleName", "UserName", "PhoneNumber"].contains(item.name) {
+                parameters[item.name] = item.value
+            }
             return Call(accessKeyId: accessKeyId, service: service, operation: action, parameters: parameters)
         }
     }
@@ -277,6 +279,11 @@ public enum IAMContract {
         // https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html (Required permissions: kms:Decrypt, key policy)
         case ("kms", "Decrypt"):
             return [need("kms:Decrypt", place.keyArn(try required("KeyId")), [:], "the call")]
+        // https://docs.aws.amazon.com/sns/latest/dg/sns-mobile-phone-number-as-subscriber.html: an SMS
+        // published straight to a phone number names no topic; IAM has no ARN for a phone number,
+        // so the statement that allows it names Resource "*" (as Cognito's own SMS role does).
+        case ("sns", "Publish") where call.parameters["TopicArn"] == nil && call.parameters["PhoneNumber"] != nil:
+            return [need("sns:Publish", "*", [:], "an SMS to a phone number (RedirectOnly)")]
         case ("sns", "Publish"):
             let topic = try required("TopicArn")
             var needs = [need("sns:Publish", topic, [:], "the call")]
