@@ -90,6 +90,15 @@ struct AttachPlan {
     }
 }
 
+extension JournalEntry {
+    /// Whether this attach made its sender the pool's CustomEmailSender too, as the request it
+    /// journaled says (an attach cut off before its request has none: false).
+    var redirectedEmail: Bool {
+        guard let sender = senderArn else { return false }
+        return appliedRequest.lambdaConfig.senderArn(.email) == sender
+    }
+}
+
 /// What an attach has changed so far, in order, so that a failure undoes exactly that, newest first.
 struct UndoLog {
     enum Change {

@@ -146,12 +146,11 @@ extension Attacher {
         guard let original = target, let sender = active.senderArn, let key = active.kmsKeyArn else {
             throw DetachError(.originalNotJournaled(entryId: active.id ?? 0), attachmentId: active.attachmentId)
         }
-        // Whether the attach redirected email is in the request it journaled (an attach cut off
-        // before it has none: a CustomEmailSender pointing at the sender is put back all the same).
-        let redirectedEmail = active.appliedRequest.lambdaConfig.senderArn(.email) == sender
+        // An attach cut off before its request has none: a CustomEmailSender pointing at the
+        // sender is put back all the same.
         let plan = try LambdaConfigEditor.restorePlan(
             current: current, original: original,
-            attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key, redirectsEmail: redirectedEmail))
+            attachment: SMSSenderAttachment(lambdaArn: sender, kmsKeyArn: key, redirectsEmail: active.redirectedEmail))
         var restore = Restore(request: plan.request, notes: plan.drift.map { .leftAlone($0) })
         guard let request = plan.request else { return restore }
         do {

@@ -67,14 +67,18 @@ public struct RedirectReconciler: Sendable {
             if let ownRoleArn, callerRole == ownRoleArn { return .ownChange }
         }
         let journal = attacher.journal
-        guard let active = try await journal.read({ try $0.activeAttach(poolId: userPoolId) }),
-            try await !journal.read({ try $0.detachUnderway(attachmentId: active.attachmentId) })
-        else { return .nothingInForce }
-        await publishPending(for: active, logger: logger)
+        // One read of the journal (an S3 GET in Lambda) for all the check needs from it.
+        let poolId = userPoolId
+        let (found, detaching, noticeRows) = try await journal.read { database -> (JournalEntry?, Bool, [JournalEntry]) in
+            guard let active = try database.activeAttach(poolId: poolId) else { return (nil, false, []) }
+            return (active, try database.detachUnderway(attachmentId: active.attachmentId), try database.notices(attachmentId: active.attachmentId))
+        }
+        guard let active = found, !detaching else { return .nothingInForce }
+        await publishPending(noticeRows, logger: logger)
         let pool = try await attacher.cognito.describeUserPool(id: userPoolId)
         let removed = Self.removed(from: pool, by: active)
         guard !removed.isEmpty else { return .intact }
-        if try await alreadyReported(pool, for: active) { return .alreadyReported }
+        if Self.alreadyReported(pool, lastNotice: noticeRows.last, since: active, keepRedirect: keepRedirect) { return .alreadyReported }
 
         var notice = RedirectNotice(userPoolId: userPoolId, removed: removed, event: event, action: keepRedirect ? .reattached : .reported)
         if keepRedirect {
@@ -102,10 +106,9 @@ public struct RedirectReconciler: Sendable {
         return .noticed(notice)
     }
 
-    /// Publishes, oldest first, the notices about the attachment that were journaled and never
-    /// published; one that fails again is logged, and the check goes on (the next one tries again).
-    private func publishPending(for active: JournalEntry, logger: Logger) async {
-        let rows = (try? await attacher.journal.read { try $0.notices(attachmentId: active.attachmentId) }) ?? []
+    /// Publishes, oldest first, the notices among `rows` (the attachment's) that were journaled and
+    /// never published; one that fails again is logged, and the check goes on (the next one tries again).
+    private func publishPending(_ rows: [JournalEntry], logger: Logger) async {
         let published = Set(rows.filter { $0.status == .succeeded }.map(\.requestId))
         for pending in rows where pending.status == .started && !published.contains(pending.requestId) {
             do {
@@ -126,10 +129,10 @@ public struct RedirectReconciler: Sendable {
     /// Whether the newest notice about the attachment, since the attach in force, was about the
     /// pool as it is now and left it so: a report (the schedule finds an unrepaired pool every
     /// time, and says so once), or a re-attach that failed (its rollback's own UpdateUserPool
-    /// would otherwise start the next try, and the next notice, for ever).
-    private func alreadyReported(_ pool: JSONValue, for active: JournalEntry) async throws -> Bool {
-        let last = try await attacher.journal.read { try $0.notices(attachmentId: active.attachmentId) }.last
-        guard let last, last.createdAt >= active.createdAt, last.originalPool.lambdaConfig == pool.lambdaConfig else { return false }
+    /// would otherwise start the next try, and the next notice, for ever). A pending notice
+    /// published meanwhile answers the same: its `succeeded` row repeats its `started` one.
+    static func alreadyReported(_ pool: JSONValue, lastNotice: JournalEntry?, since active: JournalEntry, keepRedirect: Bool) -> Bool {
+        guard let last = lastNotice, last.createdAt >= active.createdAt, last.originalPool.lambdaConfig == pool.lambdaConfig else { return false }
         return !keepRedirect || last.detail.flatMap(RedirectNotice.decoded)?.action == .reattachFailed
     }
 
@@ -139,7 +142,7 @@ public struct RedirectReconciler: Sendable {
         guard let sender = active.senderArn, let key = active.kmsKeyArn else { return [] }
         let config = pool.lambdaConfig
         var triggers: [CustomSenderTrigger] = [.sms]
-        if active.appliedRequest.lambdaConfig.senderArn(.email) == sender { triggers.append(.email) }
+        if active.redirectedEmail { triggers.append(.email) }
         var removed = triggers.filter { config.senderArn($0) != sender }.map {
             RedirectNotice.Removed(member: "LambdaConfig.\($0.rawValue)", was: sender, now: config.senderArn($0))
         }
@@ -155,7 +158,7 @@ public struct RedirectReconciler: Sendable {
         }
         var spec = AttachmentSpec(
             userPoolId: active.poolId, senderFunctionArn: sender, kmsKeyArn: key, layer: active.layerVersionArn.map { .existing(arn: $0) } ?? .none)
-        spec.redirectEmail = active.appliedRequest.lambdaConfig.senderArn(.email) == sender
+        spec.redirectEmail = active.redirectedEmail
         guard spec.attachmentId == active.attachmentId else {
             throw ProviderFailure(
                 "the attachment \(active.attachmentId) was made with a layer published by the attach itself; the watch re-attaches only attachments of an existing layer version (the templates'): attach again by hand"
