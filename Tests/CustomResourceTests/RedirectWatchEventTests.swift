@@ -7,9 +7,7 @@ import TestSupport
 /// What the helper reads from EventBridge's envelopes, and what it refuses.
 @Suite(.tags(.unit))
 struct RedirectWatchEventTests {
-    static func fixture() throws -> JSONValue {
-        try JSONValue(data: Data(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("fixtures/watch/cloudtrail-update-user-pool.json")))
-    }
+    static func fixture() throws -> JSONValue { try WatchFixtures.cloudTrailRecord() }
 
     @Test func aCloudTrailRecordNamesTheCallThePoolTheCallerAndTheTime() throws {
         let event = try RedirectWatchEvent(envelope: Self.fixture())

@@ -80,10 +80,7 @@ struct RedirectWatchTests {
     }
 
     static func cloudTrailEvent(poolId: String, id: String = UUID().uuidString) throws -> Data {
-        let text = try String(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("fixtures/watch/cloudtrail-update-user-pool.json"), encoding: .utf8)
-        var event = try JSONValue(data: Data(text.replacingOccurrences(of: "POOL_ID", with: poolId).utf8))
-        event["id"] = .string(id)
-        return try event.data()
+        try WatchFixtures.cloudTrailRecord(poolId: poolId, id: id).data()
     }
 
     static func scheduledEvent(id: String = UUID().uuidString) throws -> Data {

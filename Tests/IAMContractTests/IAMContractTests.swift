@@ -206,10 +206,7 @@ struct IAMContractTests {
             var wipe = try UpdateUserPoolRequest.carryingOver(try await cognito.describeUserPool(id: pool))
             wipe["LambdaConfig"] = nil
             try await cognito.updateUserPool(wipe)
-            var record = try JSONValue(
-                data: Data(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("fixtures/watch/cloudtrail-update-user-pool.json")))
-            record["detail"]["requestParameters"]["userPoolId"] = .string(pool)
-            let watched = try await helper.invoke(event: try record.data())
+            let watched = try await helper.invoke(event: try WatchFixtures.cloudTrailRecord(poolId: pool).data())
             guard case let .response(answer) = watched.outcome, (try? JSONValue(data: answer))?["status"] == "WATCH_REATTACHED" else {
                 throw IAMContract.Unusable("the watch did not put the redirect back on \(pool): \(watched.outcome)")
             }

@@ -122,10 +122,6 @@ import TestSupport
 
     /// CloudTrail's record (fixtures/watch) of an UpdateUserPool on `poolId`, as EventBridge delivers it.
     static func record(poolId: String) throws -> JSONValue {
-        let text = try String(
-            contentsOf: BuiltProducts.packageRoot.appendingPathComponent("fixtures/watch/cloudtrail-update-user-pool.json"), encoding: .utf8)
-        var record = try JSONValue(data: Data(text.replacingOccurrences(of: "POOL_ID", with: poolId).utf8))
-        record["id"] = .string(UUID().uuidString.lowercased())
-        return record
+        try WatchFixtures.cloudTrailRecord(poolId: poolId, id: UUID().uuidString.lowercased())
     }
 }
